@@ -1,0 +1,28 @@
+# The two commands a new machine needs: `make book` and `make test`. Each does its own set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install book test serve clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v java >/dev/null || { echo "Java 17 or newer is needed for EPUBCheck: apt-get install default-jre-headless"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+book: install
+	$(BIN)/presswork build
+
+test: install
+	$(BIN)/python -m pytest
+
+serve: install
+	$(BIN)/presswork serve
+
+clean:
+	rm -rf build

@@ -1,0 +1,286 @@
+"""Assembly: the chapters of a manuscript as one pandoc document, ready for every single-file edition.
+
+Each chapter is parsed once by pandoc (in the dialect of `pipeline.dialect`). Then, in this order:
+heading ids are made as MkDocs makes them; ids that two chapters share are qualified with the chapter's
+name; links between chapters are pointed at the combined document's ids, and checked; images are
+checked and given content-addressed names under `assets/`. The site does not use this: MkDocs reads
+the chapters itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import shutil
+import urllib.parse
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import dialect, tree
+from pipeline.clock import utc
+from pipeline.errors import ConfigError, ContentError
+from pipeline.manuscript import Chapter, Manuscript
+from pipeline.tools import pandoc
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+_RAW_ANCHOR = re.compile(r'^<a\s+(?:id|name)\s*=\s*"([^"]+)"\s*/?>$', re.IGNORECASE)
+_IMAGE_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".svg": (b"<svg", b"<?xml"),
+}
+MAX_IMAGE_BYTES = 50_000_000
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole book as one pandoc document, with the files it refers to."""
+
+    document: dict[str, Any]
+    assets: dict[str, Path]  # staged name (`assets/1f2e....png`) -> the file in the book
+    cover: str | None  # staged name of the cover image
+    anchors: dict[str, str] = field(default_factory=dict)  # chapter name -> id of its first heading
+
+    def stage(self, folder: Path) -> None:
+        """Copy the assets into `folder`, under the names the document uses."""
+        for name, source in self.assets.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                shutil.copyfile(source, target)
+
+
+@dataclass
+class _Tree:
+    chapter: Chapter
+    blocks: list[Any]
+    ids: set[str]
+    anchor: str
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, fragment: str) -> str | None:
+        if fragment not in self.ids:
+            return None
+        return self.renames.get(fragment, fragment)
+
+
+def assemble(manuscript: Manuscript) -> Book:
+    timeout = manuscript.settings.presswork.timeout
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        parsed = list(pool.map(lambda chapter: _parse(chapter, timeout), manuscript.chapters))
+    trees = [_normalise(chapter, blocks) for chapter, blocks in zip(manuscript.chapters, parsed)]
+    _qualify_shared_ids(trees)
+    by_name = {item.chapter.name: item for item in trees}
+    assets: dict[str, Path] = {}
+    blocks: list[Any] = []
+    for item in trees:
+        linked = _rewrite_links(item, by_name)
+        blocks.extend(_stage_images(item.chapter, linked, manuscript, assets))
+    cover = _cover(manuscript, assets)
+    document = {
+        "pandoc-api-version": pandoc.api_version(),
+        "meta": _metadata(manuscript, cover),
+        "blocks": blocks,
+    }
+    return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.anchor for t in trees})
+
+
+def _parse(chapter: Chapter, timeout: float) -> list[Any]:
+    return pandoc.parse(dialect.for_pandoc(chapter.text), timeout=timeout, display=chapter.display)["blocks"]
+
+
+def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
+    """Raw anchors become spans, headings get MkDocs' ids, and the chapter gets a title heading."""
+    blocks = _raw_anchors(blocks)
+    used = {a[0] for node in tree.nodes(blocks) if (a := tree.attr(node)) and a[0]}
+    for node in tree.nodes(blocks):
+        if node["t"] == "Header" and not node["c"][1][0]:
+            node["c"][1][0] = dialect.unique(dialect.slugify(tree.stringify(node["c"][2])), used)
+    headings = [node for node in tree.nodes(blocks) if node["t"] == "Header" and node["c"][0] == 1]
+    if headings:
+        anchor = headings[0]["c"][1][0]
+    else:
+        title = chapter.title or chapter.stem.replace("-", " ").capitalize()
+        anchor = dialect.unique(dialect.slugify(title), used)
+        blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
+    ids = {a[0] for node in tree.nodes(blocks) if (a := tree.attr(node)) and a[0]}
+    return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor)
+
+
+def _raw_anchors(blocks: list[Any]) -> list[Any]:
+    """`<a id="x"></a>` (raw HTML, which pandoc's Typst writer drops) becomes an empty span with id x."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: walk(child) for key, child in value.items()}
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        index = 0
+        while index < len(value):
+            item = value[index]
+            match = _anchor_match(item)
+            if match:
+                out.append({"t": "Span", "c": [tree.make_attr(match.group(1)), []]})
+                following = value[index + 1] if index + 1 < len(value) else None
+                index += 2 if _is_raw(following, "</a>") else 1
+                continue
+            out.append(walk(item))
+            index += 1
+        return out
+
+    return walk(blocks)
+
+
+def _anchor_match(item: Any) -> re.Match[str] | None:
+    if isinstance(item, dict) and item.get("t") == "RawInline" and item["c"][0] == "html":
+        return _RAW_ANCHOR.match(item["c"][1].strip())
+    return None
+
+
+def _is_raw(item: Any, text: str) -> bool:
+    return isinstance(item, dict) and item.get("t") == "RawInline" and item["c"][1].strip().lower() == text
+
+
+def _qualify_shared_ids(trees: list[_Tree]) -> None:
+    """An id two chapters share (both have `## Summary`) becomes `<chapter>--<id>` in each."""
+    counts = Counter(identifier for item in trees for identifier in item.ids)
+    for item in trees:
+        item.renames = {i: f"{item.chapter.stem}--{i}" for i in item.ids if counts[i] > 1}
+        if not item.renames:
+            continue
+        for node in tree.nodes(item.blocks):
+            a = tree.attr(node)
+            if a and a[0] in item.renames:
+                a[0] = item.renames[a[0]]
+        item.anchor = item.renames.get(item.anchor, item.anchor)
+
+
+def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
+    chapter = item.chapter
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Link":
+            return None
+        attr, content, (url, title) = node["c"]
+        if not url or _SCHEME.match(url):
+            return None
+        path, _, fragment = url.partition("#")
+        fragment = urllib.parse.unquote(fragment)
+        if path:
+            name = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.name), urllib.parse.unquote(path)))
+            if not name.endswith(".md"):
+                return content  # a file of the site (a download, say): text only in a single-file edition
+            target = by_name.get(name)
+            if target is None:
+                _fail(chapter, url, f"link to '{path}', which is not a chapter in nav", "link to a chapter listed in nav")
+        else:
+            target = item
+        if fragment:
+            resolved = target.resolve(fragment)
+            if resolved is None:
+                where = f"'{target.chapter.name}'" if path else "this chapter"
+                _fail(chapter, url, f"link to '#{fragment}', which is no heading or anchor in {where}", "check the heading's id")
+        else:
+            resolved = target.anchor
+        return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
+
+    return tree.rewrite_inlines(item.blocks, change)
+
+
+def _stage_images(chapter: Chapter, blocks: list[Any], manuscript: Manuscript, assets: dict[str, Path]) -> list[Any]:
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Image":
+            return None
+        attr, content, (url, title) = node["c"]
+        if url.startswith("data:"):
+            return None
+        if _SCHEME.match(url):
+            _fail(chapter, url, f"image '{url}' is not in the book", "download it into the book's folder and link it by its path")
+        source = (chapter.path.parent / urllib.parse.unquote(url)).resolve()
+        staged = _asset(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint))
+        assets[staged] = source
+        return [{"t": "Image", "c": [attr, content, [staged, title]]}]
+
+    return tree.rewrite_inlines(blocks, change)
+
+
+def _asset(source: Path, manuscript: Manuscript, fail) -> str:
+    """Check an image file and give it its staged, content-addressed name."""
+    shown = os.path.relpath(source, manuscript.root)
+    if not source.is_relative_to(manuscript.root.resolve()):
+        fail(f"image '{shown}' is outside the repository", "keep images inside the book's folder")
+    if not source.is_file():
+        fail(f"image '{shown}' not found", "check the path; it is relative to the chapter")
+    suffix = source.suffix.lower()
+    magic = _IMAGE_MAGIC.get(suffix)
+    if magic is None:
+        fail(f"'{shown}' is not an image type every edition can show", "use PNG, JPEG, GIF, WebP or SVG")
+    size = source.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        fail(f"image '{shown}' is {size:,} bytes, over {MAX_IMAGE_BYTES:,}", "make it smaller")
+    data = source.read_bytes()
+    head = data[:512].lstrip()
+    if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):
+        fail(f"'{shown}' is not a {suffix[1:].upper()} image", "check the file; it may be damaged or misnamed")
+    return f"assets/{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
+
+
+def _cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:
+    cover = manuscript.settings.presswork.book.cover
+    if not cover:
+        return None
+    settings = manuscript.settings
+    line = settings.line_mentioning("cover:")
+
+    def fail(message: str, hint: str) -> None:
+        raise ConfigError(f"plugins.presswork.book.cover: {message}", path=settings.path.name, line=line, hint=hint)
+
+    source = (manuscript.docs_dir / cover).resolve()
+    staged = _asset(source, manuscript, fail)
+    assets[staged] = source
+    return staged
+
+
+def _fail(chapter: Chapter, url: str, message: str, hint: str) -> None:
+    line, column = chapter.position_of(f"]({url}", url)
+    raise ContentError(message, path=chapter.display, line=line, column=column, hint=hint)
+
+
+def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
+    settings = manuscript.settings
+    book = settings.presswork.book
+    values: dict[str, Any] = {
+        "title": settings.title,
+        "subtitle": book.subtitle,
+        "author": list(book.authors) or None,
+        "lang": book.language,
+        "date": utc(manuscript.epoch).strftime("%Y-%m-%d"),
+        "rights": book.license,
+        "publisher": book.publisher,
+        "identifier": book.identifier or _default_identifier(settings.title, list(book.authors)),
+        "cover": cover,
+    }
+    return {key: _meta(value) for key, value in values.items() if value}
+
+
+def _default_identifier(title: str, authors: list[str]) -> str:
+    """A stable identifier for a book that names none: the same title and authors, the same id."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'presswork:' + title + ':' + ';'.join(authors))}"
+
+
+def _meta(value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [_meta(item) for item in value]}
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    return {"t": "MetaString", "c": str(value)}

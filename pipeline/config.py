@@ -1,0 +1,219 @@
+"""The one configuration: `mkdocs.yml`, read with a safe YAML loader and validated once.
+
+MkDocs' own config machinery validates both the site settings and the `presswork` plugin block
+(whose schema lives in `pipeline.settings`). Every problem is collected first and reported together,
+each with its key path, its line in `mkdocs.yml` and, for an unknown key, the key probably meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+
+from pipeline.errors import ConfigError, ConfigErrors
+from pipeline.settings import PLUGIN_NAME, PressworkConfig
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one book."""
+
+    path: Path  # the mkdocs.yml that was read
+    data: dict[str, Any]  # the raw mapping, for handing to MkDocs again (site builds)
+    text: str  # the file as read, for pointing at a line
+    mkdocs: MkDocsConfig
+    presswork: PressworkConfig
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(self.mkdocs.docs_dir)
+
+    @property
+    def title(self) -> str:
+        return self.presswork.book.title or self.mkdocs.site_name
+
+    @property
+    def slug(self) -> str:
+        return self.presswork.slug or slugify(self.title)
+
+    @property
+    def formats(self) -> list[str]:
+        return list(self.presswork.formats)
+
+    def line_mentioning(self, needle: str) -> int | None:
+        """The first line of `mkdocs.yml` that mentions `needle` (a nav entry, say)."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if needle in line.split("#", 1)[0]:
+                return number
+        return None
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe ASCII slug: `Presswork Handbook` -> `presswork-handbook`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "book"
+
+
+def load(path: Path) -> Settings:
+    """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once."""
+    path = path.resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE"
+        )
+    text, data, lines = _read_yaml(path)
+    problems: list[ConfigError] = []
+
+    def problem(key_path: str, message: str, hint: str | None = None) -> None:
+        problems.append(ConfigError(f"{key_path}: {message}", path=path.name, line=_line_of(lines, key_path), hint=hint))
+
+    block = _plugin_block(data)
+    if block is None:
+        problem("plugins", f"the '{PLUGIN_NAME}' plugin is not listed", hint=f"add '- {PLUGIN_NAME}' under plugins")
+    else:
+        _validate(PressworkConfig, block, f"plugins.{PLUGIN_NAME}", path, problem)
+
+    known = {name for name, _ in MkDocsConfig._schema}
+    for key in data:
+        if key not in known:
+            problem(key, "unknown key", hint=_did_you_mean(key, known))
+    plugin_reported = bool(problems)
+    mkdocs, errors = _all_errors(MkDocsConfig, {k: v for k, v in data.items() if k in known}, path)
+    for key, error in errors:
+        if key == "plugins" and plugin_reported and f"'{PLUGIN_NAME}'" in str(error):
+            continue  # already reported above, with its full key path
+        problem(key, _one_line(error))
+    if problems:
+        raise ConfigErrors(problems)
+    plugin = mkdocs.plugins[PLUGIN_NAME]
+    return Settings(path=path, data=data, text=text, mkdocs=mkdocs, presswork=plugin.config)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader: no `!!python/...` tags, no `!ENV`, nothing executed."""
+
+
+def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError("not UTF-8 text", path=path.name, hint="save the file as UTF-8") from error
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+        data = yaml.load(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = _one_line(error.problem or error.context or "invalid YAML")
+        if "could not determine a constructor" in str(error):
+            message = f"{message}; presswork reads its configuration with a safe loader"
+        raise ConfigError(
+            message,
+            path=path.name,
+            line=mark.line + 1 if mark else None,
+            hint="fix the YAML syntax",
+        ) from error
+    except yaml.YAMLError as error:
+        raise ConfigError(_one_line(error), path=path.name, hint="fix the YAML syntax") from error
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of settings", path=path.name, line=1)
+    lines: dict[str, int] = {}
+    _collect_lines(node, "", lines)
+    return text, data, lines
+
+
+def _collect_lines(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> None:
+    """Map every key path (`plugins.presswork.book.title`) to its line in the file."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = f"{prefix}{key_node.value}"
+            lines.setdefault(key_path, key_node.start_mark.line + 1)
+            _collect_lines(value_node, f"{key_path}.", lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            if isinstance(item, yaml.ScalarNode):
+                lines.setdefault(f"{prefix}{item.value}", item.start_mark.line + 1)
+            lines.setdefault(f"{prefix}{index}", item.start_mark.line + 1)
+            _collect_lines(item, prefix if isinstance(item, yaml.MappingNode) else f"{prefix}{index}.", lines)
+
+
+def _line_of(lines: dict[str, int], key_path: str) -> int | None:
+    parts = key_path.split(".")
+    while parts:
+        line = lines.get(".".join(parts))
+        if line is not None:
+            return line
+        parts.pop()
+    return None
+
+
+def _plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
+    plugins = data.get("plugins")
+    items = plugins.items() if isinstance(plugins, dict) else []
+    if isinstance(plugins, list):
+        items = [(item, {}) if isinstance(item, str) else next(iter(item.items())) for item in plugins if item]
+    for name, options in items:
+        if name == PLUGIN_NAME:
+            return options or {}
+    return None
+
+
+def _validate(schema: type[Config], data: Any, prefix: str, path: Path, problem) -> None:
+    """Validate `data` against `schema` with MkDocs' machinery, recursing into sub-configs."""
+    if not isinstance(data, dict):
+        problem(prefix, f"expected a mapping, got {type(data).__name__}")
+        return
+    options = dict(schema._schema)
+    for key in data:
+        if key not in options:
+            problem(f"{prefix}.{key}", "unknown key", hint=_did_you_mean(key, options))
+    nested = {key for key, option in options.items() if isinstance(option, c.SubConfig)}
+    for key in nested & data.keys():
+        _validate(options[key].config_class, data[key], f"{prefix}.{key}", path, problem)
+    _, errors = _all_errors(schema, {k: v for k, v in data.items() if k in options and k not in nested}, path)
+    for key, error in errors:
+        if key not in nested:
+            problem(f"{prefix}.{key}", _one_line(error))
+
+
+def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple[Any, list[tuple[str, Exception]]]:
+    """Validate with MkDocs' machinery, which stops at the first bad key: take it out and go again."""
+    errors: list[tuple[str, Exception]] = []
+    data = dict(data)
+    while True:
+        config = schema(config_file_path=str(path))
+        config.load_dict(data)
+        failed, _ = config.validate()
+        if not failed:
+            return config, errors
+        errors.extend(failed)
+        for key, _ in failed:
+            if key not in data:  # a problem no key of ours can explain: report it once and stop
+                return config, errors
+            del data[key]
+
+
+def _did_you_mean(key: str, known) -> str:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "remove it or check the spelling"
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())

@@ -1,0 +1,88 @@
+"""What every edition's builder is: a name, the suffix it writes, `build` and `validate`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline import assembly, styles, tree
+from pipeline.manuscript import Manuscript
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One built edition: a file (or, for the site, a folder) in the staging folder."""
+
+    format: str
+    path: Path
+
+    def size(self) -> int:
+        if self.path.is_dir():
+            return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+        return self.path.stat().st_size
+
+
+def human_size(size: int) -> str:
+    """`1234567` -> `1.2 MB`, as readers expect a file size written."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1000:
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+@dataclass
+class Inputs:
+    """What the builders of one build share: the manuscript, the assembled book and the styles."""
+
+    manuscript: Manuscript
+    downloads: list[Artifact] = field(default_factory=list)  # editions built before the site
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def _book(self) -> assembly.Book:
+        return assembly.assemble(self.manuscript)
+
+    @property
+    def book(self) -> assembly.Book:
+        with self._lock:  # assembled once, by whichever builder needs it first
+            return self._book
+
+    @property
+    def timeout(self) -> float:
+        return self.manuscript.settings.presswork.timeout
+
+    @property
+    def slug(self) -> str:
+        return self.manuscript.settings.slug
+
+    def style(self, name: str) -> Path:
+        return styles.find(self.manuscript.root, name)
+
+    def document(self, admonition) -> dict[str, Any]:
+        """A copy of the book's document with each admonition drawn by `admonition(kind, title, body)`."""
+        document = dict(self.book.document)  # the blocks are rebuilt below; the shared tree is never changed
+
+        def change(node: dict[str, Any]) -> list[dict[str, Any]] | None:
+            if node["t"] != "Div" or "admonition" not in node["c"][0][1]:
+                return None
+            identifier, classes, pairs = node["c"][0]
+            kind = next((c for c in classes if c != "admonition"), "note")
+            title = dict(pairs).get("data-title", dict(pairs).get("title", ""))
+            return admonition(kind, title, node["c"][1])
+
+        document["blocks"] = tree.rewrite_blocks(document["blocks"], change)
+        return document
+
+
+class Builder(Protocol):
+    name: str
+    suffix: str  # what it writes: ".pdf", or "" for a folder
+
+    def build(self, inputs: Inputs, staging: Path) -> Artifact: ...
+
+    def validate(self, inputs: Inputs, artifact: Artifact) -> None: ...

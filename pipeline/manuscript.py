@@ -1,0 +1,195 @@
+"""The manuscript: the chapters `nav` names, in order, read once, with their front matter.
+
+A chapter's text is decoded (UTF-8, an optional byte-order mark, CRLF accepted) and its front matter
+split off; `body_line` keeps the line numbers of the body true to the file on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.config import Settings
+from pipeline.errors import ConfigError, ContentError
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One Markdown file of the book."""
+
+    name: str  # its path inside docs_dir, with forward slashes: `guide/install.md`
+    path: Path  # where it is on disk
+    display: str  # how messages name it: its path relative to the book's root
+    title: str | None  # the title nav gives it, if any
+    text: str  # the Markdown body, front matter removed, LF line ends
+    body_line: int  # the line of the file on which `text` starts (1-based)
+    meta: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the file's bytes
+
+    @property
+    def stem(self) -> str:
+        return posixpath.splitext(self.name)[0].replace("/", "-")
+
+    def position_of(self, *needles: str) -> tuple[int | None, int | None]:
+        """The line and column (1-based, in the file) where the first of `needles` first appears."""
+        lines = self.text.split("\n")
+        for needle in needles:
+            for offset, line in enumerate(lines):
+                column = line.find(needle)
+                if column >= 0:
+                    return self.body_line + offset, column + 1
+        return None, None
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """The ordered chapters of one book, with the settings they were read under."""
+
+    settings: Settings
+    chapters: tuple[Chapter, ...]
+    epoch: int  # the build time, from `pipeline.clock`
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.settings.docs_dir
+
+    def chapter(self, name: str) -> Chapter | None:
+        return next((chapter for chapter in self.chapters if chapter.name == name), None)
+
+
+def read(settings: Settings, epoch: int) -> Manuscript:
+    """Read every chapter `nav` names, in order."""
+    entries = nav_entries(settings)
+    if not entries:
+        raise ConfigError(
+            "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
+        )
+    chapters = tuple(_read_chapter(settings, name, title) for name, title in entries)
+    return Manuscript(settings=settings, chapters=chapters, epoch=epoch)
+
+
+def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
+    """The (file, title) pairs of `nav`, flattened in reading order; external links are left out."""
+    entries: list[tuple[str, str | None]] = []
+
+    def walk(items: Any, title: str | None = None) -> None:
+        if isinstance(items, str):
+            if "://" not in items and items.endswith(".md"):
+                entries.append((posixpath.normpath(items), title))
+        elif isinstance(items, list):
+            for item in items:
+                walk(item)
+        elif isinstance(items, dict):
+            for key, value in items.items():
+                walk(value, key if isinstance(value, str) else None)
+
+    walk(settings.mkdocs.nav or [])
+    return entries
+
+
+def _read_chapter(settings: Settings, name: str, title: str | None) -> Chapter:
+    docs_dir = settings.docs_dir
+    path = docs_dir / name
+    display = _display(settings, path)
+    nav_line = settings.line_mentioning(name)
+    if not path.resolve().is_relative_to(docs_dir.resolve()):
+        raise ConfigError(
+            f"nav entry '{name}' points outside {docs_dir.name}/", path=settings.path.name, line=nav_line
+        )
+    if not path.is_file():
+        raise ContentError(
+            f"nav lists '{name}', which does not exist in {_display(settings, docs_dir)}/",
+            path=settings.path.name,
+            line=nav_line,
+            hint="create the chapter or remove it from nav",
+        )
+    data = path.read_bytes()
+    limit = settings.presswork.max_chapter_bytes
+    if len(data) > limit:
+        raise ContentError(
+            f"chapter is {len(data):,} bytes, over the limit of {limit:,}",
+            path=display,
+            hint="split it into several chapters or raise max_chapter_bytes",
+        )
+    text = _decode(data, display)
+    body, meta, body_line = _split_front_matter(text, display)
+    return Chapter(
+        name=name,
+        path=path,
+        display=display,
+        title=title or _meta_title(meta),
+        text=body,
+        body_line=body_line,
+        meta=meta,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _display(settings: Settings, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(settings.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _decode(data: bytes, display: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise ContentError("this is a binary file, not a Markdown chapter", path=display, line=1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(
+            f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+            path=display,
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        ) from error
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, display: str) -> tuple[str, dict[str, Any], int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text, {}, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise ContentError(
+            "front matter starts with '---' but never ends", path=display, line=1, hint="close it with a '---' line"
+        )
+    source = "\n".join(lines[1:index])
+    try:
+        meta = yaml.safe_load(source) if source.strip() else {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ContentError(
+            f"invalid YAML front matter: {' '.join(str(error.problem or error).split())}",
+            path=display,
+            line=(mark.line + 2) if mark else 1,
+            hint="fix the YAML between the '---' lines",
+        ) from error
+    except yaml.YAMLError as error:
+        raise ContentError(f"invalid YAML front matter: {error}", path=display, line=1) from error
+    if not isinstance(meta, dict):
+        raise ContentError(
+            "front matter must be a mapping of keys to values", path=display, line=2, hint="write it as 'key: value' lines"
+        )
+    return "\n".join(lines[index + 1 :]), meta, index + 2
+
+
+def _meta_title(meta: dict[str, Any]) -> str | None:
+    title = meta.get("title")
+    return str(title) if title is not None else None

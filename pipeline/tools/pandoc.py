@@ -1,0 +1,152 @@
+"""pandoc, the one module that runs it: bundled by pypandoc-binary, always with a timeout and a capped heap."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ContentError, ToolError
+from pipeline.tools import process
+
+MINIMUM_VERSION = (3, 1, 4)  # older releases had an arbitrary-file-write flaw
+HEAP = "512M"
+
+# What each pandoc exit code means to a Presswork user.
+_EXIT_MEANINGS = {
+    3: "a warning was turned into an error",
+    64: "pandoc could not parse its input",
+    92: "the input is not UTF-8",
+    93: "a template or filter failed",
+    97: "a resource could not be fetched",
+    99: "a resource was not found",
+}
+
+# The reader that renders the dialect mkdocs.yml configures: Python-Markdown with the extensions
+# named there. Everything pandoc's markdown adds beyond that dialect is turned off.
+READER = "markdown" + "".join(
+    f"-{extension}"
+    for extension in (
+        "auto_identifiers",
+        "implicit_header_references",
+        "citations",
+        "raw_tex",
+        "subscript",
+        "superscript",
+        "line_blocks",
+        "grid_tables",
+        "multiline_tables",
+        "simple_tables",
+        "yaml_metadata_block",
+        "pandoc_title_block",
+        "example_lists",
+        "fancy_lists",
+        "startnum",
+        "fenced_divs",
+        "bracketed_spans",
+        "inline_notes",
+        "task_lists",
+        "blank_before_header",
+        "space_in_atx_header",
+    )
+) + "+smart+tex_math_dollars+footnotes+pipe_tables+definition_lists+strikeout+header_attributes+link_attributes+native_divs+native_spans+raw_html"
+
+
+@functools.cache
+def executable() -> str:
+    try:
+        import pypandoc
+    except ImportError as error:  # pragma: no cover - a broken installation
+        raise ToolError("pypandoc-binary is not installed", hint="run 'make book' or pip install presswork") from error
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError as error:
+        raise ToolError("pandoc was not found", hint="reinstall pypandoc-binary") from error
+
+
+@functools.cache
+def version() -> str:
+    text = process.run("pandoc", [executable(), "--version"], timeout=60).stdout.decode()
+    match = re.search(r"pandoc\S*\s+(\d+(?:\.\d+)+)", text)
+    if not match:
+        raise ToolError(f"cannot read pandoc's version from {text[:60]!r}")
+    found = match.group(1)
+    if tuple(int(part) for part in found.split(".")[:3]) < MINIMUM_VERSION:
+        wanted = ".".join(map(str, MINIMUM_VERSION))
+        raise ToolError(f"pandoc {found} is too old, {wanted} or newer is needed", hint="upgrade pypandoc-binary")
+    return found
+
+
+@functools.cache
+def api_version() -> list[int]:
+    """The version of the AST this pandoc reads and writes."""
+    return json.loads(run(["--from", "markdown", "--to", "json"], timeout=60, input=b""))["pandoc-api-version"]
+
+
+def run(
+    args: list[str], *, timeout: float, input: bytes | None = None, cwd: Path | None = None, epoch: int | None = None
+) -> bytes:
+    """Run pandoc with `args`; return its standard output or raise `ToolError`.
+
+    `epoch` becomes pandoc's `SOURCE_DATE_EPOCH`: the dates inside EPUB and DOCX files.
+    """
+    version()
+    command = [executable(), "+RTS", f"-M{HEAP}", "-RTS", *args]
+    env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
+    result = process.run("pandoc", command, timeout=timeout, input=input, cwd=cwd, check=False, env=env)
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", "replace").strip()
+        meaning = _EXIT_MEANINGS.get(result.returncode, f"exit code {result.returncode}")
+        if "Heap exhausted" in stderr or result.returncode == 251:
+            meaning = f"it ran out of its {HEAP} heap"
+        first = stderr.splitlines()[0] if stderr else ""
+        raise ToolError(f"pandoc failed: {meaning}: {first}".rstrip(": "), detail=stderr)
+    return result.stdout
+
+
+def parse(markdown: str, *, timeout: float, display: str) -> dict[str, Any]:
+    """Parse one chapter's Markdown (already translated by `pipeline.dialect`) into pandoc's AST."""
+    try:
+        out = run(["--from", READER, "--to", "json"], timeout=timeout, input=markdown.encode("utf-8"))
+    except ToolError as error:
+        if "timed out" in error.message:
+            raise ContentError(
+                f"pandoc took over {timeout:g} s to read this chapter",
+                path=display,
+                hint="look for deeply nested lists or quotes, or raise timeout in mkdocs.yml",
+            ) from error
+        error.path = display
+        raise
+    return json.loads(out)
+
+
+def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float) -> list[str]:
+    """Render TeX math (text, display?) as MathML, in one run for all of them."""
+    if not items:
+        return []
+    blocks = [
+        {"t": "Para", "c": [{"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, tex]}]}
+        for tex, display in items
+    ]
+    document = {"pandoc-api-version": api_version(), "meta": {}, "blocks": blocks}
+    out = run(
+        ["--from", "json", "--to", "html5", "--mathml", "--wrap=none"],
+        timeout=timeout,
+        input=json.dumps(document).encode(),
+    ).decode()
+    rendered = re.findall(r"<p>(.*?)</p>", out, flags=re.DOTALL)
+    if len(rendered) != len(items):
+        raise ToolError(f"pandoc rendered {len(rendered)} of {len(items)} formulas")
+    return rendered
+
+
+def write(
+    document: dict[str, Any], to: str, output: Path, options: list[str], *, timeout: float, cwd: Path, epoch: int
+) -> None:
+    """Write a whole pandoc document (AST) to `output` in format `to`, dated `epoch`."""
+    source = cwd / f"{output.name}.json"
+    source.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    args = ["--from", "json", "--to", to, "--output", str(output), *options, source.name]
+    run(args, timeout=timeout, cwd=cwd, epoch=epoch)
