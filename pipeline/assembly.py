@@ -252,7 +252,11 @@ def _cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:
 
 
 def _fail(chapter: Chapter, url: str, message: str, hint: str) -> None:
-    line, column = chapter.position_of(f"]({url}", url)
+    line, column = chapter.position_of(f"]({url}")
+    if column is not None:
+        column += 2  # point at the target itself, after "]("
+    else:
+        line, column = chapter.position_of(url)
     raise ContentError(message, path=chapter.display, line=line, column=column, hint=hint)
 
 

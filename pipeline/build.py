@@ -25,7 +25,8 @@ def build(settings: Settings, *, formats: list[str], out: Path, epoch: int, prog
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
-        note["text"] = f"{len(manuscript.chapters)} chapters"
+        count = len(manuscript.chapters)
+        note["text"] = f"{count} chapter{"s" if count != 1 else ""}"
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))

@@ -100,7 +100,7 @@ def load(path: Path) -> Settings:
             continue  # already reported above, with its full key path
         problem(key, _one_line(error))
     if problems:
-        raise ConfigErrors(problems)
+        raise ConfigErrors(sorted(problems, key=lambda problem: problem.line or 0))
     plugin = mkdocs.plugins[PLUGIN_NAME]
     return Settings(path=path, data=data, text=text, mkdocs=mkdocs, presswork=plugin.config)
 
@@ -120,14 +120,11 @@ def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _one_line(error.problem or error.context or "invalid YAML")
+        hint = "fix the YAML syntax"
         if "could not determine a constructor" in str(error):
-            message = f"{message}; presswork reads its configuration with a safe loader"
-        raise ConfigError(
-            message,
-            path=path.name,
-            line=mark.line + 1 if mark else None,
-            hint="fix the YAML syntax",
-        ) from error
+            message = f"{message.replace('tag:yaml.org,2002:', '!!')}: presswork reads its configuration with a safe loader"
+            hint = "write a plain value instead of the tag"
+        raise ConfigError(message, path=path.name, line=mark.line + 1 if mark else None, hint=hint) from error
     except yaml.YAMLError as error:
         raise ConfigError(_one_line(error), path=path.name, hint="fix the YAML syntax") from error
     if not isinstance(data, dict):
