@@ -26,7 +26,7 @@ def build(settings: Settings, *, formats: list[str], out: Path, epoch: int, prog
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
         count = len(manuscript.chapters)
-        note["text"] = f"{count} chapter{"s" if count != 1 else ""}"
+        note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
