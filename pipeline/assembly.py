@@ -39,6 +39,8 @@ _IMAGE_MAGIC = {
     ".svg": (b"<svg", b"<?xml"),
 }
 MAX_IMAGE_BYTES = 50_000_000
+# Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
+_RESERVED = frozenset({"footnotes", "toc", "cover", "title-page", "title_page", "nav", "landmarks", "page-list"})
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,9 @@ class Book:
 class _Tree:
     chapter: Chapter
     blocks: list[Any]
-    ids: set[str]
-    anchor: str
-    renames: dict[str, str] = field(default_factory=dict)
+    ids: set[str]  # the ids as the site has them: what authors link to
+    anchor: str  # the site id of the chapter's first heading
+    renames: dict[str, str] = field(default_factory=dict)  # site id -> id in the combined document
 
     def resolve(self, fragment: str) -> str | None:
         if fragment not in self.ids:
@@ -91,7 +93,7 @@ def assemble(manuscript: Manuscript) -> Book:
         "meta": _metadata(manuscript, cover),
         "blocks": blocks,
     }
-    return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.anchor for t in trees})
+    return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.resolve(t.anchor) for t in trees})
 
 
 def _parse(chapter: Chapter, timeout: float) -> list[Any]:
@@ -113,7 +115,17 @@ def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
         anchor = dialect.unique(dialect.slugify(title), used)
         blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
     ids = {a[0] for node in tree.nodes(blocks) if (a := tree.attr(node)) and a[0]}
-    return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor)
+    renames = {i: dialect.unique(i, used) for i in sorted(ids & _RESERVED)}
+    _rename(blocks, renames)
+    return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+
+
+def _rename(blocks: list[Any], renames: dict[str, str]) -> None:
+    if renames:
+        for node in tree.nodes(blocks):
+            a = tree.attr(node)
+            if a and a[0] in renames:
+                a[0] = renames[a[0]]
 
 
 def _raw_anchors(blocks: list[Any]) -> list[Any]:
@@ -155,14 +167,9 @@ def _qualify_shared_ids(trees: list[_Tree]) -> None:
     """An id two chapters share (both have `## Summary`) becomes `<chapter>--<id>` in each."""
     counts = Counter(identifier for item in trees for identifier in item.ids)
     for item in trees:
-        item.renames = {i: f"{item.chapter.stem}--{i}" for i in item.ids if counts[i] > 1}
-        if not item.renames:
-            continue
-        for node in tree.nodes(item.blocks):
-            a = tree.attr(node)
-            if a and a[0] in item.renames:
-                a[0] = item.renames[a[0]]
-        item.anchor = item.renames.get(item.anchor, item.anchor)
+        shared = {i for i in item.ids if counts[i] > 1}
+        _rename(item.blocks, {item.renames.get(i, i): f"{item.chapter.stem}--{i}" for i in shared})
+        item.renames.update({i: f"{item.chapter.stem}--{i}" for i in shared})
 
 
 def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
@@ -191,7 +198,7 @@ def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
                 where = f"'{target.chapter.name}'" if path else "this chapter"
                 _fail(chapter, url, f"link to '#{fragment}', which is no heading or anchor in {where}", "check the heading's id")
         else:
-            resolved = target.anchor
+            resolved = target.resolve(target.anchor)
         return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
 
     return tree.rewrite_inlines(item.blocks, change)

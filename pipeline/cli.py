@@ -2,7 +2,7 @@
 
 Exit codes (also in the README): 0 success; 1 a problem in the content; 2 a bad command line or
 configuration; 3 an external tool failed, timed out or is missing; 4 a built edition failed its
-validation; 130 interrupted.
+validation; 70 an internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("presswork: interrupted; nothing was changed in the output folder", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except Exception as error:  # a bug: say so in one line; the traceback is for --debug
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        print(f"presswork: internal error: {type(error).__name__}: {error} (run again with --debug and report it)", file=sys.stderr)
+        return ExitCode.INTERNAL
 
 
 def _report(error: PressworkError, *, debug: bool) -> None:
@@ -53,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="presswork",
         description="Publish a book and its documentation site from one Markdown source in git.",
         parents=[common],
-        epilog="Exit codes: 0 ok, 1 content problem, 2 usage or configuration, 3 tool failure, 4 validation, 130 interrupted.",
+        epilog="Exit codes: 0 ok, 1 content problem, 2 usage or configuration, 3 tool failure, 4 validation, 70 internal error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"presswork {__version__}")
     parser.set_defaults(config=Path("mkdocs.yml"), debug=False)

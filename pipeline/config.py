@@ -7,6 +7,7 @@ each with its key path, its line in `mkdocs.yml` and, for an unknown key, the ke
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
@@ -194,7 +195,7 @@ def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple
     data = dict(data)
     while True:
         config = schema(config_file_path=str(path))
-        config.load_dict(data)
+        config.load_dict(copy.deepcopy(data))  # MkDocs' validation changes what it is given
         failed, _ = config.validate()
         if not failed:
             return config, errors

@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # a bad command line or configuration
     TOOL = 3  # an external tool failed, timed out or is missing
     INVALID = 4  # a built edition failed its own validation (EPUBCheck, ...)
+    INTERNAL = 70  # a bug in Presswork itself
     INTERRUPTED = 130
 
 

@@ -46,7 +46,9 @@ class SiteBuilder:
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
         if not (artifact.path / "index.html").is_file():
-            raise ValidationError("the site has no index.html", path=artifact.path.name)
+            raise ValidationError(
+                "the site has no home page", path=artifact.path.name, hint="name the first chapter index.md"
+            )
         for page in sorted(artifact.path.rglob("*")):
             if page.suffix not in (".html", ".css"):
                 continue

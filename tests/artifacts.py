@@ -1,0 +1,182 @@
+"""Readers for the built editions, so tests look at what a reader gets: HTML, XHTML, Word XML, PDF."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pypdf
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def text_of(element: ElementTree.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+# --- EPUB -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Epub:
+    files: dict[str, bytes]
+
+    @classmethod
+    def open(cls, path: Path) -> "Epub":
+        with zipfile.ZipFile(path) as archive:
+            return cls({name: archive.read(name) for name in archive.namelist()})
+
+    def chapters(self) -> dict[str, ElementTree.Element]:
+        """The XHTML documents of the book's text, by file name."""
+        return {
+            name.rsplit("/", 1)[-1]: ElementTree.fromstring(data)
+            for name, data in sorted(self.files.items())
+            if re.search(r"text/ch\d+\.xhtml$", name)
+        }
+
+    def find(self, tag: str, text: str) -> tuple[str, ElementTree.Element]:
+        """The first element `tag` whose text contains `text`, and the file it is in."""
+        for name, root in self.chapters().items():
+            for element in root.iter(f"{XHTML}{tag}"):
+                if text in text_of(element):
+                    return name, element
+        raise AssertionError(f"no <{tag}> with {text!r} in the EPUB")
+
+    def element_by_id(self, name: str, identifier: str) -> ElementTree.Element:
+        root = self.chapters()[name]
+        for element in root.iter():
+            if element.get("id") == identifier:
+                return element
+        raise AssertionError(f"no id {identifier!r} in {name}")
+
+
+# --- DOCX -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Docx:
+    document: ElementTree.Element
+    footnotes: ElementTree.Element
+    styles: ElementTree.Element
+    media: list[str]
+
+    @classmethod
+    def open(cls, path: Path) -> "Docx":
+        with zipfile.ZipFile(path) as archive:
+            return cls(
+                ElementTree.fromstring(archive.read("word/document.xml")),
+                ElementTree.fromstring(archive.read("word/footnotes.xml")),
+                ElementTree.fromstring(archive.read("word/styles.xml")),
+                [name for name in archive.namelist() if name.startswith("word/media/")],
+            )
+
+    def paragraphs(self) -> list[tuple[str, str, ElementTree.Element]]:
+        """Every paragraph of the body as (style id, text, element)."""
+        out = []
+        for paragraph in self.document.iter(f"{W}p"):
+            style = paragraph.find(f"{W}pPr/{W}pStyle")
+            text = "".join(node.text or "" for node in paragraph.iter(f"{W}t"))
+            out.append((style.get(f"{W}val") if style is not None else "", text, paragraph))
+        return out
+
+    def paragraph(self, text: str) -> tuple[str, ElementTree.Element]:
+        for style, content, element in self.paragraphs():
+            if text in content:
+                return style, element
+        raise AssertionError(f"no paragraph with {text!r} in the DOCX")
+
+    def runs_with(self, property_tag: str) -> list[str]:
+        """The text of every run whose properties include `property_tag` (`i`, `strike`, ...)."""
+        out = []
+        for run in self.document.iter(f"{W}r"):
+            if run.find(f"{W}rPr/{W}{property_tag}") is not None:
+                out.append("".join(node.text or "" for node in run.iter(f"{W}t")))
+        return out
+
+    def bookmark_before(self, name: str) -> str:
+        """The text of the paragraph that follows the bookmark `name` (where a link to it lands)."""
+        body = self.document.find(f"{W}body")
+        children = list(body.iter())
+        for index, node in enumerate(children):
+            if node.tag == f"{W}bookmarkStart" and node.get(f"{W}name") == name:
+                for following in children[index + 1 :]:
+                    if following.tag == f"{W}p":
+                        return "".join(t.text or "" for t in following.iter(f"{W}t"))
+        raise AssertionError(f"no bookmark {name!r} in the DOCX")
+
+    def style_name(self, style_id: str) -> str:
+        for style in self.styles.iter(f"{W}style"):
+            if style.get(f"{W}styleId") == style_id:
+                return style.find(f"{W}name").get(f"{W}val")
+        raise AssertionError(f"no style {style_id!r}")
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Span:
+    text: str
+    font: str
+
+
+class Pdf:
+    def __init__(self, path: Path) -> None:
+        self.reader = pypdf.PdfReader(path)
+
+    def page_texts(self) -> list[str]:
+        return [" ".join(page.extract_text().split()) for page in self.reader.pages]
+
+    def text(self) -> str:
+        return "\n".join(self.page_texts())
+
+    def spans(self, page_index: int) -> list[Span]:
+        """The text pieces of a page with the font each is set in."""
+        spans: list[Span] = []
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if text.strip() and font_dict is not None:
+                spans.append(Span(text, str(font_dict.get("/BaseFont", ""))))
+
+        self.reader.pages[page_index].extract_text(visitor_text=visit)
+        return spans
+
+    def page_of(self, text: str) -> int:
+        for index, content in enumerate(self.page_texts()):
+            if text in content:
+                return index
+        raise AssertionError(f"{text!r} is on no page of the PDF")
+
+    def links(self) -> list[tuple[int, list[float], str]]:
+        """Every internal link: (page index, its rectangle, the named destination it goes to)."""
+        out = []
+        for index, page in enumerate(self.reader.pages):
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") == "/Link" and isinstance(annotation.get("/Dest"), str):
+                    out.append((index, [float(v) for v in annotation["/Rect"]], str(annotation["/Dest"])))
+        return out
+
+    def destination_page(self, name: str) -> int:
+        destination = self.reader.named_destinations[name]
+        return self.reader.get_destination_page_number(destination)
+
+    def outline_titles(self) -> list[str]:
+        titles: list[str] = []
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                else:
+                    titles.append(item.title)
+
+        walk(self.reader.outline)
+        return titles
+
+    def image_count(self, page_index: int) -> int:
+        return len(self.reader.pages[page_index].images)
