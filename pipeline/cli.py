@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = _parser()
     args = parser.parse_args(argv)
+    args.config = getattr(args, "config", Path("mkdocs.yml"))
+    args.debug = getattr(args, "debug", False)
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
@@ -48,24 +50,28 @@ def _report(error: PressworkError, *, debug: bool) -> None:
     print(str(error), file=sys.stderr)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common() -> argparse.ArgumentParser:
+    """Options every verb takes, before or after its name (a new parser each time: argparse shares actions)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="the book's configuration (default: mkdocs.yml)"
     )
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of a failure")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="presswork",
         description="Publish a book and its documentation site from one Markdown source in git.",
-        parents=[common],
+        parents=[_common()],
         epilog="Exit codes: 0 ok, 1 content problem, 2 usage or configuration, 3 tool failure, 4 validation, 70 internal error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"presswork {__version__}")
-    parser.set_defaults(config=Path("mkdocs.yml"), debug=False)
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     build = verbs.add_parser(
-        "build", parents=[common], help="build the editions into build/", description="Build the book's editions."
+        "build", parents=[_common()], help="build the editions into build/", description="Build the book's editions."
     )
     build.add_argument(
         "--format",
@@ -80,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     serve = verbs.add_parser(
-        "serve", parents=[common], help="preview the site, rebuilt on every change", description="Live preview of the site."
+        "serve", parents=[_common()], help="preview the site, rebuilt on every change", description="Live preview of the site."
     )
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="where to serve (default: 127.0.0.1:8000)")
     serve.set_defaults(run=_serve)
