@@ -38,11 +38,11 @@ class Epub:
             if re.search(r"text/ch\d+\.xhtml$", name)
         }
 
-    def find(self, tag: str, text: str) -> tuple[str, ElementTree.Element]:
-        """The first element `tag` whose text contains `text`, and the file it is in."""
+    def find(self, tag: str, text: str, *, exact: bool = False) -> tuple[str, ElementTree.Element]:
+        """The first element `tag` whose text contains (or is) `text`, and the file it is in."""
         for name, root in self.chapters().items():
             for element in root.iter(f"{XHTML}{tag}"):
-                if text in text_of(element):
+                if (text == text_of(element)) if exact else (text in text_of(element)):
                     return name, element
         raise AssertionError(f"no <{tag}> with {text!r} in the EPUB")
 
@@ -83,9 +83,9 @@ class Docx:
             out.append((style.get(f"{W}val") if style is not None else "", text, paragraph))
         return out
 
-    def paragraph(self, text: str) -> tuple[str, ElementTree.Element]:
+    def paragraph(self, text: str, *, exact: bool = False) -> tuple[str, ElementTree.Element]:
         for style, content, element in self.paragraphs():
-            if text in content:
+            if (text == content) if exact else (text in content):
                 return style, element
         raise AssertionError(f"no paragraph with {text!r} in the DOCX")
 
