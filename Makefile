@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean
+.PHONY: install book test serve clean browser
 
 install: $(STAMP)
 
@@ -18,8 +18,14 @@ $(STAMP): pyproject.toml
 book: install
 	$(BIN)/presswork build
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
+
+# The site is tested in a real browser: Debian's chromium, installed when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium is not installed: the browser test will be skipped"
 
 serve: install
 	$(BIN)/presswork serve

