@@ -11,22 +11,35 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline import checks
 from pipeline import manuscript as manuscripts
+from pipeline.checks import reports
 from pipeline.config import Settings
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, ContentError
 from pipeline.formats import BUILDERS, Artifact, Inputs, human_size
 from pipeline.progress import Progress
 
 STAGING_PREFIX = ".staging-"
 
 
-def build(settings: Settings, *, formats: list[str], out: Path, epoch: int, progress: Progress) -> list[Artifact]:
-    """Build `formats` (all the configured ones when empty) of the book into `out`."""
+def build(
+    settings: Settings,
+    *,
+    formats: list[str],
+    out: Path,
+    epoch: int,
+    progress: Progress,
+    check: checks.Options | None = None,
+) -> list[Artifact]:
+    """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
+    (unless `check` is None) have passed."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
         count = len(manuscript.chapters)
         note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
+    if check is not None:
+        _check(settings, manuscript, check, progress)
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
@@ -44,6 +57,18 @@ def build(settings: Settings, *, formats: list[str], out: Path, epoch: int, prog
         return _move_into_place(artifacts, out, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check(settings: Settings, manuscript, options: checks.Options, progress: Progress) -> None:
+    report = checks.run(settings, manuscript, options, progress)
+    level = settings.presswork.check.fail_on
+    if report.failed(level):
+        progress.say(reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip())
+        count = sum(f.at_least(level) for f in report.findings)
+        raise ContentError(
+            f"the checks found {count} problem{'s' if count != 1 else ''}; nothing was built",
+            hint="fix them (see above), or build with --no-check",
+        )
 
 
 def _selected(settings: Settings, formats: list[str]) -> list[str]:

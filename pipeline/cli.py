@@ -17,6 +17,8 @@ from pipeline import __version__
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 from pipeline.settings import FORMATS
 
+REPORTS = ("text", "json", "github", "rdjson", "sarif")
+
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -83,14 +85,64 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", type=Path, default=None, metavar="DIR", help="the output folder (default: build/ beside mkdocs.yml)")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    build.add_argument("--no-check", action="store_true", help="build without running the checks first")
+    _grammar_options(build)
     build.set_defaults(run=_build)
+
+    check = verbs.add_parser(
+        "check",
+        parents=[_common()],
+        help="check spelling, grammar and links",
+        description="Check the chapters in nav (or the PATHs given): links, spelling (codespell), grammar (LanguageTool). "
+        "Exit 0 when nothing at or above --fail-on was found, 1 when something was, 2 on a usage or configuration error.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: every chapter in nav)")
+    check.add_argument("--format", dest="report", choices=REPORTS, default="text", help="how to print the findings (default: text)")
+    check.add_argument("--changed-since", metavar="REF", help="report only lines added or changed since this commit, branch or tag")
+    check.add_argument("--fail-on", choices=("error", "warning", "never"), default=None, help="the severity that fails the run (default: error)")
+    check.add_argument("--quiet", action="store_true", help="no progress lines")
+    _grammar_options(check)
+    check.set_defaults(run=_check)
 
     serve = verbs.add_parser(
         "serve", parents=[_common()], help="preview the site, rebuilt on every change", description="Live preview of the site."
     )
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="where to serve (default: 127.0.0.1:8000)")
     serve.set_defaults(run=_serve)
+    _publishing_verbs(verbs)
     return parser
+
+
+def _grammar_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-grammar", action="store_true", help="skip LanguageTool (links and spelling are still checked)")
+    parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")
+
+
+def _check_options(args: argparse.Namespace, paths=()):
+    from pipeline import checks
+    from pipeline.environment import cache_folder
+
+    return checks.Options(
+        paths=tuple(paths),
+        grammar=not args.no_grammar,
+        languagetool_url=args.languagetool_url,
+        changed_since=getattr(args, "changed_since", None),
+        cache=cache_folder(os.environ),
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pipeline import checks, clock, manuscript
+    from pipeline.checks import reports
+    from pipeline.progress import Progress
+
+    settings = _settings(args)
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    book = manuscript.read(settings, clock.build_epoch(os.environ))
+    report = checks.run(settings, book, _check_options(args, args.paths), progress)
+    sys.stdout.write(reports.render(args.report, report.findings, report.line_of, checked=report.checked))
+    fail_on = args.fail_on or settings.presswork.check.fail_on
+    return ExitCode.CONTENT if report.failed(fail_on) else ExitCode.OK
 
 
 def _settings(args: argparse.Namespace):
@@ -107,7 +159,12 @@ def _build(args: argparse.Namespace) -> int:
     out = (args.out or settings.root / "build").resolve()
     progress = Progress(sys.stderr, enabled=not args.quiet)
     artifacts = build.build(
-        settings, formats=args.formats, out=out, epoch=clock.build_epoch(os.environ), progress=progress
+        settings,
+        formats=args.formats,
+        out=out,
+        epoch=clock.build_epoch(os.environ),
+        progress=progress,
+        check=None if args.no_check else _check_options(args),
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {_shown(artifact.path)}")
@@ -130,3 +187,115 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+# --- publishing: publish, status, verify (pipeline.publish) ----------------------------------------
+
+
+def _publishing_verbs(verbs) -> None:
+    publish = verbs.add_parser(
+        "publish",
+        parents=[_common(), _target_options()],
+        help="publish a tag as a versioned release",
+        description="Build a tag's own tree and publish it as a versioned, immutable release.",
+        epilog="Exit codes: 0 published (or published already), 1 the gate refused the tag or the target moved on "
+        "meanwhile, 2 usage or configuration, 3 tool failure, 4 validation.",
+    )
+    publish.add_argument("tag", metavar="TAG", help="the tag to publish, e.g. v1.2.0")
+    publish.add_argument("--quiet", action="store_true", help="print no progress, only the outcome and errors")
+    publish.set_defaults(run=_publish)
+
+    status = verbs.add_parser(
+        "status",
+        parents=[_common(), _target_options()],
+        help="what is published, and whether the current commit would publish",
+        description="List the published editions, the newest tag, and what publishing the current commit would do.",
+    )
+    status.set_defaults(run=_status)
+
+    verify = verbs.add_parser(
+        "verify",
+        parents=[_common(), _target_options()],
+        help="rebuild a published tag and compare it with its SHA256SUMS",
+        description="Rebuild a published tag and compare every file with the published SHA256SUMS.",
+        epilog="Exit codes: 0 every file identical, 1 the tag is not published, 4 a file differs.",
+    )
+    verify.add_argument("tag", metavar="TAG", help="the published tag, e.g. v1.2.0")
+    verify.add_argument("--quiet", action="store_true", help="print no progress")
+    verify.set_defaults(run=_verify)
+
+
+def _target_options() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--target", choices=("site-branch", "directory"), help="where editions go (default: publish.target)")
+    options.add_argument("--site-branch", metavar="NAME", help="the site branch (default: publish.site_branch, gh-pages)")
+    options.add_argument("--remote", metavar="NAME", help="the remote to push to; '' for none (default: publish.remote, origin)")
+    options.add_argument("--directory", type=Path, metavar="DIR", help="the folder of the directory target (default: publish.directory)")
+    return options
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    directory = str(args.directory.resolve()) if args.directory else None
+    return {"target": args.target, "site_branch": args.site_branch, "remote": args.remote, "directory": directory}
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from pipeline import clock, publish
+    from pipeline.progress import Progress
+
+    settings = _settings(args)
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    done = publish.publish(
+        settings, args.tag, overrides=_overrides(args), progress=progress, now=clock.build_epoch(os.environ)
+    )
+    if not done.done:
+        print(f"{done.tag} is already published as {done.version} on {done.where}, from the same commit: nothing to do")
+        return ExitCode.OK
+    print(f"published {done.tag} as {done.version} on {done.where}:")
+    print(f"  {done.version}/  the site")
+    for path in done.paths:
+        print(f"  {path}")
+    print(f"  {done.version}/downloads/SHA256SUMS, manifest.json")
+    print(f"  latest/  {'now ' + done.version if done.latest else 'unchanged: a higher version is published'}")
+    return ExitCode.OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from pipeline import publish
+
+    found = publish.status(_settings(args), overrides=_overrides(args))
+    count = len(found.editions)
+    print(f"published on {found.where}: {count} edition{'s' if count != 1 else ''}")
+    for edition in found.editions:
+        latest = "  latest" if edition is found.editions[0] else ""
+        print(f"  {edition.version:<12} {edition.date}  {edition.tag}  {edition.commit[:12]}{latest}")
+    if found.newest_tag:
+        state = "published" if found.newest_published else "not published"
+        print(f"newest tag: {found.newest_tag} ({state})")
+    else:
+        print("newest tag: none matches publish.tag_pattern")
+    print(f"current commit {found.head[:12] if found.head else '(none)'}: {found.verdict}")
+    if found.dirty:
+        print("the work tree has uncommitted or untracked changes: they are never part of a release")
+    return ExitCode.OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pipeline import publish
+    from pipeline.progress import Progress
+
+    settings = _settings(args)
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    checks = publish.verify(settings, args.tag, overrides=_overrides(args), progress=progress)
+    for check in checks:
+        if check.ok:
+            print(f"identical  {check.name}  {check.expected}")
+            continue
+        problems = [
+            f"{what} {found or 'missing'}" for what, found in (("rebuilt", check.rebuilt), ("published", check.published))
+            if found != check.expected
+        ]
+        print(f"DIFFERENT  {check.name}  SHA256SUMS {check.expected}, {', '.join(problems)}")
+    publish.require_identical(checks, args.tag)
+    print(f"{args.tag}: every file is identical to the published SHA256SUMS")
+    return ExitCode.OK

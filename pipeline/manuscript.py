@@ -73,7 +73,7 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         raise ConfigError(
             "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
         )
-    chapters = tuple(_read_chapter(settings, name, title) for name, title in entries)
+    chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
     return Manuscript(settings=settings, chapters=chapters, epoch=epoch)
 
 
@@ -96,7 +96,8 @@ def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
     return entries
 
 
-def _read_chapter(settings: Settings, name: str, title: str | None) -> Chapter:
+def read_chapter(settings: Settings, name: str, title: str | None = None) -> Chapter:
+    """One chapter, by its path inside docs_dir."""
     docs_dir = settings.docs_dir
     path = docs_dir / name
     display = _display(settings, path)

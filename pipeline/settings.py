@@ -83,11 +83,99 @@ class BookConfig(base.Config):
     cover = c.Optional(c.Type(str))  # an image, relative to docs_dir
 
 
+# `v` and a semantic version (https://semver.org): v1.2.0, v2.0.0-rc.1. The `version` group names the
+# version a release is filed under; without such a group, it is the tag without its leading `v`.
+TAG_PATTERN = r"v(?P<version>(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)"
+TARGETS = ("site-branch", "directory")
+
+
+class TagPattern(c.BaseConfigOption[str]):
+    """A regular expression a whole tag name must match to be published."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if value is None:
+            return self.default
+        if not isinstance(value, str) or not value:
+            raise c.ValidationError("expected a regular expression, such as 'v[0-9]+\\.[0-9]+\\.[0-9]+'")
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise c.ValidationError(f"'{value}' is not a regular expression: {error}") from error
+        return value
+
+
+class RefName(c.BaseConfigOption[str]):
+    """A git branch or remote name: no spaces, no leading '-', nothing git refuses in a ref."""
+
+    def __init__(self, default: str, *, empty: bool = False) -> None:
+        super().__init__()
+        self.default = default
+        self.empty = empty
+
+    def run_validation(self, value: object) -> str:
+        if value is None:
+            return self.default
+        if self.empty and value == "":
+            return value
+        if not isinstance(value, str) or not re.match(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$", value):
+            raise c.ValidationError(f"'{value}' is not a branch or remote name")
+        return value
+
+
+class RequiredWhen(c.BaseConfigOption[str | None]):
+    """A path that must be given when another key of the same block has a given value."""
+
+    def __init__(self, key: str, value: object) -> None:
+        super().__init__()
+        self.key, self.value = key, value
+
+    def run_validation(self, value: object) -> str | None:
+        if value is not None and (not isinstance(value, str) or not value):
+            raise c.ValidationError("expected a path")
+        return value
+
+    def post_validation(self, config: base.Config, key_name: str) -> None:
+        if config.get(self.key) == self.value and config.get(key_name) is None:
+            raise c.ValidationError(f"required when {self.key} is {str(self.value).lower()}")
+
+
+class PublishConfig(base.Config):
+    """Publishing: which tags may be published, and where editions go (see `pipeline.publish`)."""
+
+    tag_pattern = TagPattern(default=TAG_PATTERN)
+    annotated = c.Type(bool, default=True)  # refuse lightweight tags
+    signed = c.Type(bool, default=False)  # refuse tags `git verify-tag` does not accept
+    allowed_signers = RequiredWhen("signed", True)  # ssh-keygen's allowed-signers file, relative to mkdocs.yml
+    branch = RefName(default="main")  # a tag's commit must be on this branch
+    target = c.Choice(TARGETS, default="site-branch")
+    site_branch = RefName(default="gh-pages")
+    remote = RefName(default="origin", empty=True)  # '' publishes to the local branch only
+    directory = RequiredWhen("target", "directory")  # the folder for the directory target, relative to mkdocs.yml
+
+
+class CheckConfig(base.Config):
+    """How `presswork check` (and the checks `presswork build` runs first) reads the book."""
+
+    grammar = c.Type(bool, default=True)  # LanguageTool; --no-grammar turns it off for one run
+    languagetool_url = c.Optional(c.Type(str))  # a self-hosted server instead of our own
+    languagetool_heap = c.Type(str, default="1g")
+    workers = c.Type(int, default=4)  # concurrent requests to LanguageTool
+    vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
+    rules = c.DictOfItems(c.Choice(("off", "info", "warning", "error")), default={})  # rule or engine -> level
+    fail_on = c.Choice(("error", "warning", "never"), default="error")
+
+
 class PressworkConfig(base.Config):
     """Everything under `plugins: - presswork:` in `mkdocs.yml`."""
 
     book = c.SubConfig(BookConfig)
+    check = c.SubConfig(CheckConfig)
     slug = c.Optional(Slug())
     formats = c.ListOfItems(c.Choice(FORMATS), default=list(FORMATS))
     timeout = c.Type(int, default=600)  # seconds, for each run of an external tool
     max_chapter_bytes = c.Type(int, default=5_000_000)
+    publish = c.SubConfig(PublishConfig)

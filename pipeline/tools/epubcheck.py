@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import process
+from pipeline.tools import java, process
 
 
 @dataclass(frozen=True)
@@ -31,16 +30,8 @@ def _jar() -> str:
 
 
 @functools.cache
-def _java() -> str:
-    java = shutil.which("java")
-    if java is None:
-        raise ToolError("Java was not found; EPUBCheck needs Java 17 or newer", hint="install a JDK, e.g. apt-get install default-jre-headless")
-    return java
-
-
-@functools.cache
 def version() -> str:
-    result = process.run("EPUBCheck", [_java(), "-jar", _jar(), "--version"], timeout=120, check=False)
+    result = process.run("EPUBCheck", [java.executable(), "-jar", _jar(), "--version"], timeout=120, check=False)
     match = re.search(r"EPUBCheck v?(\S+)", result.stdout.decode() + result.stderr.decode())
     return match.group(1) if match else "unknown"
 
@@ -48,7 +39,7 @@ def version() -> str:
 def check(epub: Path, *, timeout: float) -> list[Message]:
     """Every message EPUBCheck has about `epub` (an empty list: valid, no warning)."""
     report = epub.with_name(epub.name + ".epubcheck.json")
-    command = [_java(), "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
+    command = [java.executable(), "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
     result = process.run("EPUBCheck", command, timeout=timeout, check=False)
     if not report.is_file():
         text = result.stderr.decode("utf-8", "replace").strip()

@@ -1,0 +1,133 @@
+"""The checks: every chapter read once into prose with a source map, then links, spelling (codespell)
+and grammar (LanguageTool), the book's vocabulary and rule settings, the suppressions written in the
+chapters, and, for a review, only the lines changed since a commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, vocabulary
+from pipeline.checks.cache import FindingsCache
+from pipeline.checks.findings import SEVERITIES, Finding
+from pipeline.checks.prose import Prose
+from pipeline.config import Settings
+from pipeline.errors import ConfigError
+from pipeline.manuscript import Manuscript, read_chapter
+from pipeline.progress import Progress
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: tuple[Path, ...] = ()  # only these chapters (default: every chapter in nav)
+    grammar: bool = True
+    languagetool_url: str | None = None
+    changed_since: str | None = None
+    cache: Path | None = None  # the cache folder (LanguageTool's installation, the findings cache)
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    checked: int
+    proses: dict[str, Prose] = field(default_factory=dict)  # by display path
+    sent: int = 0  # paragraphs sent to LanguageTool
+
+    def line_of(self, path: str, line: int) -> str:
+        found = self.proses.get(path)
+        return found.source_line(line) if found else ""
+
+    def failed(self, level: str) -> bool:
+        return level != "never" and any(f.at_least(level) for f in self.findings)
+
+
+def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:
+    config = settings.presswork.check
+    with progress.step("prose") as note:
+        proses = {chapter.name: prose.extract(chapter) for chapter in manuscript.chapters}
+        selected = _selected(settings, options.paths, proses)
+        chosen = [proses[name] for name in selected]
+        note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapters"
+    words = vocabulary.load(settings.root / "styles", list(config.vocabularies))
+    timeout = settings.presswork.timeout
+    findings: list[Finding] = []
+    with progress.step("links"):
+        findings += links.check(proses, selected, settings.docs_dir, settings.root)
+    with progress.step("spelling"):
+        findings += [f for f in spelling.check(chosen, timeout=timeout) if not words.accepts(_word(f, proses))]
+        findings += words.rejected(chosen)
+    sent = 0
+    if options.grammar and config.grammar:
+        with progress.step("grammar") as note:
+            cache = FindingsCache(options.cache / "checks" if options.cache else None)
+            engine = grammar.Engine.find(
+                options.languagetool_url or config.languagetool_url,
+                options.cache,
+                heap=config.languagetool_heap,
+                workers=config.workers,
+            )
+            counted: list[int] = []
+            try:
+                findings += grammar.check(
+                    chosen,
+                    engine,
+                    cache,
+                    book_language=settings.presswork.book.language,
+                    disabled={rule for rule, level in config.rules.items() if level == "off"},
+                    accepts=words.accepts,
+                    on_request=counted.append,
+                )
+            finally:
+                cache.close()
+            sent = sum(counted)
+            note["text"] = f"{sent} paragraphs sent to LanguageTool" if sent else "all paragraphs from the cache"
+    findings = _apply_rules(findings, dict(config.rules))
+    findings = suppressions.apply(findings, chosen)
+    if options.changed_since:
+        findings = _only_changed(findings, settings.root, options.changed_since)
+    by_display = {p.chapter.display: p for p in proses.values()}
+    return Report(sorted(set(findings)), len(chosen), by_display, sent)
+
+
+def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Prose]) -> list[str]:
+    if not paths:
+        return list(proses)
+    docs = settings.docs_dir.resolve()
+    names = []
+    for path in paths:
+        full = path.resolve()
+        if not full.is_relative_to(docs):
+            raise ConfigError(f"{path} is not inside {settings.docs_dir.name}/", hint="name chapters of this book")
+        name = full.relative_to(docs).as_posix()
+        if name not in proses:
+            if not full.is_file():
+                raise ConfigError(f"{path} does not exist", hint="name a chapter file")
+            proses[name] = prose.extract(read_chapter(settings, name))
+        names.append(name)
+    return names
+
+
+def _word(finding: Finding, proses: dict[str, Prose]) -> str:
+    for item in proses.values():
+        if item.chapter.display == finding.path:
+            return item.source_line(finding.line)[finding.column - 1 : finding.end_column - 1]
+    return ""
+
+
+def _apply_rules(findings: list[Finding], rules: dict[str, str]) -> list[Finding]:
+    """`check.rules` in mkdocs.yml: a rule (or an engine) `off`, or moved to another severity."""
+    out = []
+    for finding in findings:
+        level = rules.get(finding.rule, rules.get(finding.engine))
+        if level == "off":
+            continue
+        if level in SEVERITIES and level != finding.severity:
+            finding = Finding(**{**finding.__dict__, "severity": level})
+        out.append(finding)
+    return out
+
+
+def _only_changed(findings: list[Finding], root: Path, ref: str) -> list[Finding]:
+    changed = changes.changed_lines(root, ref, sorted({f.path for f in findings}))
+    return [f for f in findings if changed.get(f.path) is None or f.line in changed[f.path]]
+

@@ -1,0 +1,32 @@
+"""What a check reports: a finding at an exact place in a chapter's source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SEVERITIES = ("info", "warning", "error")
+ENGINES = ("codespell", "languagetool", "links")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem: 1-based lines and columns (code points of the source line), the end exclusive."""
+
+    path: str  # relative to the repository root
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    severity: str
+    engine: str
+    rule: str
+    message: str
+    suggestions: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["suggestions"] = list(self.suggestions)
+        return data
+
+    def at_least(self, level: str) -> bool:
+        return SEVERITIES.index(self.severity) >= SEVERITIES.index(level)

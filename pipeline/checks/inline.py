@@ -1,0 +1,278 @@
+"""Inline Markdown to prose: markup dropped, code and math replaced by a placeholder, every kept
+character remembering where it came from in the chapter.
+
+The input is a run of characters each with its offset in the chapter's text; the output is the text
+the engines read, with the same offsets (`PLACEHOLDER_OFFSET` for placeholder characters), plus the
+links, images and footnote references found on the way, at their exact offsets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+PLACEHOLDER = "Placeholder"  # stands for inline code or math, so a sentence stays a sentence
+PLACEHOLDER_OFFSET = -1
+
+_ESCAPABLE = set("\\`*_{}[]()#+-.!|<>~$\"'")
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]|www\.[^\s<>()]*[^\s<>().,;:!?'\"]")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^>\s@]+@[^>\s@]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?>")
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+_HTML_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_ATTR_LIST = re.compile(r"\{:?\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+)))*\s*\}")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_LINK_TAIL = re.compile(r"\(\s*<?([^\s<>()]*(?:\([^\s()]*\)[^\s<>()]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_REF_TAIL = re.compile(r"\[([^\]]*)\]")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link, image or footnote reference, at its offset in the chapter."""
+
+    kind: str  # "link", "image", "footnote", "anchor" (an id declared in raw HTML or an attribute list)
+    target: str  # the URL, the reference label, the footnote label or the id
+    offset: int  # where the target starts in the chapter's text
+    length: int
+    reference: bool = False  # a `[text][label]` link: `target` is the label
+
+
+@dataclass
+class Inline:
+    """The result of reading one run of inline Markdown."""
+
+    text: list[str] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
+
+    def keep(self, char: str, offset: int) -> None:
+        self.text.append(char)
+        self.offsets.append(offset)
+
+    def placeholder(self) -> None:
+        if self.text and self.text[-1].isalnum():
+            self.keep(" ", PLACEHOLDER_OFFSET)
+        for char in PLACEHOLDER:
+            self.keep(char, PLACEHOLDER_OFFSET)
+
+
+def read(chars: str, offsets: list[int], *, code_as_text: bool = False) -> Inline:
+    """Read inline Markdown. `code_as_text` keeps code spans' contents (for heading ids)."""
+    out = Inline()
+    _Reader(chars, offsets, out, code_as_text).run()
+    return out
+
+
+class _Reader:
+    def __init__(self, chars: str, offsets: list[int], out: Inline, code_as_text: bool) -> None:
+        self.s = chars
+        self.o = offsets
+        self.out = out
+        self.code_as_text = code_as_text
+        self.closers: dict[int, int] = {}  # index of a link's "]" -> index after its "(...)" tail
+
+    def run(self) -> None:
+        s, i, n = self.s, 0, len(self.s)
+        while i < n:
+            if i in self.closers:
+                i = self.closers.pop(i)
+                continue
+            c = s[i]
+            handler = _HANDLERS.get(c)
+            if handler is not None:
+                step = handler(self, i)
+                if step is not None:
+                    i = step
+                    continue
+            if c in "hfw" and (i == 0 or not (s[i - 1].isalnum() or s[i - 1] in "/.")):
+                match = _URL.match(s, i)
+                if match:
+                    self.out.placeholder()
+                    i = match.end()
+                    continue
+            self.out.keep(c, self.o[i])
+            i += 1
+
+    # --- one method per character that can start markup ---------------------------------------
+
+    def backslash(self, i: int) -> int | None:
+        if i + 1 < len(self.s) and self.s[i + 1] in _ESCAPABLE:
+            self.out.keep(self.s[i + 1], self.o[i + 1])
+            return i + 2
+        return None
+
+    def backtick(self, i: int) -> int | None:
+        run = len(self.s[i:]) - len(self.s[i:].lstrip("`"))
+        fence = "`" * run
+        end = i + run
+        while True:
+            close = self.s.find(fence, end)
+            if close < 0:
+                return None
+            if self.s[close + run : close + run + 1] != "`" and self.s[close - 1] != "`":
+                break
+            end = close + run
+            while end < len(self.s) and self.s[end] == "`":
+                end += 1
+        if self.code_as_text:
+            for k in range(i + run, close):
+                self.out.keep(self.s[k], self.o[k])
+        else:
+            self.out.placeholder()
+        return close + run
+
+    def dollar(self, i: int) -> int | None:
+        s = self.s
+        if s.startswith("$$", i):
+            close = s.find("$$", i + 2)
+            if close > i + 2:
+                self.out.placeholder()
+                return close + 2
+            return None
+        if i + 1 >= len(s) or s[i + 1].isspace() or (i > 0 and s[i - 1] == "\\"):
+            return None
+        k = i + 1
+        while True:
+            close = s.find("$", k)
+            if close < 0 or s[close - 1] == "\n":
+                return None
+            if not s[close - 1].isspace() and not s[close + 1 : close + 2].isdigit() and s[close - 1] != "\\":
+                self.out.placeholder()
+                return close + 1
+            k = close + 1
+
+    def less_than(self, i: int) -> int | None:
+        s = self.s
+        if s.startswith("<!--", i):
+            match = _COMMENT.match(s, i)
+            if match:
+                self.out.comments.append((match.group(1), self.o[i]))
+                return match.end()
+            return None
+        match = _AUTOLINK.match(s, i)
+        if match:
+            self._reference("link", match.group(1), i + 1)
+            self.out.placeholder()
+            return match.end()
+        match = _HTML_TAG.match(s, i)
+        if match:
+            tag = match.group(0)
+            for attribute, kind in ((_HTML_ID, "anchor"), (_HTML_HREF, "link")):
+                found = attribute.search(tag)
+                if found:
+                    self._reference(kind, found.group(1), i + found.start(1))
+            return match.end()
+        return None
+
+    def bang(self, i: int) -> int | None:
+        if not self.s.startswith("![", i):
+            return None
+        close = self._bracket_end(i + 1)
+        if close is None:
+            return None
+        tail = _LINK_TAIL.match(self.s, close + 1)
+        if not tail:
+            return None
+        self._reference("image", tail.group(1), tail.start(1))
+        for k in range(i + 2, close):  # the alt text is prose
+            self.out.keep(self.s[k], self.o[k])
+        return tail.end()
+
+    def bracket(self, i: int) -> int | None:
+        s = self.s
+        if s.startswith("[^", i):
+            close = s.find("]", i)
+            if close > i + 2 and " " not in s[i + 2 : close]:
+                self._reference("footnote", s[i + 2 : close], i + 2)
+                return close + 1
+            return None
+        close = self._bracket_end(i)
+        if close is None:
+            return None
+        tail = _LINK_TAIL.match(s, close + 1)
+        if tail:
+            self._reference("link", tail.group(1), tail.start(1))
+            self.closers[close] = tail.end()
+            return i + 1
+        ref = _REF_TAIL.match(s, close + 1)
+        if ref is None:
+            return None  # `[text]` alone: plain text unless a definition names it (not followed here)
+        label = ref.group(1) or s[i + 1 : close]
+        start = close + 2 if ref.group(1) else i + 1
+        self._reference("link", label, start, reference=True)
+        self.closers[close] = ref.end()
+        return i + 1
+
+    def brace(self, i: int) -> int | None:
+        match = _ATTR_LIST.match(self.s, i)
+        if not match:
+            return None
+        for found in re.finditer(r"#([\w-]+)", match.group(0)):
+            self._reference("anchor", found.group(1), i + found.start(1))
+        return match.end()
+
+    def emphasis(self, i: int) -> int | None:
+        s, c = self.s, self.s[i]
+        run = len(s[i:]) - len(s[i:].lstrip(c))
+        if c == "~" and run < 2:
+            return None
+        before = s[i - 1] if i > 0 else " "
+        after = s[i + run] if i + run < len(s) else " "
+        if before.isspace() and after.isspace():
+            return None  # a lone `*` between spaces is a character, not emphasis
+        if c == "_" and before.isalnum() and after.isalnum():
+            return None  # snake_case: Python-Markdown leaves intraword underscores alone
+        return i + run
+
+    def ampersand(self, i: int) -> int | None:
+        match = _ENTITY.match(self.s, i)
+        if not match:
+            return None
+        for char in html.unescape(match.group(0)):
+            self.out.keep(char, self.o[i])
+        return match.end()
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _bracket_end(self, i: int) -> int | None:
+        depth = 0
+        k = i
+        while k < len(self.s):
+            c = self.s[k]
+            if c == "\\":
+                k += 2
+                continue
+            if c == "`":
+                close = self.s.find("`", k + 1)
+                k = close + 1 if close > 0 else k + 1
+                continue
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth == 0:
+                    return k
+            k += 1
+        return None
+
+    def _reference(self, kind: str, target: str, start: int, *, reference: bool = False) -> None:
+        offset = self.o[start] if start < len(self.o) else self.o[-1]
+        self.out.references.append(Reference(kind, target, offset, len(target), reference))
+
+
+_HANDLERS = {
+    "\\": _Reader.backslash,
+    "`": _Reader.backtick,
+    "$": _Reader.dollar,
+    "<": _Reader.less_than,
+    "!": _Reader.bang,
+    "[": _Reader.bracket,
+    "{": _Reader.brace,
+    "*": _Reader.emphasis,
+    "_": _Reader.emphasis,
+    "~": _Reader.emphasis,
+    "&": _Reader.ampersand,
+}

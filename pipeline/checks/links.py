@@ -1,0 +1,97 @@
+"""Links and images: every internal link, anchor, footnote reference and image must resolve."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import urllib.parse
+from pathlib import Path
+
+from pipeline.checks.findings import Finding
+from pipeline.checks.prose import Prose
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path) -> list[Finding]:
+    """Findings for the chapters named in `selected`; `proses` holds every chapter, for their ids."""
+    ids = {name: {identifier for identifier, _ in prose.ids} for name, prose in proses.items()}
+    findings: list[Finding] = []
+    for name in selected:
+        prose = proses[name]
+        for reference in prose.references:
+            problem = _problem(reference, prose, name, ids, docs_dir, root)
+            if problem:
+                rule, message, suggestions = problem
+                findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions))
+        findings.extend(_unused_footnotes(prose))
+    return findings
+
+
+def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_dir: Path, root: Path):
+    kind, target = reference.kind, reference.target
+    if kind == "footnote":
+        if target not in prose.footnotes:
+            return "missing-footnote", f"footnote [^{target}] has no definition", ()
+        return None
+    if kind in ("anchor", "definition"):
+        return None
+    if reference.reference:
+        url = prose.definitions.get(target.lower())
+        if url is None:
+            return "missing-reference", f"link reference [{target}] is not defined", ()
+        target = url
+    if not target or _SCHEME.match(target):
+        return None  # links out of the book are not followed
+    path, _, fragment = target.partition("#")
+    path = urllib.parse.unquote(path)
+    if kind == "image":
+        source = (docs_dir / posixpath.dirname(name) / path).resolve()
+        if not source.is_relative_to(root.resolve()):
+            return "image-outside", f"image '{target}' is outside the repository", ()
+        if not source.is_file():
+            return "missing-image", f"image '{target}' not found", ()
+        return None
+    chapter = name
+    if path:
+        chapter = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
+        if not chapter.endswith(".md"):
+            if not (docs_dir / chapter).exists() and not (docs_dir / chapter.rstrip("/") / "index.md").exists():
+                return "broken-link", f"link to '{path}', which does not exist", ()
+            return None
+        if chapter not in ids:
+            if (docs_dir / chapter).is_file():
+                return "broken-link", f"link to '{path}', which is not a chapter in nav", ()
+            return "broken-link", f"link to '{path}', which does not exist", ()
+    fragment = urllib.parse.unquote(fragment)
+    if fragment and fragment not in ids[chapter]:
+        where = f"'{path}'" if path else "this chapter"
+        close = sorted(ids[chapter], key=lambda i: _distance(i, fragment))[:1]
+        return "missing-anchor", f"no heading or anchor '#{fragment}' in {where}", tuple(f"{path}#{c}" for c in close)
+    return None
+
+
+def _unused_footnotes(prose: Prose) -> list[Finding]:
+    used = {r.target for r in prose.references if r.kind == "footnote"}
+    return [
+        _finding(prose, offset, len(label), "unused-footnote", f"footnote [^{label}] is defined but never referenced", (), "warning")
+        for label, offset in prose.footnotes.items()
+        if label not in used
+    ]
+
+
+def _finding(prose: Prose, offset: int, length: int, rule: str, message: str, suggestions, severity: str = "error") -> Finding:
+    line, column = prose.position(offset)
+    end_line, end_column = prose.position(offset + max(length, 1))
+    return Finding(prose.chapter.display, line, column, end_line, end_column, severity, "links", rule, message, tuple(suggestions))
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance, to suggest the anchor probably meant."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

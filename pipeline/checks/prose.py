@@ -1,0 +1,374 @@
+"""Prose extraction: a chapter's Markdown as the paragraphs an engine reads, with a source map.
+
+Each chapter is read once. Blocks are found line by line (fenced and indented code, display math,
+HTML blocks and comments, link definitions and front matter are skipped); containers (lists, block
+quotes, admonitions, footnotes, definition lists) are read again with their prefix taken off; each
+paragraph, heading, table cell and admonition title becomes a `Unit` whose every character maps back
+to its offset in the chapter, so a finding lands on the exact line and column of the source.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+from pipeline import dialect
+from pipeline.checks import inline
+from pipeline.checks.inline import PLACEHOLDER_OFFSET, Reference
+from pipeline.manuscript import Chapter
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*")
+_DEFINITION = re.compile(r"^ {0,3}:[ \t]+")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_HTML_BLOCK = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9]*)[\s/>]")
+_ATTR_LINE = re.compile(r"^ {0,3}\{:?[^}]*\}\s*$")
+_COMMENT_START = re.compile(r"^ {0,3}<!--")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    offset: int  # where `text` starts in the chapter's text
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph (or heading, cell, title) of prose, as the engines read it."""
+
+    text: str
+    offsets: tuple[int, ...]  # the chapter offset of each character; -1 for placeholder characters
+    kind: str = "paragraph"
+    language: str | None = None
+
+
+@dataclass
+class Prose:
+    """Everything the checks need from one chapter."""
+
+    chapter: Chapter
+    units: list[Unit] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    ids: list[tuple[str, int]] = field(default_factory=list)  # heading and anchor ids, with their offsets
+    footnotes: dict[str, int] = field(default_factory=dict)  # footnote definitions: label -> offset
+    definitions: dict[str, str] = field(default_factory=dict)  # link definitions: label -> URL
+    comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
+    headings: list[Line] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line (in the file) and column (in code points) of a chapter offset."""
+        if not self._line_starts:
+            self._line_starts = [0] + [i + 1 for i, c in enumerate(self.chapter.text) if c == "\n"]
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return self.chapter.body_line + index, offset - self._line_starts[index] + 1
+
+    def span(self, unit: Unit, start: int, end: int) -> tuple[int, int, int, int] | None:
+        """Where `unit.text[start:end]` is in the file, or None when it touches a placeholder."""
+        offsets = unit.offsets[start:end]
+        if not offsets or PLACEHOLDER_OFFSET in offsets:
+            return None
+        line, column = self.position(offsets[0])
+        end_line, end_column = self.position(offsets[-1])
+        return line, column, end_line, end_column + 1
+
+    def source_line(self, line: int) -> str:
+        lines = self.chapter.text.split("\n")
+        index = line - self.chapter.body_line
+        return lines[index] if 0 <= index < len(lines) else ""
+
+
+def extract(chapter: Chapter) -> Prose:
+    """Read a chapter into units of prose and the references it makes."""
+    prose = Prose(chapter=chapter)
+    lines, offset = [], 0
+    for text in chapter.text.split("\n"):
+        lines.append(Line(text, offset))
+        offset += len(text) + 1
+    _Blocks(prose, chapter.meta.get("lang")).read(lines)
+    used: set[str] = {identifier for identifier, _ in prose.ids}
+    prose.ids.extend(_heading_ids(prose.headings, used))
+    return prose
+
+
+class _Blocks:
+    def __init__(self, prose: Prose, language: str | None) -> None:
+        self.prose = prose
+        self.language = str(language) if language else None
+
+    def read(self, lines: list[Line]) -> None:
+        paragraph: list[Line] = []
+        i = 0
+
+        def flush() -> None:
+            if paragraph:
+                self.paragraph(paragraph)
+                paragraph.clear()
+
+        while i < len(lines):
+            line = lines[i]
+            text = line.text
+            stripped = text.strip()
+            if not stripped:
+                flush()
+                i += 1
+                continue
+            fence = _FENCE.match(text)
+            if fence:
+                flush()
+                i = self._skip_fence(lines, i, fence.group(1))
+                continue
+            if stripped.startswith("$$"):
+                flush()
+                i = self._skip_until(lines, i, lambda t, first: t.rstrip().endswith("$$") and (not first or len(t.strip()) > 2))
+                continue
+            if _COMMENT_START.match(text):
+                flush()
+                i = self._comment(lines, i)
+                continue
+            html = _HTML_BLOCK.match(text)
+            if html and html.group(1).lower() in BLOCK_LEVEL_ELEMENTS and not paragraph:
+                i = self._skip_until(lines, i, lambda t, first: False, blank_ends=True)
+                continue
+            if len(text) - len(text.lstrip(" ")) >= 4 and not paragraph:
+                i = self._skip_indented(lines, i)  # an indented code block
+                continue
+            if paragraph and _SETEXT.match(text) and not _ITEM.match(text):
+                self.heading(paragraph)
+                paragraph.clear()
+                i += 1
+                continue
+            if _RULE.match(text):
+                flush()
+                i += 1
+                continue
+            heading = _HEADING.match(text)
+            if heading:
+                flush()
+                self.heading([Line(text[heading.end() :], line.offset + heading.end())])
+                i += 1
+                continue
+            admonition = _ADMONITION.match(text.lstrip(" "))
+            if admonition:
+                flush()
+                indent = len(text) - len(text.lstrip(" "))
+                if admonition.group(2):
+                    start = text.index('"', indent) + 1
+                    self.unit([Line(admonition.group(2), line.offset + start)], "title")
+                body, i = self._indented(lines, i + 1, 4)
+                self.read(body)
+                continue
+            if _QUOTE.match(text):
+                flush()
+                body = []
+                while i < len(lines) and lines[i].text.strip() and (_QUOTE.match(lines[i].text) or body):
+                    prefix = _QUOTE.match(lines[i].text)
+                    cut = prefix.end() if prefix else 0
+                    body.append(Line(lines[i].text[cut:], lines[i].offset + cut))
+                    i += 1
+                self.read(body)
+                continue
+            footnote = _FOOTNOTE.match(text)
+            if footnote:
+                flush()
+                self.prose.footnotes[footnote.group(1)] = line.offset + text.index(footnote.group(1))
+                body, i = self._indented(lines, i + 1, 4)
+                self.read([Line(text[footnote.end() :], line.offset + footnote.end()), *body])
+                continue
+            definition = _LINK_DEFINITION.match(text)
+            if definition and not paragraph:
+                self.prose.definitions[definition.group(1).lower()] = definition.group(2)
+                start = line.offset + text.index(definition.group(2), definition.start(2))
+                self.prose.references.append(Reference("definition", definition.group(2), start, len(definition.group(2))))
+                i += 1
+                continue
+            item = _ITEM.match(text) or _DEFINITION.match(text)
+            if item:
+                flush()
+                first = Line(text[item.end() :], line.offset + item.end())
+                body, i = self._item_body(lines, i + 1)
+                self.read([first, *body])
+                continue
+            if "|" in text and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].text) and not paragraph:
+                i = self._table(lines, i)
+                continue
+            if _ATTR_LINE.match(text) and not paragraph:
+                self.unit([line], "attributes")
+                i += 1
+                continue
+            paragraph.append(line)
+            i += 1
+        flush()
+
+    # --- blocks that become units ------------------------------------------------------------
+
+    def paragraph(self, lines: list[Line]) -> None:
+        self.unit(lines, "paragraph")
+
+    def heading(self, lines: list[Line]) -> None:
+        text = lines[0].text.rstrip()
+        closing = re.search(r"[ \t]+#+[ \t]*$", text)
+        if closing:
+            text = text[: closing.start()]
+        self.prose.headings.append(Line(text, lines[0].offset))
+        self.unit([Line(text, lines[0].offset)], "heading")
+
+    def unit(self, lines: list[Line], kind: str) -> None:
+        chars, offsets = [], []
+        for index, line in enumerate(lines):
+            if index:
+                chars.append("\n")
+                offsets.append(line.offset - 1)
+            content = line.text
+            lead = len(content) - len(content.lstrip())
+            chars.append(content[lead:])
+            offsets.extend(range(line.offset + lead, line.offset + len(content)))
+        result = inline.read("".join(chars), offsets)
+        self.prose.references.extend(result.references)
+        self.prose.comments.extend(result.comments)
+        for reference in result.references:
+            if reference.kind == "anchor":
+                self.prose.ids.append((reference.target, reference.offset))
+        text = "".join(result.text).replace("\n", " ")
+        if kind == "heading":
+            text = re.sub(r"\s+$", "", text)
+        kept = list(result.offsets)
+        while text and text[-1].isspace():
+            text, kept = text[:-1], kept[:-1]
+        if text.strip() and kind != "attributes":
+            self.prose.units.append(Unit(text, tuple(kept), kind, self.language))
+
+    # --- blocks that are skipped or read again -------------------------------------------------
+
+    def _table(self, lines: list[Line], i: int) -> int:
+        rows = [lines[i]]
+        i += 2  # the header row, then the rule under it
+        while i < len(lines) and lines[i].text.strip() and "|" in lines[i].text:
+            rows.append(lines[i])
+            i += 1
+        for row in rows:
+            for start, end in _cells(row.text):
+                cell = row.text[start:end]
+                lead = len(cell) - len(cell.lstrip())
+                self.unit([Line(cell.strip(), row.offset + start + lead)], "cell")
+        return i
+
+    def _comment(self, lines: list[Line], i: int) -> int:
+        start = lines[i]
+        text = start.text[start.text.index("<!--") :]
+        base = start.offset + start.text.index("<!--")
+        j = i
+        while "-->" not in text and j + 1 < len(lines):
+            j += 1
+            text += "\n" + lines[j].text
+        match = inline._COMMENT.match(text)
+        if match:
+            self.prose.comments.append((match.group(1), base))
+            rest = text[match.end() :]
+            if rest.strip() and j == i:
+                offset = base + match.end()
+                self.read([Line(rest, offset)])
+        return j + 1
+
+    def _skip_fence(self, lines: list[Line], i: int, fence: str) -> int:
+        i += 1
+        while i < len(lines):
+            match = _FENCE.match(lines[i].text)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not lines[i].text.strip().strip(fence[0]):
+                return i + 1
+            i += 1
+        return i
+
+    def _skip_until(self, lines: list[Line], i: int, ends, blank_ends: bool = False) -> int:
+        first = True
+        while i < len(lines):
+            text = lines[i].text
+            if blank_ends and not text.strip():
+                return i
+            if ends(text, first):
+                return i + 1
+            first = False
+            i += 1
+        return i
+
+    def _skip_indented(self, lines: list[Line], i: int) -> int:
+        while i < len(lines) and (not lines[i].text.strip() or lines[i].text.startswith("    ")):
+            i += 1
+        return i
+
+    def _indented(self, lines: list[Line], i: int, width: int) -> tuple[list[Line], int]:
+        body: list[Line] = []
+        while i < len(lines):
+            text = lines[i].text.expandtabs(4) if "\t" in lines[i].text[:width] else lines[i].text
+            if not text.strip():
+                body.append(Line("", lines[i].offset))
+            elif len(text) - len(text.lstrip(" ")) >= width:
+                body.append(Line(text[width:], lines[i].offset + width))
+            else:
+                break
+            i += 1
+        while body and not body[-1].text:
+            body.pop()
+            i -= 1
+        return body, i
+
+    def _item_body(self, lines: list[Line], i: int) -> tuple[list[Line], int]:
+        """The lines of a list item after its first: lazy continuations, then indented blocks."""
+        body: list[Line] = []
+        while i < len(lines) and lines[i].text.strip():
+            text = lines[i].text
+            if _ITEM.match(text) or _DEFINITION.match(text) or _FENCE.match(text) or _HEADING.match(text):
+                if not text.startswith("    "):
+                    return body, i
+            cut = min(4, len(text) - len(text.lstrip(" ")))
+            body.append(Line(text[cut:], lines[i].offset + cut))
+            i += 1
+        more, j = self._indented(lines, i, 4)
+        if more:
+            return [*body, Line("", lines[i].offset), *more], j
+        return body, i
+
+
+def _cells(row: str) -> list[tuple[int, int]]:
+    """The spans of a table row's cells, split on `|` outside code spans and escapes."""
+    bounds, start, i, in_code = [], 0, 0, False
+    text = row
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "`":
+            in_code = not in_code
+        elif c == "|" and not in_code:
+            bounds.append((start, i))
+            start = i + 1
+        i += 1
+    bounds.append((start, len(text)))
+    if bounds and not text[bounds[0][0] : bounds[0][1]].strip():
+        bounds = bounds[1:]
+    if bounds and not text[bounds[-1][0] : bounds[-1][1]].strip():
+        bounds = bounds[:-1]
+    return bounds
+
+
+def _heading_ids(headings: list[Line], used: set[str]) -> list[tuple[str, int]]:
+    """Each heading's id, made as MkDocs' toc makes it (explicit `{#id}`s were collected already)."""
+    ids = []
+    for heading in headings:
+        if re.search(r"\{[^}]*#[\w-]+[^}]*\}\s*$", heading.text):
+            continue
+        plain = inline.read(heading.text, list(range(heading.offset, heading.offset + len(heading.text))), code_as_text=True)
+        text = "".join(plain.text).strip()
+        ids.append((dialect.unique(dialect.slugify(text), used), heading.offset))
+    return ids

@@ -1,0 +1,31 @@
+"""Spelling with codespell, on the extracted prose, mapped back to the Markdown source."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.checks.findings import Finding
+from pipeline.checks.prose import Prose, Unit
+from pipeline.tools import codespell
+
+
+def check(proses: list[Prose], *, timeout: float) -> list[Finding]:
+    units: list[tuple[Prose, Unit]] = [(prose, unit) for prose in proses for unit in prose.units]
+    typos = codespell.check([unit.text for _, unit in units], timeout=timeout)
+    seen: dict[tuple[int, str], int] = {}
+    findings = []
+    for typo in typos:
+        prose, unit = units[typo.line]
+        occurrence = seen.get((typo.line, typo.word), 0)
+        seen[(typo.line, typo.word)] = occurrence + 1
+        matches = list(re.finditer(rf"(?<!\w){re.escape(typo.word)}(?!\w)", unit.text))
+        if occurrence >= len(matches):
+            continue
+        match = matches[occurrence]
+        where = prose.span(unit, match.start(), match.end())
+        if where is None:
+            continue
+        suggestions = typo.suggestions
+        message = f"'{typo.word}' is a common misspelling of " + " or ".join(f"'{s}'" for s in suggestions)
+        findings.append(Finding(prose.chapter.display, *where, "error", "codespell", "codespell", message, suggestions))
+    return findings

@@ -1,0 +1,63 @@
+"""Accepted and rejected words, in Vale's layout: `styles/config/vocabularies/<Name>/accept.txt` and
+`reject.txt`, one word or regular expression a line (`#` starts a comment). Shared by every engine."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.checks.findings import Finding
+from pipeline.checks.prose import Prose
+from pipeline.errors import ConfigError
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass
+class Vocabulary:
+    accept: list[re.Pattern[str]] = field(default_factory=list)
+    reject: list[re.Pattern[str]] = field(default_factory=list)
+
+    def accepts(self, word: str) -> bool:
+        return any(pattern.fullmatch(word) for pattern in self.accept)
+
+    def rejected(self, proses: list[Prose]) -> list[Finding]:
+        findings = []
+        for prose in proses:
+            for unit in prose.units:
+                for match in _WORD.finditer(unit.text):
+                    if any(pattern.fullmatch(match.group(0)) for pattern in self.reject):
+                        where = prose.span(unit, match.start(), match.end())
+                        if where:
+                            message = f"'{match.group(0)}' is a rejected word in this book's vocabulary"
+                            findings.append(Finding(prose.chapter.display, *where, "error", "codespell", "reject", message))
+        return findings
+
+
+def load(styles: Path, names: list[str]) -> Vocabulary:
+    """The vocabularies named (all of them when `names` is empty) under `styles/config/vocabularies`."""
+    folder = styles / "config" / "vocabularies"
+    chosen = names or sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else names
+    vocabulary = Vocabulary()
+    for name in chosen:
+        if not (folder / name).is_dir():
+            raise ConfigError(f"vocabulary '{name}' not found in {folder}", hint="create the folder or fix check.vocabularies")
+        vocabulary.accept += _patterns(folder / name / "accept.txt")
+        vocabulary.reject += _patterns(folder / name / "reject.txt")
+    return vocabulary
+
+
+def _patterns(path: Path) -> list[re.Pattern[str]]:
+    if not path.is_file():
+        return []
+    patterns = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        entry = line.split(" #", 1)[0].strip()
+        if not entry or entry.startswith("#"):
+            continue
+        try:
+            patterns.append(re.compile(entry))
+        except re.error as error:
+            raise ConfigError(f"not a regular expression: {error}", path=str(path), line=number) from error
+    return patterns

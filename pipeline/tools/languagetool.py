@@ -1,0 +1,240 @@
+"""LanguageTool: installed from Maven Central into a cache folder, run as a loopback server, asked
+through the language-tool-python package.
+
+`python -m pipeline.tools.languagetool install` installs the newest 6.x that resolves (`make install`
+runs it). A check starts the server on a free loopback port when it needs it, waits until it answers,
+and stops it when the check ends, also on Ctrl-C or an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ConfigError, ToolError
+from pipeline.tools import java, process
+
+VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>presswork</groupId><artifactId>languagetool-install</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.languagetool</groupId><artifactId>languagetool-server</artifactId><version>{v}</version></dependency>
+    <dependency><groupId>org.languagetool</groupId><artifactId>language-en</artifactId><version>{v}</version></dependency>
+  </dependencies>
+</project>
+"""
+_HOW_TO_FIX = "run 'make install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One LanguageTool finding, offsets in Python characters of the text that was sent."""
+
+    offset: int
+    length: int
+    rule: str
+    category: str
+    issue_type: str
+    message: str
+    replacements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Installation:
+    version: str
+    classpath: str
+
+
+def installed(cache: Path) -> Installation | None:
+    """The newest complete installation in `cache`, if any."""
+    for version in VERSIONS:
+        folder = cache / "languagetool" / version
+        if (folder / "complete").is_file():
+            return Installation(version, (folder / "complete").read_text().strip())
+    return None
+
+
+def install(cache: Path, *, timeout: float = 1800) -> Installation:
+    """Install LanguageTool with Maven (or, without Maven, with language-tool-python's own download)."""
+    found = installed(cache)
+    if found:
+        return found
+    (cache / "languagetool").mkdir(parents=True, exist_ok=True)
+    if shutil.which("mvn") is None:
+        return _download(cache)
+    last = ""
+    for version in VERSIONS:
+        work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=cache / "languagetool"))
+        try:
+            (work / "pom.xml").write_text(_POM.format(v=version))
+            command = ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib", "-f", str(work / "pom.xml")]
+            result = process.run("Maven", command, timeout=timeout, cwd=work, check=False)
+            if result.returncode != 0:
+                last = (result.stdout + result.stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
+                continue
+            (work / "complete").write_text(str(cache / "languagetool" / version / "lib" / "*"))
+            target = cache / "languagetool" / version
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(work, target)
+            return Installation(version, str(target / "lib" / "*"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    raise ToolError(f"no LanguageTool {'/'.join(VERSIONS)} could be installed with Maven", detail="\n".join(last))
+
+
+def _download(cache: Path) -> Installation:
+    """Without Maven: language-tool-python's own download (from languagetool.org, not a registry)."""
+    os.environ["LTP_PATH"] = str(cache / "languagetool" / "download")
+    from language_tool_python import download_lt
+
+    download_lt.download_lt()
+    jars = sorted((cache / "languagetool" / "download").rglob("languagetool-server.jar"))
+    if not jars:
+        raise ToolError("language-tool-python's download has no languagetool-server.jar")
+    folder = cache / "languagetool" / download_lt.LTP_DOWNLOAD_VERSION
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "complete").write_text(str(jars[-1]))
+    return Installation(download_lt.LTP_DOWNLOAD_VERSION, str(jars[-1]))
+
+
+class Server:
+    """A LanguageTool server of our own on a free loopback port, for the length of a `with` block."""
+
+    def __init__(self, installation: Installation, *, heap: str = "1g", startup: float = 180) -> None:
+        self.installation = installation
+        self.heap = heap
+        self.startup = startup
+        self.url = ""
+        self._child: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "Server":
+        port = _free_port()
+        command = [
+            java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath,
+            "org.languagetool.server.HTTPServer", "--port", str(port),
+        ]  # fmt: skip
+        self._child = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        self.url = f"http://127.0.0.1:{port}/v2/"
+        deadline = time.monotonic() + self.startup
+        while time.monotonic() < deadline:
+            if self._child.poll() is not None:
+                stderr = self._child.stderr.read().decode("utf-8", "replace") if self._child.stderr else ""
+                raise ToolError("the LanguageTool server stopped while starting", detail=stderr)
+            if _answers(self.url):
+                return self
+            time.sleep(0.25)
+        self.__exit__(None, None, None)
+        raise ToolError(f"the LanguageTool server did not answer within {self.startup:g} s")
+
+    def __exit__(self, *exc) -> None:
+        if self._child is not None and self._child.poll() is None:
+            os.killpg(self._child.pid, 15)
+            try:
+                self._child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._child.pid, 9)
+                self._child.wait()
+        self._child = None
+
+
+def version(url: str) -> str:
+    """The version a LanguageTool server reports."""
+    data = _post(url + "check", {"language": "en-US", "text": "a"}, timeout=60)
+    return str(data.get("software", {}).get("version", "unknown"))
+
+
+def check(url: str, language: str, texts: list[str], *, disabled: set[str], workers: int = 4, timeout: float = 120) -> list[list[Match]]:
+    """Every text checked (concurrently, over several connections); matches in Python characters."""
+    import language_tool_python
+
+    tool = language_tool_python.LanguageTool(language, remote_server=url.removesuffix("v2/"))
+    tool.disabled_rules = set(disabled)
+
+    def one(text: str) -> list[Match]:
+        try:
+            found = tool.check(_bmp(text))
+        except Exception as error:  # the package raises its own errors for HTTP and server failures
+            raise ToolError(f"LanguageTool failed: {' '.join(str(error).split())[:200]}") from error
+        return [
+            Match(
+                offset=m.offset,
+                length=m.error_length,
+                rule=m.rule_id,
+                category=m.category,
+                issue_type=m.rule_issue_type,
+                message=m.message,
+                replacements=tuple(m.replacements[:5]),
+            )
+            for m in found
+        ]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, texts))
+
+
+def _bmp(text: str) -> str:
+    """Characters outside the Basic Multilingual Plane (emoji, rare CJK) as one BMP symbol each.
+
+    LanguageTool counts offsets in UTF-16 units, Python in code points; language-tool-python's own
+    correction keeps its state in a class attribute, unsafe across threads. With no character that
+    takes two UTF-16 units, both counts agree and nothing needs correcting.
+    """
+    return "".join("\u263a" if ord(char) > 0xFFFF else char for char in text)
+
+
+def unavailable(reason: str) -> ConfigError:
+    return ConfigError(f"LanguageTool is not available: {reason}", hint=_HOW_TO_FIX)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        _post(url + "check", {"language": "en-US", "text": "Ready."}, timeout=5)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _post(url: str, fields: dict[str, str], *, timeout: float) -> dict:
+    data = urllib.parse.urlencode(fields).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def _main(argv: list[str]) -> int:
+    from pipeline.environment import cache_folder
+
+    if argv[:1] != ["install"]:
+        print("usage: python -m pipeline.tools.languagetool install", file=sys.stderr)
+        return 2
+    try:
+        installation = install(cache_folder(os.environ))
+    except ToolError as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    print(f"LanguageTool {installation.version} is installed ({installation.classpath})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
