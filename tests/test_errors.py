@@ -37,7 +37,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(fixture, tmp_path):
     (previous / "book.pdf").write_bytes(b"%PDF- the previous edition")
     before = tree_digest(previous)
 
-    run = presswork("build", "--quiet", cwd=book)
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
 
     assert run.returncode == code, run.stderr
     lines = run.stderr.strip().splitlines()
@@ -51,7 +51,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(fixture, tmp_path):
 
 def test_debug_shows_the_traceback(tmp_path):
     book = copy_book(TESTS / "books" / "missing-image", tmp_path / "book")
-    run = presswork("build", "--quiet", "--debug", cwd=book)
+    run = presswork("build", "--no-check", "--quiet", "--debug", cwd=book)
     assert run.returncode == 1
     assert "Traceback" in run.stderr
     assert run.stderr.strip().splitlines()[-1].startswith("book/index.md:5:22: error:")
@@ -63,7 +63,7 @@ def test_every_configuration_problem_is_reported_at_once(tmp_path):
     text = config.read_text().replace("site_name:", "site_nmae: typo\nsite_name:")
     text = text.replace("        title: Unknown key\n", "        title: Unknown key\n        language: 12\n        identifier: isbn 123\n")
     config.write_text(text)
-    run = presswork("build", cwd=book)
+    run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 4, run.stderr
@@ -76,7 +76,7 @@ def test_every_configuration_problem_is_reported_at_once(tmp_path):
 
 def test_a_bom_and_crlf_line_ends_are_accepted(tmp_path):
     book = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
-    run = presswork("build", "--format", "epub", "--format", "site", cwd=book)
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
     assert run.returncode == 0, run.stderr
     page = (book / "build" / "site" / "index.html").read_text()
     assert '<h2 id="details">Details' in page
@@ -85,6 +85,6 @@ def test_a_bom_and_crlf_line_ends_are_accepted(tmp_path):
 
 def test_an_unknown_format_on_the_command_line_is_a_usage_error(tmp_path):
     book = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
-    run = presswork("build", "--format", "html", cwd=book)
+    run = presswork("build", "--no-check", "--format", "html", cwd=book)
     assert run.returncode == 2
     assert "invalid choice: 'html'" in run.stderr

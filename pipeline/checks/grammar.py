@@ -18,6 +18,7 @@ from pipeline.tools import languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
 _VARIANTS = {"en": "en-US", "de": "de-DE", "pt": "pt-PT", "nl": "nl-NL", "ca": "ca-ES"}
+_FRAGMENTS = {"item", "cell", "title"}
 _ERRORS = {"misspelling", "grammar"}  # issue types that are errors; every other type is a warning
 
 
@@ -103,6 +104,8 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, accepts) -> Fi
     where = prose.span(unit, match.offset, match.offset + match.length)
     if where is None:
         return None  # it touches a placeholder: never report on text the author did not write
+    if match.rule == "UPPERCASE_SENTENCE_START" and match.offset == 0 and unit.kind in _FRAGMENTS:
+        return None  # list items, table cells and titles are often fragments, not sentences
     word = unit.text[match.offset : match.offset + match.length]
     if match.issue_type == "misspelling" and accepts(word):
         return None

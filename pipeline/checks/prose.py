@@ -48,7 +48,7 @@ class Unit:
 
     text: str
     offsets: tuple[int, ...]  # the chapter offset of each character; -1 for placeholder characters
-    kind: str = "paragraph"
+    kind: str = "paragraph"  # paragraph, item (of a list), heading, cell, title
     language: str | None = None
 
 
@@ -106,13 +106,14 @@ class _Blocks:
         self.prose = prose
         self.language = str(language) if language else None
 
-    def read(self, lines: list[Line]) -> None:
+    def read(self, lines: list[Line], kind: str = "paragraph") -> None:
+        """Read blocks; `kind` names what their paragraphs are: `paragraph`, or `item` in a list."""
         paragraph: list[Line] = []
         i = 0
 
         def flush() -> None:
             if paragraph:
-                self.paragraph(paragraph)
+                self.unit(paragraph, kind)
                 paragraph.clear()
 
         while i < len(lines):
@@ -197,7 +198,7 @@ class _Blocks:
                 flush()
                 first = Line(text[item.end() :], line.offset + item.end())
                 body, i = self._item_body(lines, i + 1)
-                self.read([first, *body])
+                self.read([first, *body], "item")
                 continue
             if "|" in text and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1].text) and not paragraph:
                 i = self._table(lines, i)
@@ -211,9 +212,6 @@ class _Blocks:
         flush()
 
     # --- blocks that become units ------------------------------------------------------------
-
-    def paragraph(self, lines: list[Line]) -> None:
-        self.unit(lines, "paragraph")
 
     def heading(self, lines: list[Line]) -> None:
         text = lines[0].text.rstrip()
