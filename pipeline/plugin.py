@@ -2,11 +2,13 @@
 
 On the site it adds `styles/site.css`, turns an image alone in its paragraph into a figure captioned
 by its alt text (as pandoc does in the other editions), renders math to MathML at build time (no
-script, no CDN), and, when a build hands it the other editions, adds a Downloads page with the files.
+script, no CDN), and, when a build hands it the other editions, adds a Downloads page with the files, their
+sizes and SHA-256; a release's page lists every published edition.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -56,16 +58,53 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         return _mathml(html_text, timeout=self.config.timeout)
 
     def _downloads_page(self, config: MkDocsConfig) -> str:
+        """The Downloads page: this build's files or, for a release, every published edition, newest first.
+
+        A release hands over the editions published before it (and its own version and date) under
+        `extra.presswork`; see `pipeline.publish.release`.
+        """
         title = self.config.book.title or config.site_name
-        rows = "\n".join(
-            f"| {_NAMES.get(a.format, a.format)} | [{a.path.name}](downloads/{a.path.name}) | {human_size(a.size())} |"
-            for a in self.downloads
-        )
-        return (
-            "# Downloads\n\n"
-            f"*{title}* as a book, from the same sources as this site.\n\n"
-            f"| Edition | File | Size |\n|---|---|---|\n{rows}\n"
-        )
+        files = [
+            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path)} for a in self.downloads
+        ]
+        intro = f"# Downloads\n\n*{title}* as a book, from the same sources as this site.\n\n"
+        release = (config.extra or {}).get("presswork") or {}
+        if not release:
+            return intro + _files_table(files, None)
+        from pipeline.publish.catalog import version_key
+
+        here = {"version": release["version"], "date": release["date"], "files": files}
+        editions = sorted([here, *release.get("editions", [])], key=lambda e: version_key(e["version"]), reverse=True)
+        # Links in raw HTML are relative to the page: <version>/downloads/ (or <version>/downloads.html).
+        here_folder, up = ("", "../../") if config.use_directory_urls else ("downloads/", "../")
+        parts = [intro, "Every published edition, newest first. Each file's SHA-256 is also in its edition's `SHA256SUMS`.\n"]
+        for edition in editions:
+            version, this = html.escape(edition["version"]), edition is here
+            folder = here_folder if this else f"{up}{version}/downloads/"
+            sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
+            heading = f"## {version} · {html.escape(edition['date'])}{' (this edition)' if this else ''}"
+            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder)}\nChecksums: {sums}\n")
+        return "\n".join(parts)
+
+
+def _files_table(files: list[dict], folder: str | None) -> str:
+    rows = "\n".join(
+        f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
+        f"| {human_size(int(f['size']))} | `{f['sha256']}` |"
+        for f in files
+    )
+    return f"| Edition | File | Size | SHA-256 |\n|---|---|---|---|\n{rows}\n"
+
+
+def _link(name: str, folder: str | None) -> str:
+    """A Markdown link to a file of this build (MkDocs checks it), or a raw one into `folder` (another edition's)."""
+    if folder is None:
+        return f"[{name}](downloads/{name})"
+    return f'<a href="{folder}{name}">{name}</a>'
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _figure(match: re.Match[str]) -> str:

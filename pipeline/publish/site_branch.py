@@ -20,6 +20,9 @@ from pipeline.publish.targets import Conflict, Update
 from pipeline.tools.git import Repository
 
 _SCRATCH_REF = "refs/presswork/publishing"  # named in the stream, deleted by the same stream
+# How git says the remote's branch moved on: not a fast-forward, or (two pushes at the same moment)
+# the ref changed between the remote's advertisement and its update.
+_MOVED_ON = ("[rejected]", "stale info", "cannot lock ref", "failed to update ref", "incorrect old value", "already exists")
 
 
 class SiteBranch:
@@ -88,15 +91,18 @@ class SiteBranch:
         if result.returncode == 0:
             return
         said = f"{result.text}\n{result.stderr}"
-        if "[rejected]" in said:  # not a fast-forward: the remote's branch moved on
+        if any(reason in said for reason in _MOVED_ON):
             raise Conflict(
                 f"{self.remote} refused the new {self.branch}: it changed since it was last fetched "
                 "(someone published meanwhile); nothing was changed",
                 hint=f"fetch and publish again: git fetch {self.remote} && presswork publish {tag}",
                 detail=said.strip(),
             )
-        first = next((line for line in result.stderr.splitlines() if line.strip()), f"exit code {result.returncode}")
-        raise ToolError(f"git push to {self.remote} failed: {first}; nothing was published", detail=said.strip())
+        first = next((" ".join(line.split()) for line in result.stderr.splitlines() if line.strip()), "")
+        raise ToolError(
+            f"git push to {self.remote} failed: {first or f'exit code {result.returncode}'}; nothing was published",
+            detail=said.strip(),
+        )
 
     def _write_stream(self, stream: Path, update: Update) -> None:
         """A fast-import stream: one commit on top of the base, then the scratch ref deleted again."""
