@@ -235,7 +235,7 @@ def _target_options() -> argparse.ArgumentParser:
 
 
 def _overrides(args: argparse.Namespace) -> dict:
-    directory = str(args.directory.resolve()) if args.directory else None
+    directory = os.path.abspath(args.directory) if args.directory else None  # not resolved: it is a link
     return {"target": args.target, "site_branch": args.site_branch, "remote": args.remote, "directory": directory}
 
 

@@ -75,7 +75,8 @@ def open_target(policy: PublishConfig, repo: Repository, root: Path, *, now: int
     if policy.target == "directory":
         from pipeline.publish.directory import Directory
 
-        return Directory((root / policy.directory).resolve())
+        path = root / policy.directory
+        return Directory(path.parent.resolve() / path.name)  # the link itself, not where it points
     if policy.target == "site-branch":
         from pipeline.publish.site_branch import SiteBranch
 
