@@ -201,3 +201,11 @@ def test_versions_are_ordered_as_semantic_versions():
     versions = ["1.10.0", "1.9.0", "2.0.0-rc.1", "2.0.0", "1.9.0-alpha", "2.0.0-rc.10", "2.0.0-rc.2"]
     ordered = sorted(versions, key=version_key)
     assert ordered == ["1.9.0-alpha", "1.9.0", "1.10.0", "2.0.0-rc.1", "2.0.0-rc.2", "2.0.0-rc.10", "2.0.0"]
+
+
+@pytest.mark.parametrize("verb", ["publish", "status", "verify"])
+def test_every_publishing_verb_has_help(verb, tmp_path):
+    run = presswork(verb, "--help", cwd=tmp_path)
+    assert run.returncode == 0
+    assert f"usage: presswork {verb}" in run.stdout
+    assert "--target {site-branch,directory}" in run.stdout and "--config FILE" in run.stdout
