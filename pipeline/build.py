@@ -67,7 +67,7 @@ def _check(settings: Settings, manuscript, options: checks.Options, progress: Pr
         count = sum(f.at_least(level) for f in report.findings)
         raise ContentError(
             f"the checks found {count} problem{'s' if count != 1 else ''}; nothing was built",
-            hint="fix them (see above), or build with --no-check",
+            hint="fix what is listed above, or build with --no-check",
         )
 
 

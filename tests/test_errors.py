@@ -88,3 +88,13 @@ def test_an_unknown_format_on_the_command_line_is_a_usage_error(tmp_path):
     run = presswork("build", "--no-check", "--format", "html", cwd=book)
     assert run.returncode == 2
     assert "invalid choice: 'html'" in run.stderr
+
+
+def test_build_runs_the_checks_first_and_builds_nothing_when_they_fail(tmp_path):
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    run = presswork("build", "--no-grammar", cwd=book)
+    assert run.returncode == 1
+    assert "book/index.md\n  3:19  error    no heading or anchor '#nowhere' in 'other.md'" in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last == "error: the checks found 1 problem; nothing was built (fix what is listed above, or build with --no-check)"
+    assert not (book / "build").exists() or not any((book / "build").iterdir())
