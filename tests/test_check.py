@@ -230,3 +230,42 @@ def test_the_handbook_passes_its_own_checks():
     run = presswork("check", cwd=REPO)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("No findings in ")
+
+
+def test_a_chapter_in_another_language_is_checked_in_it(tmp_path):
+    book = copy_book(SEEDED, tmp_path / "book")
+    (book / "book" / "other.md").write_text(
+        "---\nlang: de-DE\n---\n\n# Anderes Kapitel\n\nDas ist ein kurzer Satz mit einem Fehlr darin.\n"
+    )
+    run = presswork("check", "--quiet", "--format", "json", "book/other.md", cwd=book)
+    found = [(f["line"], f["column"], f["rule"]) for f in json.loads(run.stdout)]
+    line = "Das ist ein kurzer Satz mit einem Fehlr darin."
+    assert found == [(7, line.index("Fehlr") + 1, "GERMAN_SPELLER_RULE")]
+
+
+def test_an_interrupted_check_stops_its_languagetool_server(tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    book = copy_book(SEEDED, tmp_path / "book")
+    cache = fresh_cache(tmp_path / "cache-for-interrupt")
+    environment = {**os.environ, "PRESSWORK_CACHE": str(cache)}
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "check"], cwd=book, env=environment,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+
+    def servers() -> list[str]:
+        listing = subprocess.run(["pgrep", "-f", f"{cache}/languagetool/.*HTTPServer"], capture_output=True, text=True)
+        return listing.stdout.split()
+
+    deadline = time.monotonic() + 60
+    while not servers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert servers(), "the LanguageTool server never started"
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert "Traceback" not in stderr.decode()
+    time.sleep(0.5)
+    assert servers() == []

@@ -14,7 +14,7 @@ def test_version(tmp_path):
     assert run.stdout.strip() == f"presswork {__version__}"
 
 
-@pytest.mark.parametrize("verb", ["build", "serve"])
+@pytest.mark.parametrize("verb", ["build", "check", "serve", "publish", "status", "verify"])
 def test_every_verb_has_help(verb, tmp_path):
     run = presswork(verb, "--help", cwd=tmp_path)
     assert run.returncode == 0

@@ -47,14 +47,14 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
         proses = {chapter.name: prose.extract(chapter) for chapter in manuscript.chapters}
         selected = _selected(settings, options.paths, proses)
         chosen = [proses[name] for name in selected]
-        note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapters"
+        note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
     words = vocabulary.load(settings.root / "styles", list(config.vocabularies))
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
     with progress.step("links"):
         findings += links.check(proses, selected, settings.docs_dir, settings.root)
     with progress.step("spelling"):
-        findings += [f for f in spelling.check(chosen, timeout=timeout) if not words.accepts(_word(f, proses))]
+        findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
         findings += words.rejected(chosen)
     sent = 0
     if options.grammar and config.grammar:

@@ -9,8 +9,11 @@ from pipeline.checks.prose import Prose, Unit
 from pipeline.tools import codespell
 
 
-def check(proses: list[Prose], *, timeout: float) -> list[Finding]:
-    units: list[tuple[Prose, Unit]] = [(prose, unit) for prose in proses for unit in prose.units]
+def check(proses: list[Prose], *, book_language: str, timeout: float) -> list[Finding]:
+    """codespell's dictionary is English: it reads the paragraphs written in English only."""
+    units: list[tuple[Prose, Unit]] = [
+        (prose, unit) for prose in proses for unit in prose.units if (unit.language or book_language).startswith("en")
+    ]
     typos = codespell.check([unit.text for _, unit in units], timeout=timeout)
     seen: dict[tuple[int, str], int] = {}
     findings = []

@@ -52,6 +52,7 @@ class Directory:
                     f"{self.path} changed while this edition was built (someone published meanwhile); nothing was changed",
                     hint=f"publish again: presswork publish {tag}",
                 )
+            self._remove_leftovers(current)
             generation = Path(tempfile.mkdtemp(prefix=self._prefix, dir=parent))
             link = parent / f"{self._prefix}link-{generation.name.rsplit('.', 1)[-1]}"
             try:
@@ -82,6 +83,16 @@ class Directory:
             f"{self.path} already exists and was not published by Presswork",
             hint="move it away or choose another publish.directory; Presswork makes it a link it can swap at once",
         )
+
+    def _remove_leftovers(self, current: Path | None) -> None:
+        """Copies and links a killed publish left beside the folder (the lock is held: none is in use)."""
+        for path in self.path.parent.glob(f"{self._prefix}*"):
+            if path.name == f"{self._prefix}lock" or path == current:
+                continue
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            else:
+                shutil.rmtree(path, ignore_errors=True)
 
     @staticmethod
     def _put(update: Update, generation: Path) -> None:

@@ -62,8 +62,8 @@ def installed(cache: Path) -> Installation | None:
     """The newest complete installation in `cache`, if any."""
     for version in VERSIONS:
         folder = cache / "languagetool" / version
-        if (folder / "complete").is_file():
-            return Installation(version, (folder / "complete").read_text().strip())
+        if (folder / "complete").is_file():  # it holds the classpath, relative to the folder
+            return Installation(version, str(folder / (folder / "complete").read_text().strip()))
     return None
 
 
@@ -85,7 +85,7 @@ def install(cache: Path, *, timeout: float = 1800) -> Installation:
             if result.returncode != 0:
                 last = (result.stdout + result.stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
                 continue
-            (work / "complete").write_text(str(cache / "languagetool" / version / "lib" / "*"))
+            (work / "complete").write_text("lib/*")
             target = cache / "languagetool" / version
             shutil.rmtree(target, ignore_errors=True)
             os.replace(work, target)
@@ -106,7 +106,7 @@ def _download(cache: Path) -> Installation:
         raise ToolError("language-tool-python's download has no languagetool-server.jar")
     folder = cache / "languagetool" / download_lt.LTP_DOWNLOAD_VERSION
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "complete").write_text(str(jars[-1]))
+    (folder / "complete").write_text(os.path.relpath(jars[-1], folder))
     return Installation(download_lt.LTP_DOWNLOAD_VERSION, str(jars[-1]))
 
 
@@ -119,6 +119,7 @@ class Server:
         self.startup = startup
         self.url = ""
         self._child: subprocess.Popen[bytes] | None = None
+        self._log = None
 
     def __enter__(self) -> "Server":
         port = _free_port()
@@ -126,19 +127,28 @@ class Server:
             java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath,
             "org.languagetool.server.HTTPServer", "--port", str(port),
         ]  # fmt: skip
+        self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
         self._child = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True
+            command, stdout=self._log, stderr=self._log, stdin=subprocess.DEVNULL, start_new_session=True
         )
         self.url = f"http://127.0.0.1:{port}/v2/"
+        try:
+            self._wait()
+        except BaseException:  # Ctrl-C while it starts, too: a `with` calls __exit__ only after __enter__
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait(self) -> None:
         deadline = time.monotonic() + self.startup
         while time.monotonic() < deadline:
             if self._child.poll() is not None:
-                stderr = self._child.stderr.read().decode("utf-8", "replace") if self._child.stderr else ""
-                raise ToolError("the LanguageTool server stopped while starting", detail=stderr)
+                self._log.seek(0)
+                output = self._log.read().decode("utf-8", "replace")
+                raise ToolError("the LanguageTool server stopped while starting", detail=output[-4000:])
             if _answers(self.url):
-                return self
+                return
             time.sleep(0.25)
-        self.__exit__(None, None, None)
         raise ToolError(f"the LanguageTool server did not answer within {self.startup:g} s")
 
     def __exit__(self, *exc) -> None:
@@ -150,6 +160,9 @@ class Server:
                 os.killpg(self._child.pid, 9)
                 self._child.wait()
         self._child = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
 
 def version(url: str) -> str:
