@@ -84,7 +84,7 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     findings = _apply_rules(findings, dict(config.rules))
     findings = suppressions.apply(findings, chosen)
     if options.changed_since:
-        findings = _only_changed(findings, settings.root, options.changed_since)
+        findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
     return Report(sorted(set(findings)), len(chosen), by_display, sent)
 
@@ -127,7 +127,7 @@ def _apply_rules(findings: list[Finding], rules: dict[str, str]) -> list[Finding
     return out
 
 
-def _only_changed(findings: list[Finding], root: Path, ref: str) -> list[Finding]:
-    changed = changes.changed_lines(root, ref, sorted({f.path for f in findings}))
+def _only_changed(findings: list[Finding], root: Path, ref: str, timeout: float) -> list[Finding]:
+    changed = changes.changed_lines(root, ref, sorted({f.path for f in findings}), timeout=timeout)
     return [f for f in findings if changed.get(f.path) is None or f.line in changed[f.path]]
 
