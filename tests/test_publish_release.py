@@ -185,3 +185,17 @@ def test_a_release_of_every_edition_records_every_tool(published, tmp_path):
     manifest = json.loads(project.read("gh-pages", "1.2.0/downloads/manifest.json"))
     assert set(manifest["tools"]) == {"presswork", "pandoc", "typst", "epubcheck", "mkdocs", "mkdocs-material"}
     assert re.fullmatch(r"\d+(\.\d+)+", manifest["tools"]["epubcheck"])
+
+
+def test_a_book_in_a_folder_of_a_larger_repository(tmp_path):
+    """mkdocs.yml need not be at the top of the repository: the tag's tree is exported whole."""
+    project = new_project(tmp_path)
+    (project.root / "docs").mkdir()
+    project.git("mv", "mkdocs.yml", "book", "docs/")
+    project.commit("The book moves into docs/", {"src/main.py": "print('the code this book documents')\n"}, when=START + DAY)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.0.0", when=START + DAY)
+    run = project.presswork("--config", "docs/mkdocs.yml", "publish", "v1.0.0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert f"1.0.0/downloads/{SLUG}-1.0.0.pdf" in project.files("gh-pages")
+    assert not any(name.startswith(("src/", "docs/")) for name in project.files("gh-pages"))

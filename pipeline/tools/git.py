@@ -30,6 +30,15 @@ class TagRef:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """The author of a commit: name, e-mail, and the time in seconds since 1970."""
+
+    name: str
+    email: str
+    time: int
+
+
+@dataclass(frozen=True)
 class Result:
     returncode: int
     stdout: bytes
@@ -53,7 +62,7 @@ class Repository:
         result = probe.run("rev-parse", "--show-toplevel", check=False)
         if result.returncode != 0:
             raise ConfigError(
-                f"{folder} is not in a git repository", hint="publishing needs the book's git repository: run git init"
+                f"{folder} is not in a git repository", hint="run presswork in the book's git repository, or git init one"
             )
         return cls(Path(result.text).resolve(), timeout=timeout)
 
@@ -90,20 +99,20 @@ class Repository:
             raise ToolError("git was not found", hint="install git, e.g. apt-get install git") from error
         stdout = stdout if isinstance(stdout, bytes) else b""
         result = Result(status, stdout, stderr.strip())
-        if result.stderr.startswith("Timeout:"):
+        if result.stderr.startswith("Timeout:"):  # GitPython killed it
             raise ToolError(
                 f"git {args[0]} timed out after {self.timeout:g} s and was stopped", hint="raise timeout in mkdocs.yml"
             )
         if check and status != 0:
-            first = next((line for line in result.stderr.splitlines() if line.strip()), f"exit code {status}")
-            raise ToolError(f"git {args[0]} failed: {first}", detail=result.stderr)
+            first = next((" ".join(line.split()) for line in result.stderr.splitlines() if line.strip()), "")
+            raise ToolError(f"git {args[0]} failed: {first or f'exit code {status}'}", detail=result.stderr)
         return result
 
     # --- reading ---------------------------------------------------------------------------------
 
     def resolve(self, ref: str) -> str | None:
         """The object id `ref` names (a full ref such as `refs/heads/main`), or None."""
-        result = self.run("rev-parse", "--verify", "--quiet", ref, check=False)
+        result = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", ref, check=False)
         return result.text if result.returncode == 0 else None
 
     def tags(self) -> list[TagRef]:
@@ -172,6 +181,49 @@ class Repository:
             check=False, config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
         )
         return result.returncode == 0, result.stderr
+
+    # --- history: what changed between two commits, and who changed it ----------------------------
+
+    def commit_of(self, ref: str) -> str | None:
+        """The commit a branch, tag or commit name leads to, or None (a name that starts with '-' is none)."""
+        if not ref or ref.startswith("-"):
+            return None
+        return self.resolve(f"{ref}^{{commit}}")
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        result = self.run("merge-base", one, other, check=False)
+        return result.text if result.returncode == 0 and result.text else None
+
+    def renames(self, old: str, new: str, folder: str) -> dict[str, str]:
+        """Files under `folder` (a path in the repository) that git sees renamed from `old` to `new`: old -> new."""
+        out = self.run(
+            "diff", "--name-status", "-z", "--find-renames", "--no-color", "--no-ext-diff", old, new, "--", folder or "."
+        ).stdout.decode("utf-8", "replace")
+        fields = out.split("\0")
+        found, index = {}, 0
+        while index < len(fields) and fields[index]:
+            status = fields[index]
+            if status.startswith(("R", "C")):
+                if status.startswith("R"):
+                    found[fields[index + 1]] = fields[index + 2]
+                index += 3
+            else:
+                index += 2
+        return found
+
+    def author(self, commit: str) -> Signature:
+        """Who wrote `commit`, and when."""
+        return self._signature(self.run("show", "-s", "--format=%an%x00%ae%x00%at", commit, "--").text)
+
+    def last_change(self, old: str, new: str, paths: list[str]) -> Signature | None:
+        """Who made the newest commit after `old` up to `new` that touched any of `paths`, or None."""
+        text = self.run("log", "-1", "--format=%an%x00%ae%x00%at", f"{old}..{new}", "--", *paths).text
+        return self._signature(text) if text else None
+
+    @staticmethod
+    def _signature(text: str) -> Signature:
+        name, email, when = text.split("\0")
+        return Signature(name, email, int(when))
 
     # --- writing ---------------------------------------------------------------------------------
 
