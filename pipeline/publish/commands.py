@@ -19,7 +19,7 @@ from pipeline.config import Settings
 from pipeline.errors import ConfigError, PressworkError, ValidationError
 from pipeline.progress import Progress
 from pipeline.publish import gate, release
-from pipeline.publish.catalog import Edition, version_key
+from pipeline.publish.catalog import Catalog, Edition, version_key
 from pipeline.publish.release import DOWNLOADS, SUMS
 from pipeline.publish.targets import Target, open_target, update
 from pipeline.settings import PublishConfig
@@ -161,7 +161,7 @@ def status(settings: Settings, *, overrides: dict[str, Any]) -> Status:
     )
 
 
-def _verdict(repo: Repository, names: list[str], chosen: PublishConfig, root: Path, catalog) -> str:
+def _verdict(repo: Repository, names: list[str], chosen: PublishConfig, root: Path, catalog: Catalog) -> str:
     """What `publish` would do with the current commit, and why."""
     if not names:
         return "not tagged, so it would not publish (tag it to publish it: git tag -a vX.Y.Z -m 'Version X.Y.Z')"
