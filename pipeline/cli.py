@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=None, metavar="DIR", help="the output folder (default: build/ beside mkdocs.yml)")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
     build.add_argument("--no-check", action="store_true", help="build without running the checks first")
+    build.add_argument("--no-cache", action="store_true", help="build every edition anew, reusing nothing from the cache")
     _grammar_options(build)
     build.set_defaults(run=_build)
 
@@ -104,12 +105,21 @@ def _parser() -> argparse.ArgumentParser:
     _grammar_options(check)
     check.set_defaults(run=_check)
 
+    clean = verbs.add_parser(
+        "clean",
+        parents=[_common()],
+        help="remove build/ and the build and findings caches",
+        description="Remove the output folder (build/ beside mkdocs.yml) and the cached editions, parsed chapters and findings.",
+    )
+    clean.set_defaults(run=_clean)
+
     serve = verbs.add_parser(
         "serve", parents=[_common()], help="preview the site, rebuilt on every change", description="Live preview of the site."
     )
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="where to serve (default: 127.0.0.1:8000)")
     serve.set_defaults(run=_serve)
     _publishing_verbs(verbs)
+    _review_verbs(verbs)
     return parser
 
 
@@ -165,9 +175,32 @@ def _build(args: argparse.Namespace) -> int:
         epoch=clock.build_epoch(os.environ),
         progress=progress,
         check=None if args.no_check else _check_options(args),
+        store=_store(args),
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {_shown(artifact.path)}")
+    return ExitCode.OK
+
+
+def _store(args: argparse.Namespace):
+    from pipeline.environment import cache_folder
+    from pipeline.store import Store
+
+    return Store(None if getattr(args, "no_cache", False) else cache_folder(os.environ) / "store")
+
+
+def _clean(args: argparse.Namespace) -> int:
+    import shutil
+
+    from pipeline.environment import cache_folder
+
+    settings = _settings(args)
+    removed = []
+    for folder in (settings.root / "build", cache_folder(os.environ) / "store", cache_folder(os.environ) / "checks"):
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed.append(str(folder))
+    print("removed " + ", ".join(removed) if removed else "nothing to remove")
     return ExitCode.OK
 
 
@@ -203,6 +236,7 @@ def _publishing_verbs(verbs) -> None:
     )
     publish.add_argument("tag", metavar="TAG", help="the tag to publish, e.g. v1.2.0")
     publish.add_argument("--quiet", action="store_true", help="print no progress, only the outcome and errors")
+    _grammar_options(publish)
     publish.set_defaults(run=_publish)
 
     status = verbs.add_parser(
@@ -246,7 +280,12 @@ def _publish(args: argparse.Namespace) -> int:
     settings = _settings(args)
     progress = Progress(sys.stderr, enabled=not args.quiet)
     done = publish.publish(
-        settings, args.tag, overrides=_overrides(args), progress=progress, now=clock.build_epoch(os.environ)
+        settings,
+        args.tag,
+        overrides=_overrides(args),
+        progress=progress,
+        now=clock.build_epoch(os.environ),
+        check=_check_options(args),
     )
     if not done.done:
         print(f"{done.tag} is already published as {done.version} on {done.where}, from the same commit: nothing to do")
@@ -298,4 +337,60 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"DIFFERENT  {check.name}  SHA256SUMS {check.expected}, {', '.join(problems)}")
     publish.require_identical(checks, args.tag)
     print(f"{args.tag}: every file is identical to the published SHA256SUMS")
+    return ExitCode.OK
+
+
+# --- review: diff, new (pipeline.review) ----------------------------------------------------------
+
+
+def _review_verbs(verbs) -> None:
+    diff = verbs.add_parser(
+        "diff",
+        parents=[_common()],
+        help="what changed in the book between two commits; --redline writes a DOCX with tracked changes",
+        description="Chapters added, removed, renamed and changed between two commits, with the words added "
+        "and removed in each. A..B compares A with B, A...B the commit where B left A with B, A alone A with HEAD.",
+        epilog="Exit codes: 0 compared, 1 a chapter of either commit is wrong, 2 a bad commit name or configuration, "
+        "3 git or pandoc failed, 4 the redline failed its validation.",
+    )
+    diff.add_argument("range", metavar="A..B", help="the two commits, branches or tags, e.g. v1.0.0..HEAD or main...HEAD")
+    diff.add_argument("--format", dest="report", choices=("text", "json", "markdown"), default="text", help="how to print it (default: text)")
+    diff.add_argument("--redline", type=Path, metavar="FILE.docx", help="also write B's DOCX with the changes since A as tracked changes")
+    diff.add_argument("--quiet", action="store_true", help="no progress lines")
+    diff.set_defaults(run=_diff)
+
+    new = verbs.add_parser(
+        "new",
+        parents=[_common()],
+        help="create a new book repository that checks and builds as created",
+        description="Create DIR with mkdocs.yml, a first chapter, the styles, GitHub workflows and a pre-commit "
+        "configuration, as a git repository with a first commit.",
+        epilog="Exit codes: 0 created, 2 DIR exists and is not empty, or a bad option, 3 git failed.",
+    )
+    new.add_argument("directory", type=Path, metavar="DIR", help="the folder to create (it may exist if empty)")
+    new.add_argument("--title", help="the book's title (default: from DIR's name)")
+    new.add_argument("--author", help="the book's author (default: git's user.name, else 'The authors')")
+    new.set_defaults(run=_new)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from pipeline import review
+    from pipeline.progress import Progress
+
+    settings = _settings(args)
+    if args.redline is not None and args.redline.suffix.lower() != ".docx":
+        raise ConfigError(f"--redline {args.redline}: the redline is a .docx file", hint="e.g. --redline changes.docx")
+    compared = review.diff(settings, args.range, redline=args.redline, progress=Progress(sys.stderr, enabled=not args.quiet))
+    sys.stdout.write(review.summary.render(args.report, compared.diff))
+    if compared.redline is not None and not args.quiet:
+        print(f"redline: {_shown(compared.redline)}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from pipeline.review import scaffold
+
+    created = scaffold.create(args.directory, title=args.title, author=args.author, environ=os.environ)
+    print(f"created {created.title!r} in {_shown(created.root)}: {created.count} files, first commit {created.commit[:12]}")
+    print(f"next: cd {_shown(created.root)} && presswork check && presswork build")
     return ExitCode.OK
