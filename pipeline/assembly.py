@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import dialect, tree
+from pipeline import __version__, dialect, tree
 from pipeline.clock import utc
 from pipeline.errors import ConfigError, ContentError
 from pipeline.manuscript import Chapter, Manuscript
+from pipeline.store import Store, key
 from pipeline.tools import pandoc
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
@@ -75,10 +76,11 @@ class _Tree:
         return self.renames.get(fragment, fragment)
 
 
-def assemble(manuscript: Manuscript) -> Book:
+def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
     timeout = manuscript.settings.presswork.timeout
+    store = store or Store(None)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        parsed = list(pool.map(lambda chapter: _parse(chapter, timeout), manuscript.chapters))
+        parsed = list(pool.map(lambda chapter: _parse(chapter, timeout, store), manuscript.chapters))
     trees = [_normalise(chapter, blocks) for chapter, blocks in zip(manuscript.chapters, parsed)]
     _qualify_shared_ids(trees)
     by_name = {item.chapter.name: item for item in trees}
@@ -96,8 +98,15 @@ def assemble(manuscript: Manuscript) -> Book:
     return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.resolve(t.anchor) for t in trees})
 
 
-def _parse(chapter: Chapter, timeout: float) -> list[Any]:
-    return pandoc.parse(dialect.for_pandoc(chapter.text), timeout=timeout, display=chapter.display)["blocks"]
+def _parse(chapter: Chapter, timeout: float, store: Store) -> list[Any]:
+    """A chapter's tree, parsed once: reused from the store while its text, pandoc and the dialect stay."""
+    text = dialect.for_pandoc(chapter.text)
+    name = key("chapter", __version__, pandoc.version(), pandoc.READER, text)
+    blocks = store.get_json("chapters", name)
+    if blocks is None:
+        blocks = pandoc.parse(text, timeout=timeout, display=chapter.display)["blocks"]
+        store.put_json("chapters", name, blocks)
+    return blocks
 
 
 def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:

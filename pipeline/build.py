@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline import checks
+from pipeline import __version__, checks
 from pipeline import manuscript as manuscripts
 from pipeline.checks import reports
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
-from pipeline.formats import BUILDERS, Artifact, Inputs, human_size
+from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, human_size
 from pipeline.progress import Progress
+from pipeline.store import Store, digest, key
 
 STAGING_PREFIX = ".staging-"
 
@@ -30,9 +32,11 @@ def build(
     epoch: int,
     progress: Progress,
     check: checks.Options | None = None,
+    store: Store | None = None,
 ) -> list[Artifact]:
     """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
-    (unless `check` is None) have passed."""
+    (unless `check` is None) have passed. Editions found in `store` are reused, the others built side
+    by side, the site last (it lists the others' files)."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
@@ -44,19 +48,50 @@ def build(
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
-        inputs = Inputs(manuscript)
-        artifacts = []
-        for builder in builders:
-            with progress.step(builder.name) as note:
-                artifact = builder.build(inputs, staging)
-                builder.validate(inputs, artifact)
-                note["text"] = f"{human_size(artifact.size())}  {artifact.path.name}{'/' if builder.suffix == '' else ''}"
-            artifacts.append(artifact)
-            if builder.suffix:
-                inputs.downloads.append(artifact)
+        inputs = Inputs(manuscript, store or Store(None))
+        book = _fingerprint(manuscript)
+        files = [b for b in builders if b.suffix]
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+            artifacts = _all(pool.submit(_edition, b, inputs, book, staging, progress) for b in files)
+        inputs.downloads.extend(artifacts)
+        artifacts += [_edition(b, inputs, book, staging, progress) for b in builders if not b.suffix]
         return _move_into_place(artifacts, out, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _edition(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> Artifact:
+    """One edition: taken from the store when everything it depends on is unchanged, else built."""
+    with progress.step(builder.name) as note:
+        name = key(book, builder.name, builder.fingerprint(inputs))
+        target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
+        if inputs.store.fetch(name, target):
+            artifact, how = Artifact(builder.name, target), "unchanged, from the cache"
+        else:
+            artifact = builder.build(inputs, staging)
+            builder.validate(inputs, artifact)
+            inputs.store.keep(name, artifact.path)
+            how = ""
+        note["text"] = f"{human_size(artifact.size())}  {artifact.path.name}{'/' if not builder.suffix else ''}  {how}"
+    return artifact
+
+
+def _all(futures) -> list[Artifact]:
+    """Every result, in order; when one failed, wait for the others, then raise the first failure."""
+    futures = list(futures)
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    if failures:
+        raise failures[0]
+    return [f.result() for f in futures]
+
+
+def _fingerprint(manuscript) -> str:
+    """Everything every edition depends on: the configuration, the build time, Presswork itself, and
+    every file of the book (chapters, images, the cover), by content."""
+    settings = manuscript.settings
+    docs = settings.docs_dir
+    files = sorted((p.relative_to(docs).as_posix(), digest(p.read_bytes())) for p in docs.rglob("*") if p.is_file())
+    return key(__version__, settings.text, manuscript.epoch, files)
 
 
 def _check(settings: Settings, manuscript, options: checks.Options, progress: Progress) -> None:

@@ -1,4 +1,5 @@
-"""The progress display: one line per stage, with its time, on the terminal the CLI hands over."""
+"""The progress display: a line for each stage as it ends, with its time; on a terminal, one live line
+shows every stage still running (editions build side by side) with a spinner and their clocks."""
 
 from __future__ import annotations
 
@@ -8,54 +9,77 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
 
 class Progress:
-    """Prints `  pdf ...` while a stage runs (updated in place on a terminal) and `✓ pdf  2.1 s` after."""
-
     def __init__(self, stream: TextIO, *, enabled: bool = True) -> None:
         self._stream = stream
         self._enabled = enabled
         self._live = enabled and stream.isatty()
         self._lock = threading.Lock()
+        self._running: dict[int, tuple[str, float]] = {}
+        self._ticker: threading.Thread | None = None
+        self._frame = 0
 
     @contextmanager
     def step(self, label: str) -> Iterator[dict[str, str]]:
         """Time one stage; the caller may put a short note (`note["text"]`) to show when it ends."""
         note: dict[str, str] = {}
+        token = id(note)
         start = time.monotonic()
-        stop = threading.Event()
-        ticker = None
-        if self._live:
-            ticker = threading.Thread(target=self._tick, args=(label, start, stop), daemon=True)
-            ticker.start()
+        with self._lock:
+            self._running[token] = (label, start)
+            self._start_ticker()
         try:
             yield note
         except BaseException:
-            self._finish("✗", label, start, stop, ticker, "")
+            self._finish(token, "✗", label, start, "")
             raise
-        self._finish("✓", label, start, stop, ticker, note.get("text", ""))
+        self._finish(token, "✓", label, start, note.get("text", ""))
 
     def say(self, text: str) -> None:
         if self._enabled:
             with self._lock:
+                self._clear()
                 print(text, file=self._stream, flush=True)
+                self._draw()
 
-    def _tick(self, label: str, start: float, stop: threading.Event) -> None:
-        frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-        index = 0
-        while not stop.wait(0.1):
-            with self._lock:
-                self._stream.write(f"\r{frames[index % len(frames)]} {label:<14} {time.monotonic() - start:5.1f} s")
-                self._stream.flush()
-            index += 1
-
-    def _finish(self, mark: str, label: str, start: float, stop, ticker, text: str) -> None:
-        stop.set()
-        if ticker is not None:
-            ticker.join()
-        if not self._enabled:
-            return
-        line = f"{mark} {label:<14} {time.monotonic() - start:5.1f} s  {text}".rstrip()
+    def _finish(self, token: int, mark: str, label: str, start: float, text: str) -> None:
         with self._lock:
-            self._stream.write(("\r\x1b[K" if self._live else "") + line + "\n")
+            self._running.pop(token, None)
+            if not self._enabled:
+                return
+            self._clear()
+            line = f"{mark} {label:<14} {time.monotonic() - start:5.1f} s  {text}".rstrip()
+            self._stream.write(line + "\n")
+            self._draw()
             self._stream.flush()
+
+    def _start_ticker(self) -> None:
+        if self._live and (self._ticker is None or not self._ticker.is_alive()):
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while True:
+            time.sleep(0.1)
+            with self._lock:
+                if not self._running:
+                    self._clear()
+                    self._stream.flush()
+                    return
+                self._frame += 1
+                self._clear()
+                self._draw()
+                self._stream.flush()
+
+    def _clear(self) -> None:
+        if self._live:
+            self._stream.write("\r\x1b[K")
+
+    def _draw(self) -> None:
+        if self._live and self._running:
+            now = time.monotonic()
+            parts = " · ".join(f"{label} {now - start:.1f} s" for label, start in self._running.values())
+            self._stream.write(f"{_FRAMES[self._frame % len(_FRAMES)]} {parts}")

@@ -157,6 +157,16 @@ class PublishConfig(base.Config):
     directory = RequiredWhen("target", "directory")  # the folder for the directory target, relative to mkdocs.yml
 
 
+class RuleLevel(c.Choice):
+    """`off`, `info`, `warning` or `error`; a bare `off` in YAML is the boolean false, and means off."""
+
+    def __init__(self) -> None:
+        super().__init__(("off", "info", "warning", "error"))
+
+    def run_validation(self, value: object) -> str:
+        return "off" if value is False else super().run_validation(value)
+
+
 class CheckConfig(base.Config):
     """How `presswork check` (and the checks `presswork build` runs first) reads the book."""
 
@@ -165,7 +175,7 @@ class CheckConfig(base.Config):
     languagetool_heap = c.Type(str, default="1g")
     workers = c.Type(int, default=4)  # concurrent requests to LanguageTool
     vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
-    rules = c.DictOfItems(c.Choice(("off", "info", "warning", "error")), default={})  # rule or engine -> level
+    rules = c.DictOfItems(RuleLevel(), default={})  # rule or engine -> level
     fail_on = c.Choice(("error", "warning", "never"), default="error")
 
 

@@ -209,3 +209,24 @@ def test_every_publishing_verb_has_help(verb, tmp_path):
     assert run.returncode == 0
     assert f"usage: presswork {verb}" in run.stdout
     assert "--target {site-branch,directory}" in run.stdout and "--config FILE" in run.stdout
+
+
+def test_the_tagged_book_must_pass_every_check_with_languagetool(project):
+    """The checks run on the tag's own tree before anything is built: a grammar mistake only
+    LanguageTool sees, committed and tagged, publishes nothing; the next tag, fixed, publishes."""
+    chapter = next((project.root / "book").glob("*.md"))
+    clean = chapter.read_text()
+    project.commit("A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n"}, when=START + DAY)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.0.0", when=START + DAY)
+    before = project.refs()
+    run = project.presswork("publish", "v1.0.0", "--quiet", "--with-grammar")
+    assert run.returncode == 1, run.stderr
+    assert "EN_A_VS_AN" in run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem; nothing was built")
+    assert project.refs() == before
+    project.commit("Fixed", {str(chapter.relative_to(project.root)): clean + "\nThis is a unique idea.\n"}, when=START + 2 * DAY)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.0.1", when=START + 2 * DAY)
+    run = project.presswork("publish", "v1.0.1", "--quiet", "--with-grammar")
+    assert run.returncode == 0, run.stderr

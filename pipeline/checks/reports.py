@@ -39,7 +39,7 @@ def _text(findings: list[Finding], line_of: LineOf, checked: int) -> str:
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
     files = len({f.path for f in findings})
-    out.append(f"{summary} in {files} file{'s' if files != 1 else ''} ({checked} chapters checked).")
+    out.append(f"{summary} in {files} file{'s' if files != 1 else ''} ({checked} chapter{'s' if checked != 1 else ''} checked).")
     return "\n".join(out) + "\n"
 
 

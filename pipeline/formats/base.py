@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pipeline import assembly, styles, tree
 from pipeline.manuscript import Manuscript
+from pipeline.store import Store, digest
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,13 @@ class Inputs:
     """What the builders of one build share: the manuscript, the assembled book and the styles."""
 
     manuscript: Manuscript
+    store: Store = field(default_factory=lambda: Store(None))
     downloads: list[Artifact] = field(default_factory=list)  # editions built before the site
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def _book(self) -> assembly.Book:
-        return assembly.assemble(self.manuscript)
+        return assembly.assemble(self.manuscript, self.store)
 
     @property
     def book(self) -> assembly.Book:
@@ -62,6 +64,9 @@ class Inputs:
 
     def style(self, name: str) -> Path:
         return styles.find(self.manuscript.root, name)
+
+    def style_digest(self, name: str) -> str:
+        return digest(self.style(name).read_bytes())
 
     def document(self, admonition) -> dict[str, Any]:
         """A copy of the book's document with each admonition drawn by `admonition(kind, title, body)`."""
@@ -82,6 +87,10 @@ class Inputs:
 class Builder(Protocol):
     name: str
     suffix: str  # what it writes: ".pdf", or "" for a folder
+
+    def fingerprint(self, inputs: Inputs) -> list[str]:
+        """What this edition depends on besides the book itself: its style files and tools' versions."""
+        ...
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact: ...
 

@@ -17,6 +17,9 @@ class DocxBuilder:
     name = "docx"
     suffix = ".docx"
 
+    def fingerprint(self, inputs: Inputs) -> list[str]:
+        return [inputs.style_digest("reference.docx"), pandoc.version()]
+
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-docx"
         work.mkdir()

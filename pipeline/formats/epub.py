@@ -15,6 +15,9 @@ class EpubBuilder:
     name = "epub"
     suffix = ".epub"
 
+    def fingerprint(self, inputs: Inputs) -> list[str]:
+        return [inputs.style_digest("epub.css"), pandoc.version(), epubcheck.version()]
+
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-epub"
         work.mkdir()

@@ -15,6 +15,9 @@ class PdfBuilder:
     name = "pdf"
     suffix = ".pdf"
 
+    def fingerprint(self, inputs: Inputs) -> list[str]:
+        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version()]
+
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-pdf"
         work.mkdir()

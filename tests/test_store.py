@@ -1,0 +1,126 @@
+"""The build store: an unchanged edition comes from the cache, a change rebuilds exactly the editions it
+affects, and a damaged entry is rebuilt, never used."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTS, copy_book, fresh_cache, presswork
+
+EDITIONS = ("pdf", "epub", "docx", "site")
+
+
+def build(book: Path, cache: Path, *args: str) -> dict[str, bool]:
+    """Build, and say for each edition whether it came from the cache."""
+    run = presswork("build", "--no-check", *args, cwd=book, env={"PRESSWORK_CACHE": str(cache)})
+    assert run.returncode == 0, run.stderr
+    cached = {}
+    for line in run.stderr.splitlines():
+        match = re.match(r"✓ (\w+)\s", line)
+        if match and match.group(1) in EDITIONS:
+            cached[match.group(1)] = "from the cache" in line
+    return cached
+
+
+@pytest.fixture
+def warm(tmp_path) -> tuple[Path, Path]:
+    """The conformance corpus, built once into a cache of its own."""
+    book = copy_book(TESTS / "conformance", tmp_path / "book")
+    cache = fresh_cache(tmp_path / "cache")
+    assert build(book, cache) == {name: False for name in EDITIONS}
+    return book, cache
+
+
+def test_nothing_changed_nothing_built(warm):
+    book, cache = warm
+    before = {p.name: p.read_bytes() for p in (book / "build").iterdir() if p.is_file()}
+    assert build(book, cache) == {name: True for name in EDITIONS}
+    assert {p.name: p.read_bytes() for p in (book / "build").iterdir() if p.is_file()} == before
+
+
+def test_a_changed_chapter_rebuilds_every_edition(warm):
+    book, cache = warm
+    chapter = book / "book" / "second.md"
+    chapter.write_text(chapter.read_text() + "\nOne more paragraph.\n")
+    assert build(book, cache) == {name: False for name in EDITIONS}
+    assert "One more paragraph." in (book / "build" / "site" / "second" / "index.html").read_text()
+
+
+def test_a_changed_image_rebuilds_every_edition(warm):
+    book, cache = warm
+    image = book / "book" / "images" / "figure.png"
+    image.write_bytes((TESTS / "conformance" / "book" / "images" / "cover.png").read_bytes())
+    assert build(book, cache) == {name: False for name in EDITIONS}
+
+
+def test_a_changed_style_rebuilds_its_edition_and_the_page_that_lists_it(warm):
+    book, cache = warm
+    styles = book / "styles"
+    styles.mkdir()
+    from pipeline import styles as presswork_styles
+
+    css = presswork_styles.find(book, "epub.css").read_text()
+    (styles / "epub.css").write_text(css + "\np { text-indent: 1.5em; }\n")
+    assert build(book, cache) == {"pdf": True, "epub": False, "docx": True, "site": False}
+
+
+def test_a_changed_configuration_rebuilds_every_edition(warm):
+    book, cache = warm
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("publisher: Marker Press", "publisher: Another Press"))
+    assert build(book, cache) == {name: False for name in EDITIONS}
+
+
+def test_a_damaged_entry_is_rebuilt_not_used(warm):
+    book, cache = warm
+    stored = list((cache / "store" / "editions").glob("*/content/*.pdf"))  # the PDF edition, not the site's copy
+    assert len(stored) == 1
+    data = bytearray(stored[0].read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    stored[0].unlink()  # a new file, not the build's own hard link
+    stored[0].write_bytes(bytes(data))
+    result = build(book, cache)
+    assert result == {"pdf": False, "epub": True, "docx": True, "site": True}
+    assert (book / "build" / "conformance-corpus.pdf").read_bytes() != bytes(data)
+
+
+def test_no_cache_builds_everything_and_clean_removes_the_cache(warm):
+    book, cache = warm
+    assert build(book, cache, "--no-cache") == {name: False for name in EDITIONS}
+    run = presswork("clean", cwd=book, env={"PRESSWORK_CACHE": str(cache)})
+    assert run.returncode == 0
+    assert not (book / "build").exists() and not (cache / "store").exists()
+    assert (cache / "languagetool").is_symlink()  # the LanguageTool installation is kept
+
+
+def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeypatch):
+    """A fake for what cannot be produced for real here: a second typst version. In-process, the
+    version typst reports is replaced; the PDF is rebuilt, the rest comes from the cache (the PDF's
+    bytes do not change, so neither does the site's downloads page)."""
+    import sys
+
+    from conftest import EPOCH
+    from pipeline import build as builds
+    from pipeline import config
+    from pipeline.progress import Progress
+    from pipeline.store import Store
+    from pipeline.tools import typst
+
+    book, cache = warm
+    monkeypatch.setattr(typst, "version", lambda: "99.0.0")
+    store = Store(cache / "store")
+    fetch, seen = store.fetch, []
+
+    def fetched(name, target):
+        found = fetch(name, target)
+        seen.append(f"{target.name}:{'cache' if found else 'built'}")
+        return found
+
+    monkeypatch.setattr(store, "fetch", fetched)
+    settings = config.load(book / "mkdocs.yml")
+    quiet = Progress(sys.stderr, enabled=False)
+    builds.build(settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store)
+    assert sorted(seen) == ["conformance-corpus.docx:cache", "conformance-corpus.epub:cache", "conformance-corpus.pdf:built", "site:cache"]
