@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean browser
+.PHONY: install book test serve clean browser review-tools libreoffice
 
 install: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 book: install
 	$(BIN)/presswork build
 
-test: install browser
+test: install browser review-tools
 	$(BIN)/python -m pytest
 
 # The site is tested in a real browser: Debian's chromium, installed when it is missing and we may.
@@ -29,6 +29,27 @@ browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium is not installed: the browser test will be skipped"
+
+# The review tests run the real tools: actionlint and reviewdog from the Go module proxy (built into
+# .venv/bin), pre-commit from PyPI, shellcheck (actionlint checks run: scripts with it) and LibreOffice
+# (it opens the redline) from Debian when missing and we may. Each is skipped when already there.
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+REVIEWDOG  := github.com/reviewdog/reviewdog/cmd/reviewdog@v0.21.0
+
+review-tools: install libreoffice
+	@command -v go >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null; } || true
+	@[ -x $(BIN)/actionlint ] || GOBIN="$(abspath $(BIN))" go install $(ACTIONLINT)
+	@[ -x $(BIN)/reviewdog ] || GOBIN="$(abspath $(BIN))" go install $(REVIEWDOG)
+	@[ -x $(BIN)/pre-commit ] || $(BIN)/python -m pip install --quiet 'pre-commit>=4,<5'
+	@command -v shellcheck >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; } || \
+	  echo "shellcheck is not installed: actionlint will not check the run: scripts"
+
+libreoffice:
+	@command -v soffice >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; } || \
+	  echo "LibreOffice is not installed: the redline test will skip opening it"
 
 serve: install
 	$(BIN)/presswork serve
