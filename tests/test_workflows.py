@@ -6,6 +6,7 @@ artifacts the publish job gathers."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -186,3 +187,40 @@ def test_editions_build_as_a_matrix_that_the_publish_job_gathers():
     assert any('presswork publish "$GITHUB_REF_NAME"' in run for run in runs)
     attach = next(run for run in runs if "gh release create" in run)
     assert "SHA256SUMS" in attach and "sha256sum" in attach  # only the published bytes are attached
+
+
+def test_the_matrix_step_builds_the_bytes_that_publish_lists(tmp_path):
+    """The premise of the release step: the matrix's own build script, run for each edition of a tag,
+    gives files whose SHA-256 is in the SHA256SUMS that `presswork publish` writes for that tag."""
+    import os
+
+    from conftest import CACHE, TESTS
+
+    book = tmp_path / "book"
+    shutil.copytree(TESTS / "books" / "publishing", book)
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("formats: [site, pdf, docx]", "formats: [site, pdf, epub, docx]"))
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "PRESSWORK_CACHE": str(CACHE),
+           "GIT_AUTHOR_NAME": "Pat", "GIT_AUTHOR_EMAIL": "pat@example.org", "GIT_COMMITTER_NAME": "Pat",
+           "GIT_COMMITTER_EMAIL": "pat@example.org", "GIT_COMMITTER_DATE": "1710000000 +0000",
+           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner")}  # fmt: skip
+    env.pop("SOURCE_DATE_EPOCH", None)
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Book"], ["tag", "-a", "v1.0.0", "-m", "v1.0.0"]):
+        subprocess.run(["git", *command], cwd=book, env=env, check=True, capture_output=True)
+    edition = load(HERE / "publish.yml")["jobs"]["edition"]
+    script = next(step["run"] for step in edition["steps"] if "presswork build" in step.get("run", ""))
+    for name in edition["strategy"]["matrix"]["format"]:
+        result = subprocess.run(["bash", "-e", "-c", script], cwd=book, env={**env, "FORMAT": name}, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+    published = tmp_path / "public"
+    result = subprocess.run(
+        ["presswork", "publish", "v1.0.0", "--target", "directory", "--directory", str(published), "--remote", "", "--no-grammar", "--quiet"],
+        cwd=book, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sums = dict(line.split()[::-1] for line in (published / "1.0.0" / "downloads" / "SHA256SUMS").read_text().splitlines())
+    built = sorted((tmp_path / "runner" / "edition").glob("*.*"))
+    assert [p.name for p in built] == ["publishing-fixture.docx", "publishing-fixture.epub", "publishing-fixture.pdf"]
+    for path in built:
+        name = f"publishing-fixture-1.0.0{path.suffix}"
+        assert sums[name] == hashlib.sha256(path.read_bytes()).hexdigest(), name
