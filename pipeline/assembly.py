@@ -79,8 +79,7 @@ class _Tree:
 def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
     timeout = manuscript.settings.presswork.timeout
     store = store or Store(None)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        parsed = list(pool.map(lambda chapter: _parse(chapter, timeout, store), manuscript.chapters))
+    parsed = _parse(list(manuscript.chapters), timeout, store)
     trees = [_normalise(chapter, blocks) for chapter, blocks in zip(manuscript.chapters, parsed)]
     _qualify_shared_ids(trees)
     by_name = {item.chapter.name: item for item in trees}
@@ -98,32 +97,49 @@ def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
     return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.resolve(t.anchor) for t in trees})
 
 
-def _parse(chapter: Chapter, timeout: float, store: Store) -> list[Any]:
-    """A chapter's tree, parsed once: reused from the store while its text, pandoc and the dialect stay."""
-    text = dialect.for_pandoc(chapter.text)
-    name = key("chapter", __version__, pandoc.version(), pandoc.READER, text)
-    blocks = store.get_json("chapters", name)
-    if blocks is None:
-        blocks = pandoc.parse(text, timeout=timeout, display=chapter.display)["blocks"]
-        store.put_json("chapters", name, blocks)
-    return blocks
+def _parse(chapters: list[Chapter], timeout: float, store: Store) -> list[list[Any]]:
+    """Each chapter's tree, parsed once: reused from the store while its text, pandoc and the dialect
+    stay the same; the others parsed in a few runs of pandoc, side by side."""
+    texts = [dialect.for_pandoc(chapter.text) for chapter in chapters]
+    names = [key("chapter", __version__, pandoc.version(), pandoc.READER, text) for text in texts]
+    parsed = [store.get_json("chapters", name) for name in names]
+    missing = [index for index, blocks in enumerate(parsed) if blocks is None]
+    workers = os.cpu_count() or 2
+    batches = [missing[start::workers] for start in range(workers) if missing[start::workers]]
+
+    def parse(batch: list[int]) -> list[list[Any]]:
+        return pandoc.parse_many([texts[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch])
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for batch, results in zip(batches, pool.map(parse, batches)):
+            for index, blocks in zip(batch, results):
+                store.put_json("chapters", names[index], blocks)
+                parsed[index] = blocks
+    return parsed
 
 
 def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
     """Raw anchors become spans, headings get MkDocs' ids, and the chapter gets a title heading."""
     blocks = _raw_anchors(blocks)
-    used = {a[0] for node in tree.nodes(blocks) if (a := tree.attr(node)) and a[0]}
+    used: set[str] = set()
+    headers = []
     for node in tree.nodes(blocks):
-        if node["t"] == "Header" and not node["c"][1][0]:
+        a = tree.attr(node)
+        if a and a[0]:
+            used.add(a[0])
+        if node["t"] == "Header":
+            headers.append(node)
+    for node in headers:
+        if not node["c"][1][0]:
             node["c"][1][0] = dialect.unique(dialect.slugify(tree.stringify(node["c"][2])), used)
-    headings = [node for node in tree.nodes(blocks) if node["t"] == "Header" and node["c"][0] == 1]
-    if headings:
-        anchor = headings[0]["c"][1][0]
+    first = next((node for node in headers if node["c"][0] == 1), None)
+    if first is not None:
+        anchor = first["c"][1][0]
     else:
         title = chapter.title or chapter.stem.replace("-", " ").capitalize()
         anchor = dialect.unique(dialect.slugify(title), used)
         blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
-    ids = {a[0] for node in tree.nodes(blocks) if (a := tree.attr(node)) and a[0]}
+    ids = set(used)
     renames = {i: dialect.unique(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
     return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
@@ -139,27 +155,26 @@ def _rename(blocks: list[Any], renames: dict[str, str]) -> None:
 
 def _raw_anchors(blocks: list[Any]) -> list[Any]:
     """`<a id="x"></a>` (raw HTML, which pandoc's Typst writer drops) becomes an empty span with id x."""
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: walk(child) for key, child in value.items()}
-        if not isinstance(value, list):
-            return value
-        out: list[Any] = []
+    stack: list[Any] = [blocks]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if isinstance(current.get("c"), (list, dict)):
+                stack.append(current["c"])
+            continue
+        if not isinstance(current, list):
+            continue
         index = 0
-        while index < len(value):
-            item = value[index]
-            match = _anchor_match(item)
+        while index < len(current):
+            match = _anchor_match(current[index])
             if match:
-                out.append({"t": "Span", "c": [tree.make_attr(match.group(1)), []]})
-                following = value[index + 1] if index + 1 < len(value) else None
-                index += 2 if _is_raw(following, "</a>") else 1
-                continue
-            out.append(walk(item))
+                following = current[index + 1] if index + 1 < len(current) else None
+                end = index + 2 if _is_raw(following, "</a>") else index + 1
+                current[index:end] = [{"t": "Span", "c": [tree.make_attr(match.group(1)), []]}]
+            else:
+                stack.append(current[index])
             index += 1
-        return out
-
-    return walk(blocks)
+    return blocks
 
 
 def _anchor_match(item: Any) -> re.Match[str] | None:

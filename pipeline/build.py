@@ -52,33 +52,43 @@ def build(
         book = _fingerprint(manuscript)
         files = [b for b in builders if b.suffix]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            artifacts = _all(pool.submit(_edition, b, inputs, book, staging, progress) for b in files)
-        inputs.downloads.extend(artifacts)
-        artifacts += [_edition(b, inputs, book, staging, progress) for b in builders if not b.suffix]
+            made = _all([pool.submit(_make, b, inputs, book, staging, progress) for b in files])
+            # The site lists the files, so it waits for them to be written, not for them to be validated.
+            checking = [pool.submit(_validate, b, inputs, *m, progress) for b, m in zip(files, made) if m[2]]
+            inputs.downloads.extend(artifact for artifact, _, _ in made)
+            sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
+            for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
+                if fresh:
+                    _validate(builder, inputs, artifact, name, fresh, progress)
+            _all(checking)
+        artifacts = [artifact for artifact, _, _ in made + sites]
         return _move_into_place(artifacts, out, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _edition(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> Artifact:
-    """One edition: taken from the store when everything it depends on is unchanged, else built."""
+def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> tuple[Artifact, str, bool]:
+    """One edition, taken from the store when everything it depends on is unchanged, else built;
+    with its store key, and whether it was built (and so still has to be validated)."""
     with progress.step(builder.name) as note:
         name = key(book, builder.name, builder.fingerprint(inputs))
         target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
-        if inputs.store.fetch(name, target):
-            artifact, how = Artifact(builder.name, target), "unchanged, from the cache"
-        else:
-            artifact = builder.build(inputs, staging)
-            builder.validate(inputs, artifact)
-            inputs.store.keep(name, artifact.path)
-            how = ""
-        note["text"] = f"{human_size(artifact.size())}  {artifact.path.name}{'/' if not builder.suffix else ''}  {how}"
-    return artifact
+        fresh = not inputs.store.fetch(name, target)
+        artifact = builder.build(inputs, staging) if fresh else Artifact(builder.name, target)
+        shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
+        note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"
+    return artifact, name, fresh
 
 
-def _all(futures) -> list[Artifact]:
+def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
+    """Validate a new edition, then keep it in the store: only what validated is ever reused."""
+    with progress.step(f"{builder.name} valid"):
+        builder.validate(inputs, artifact)
+    inputs.store.keep(name, artifact.path)
+
+
+def _all(futures: list) -> list:
     """Every result, in order; when one failed, wait for the others, then raise the first failure."""
-    futures = list(futures)
     failures = [f.exception() for f in futures if f.exception() is not None]
     if failures:
         raise failures[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,55 +26,62 @@ def make_attr(identifier: str = "", classes: list[str] | None = None, pairs: dic
 
 
 def nodes(value: Any) -> Iterator[Node]:
-    """Every node in `value`, depth first, parents before children."""
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for child in value.values():
-            yield from nodes(child)
-    elif isinstance(value, list):
-        for item in value:
-            yield from nodes(item)
+    """Every node in `value`, parents before their children (document order among siblings is kept
+    for each list; an explicit stack, since books have many thousands of nodes)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            content = item.get("c")
+            if isinstance(content, (list, dict)):
+                stack.append(content)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def rewrite_blocks(blocks: list[Node], change: Callable[[Node], list[Node] | None]) -> list[Node]:
-    """Replace blocks anywhere in the tree: `change` returns a list of blocks, or None to keep (and descend)."""
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, list):
-            out: list[Any] = []
-            for item in value:
-                replaced = change(item) if _is_block(item) else None
-                if replaced is None:
-                    out.append(walk(item))
-                else:
-                    out.extend(walk(node) for node in replaced)
-            return out
-        if isinstance(value, dict):
-            return {key: walk(child) for key, child in value.items()}
-        return value
-
-    return walk(blocks)
+    """Replace blocks anywhere in the tree, in place: `change` returns a list of blocks to put instead
+    (which are then visited too), or None to keep the block and look inside it."""
+    _rewrite(blocks, change, _BLOCKS)
+    return blocks
 
 
 def rewrite_inlines(blocks: list[Node], change: Callable[[Node], list[Node] | None]) -> list[Node]:
-    """Replace inlines anywhere in the tree, like `rewrite_blocks`."""
+    """Replace inlines anywhere in the tree, in place, like `rewrite_blocks`."""
+    _rewrite(blocks, change, _INLINES)
+    return blocks
 
-    def walk(value: Any) -> Any:
-        if isinstance(value, list):
-            out: list[Any] = []
-            for item in value:
-                replaced = change(item) if _is_inline(item) else None
-                if replaced is None:
-                    out.append(walk(item))
-                else:
-                    out.extend(walk(node) for node in replaced)
-            return out
-        if isinstance(value, dict):
-            return {key: walk(child) for key, child in value.items()}
-        return value
 
-    return walk(blocks)
+def _rewrite(root: list[Any], change: Callable[[Node], list[Node] | None], kinds: set[str]) -> None:
+    stack: list[Any] = [root]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            content = current.get("c")
+            if isinstance(content, (list, dict)):
+                stack.append(content)
+            continue
+        if not isinstance(current, list):
+            continue
+        index = 0
+        while index < len(current):
+            item = current[index]
+            if isinstance(item, dict) and item.get("t") in kinds:
+                replaced = change(item)
+                if replaced is not None:
+                    current[index : index + 1] = replaced
+                    stack.extend(replaced)
+                    index += len(replaced)
+                    continue
+            stack.append(item)
+            index += 1
+
+
+def copy(value: Any) -> Any:
+    """A deep copy of a tree (through JSON, which is much faster than `copy.deepcopy`)."""
+    return json.loads(json.dumps(value))
 
 
 _BLOCKS = {
@@ -84,14 +92,6 @@ _INLINES = {
     "Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
     "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span",
 }
-
-
-def _is_block(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("t") in _BLOCKS
-
-
-def _is_inline(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("t") in _INLINES
 
 
 def stringify(value: Any) -> str:

@@ -70,7 +70,8 @@ class Inputs:
 
     def document(self, admonition) -> dict[str, Any]:
         """A copy of the book's document with each admonition drawn by `admonition(kind, title, body)`."""
-        document = dict(self.book.document)  # the blocks are rebuilt below; the shared tree is never changed
+        document = dict(self.book.document)
+        document["blocks"] = tree.copy(document["blocks"])  # changed in place below; the shared tree is not
 
         def change(node: dict[str, Any]) -> list[dict[str, Any]] | None:
             if node["t"] != "Div" or "admonition" not in node["c"][0][1]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,72 @@ def parse(markdown: str, *, timeout: float, display: str) -> dict[str, Any]:
         error.path = display
         raise
     return json.loads(out)
+
+
+_END = '<div class="presswork-chapter-end"></div>'
+_PREFIX = "presswork-chapter-"
+
+
+def parse_many(texts: list[str], *, timeout: float, displays: list[str]) -> list[list[dict[str, Any]]]:
+    """Parse several chapters in one run of pandoc, each in a scope of its own (`--file-scope`: its
+    footnotes and link definitions are its own); the blocks of each, in order.
+
+    pandoc prefixes ids and same-file links with the file's name in that mode; the prefix is taken
+    off again. Should the chapters not come apart cleanly (a chapter with an unclosed construct that
+    swallows the end marker), or pandoc fail, each chapter is parsed alone, which also names the
+    chapter at fault.
+    """
+    if len(texts) < 2:
+        return [parse(text, timeout=timeout, display=display)["blocks"] for text, display in zip(texts, displays)]
+    with tempfile.TemporaryDirectory(prefix="presswork-parse-") as folder:
+        names = []
+        for index, text in enumerate(texts):
+            name = f"{_PREFIX}{index:05d}.md"
+            (Path(folder) / name).write_text(f"{text}\n\n{_END}\n", encoding="utf-8")
+            names.append(name)
+        try:
+            out = run(["--from", READER, "--to", "json", "--file-scope", *names], timeout=timeout, cwd=Path(folder))
+        except ToolError:
+            out = None
+    chapters = _split(json.loads(out)["blocks"], names) if out is not None else None
+    if chapters is None:
+        return [parse(text, timeout=timeout, display=display)["blocks"] for text, display in zip(texts, displays)]
+    return chapters
+
+
+def _split(blocks: list[dict[str, Any]], names: list[str]) -> list[list[dict[str, Any]]] | None:
+    chapters: list[list[dict[str, Any]]] = [[]]
+    for block in blocks:
+        if block.get("t") == "Div" and block["c"][0][1] == ["presswork-chapter-end"] and not block["c"][1]:
+            chapters.append([])
+        else:
+            chapters[-1].append(block)
+    if len(chapters) != len(names) + 1 or chapters[-1]:
+        return None
+    for name, chapter in zip(names, chapters):
+        _unprefix(chapter, name + "__")
+    return chapters[:-1]
+
+
+def _unprefix(value: Any, prefix: str) -> None:
+    """Take the file-scope prefix off ids (`x.md__id`) and same-chapter links (`#x.md__id`)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict) and "t" in item:
+            kind, content = item["t"], item.get("c")
+            at = _ATTR_AT.get(kind)
+            if at is not None and isinstance(content, list) and content[at][0].startswith(prefix):
+                content[at][0] = content[at][0][len(prefix) :]
+            if kind == "Link" and content[2][0].startswith("#" + prefix):
+                content[2][0] = "#" + content[2][0][len(prefix) + 1 :]
+            if isinstance(content, (list, dict)):
+                stack.append(content)
+
+
+_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0, "Image": 0, "Figure": 0, "Table": 0}
 
 
 def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float) -> list[str]:
