@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean browser review-tools libreoffice
+.PHONY: install book test serve clean browser review-tools libreoffice bench
 
 install: $(STAMP)
 
@@ -53,6 +53,11 @@ libreoffice:
 
 serve: install
 	$(BIN)/presswork serve
+
+# Presswork beside the bare tools on the same synthetic book, at 100 and 1,000 chapters.
+bench: install
+	$(BIN)/python bench/run --chapters 100 --json bench/results-100.json
+	$(BIN)/python bench/run --chapters 1000 --json bench/results-1000.json
 
 clean:
 	rm -rf build
