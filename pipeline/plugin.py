@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from pipeline import styles
+from pipeline.clock import utc
 from pipeline.formats.base import human_size
 from pipeline.settings import PressworkConfig
 from pipeline.tools import pandoc
@@ -37,6 +38,7 @@ _NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "Word (DOCX)"}
 class PressworkPlugin(BasePlugin[PressworkConfig]):
     def __init__(self) -> None:
         self.downloads: list = []  # Artifacts of the same build, set by the site builder
+        self.epoch: int | None = None  # the build's time, set by the site builder: every page's date
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
@@ -52,6 +54,11 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
                 files.append(File.generated(config, f"downloads/{artifact.path.name}", abs_src_path=str(artifact.path)))
             files.append(File.generated(config, DOWNLOADS_PAGE, content=self._downloads_page(config)))
         return files
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.epoch is not None:  # the sitemap's dates (and its .gz's) come from the build, not the clock
+            page.update_date = utc(self.epoch).strftime("%Y-%m-%d")
+        return page
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html_text = _FIGURE.sub(_figure, html_text)
