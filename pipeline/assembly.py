@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, dialect, tree
+from pipeline import __version__, dialect, sanitiser, tree
 from pipeline.clock import utc
 from pipeline.errors import ConfigError, ContentError
 from pipeline.manuscript import Chapter, Manuscript
@@ -39,7 +39,6 @@ _IMAGE_MAGIC = {
     ".webp": (b"RIFF",),
     ".svg": (b"<svg", b"<?xml"),
 }
-MAX_IMAGE_BYTES = 50_000_000
 # Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
 _RESERVED = frozenset({"footnotes", "toc", "cover", "title-page", "title_page", "nav", "landmarks", "page-list"})
 
@@ -79,7 +78,10 @@ class _Tree:
 def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
     timeout = manuscript.settings.presswork.timeout
     store = store or Store(None)
-    parsed = _parse(list(manuscript.chapters), timeout, store)
+    trusted = manuscript.settings.trust.trusted
+    parsed = _parse(list(manuscript.chapters), timeout, store, sandbox=not trusted)
+    if not trusted:
+        parsed = [_untrusted_raw(blocks) for blocks in parsed]
     trees = [_normalise(chapter, blocks) for chapter, blocks in zip(manuscript.chapters, parsed)]
     _qualify_shared_ids(trees)
     by_name = {item.chapter.name: item for item in trees}
@@ -97,7 +99,7 @@ def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
     return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.resolve(t.anchor) for t in trees})
 
 
-def _parse(chapters: list[Chapter], timeout: float, store: Store) -> list[list[Any]]:
+def _parse(chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bool = False) -> list[list[Any]]:
     """Each chapter's tree, parsed once: reused from the store while its text, pandoc and the dialect
     stay the same; the others parsed in a few runs of pandoc, side by side."""
     texts = [dialect.for_pandoc(chapter.text) for chapter in chapters]
@@ -108,7 +110,9 @@ def _parse(chapters: list[Chapter], timeout: float, store: Store) -> list[list[A
     batches = [missing[start::workers] for start in range(workers) if missing[start::workers]]
 
     def parse(batch: list[int]) -> list[list[Any]]:
-        return pandoc.parse_many([texts[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch])
+        return pandoc.parse_many(
+            [texts[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch], sandbox=sandbox
+        )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for batch, results in zip(batches, pool.map(parse, batches)):
@@ -116,6 +120,33 @@ def _parse(chapters: list[Chapter], timeout: float, store: Store) -> list[list[A
                 store.put_json("chapters", names[index], blocks)
                 parsed[index] = blocks
     return parsed
+
+
+_HTML_FORMATS = {"html", "html4", "html5"}
+
+
+def _untrusted_raw(blocks: list[Any]) -> list[Any]:
+    """An untrusted chapter without what would run or fetch something: raw HTML sanitised (elements
+    that embed a file too), raw pieces for any other format (Typst, OpenXML: code for the writer or
+    its reader) dropped, `on...` attributes and script URLs taken off, links to a script URL made
+    text. `pipeline.sanitiser.scan` reports each where it is written."""
+    for node in tree.nodes(blocks):
+        a = tree.attr(node)
+        if a and a[2]:
+            a[2] = [[key, value] for key, value in a[2] if not sanitiser.unsafe_attribute(key, value)]
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] == "Link":
+            return node["c"][1] if sanitiser.unsafe_value(node["c"][2][0]) else None
+        if node["t"] not in ("RawInline", "RawBlock"):
+            return None
+        kind, text = node["c"]
+        if kind.lower() not in _HTML_FORMATS:
+            return []
+        cleaned, dropped = sanitiser.clean(text, embeds=True)
+        return [{"t": node["t"], "c": [kind, cleaned]}] if dropped else None
+
+    return tree.rewrite_inlines(tree.rewrite_blocks(blocks, change), change)
 
 
 def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
@@ -126,6 +157,8 @@ def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
     for node in tree.nodes(blocks):
         a = tree.attr(node)
         if a and a[0]:
+            if a[0] in used:
+                _duplicate_id(chapter, a[0])
             used.add(a[0])
         if node["t"] == "Header":
             headers.append(node)
@@ -143,6 +176,20 @@ def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
     renames = {i: dialect.unique(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
     return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+
+
+def _duplicate_id(chapter: Chapter, identifier: str) -> None:
+    """Stop at an id given twice in one chapter, pointing at its second place."""
+    written = re.compile(
+        r"\{[^}\n]*#" + re.escape(identifier) + r"(?![\w-])[^}\n]*\}|\b(?:id|name)\s*=\s*[\"']" + re.escape(identifier) + r"[\"']"
+    )
+    places = [chapter.position(match.start()) for match in written.finditer(chapter.text)]
+    line, column = places[1] if len(places) > 1 else (None, None)
+    first = f" (first on line {places[0][0]})" if places else ""
+    raise ContentError(
+        f"the id '{identifier}' is given twice in this chapter{first}",
+        path=chapter.display, line=line, column=column, hint="give each heading its own id",
+    )  # fmt: skip
 
 
 def _rename(blocks: list[Any], renames: dict[str, str]) -> None:
@@ -233,6 +280,8 @@ def _stage_images(chapter: Chapter, blocks: list[Any], manuscript: Manuscript, a
         if node["t"] != "Image":
             return None
         attr, content, (url, title) = node["c"]
+        if url.startswith("data:") and not manuscript.settings.trust.trusted:
+            _fail(chapter, url[:20], "an image written as a data: URL", "an untrusted build takes images from files only")
         if url.startswith("data:"):
             return None
         if _SCHEME.match(url):
@@ -257,8 +306,9 @@ def _asset(source: Path, manuscript: Manuscript, fail) -> str:
     if magic is None:
         fail(f"'{shown}' is not an image type every edition can show", "use PNG, JPEG, GIF, WebP or SVG")
     size = source.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        fail(f"image '{shown}' is {size:,} bytes, over {MAX_IMAGE_BYTES:,}", "make it smaller")
+    limit = manuscript.settings.presswork.max_image_bytes
+    if size > limit:
+        fail(f"image '{shown}' is {size:,} bytes, over the limit of {limit:,}", "make it smaller or raise max_image_bytes")
     data = source.read_bytes()
     head = data[:512].lstrip()
     if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):

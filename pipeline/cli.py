@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-check", action="store_true", help="build without running the checks first")
     build.add_argument("--no-cache", action="store_true", help="build every edition anew, reusing nothing from the cache")
     _grammar_options(build)
+    _trust_option(build)
     build.set_defaults(run=_build)
 
     check = verbs.add_parser(
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default=None, help="the severity that fails the run (default: error)")
     check.add_argument("--quiet", action="store_true", help="no progress lines")
     _grammar_options(check)
+    _trust_option(check)
     check.set_defaults(run=_check)
 
     clean = verbs.add_parser(
@@ -126,6 +128,15 @@ def _parser() -> argparse.ArgumentParser:
 def _grammar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-grammar", action="store_true", help="skip LanguageTool (links and spelling are still checked)")
     parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")
+
+
+def _trust_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="treat the chapters and mkdocs.yml as hostile (a pull request): run no code from them, sandbox pandoc, "
+        "sanitise raw HTML (also when the environment matches untrusted_when in mkdocs.yml)",
+    )
 
 
 def _check_options(args: argparse.Namespace, paths=()):
@@ -156,9 +167,24 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace):
-    from pipeline import config
+    """The configuration, read under the run's trust: decided here, once, from --untrusted and the
+    environment (`untrusted_when` in mkdocs.yml), and passed down inside the settings."""
+    from pipeline import config, trust
 
-    return config.load(args.config)
+    decided = trust.decide(getattr(args, "untrusted", False), config.untrusted_when(args.config), os.environ)
+    if not decided.trusted:
+        _no_imports_from(args.config.resolve().parent)
+    return config.load(args.config, decided)
+
+
+def _no_imports_from(root: Path) -> None:
+    """Take the book's folder off the import path (`python -m` puts the current folder on it), so a
+    module the content ships can never stand in for an extension's: Presswork's own folder stays."""
+    own = Path(__file__).resolve().parent.parent
+    sys.path[:] = [
+        entry for entry in sys.path
+        if Path(entry or ".").resolve() == own or not Path(entry or ".").resolve().is_relative_to(root.resolve())
+    ]  # fmt: skip
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -20,8 +20,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
+from pipeline import trust as trusting
 from pipeline.errors import ConfigError, ConfigErrors
 from pipeline.settings import PLUGIN_NAME, PressworkConfig
+from pipeline.trust import TRUSTED, Trust
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -35,6 +37,7 @@ class Settings:
     text: str  # the file as read, for pointing at a line
     mkdocs: MkDocsConfig
     presswork: PressworkConfig
+    trust: Trust = TRUSTED  # decided once, by the command line (pipeline.trust)
 
     @property
     def root(self) -> Path:
@@ -71,8 +74,12 @@ def slugify(text: str) -> str:
     return slug or "book"
 
 
-def load(path: Path) -> Settings:
-    """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once."""
+def load(path: Path, trust: Trust = TRUSTED) -> Settings:
+    """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once.
+
+    An untrusted run refuses what would run code from the configuration (`pipeline.trust`) before
+    MkDocs' validation, which imports hooks, plugins and Markdown extensions, sees it.
+    """
     path = path.resolve()
     if not path.is_file():
         raise ConfigError(
@@ -83,6 +90,11 @@ def load(path: Path) -> Settings:
 
     def problem(key_path: str, message: str, hint: str | None = None) -> None:
         problems.append(ConfigError(f"{key_path}: {message}", path=path.name, line=_line_of(lines, key_path), hint=hint))
+
+    if not trust.trusted:
+        data, refused = trusting.refuse(data, path.parent)
+        for key_path, message, hint in refused:
+            problem(key_path, message, hint)
 
     block = _plugin_block(data)
     if block is None:
@@ -103,7 +115,25 @@ def load(path: Path) -> Settings:
     if problems:
         raise ConfigErrors(sorted(problems, key=lambda problem: problem.line or 0))
     plugin = mkdocs.plugins[PLUGIN_NAME]
-    return Settings(path=path, data=data, text=text, mkdocs=mkdocs, presswork=plugin.config)
+    return Settings(path=path, data=data, text=text, mkdocs=mkdocs, presswork=plugin.config, trust=trust)
+
+
+def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
+    """The configuration's `untrusted_when` (variable -> values), read before anything else so the
+    command line can decide the run's trust; {} when there is none or the file cannot be read (then
+    `load` reports why)."""
+    try:
+        _, data, _ = _read_yaml(path.resolve())
+    except (ConfigError, OSError):
+        return {}
+    block = _plugin_block(data)
+    condition = block.get("untrusted_when") if isinstance(block, dict) else None
+    if not isinstance(condition, dict):
+        return {}
+    return {
+        str(name): tuple(str(v) for v in (values if isinstance(values, list) else [values]))
+        for name, values in condition.items()
+    }
 
 
 class _SafeLoader(yaml.SafeLoader):
@@ -122,7 +152,10 @@ def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
         mark = error.problem_mark or error.context_mark
         message = _one_line(error.problem or error.context or "invalid YAML")
         hint = "fix the YAML syntax"
-        if "could not determine a constructor" in str(error):
+        if "could not determine a constructor" in str(error) and "'!ENV'" in message:
+            message = "!ENV is refused: presswork never copies environment variables into the configuration"
+            hint = "write the value itself; a secret belongs in no edition"
+        elif "could not determine a constructor" in str(error):
             message = f"{message.replace('tag:yaml.org,2002:', '!!')}: presswork reads its configuration with a safe loader"
             hint = "write a plain value instead of the tag"
         raise ConfigError(message, path=path.name, line=mark.line + 1 if mark else None, hint=hint) from error

@@ -7,6 +7,7 @@ split off; `body_line` keeps the line numbers of the body true to the file on di
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,11 @@ class Chapter:
     def stem(self) -> str:
         return posixpath.splitext(self.name)[0].replace("/", "-")
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """The line and column (1-based, in the file) of an offset in `text`."""
+        before = self.text[:offset]
+        return self.body_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
     def position_of(self, *needles: str) -> tuple[int | None, int | None]:
         """The line and column (1-based, in the file) where the first of `needles` first appears."""
         lines = self.text.split("\n")
@@ -53,6 +59,7 @@ class Manuscript:
     settings: Settings
     chapters: tuple[Chapter, ...]
     epoch: int  # the build time, from `pipeline.clock`
+    unlisted: tuple[str, ...] = ()  # Markdown files of docs_dir that nav does not list (on the site only)
 
     @property
     def root(self) -> Path:
@@ -73,8 +80,40 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         raise ConfigError(
             "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
         )
+    files = _files(settings)
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
-    return Manuscript(settings=settings, chapters=chapters, epoch=epoch)
+    listed = {name for name, _ in entries}
+    unlisted = tuple(sorted(name for name in files if name.endswith(".md") and name not in listed))
+    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted)
+
+
+def _files(settings: Settings) -> list[str]:
+    """Every file of docs_dir (which MkDocs publishes, following symbolic links), by its name in it;
+    a symbolic link that leads out of the book's folder is refused, in every run and every edition."""
+    root, docs = settings.root.resolve(), settings.docs_dir
+    names: list[str] = []
+    seen: set[str] = set()
+    for folder, folders, files in os.walk(docs, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back to a folder already read: MkDocs would loop, we stop
+            folders[:] = []
+            continue
+        seen.add(real)
+        for name in [*folders, *files]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError):  # a loop of links
+                    target = Path(os.readlink(path))
+                if not target.is_relative_to(root):
+                    raise ContentError(
+                        f"a symbolic link to '{os.readlink(path)}', which is outside the book's folder",
+                        path=_display(settings, path, resolve=False),
+                        hint="copy the file into the book, or remove the link",
+                    )
+        names.extend(Path(folder, name).relative_to(docs).as_posix() for name in files)
+    return names
 
 
 def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
@@ -119,10 +158,13 @@ def read_chapter(settings: Settings, name: str, title: str | None = None) -> Cha
         raise ContentError(
             f"chapter is {len(data):,} bytes, over the limit of {limit:,}",
             path=display,
+            line=1,
             hint="split it into several chapters or raise max_chapter_bytes",
         )
     text = _decode(data, display)
     body, meta, body_line = _split_front_matter(text, display)
+    if not body.strip():
+        raise ContentError("the chapter is empty", path=display, line=body_line, hint="write its text, or take it out of nav")
     return Chapter(
         name=name,
         path=path,
@@ -135,9 +177,9 @@ def read_chapter(settings: Settings, name: str, title: str | None = None) -> Cha
     )
 
 
-def _display(settings: Settings, path: Path) -> str:
+def _display(settings: Settings, path: Path, *, resolve: bool = True) -> str:
     try:
-        return path.resolve().relative_to(settings.root).as_posix()
+        return (path.resolve() if resolve else path.absolute()).relative_to(settings.root).as_posix()
     except ValueError:
         return str(path)
 

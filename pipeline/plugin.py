@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline import styles
+from pipeline import sanitiser, styles
 from pipeline.clock import utc
 from pipeline.formats.base import human_size
 from pipeline.settings import PressworkConfig
@@ -38,6 +38,7 @@ _NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "Word (DOCX)"}
 class PressworkPlugin(BasePlugin[PressworkConfig]):
     def __init__(self) -> None:
         self.downloads: list = []  # Artifacts of the same build, set by the site builder
+        self.trusted = True  # False in an untrusted run, set by the site builder
         self.epoch: int | None = None  # the build's time, set by the site builder: every page's date
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -48,6 +49,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = Path(config.config_file_path or ".").parent
+        if not self.trusted:  # pages and scripts of the content's own would run on the site
+            for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
+                files.remove(file)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
         if self.downloads:
             for artifact in self.downloads:
@@ -62,7 +66,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html_text = _FIGURE.sub(_figure, html_text)
-        return _mathml(html_text, timeout=self.config.timeout)
+        if not self.trusted:
+            html_text, _ = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
+        return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
 
     def _downloads_page(self, config: MkDocsConfig) -> str:
         """The Downloads page: this build's files or, for a release, every published edition, newest first.
@@ -122,7 +128,7 @@ def _figure(match: re.Match[str]) -> str:
     return f"<figure>{image}<figcaption>{alt.group(1)}</figcaption></figure>"
 
 
-def _mathml(html_text: str, *, timeout: float) -> str:
+def _mathml(html_text: str, *, timeout: float, sandbox: bool = False) -> str:
     found = list(_MATH.finditer(html_text))
     if not found:
         return html_text
@@ -131,6 +137,6 @@ def _mathml(html_text: str, *, timeout: float) -> str:
         display = match.group("inline") is None
         tex = match.group("inline") or match.group("display") or match.group("dollars") or ""
         items.append((html.unescape(tex).strip(), display))
-    rendered = iter(pandoc.math_to_mathml(items, timeout=timeout))
+    rendered = iter(pandoc.math_to_mathml(items, timeout=timeout, sandbox=sandbox))
     return _MATH.sub(lambda match: next(rendered), html_text)
 

@@ -167,12 +167,44 @@ class RuleLevel(c.Choice):
         return "off" if value is False else super().run_validation(value)
 
 
+class Heap(c.BaseConfigOption[str]):
+    """A Java heap size as `-Xmx` takes it: `1g`, `768m`."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not re.match(r"^[1-9][0-9]*[kKmMgG]?$", value):
+            raise c.ValidationError(f"'{value}' is not a heap size such as '1g' or '768m'")
+        return value
+
+
+class Condition(c.BaseConfigOption[dict]):
+    """Environment variables and the values that make a run untrusted: `{GITHUB_EVENT_NAME: pull_request}`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise c.ValidationError("expected a mapping of environment variables to values, e.g. {GITHUB_EVENT_NAME: pull_request}")
+        for name, values in value.items():
+            listed = values if isinstance(values, list) else [values]
+            if not isinstance(name, str) or not name or not all(isinstance(v, str) for v in listed):
+                raise c.ValidationError(f"'{name}': expected a variable's name and a value or a list of values")
+        return value
+
+
 class CheckConfig(base.Config):
     """How `presswork check` (and the checks `presswork build` runs first) reads the book."""
 
     grammar = c.Type(bool, default=True)  # LanguageTool; --no-grammar turns it off for one run
     languagetool_url = c.Optional(c.Type(str))  # a self-hosted server instead of our own
-    languagetool_heap = c.Type(str, default="1g")
+    languagetool_heap = Heap(default="1g")  # the server's -Xmx
     workers = c.Type(int, default=4)  # concurrent requests to LanguageTool
     vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
     rules = c.DictOfItems(RuleLevel(), default={})  # rule or engine -> level
@@ -188,4 +220,6 @@ class PressworkConfig(base.Config):
     formats = c.ListOfItems(c.Choice(FORMATS), default=list(FORMATS))
     timeout = c.Type(int, default=600)  # seconds, for each run of an external tool
     max_chapter_bytes = c.Type(int, default=5_000_000)
+    max_image_bytes = c.Type(int, default=50_000_000)
+    untrusted_when = Condition()  # e.g. {GITHUB_EVENT_NAME: pull_request}: such a run is untrusted
     publish = c.SubConfig(PublishConfig)

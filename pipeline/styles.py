@@ -15,5 +15,10 @@ def find(root: Path, name: str) -> Path:
     for folder in (root / "styles", _OWN):
         candidate = folder / name
         if candidate.is_file():
+            if folder != _OWN and not candidate.resolve().is_relative_to(root.resolve()):
+                raise ConfigError(
+                    f"style file styles/{name} is a link to a file outside the book's folder",
+                    path=str(root), hint="copy the file into styles/",
+                )  # fmt: skip
             return candidate
     raise ConfigError(f"style file styles/{name} not found", path=str(root), hint="restore it from Presswork's styles/ folder")

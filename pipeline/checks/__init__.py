@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import sanitiser
 from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, vocabulary
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
@@ -53,6 +54,10 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     findings: list[Finding] = []
     with progress.step("links"):
         findings += links.check(proses, selected, settings.docs_dir, settings.root)
+        if not options.paths:
+            findings += [_unlisted(settings, name) for name in manuscript.unlisted]
+        if not settings.trust.trusted:
+            findings += _unsafe([proses[name] for name in selected])
     with progress.step("spelling"):
         findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
         findings += words.rejected(chosen)
@@ -87,6 +92,25 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
         findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
     return Report(sorted(set(findings)), len(chosen), by_display, sent)
+
+
+def _unlisted(settings: Settings, name: str) -> Finding:
+    docs = settings.docs_dir
+    shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
+    message = "not in nav: it is on the site but in no other edition, and not checked"
+    return Finding(f"{shown}/{name}", 1, 1, 1, 2, "warning", "links", "not-in-nav", message, ())
+
+
+def _unsafe(chosen: list[Prose]) -> list[Finding]:
+    """In an untrusted run, what the editions leave out of the raw HTML and raw blocks, where it is written."""
+    findings = []
+    for item in chosen:
+        for unsafe in sanitiser.scan(item.chapter.text):
+            line, column = item.position(unsafe.offset)
+            end_line, end_column = item.position(unsafe.offset + unsafe.length)
+            message = f"{unsafe.what} is left out of an untrusted build"
+            findings.append(Finding(item.chapter.display, line, column, end_line, end_column, "warning", "html", "unsafe-html", message, ()))
+    return findings
 
 
 def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Prose]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("info", "warning", "error")
-ENGINES = ("codespell", "languagetool", "links")
+ENGINES = ("codespell", "languagetool", "links", "html")
 
 
 @dataclass(frozen=True, order=True)

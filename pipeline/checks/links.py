@@ -25,6 +25,21 @@ def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: P
                 rule, message, suggestions = problem
                 findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions))
         findings.extend(_unused_footnotes(prose))
+        findings.extend(_duplicate_ids(prose))
+    return findings
+
+
+def _duplicate_ids(prose: Prose) -> list[Finding]:
+    """An id given twice in one chapter (`{#same}` on two headings): a link could land on either."""
+    first: dict[str, int] = {}
+    findings = []
+    for identifier, offset in sorted(prose.ids, key=lambda item: item[1]):
+        if identifier in first:
+            line, _ = prose.position(first[identifier])
+            message = f"the id '{identifier}' is given twice in this chapter (first on line {line})"
+            findings.append(_finding(prose, offset, len(identifier), "duplicate-id", message, ()))
+        else:
+            first[identifier] = offset
     return findings
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import mimetypes
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import assembly, styles, tree
+from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
 from pipeline.store import Store, digest
 
@@ -61,6 +66,39 @@ class Inputs:
     @property
     def slug(self) -> str:
         return self.manuscript.settings.slug
+
+    @property
+    def trusted(self) -> bool:
+        """False in an untrusted run: pandoc is sandboxed and reads no file, images included."""
+        return self.manuscript.settings.trust.trusted
+
+    def inline_images(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The document with each image's file (checked by `pipeline.assembly`) inside it as a
+        `data:` URL: what a sandboxed pandoc embeds without reading any file."""
+        assets = self.book.assets
+
+        def change(node: dict[str, Any]) -> list[dict[str, Any]] | None:
+            if node["t"] != "Image" or node["c"][2][0] not in assets:
+                return None
+            name = node["c"][2][0]
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            data = base64.b64encode(assets[name].read_bytes()).decode("ascii")
+            return [{"t": "Image", "c": [node["c"][0], node["c"][1], [f"data:{kind};base64,{data}", node["c"][2][1]]]}]
+
+        document["blocks"] = tree.rewrite_inlines(document["blocks"], change)
+        return document
+
+    def require_own_media(self, artifact: Path, folder: str) -> None:
+        """Every file under `folder` of a zipped edition (EPUB, DOCX) must be one of the book's own
+        images, byte for byte: an untrusted run proves that nothing else was embedded."""
+        own = {hashlib.sha256(path.read_bytes()).hexdigest() for path in self.book.assets.values()}
+        with zipfile.ZipFile(artifact) as archive:
+            for name in archive.namelist():
+                if name.startswith(folder) and hashlib.sha256(archive.read(name)).hexdigest() not in own:
+                    raise ValidationError(
+                        f"the edition holds '{name}', which is none of the book's images", path=artifact.name,
+                        hint="an untrusted build embeds only the images it checked; report this as a bug",
+                    )
 
     def style(self, name: str) -> Path:
         return styles.find(self.manuscript.root, name)

@@ -27,7 +27,12 @@ class DocxBuilder:
         output = staging / f"{inputs.slug}{self.suffix}"
         options = ["--standalone", "--toc", "--reference-doc", str(inputs.style("reference.docx"))]
         document = inputs.document(_admonition)
-        pandoc.write(document, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch)
+        if not inputs.trusted:
+            document = inputs.inline_images(document)
+        pandoc.write(
+            document, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            sandbox=not inputs.trusted,
+        )  # fmt: skip
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -38,6 +43,8 @@ class DocxBuilder:
             raise ValidationError(f"the DOCX pandoc wrote is not readable: {error}", path=artifact.path.name) from error
         if body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body") is None:
             raise ValidationError("the DOCX pandoc wrote has no document body", path=artifact.path.name)
+        if not inputs.trusted:
+            inputs.require_own_media(artifact.path, "word/media/")
 
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +26,27 @@ class EpubBuilder:
         book = inputs.book
         book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
-        options = [
-            "--standalone",
-            "--toc",
-            "--split-level=1",
-            "--mathml",
-            "--css",
-            str(inputs.style("epub.css")),
-        ]
-        if book.cover:
-            options += ["--epub-cover-image", book.cover]
+        options = ["--standalone", "--toc", "--split-level=1", "--mathml"]
         document = inputs.document(_admonition)
-        pandoc.write(document, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch)
+        if inputs.trusted:
+            options += ["--css", str(inputs.style("epub.css"))]
+            if book.cover:
+                options += ["--epub-cover-image", book.cover]
+        else:
+            # A sandboxed pandoc reads no file: the images go inside the document, the stylesheet is
+            # put in afterwards, and the cover is left out (pandoc 3.9 cannot read it in its sandbox).
+            document = inputs.inline_images(document)
+        pandoc.write(
+            document, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            sandbox=not inputs.trusted,
+        )  # fmt: skip
+        if not inputs.trusted:
+            _replace_member(output, _STYLESHEET, inputs.style("epub.css").read_bytes())
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
+        if not inputs.trusted:
+            inputs.require_own_media(artifact.path, "EPUB/media/")
         messages = epubcheck.check(artifact.path, timeout=inputs.timeout)
         if messages:
             first = messages[0]
@@ -48,6 +56,23 @@ class EpubBuilder:
                 path=f"{artifact.path.name}/{first.location}",
                 detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
             )
+
+
+_STYLESHEET = "EPUB/styles/stylesheet1.css"  # where pandoc puts the one stylesheet, its own or ours
+
+
+def _replace_member(path: Path, member: str, data: bytes) -> None:
+    """Rewrite the EPUB `path` with `member`'s content replaced, everything else (order, dates,
+    compression) as it was."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, data if info.filename == member else archive.read(info)) for info in archive.infolist()]
+    if member not in {info.filename for info, _ in entries}:
+        raise ValidationError(f"pandoc wrote no {member}", path=path.name)
+    rewritten = path.with_name(path.name + ".new")
+    with zipfile.ZipFile(rewritten, "w") as archive:
+        for info, content in entries:
+            archive.writestr(info, content, compress_type=info.compress_type)
+    os.replace(rewritten, path)
 
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:

@@ -26,7 +26,10 @@ class PdfBuilder:
         document["blocks"] = tree.rewrite_inlines(document["blocks"], _anchor)
         source = work / "book.typ"
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve"]
-        pandoc.write(document, "typst", source, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch)
+        pandoc.write(
+            document, "typst", source, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            sandbox=not inputs.trusted,
+        )  # fmt: skip
         output = staging / f"{inputs.slug}{self.suffix}"
         typst.compile_pdf(source, output, root=work, epoch=inputs.manuscript.epoch, timeout=inputs.timeout)
         return Artifact(self.name, output)

@@ -46,6 +46,7 @@ class SiteBuilder:
         config["site_dir"] = str(output)
         config["strict"] = True
         config.plugins[PLUGIN_NAME].downloads = list(inputs.downloads)
+        config.plugins[PLUGIN_NAME].trusted = inputs.trusted
         config.plugins[PLUGIN_NAME].epoch = inputs.manuscript.epoch
         with _captured_warnings() as warnings:
             try:

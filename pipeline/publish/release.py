@@ -105,7 +105,7 @@ def build_tag(
             f"the tree of '{tag.name}' has no {path.relative_to(tree)}",
             hint="tag a commit that holds the book's configuration",
         )
-    tagged = config.load(path)
+    tagged = config.load(path, settings.trust)
     released = _for_release(tagged, tag, catalog)
     if formats is None:
         formats = [*tagged.formats, *([] if "site" in tagged.formats else ["site"])]

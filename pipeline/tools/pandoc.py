@@ -87,14 +87,21 @@ def api_version() -> list[int]:
 
 
 def run(
-    args: list[str], *, timeout: float, input: bytes | None = None, cwd: Path | None = None, epoch: int | None = None
+    args: list[str],
+    *,
+    timeout: float,
+    input: bytes | None = None,
+    cwd: Path | None = None,
+    epoch: int | None = None,
+    sandbox: bool = False,
 ) -> bytes:
     """Run pandoc with `args`; return its standard output or raise `ToolError`.
 
-    `epoch` becomes pandoc's `SOURCE_DATE_EPOCH`: the dates inside EPUB and DOCX files.
+    `epoch` becomes pandoc's `SOURCE_DATE_EPOCH`: the dates inside EPUB and DOCX files. With
+    `sandbox` (an untrusted run), pandoc reads no file but those named on its command line.
     """
     version()
-    command = [executable(), "+RTS", f"-M{HEAP}", "-RTS", *args]
+    command = [executable(), "+RTS", f"-M{HEAP}", "-RTS", *(["--sandbox"] if sandbox else []), *args]
     env = {"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
     result = process.run("pandoc", command, timeout=timeout, input=input, cwd=cwd, check=False, env=env)
     if result.returncode != 0:
@@ -107,10 +114,10 @@ def run(
     return result.stdout
 
 
-def parse(markdown: str, *, timeout: float, display: str) -> dict[str, Any]:
+def parse(markdown: str, *, timeout: float, display: str, sandbox: bool = False) -> dict[str, Any]:
     """Parse one chapter's Markdown (already translated by `pipeline.dialect`) into pandoc's AST."""
     try:
-        out = run(["--from", READER, "--to", "json"], timeout=timeout, input=markdown.encode("utf-8"))
+        out = run(["--from", READER, "--to", "json"], timeout=timeout, input=markdown.encode("utf-8"), sandbox=sandbox)
     except ToolError as error:
         if "timed out" in error.message:
             raise ContentError(
@@ -127,7 +134,9 @@ _END = '<div class="presswork-chapter-end"></div>'
 _PREFIX = "presswork-chapter-"
 
 
-def parse_many(texts: list[str], *, timeout: float, displays: list[str]) -> list[list[dict[str, Any]]]:
+def parse_many(
+    texts: list[str], *, timeout: float, displays: list[str], sandbox: bool = False
+) -> list[list[dict[str, Any]]]:
     """Parse several chapters in one run of pandoc, each in a scope of its own (`--file-scope`: its
     footnotes and link definitions are its own); the blocks of each, in order.
 
@@ -137,7 +146,7 @@ def parse_many(texts: list[str], *, timeout: float, displays: list[str]) -> list
     chapter at fault.
     """
     if len(texts) < 2:
-        return [parse(text, timeout=timeout, display=display)["blocks"] for text, display in zip(texts, displays)]
+        return [parse(text, timeout=timeout, display=display, sandbox=sandbox)["blocks"] for text, display in zip(texts, displays)]
     with tempfile.TemporaryDirectory(prefix="presswork-parse-") as folder:
         names = []
         for index, text in enumerate(texts):
@@ -145,12 +154,13 @@ def parse_many(texts: list[str], *, timeout: float, displays: list[str]) -> list
             (Path(folder) / name).write_text(f"{text}\n\n{_END}\n", encoding="utf-8")
             names.append(name)
         try:
-            out = run(["--from", READER, "--to", "json", "--file-scope", *names], timeout=timeout, cwd=Path(folder))
+            args = ["--from", READER, "--to", "json", "--file-scope", *names]
+            out = run(args, timeout=timeout, cwd=Path(folder), sandbox=sandbox)
         except ToolError:
             out = None
     chapters = _split(json.loads(out)["blocks"], names) if out is not None else None
     if chapters is None:
-        return [parse(text, timeout=timeout, display=display)["blocks"] for text, display in zip(texts, displays)]
+        return [parse(text, timeout=timeout, display=display, sandbox=sandbox)["blocks"] for text, display in zip(texts, displays)]
     return chapters
 
 
@@ -189,7 +199,7 @@ def _unprefix(value: Any, prefix: str) -> None:
 _ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0, "Image": 0, "Figure": 0, "Table": 0}
 
 
-def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float) -> list[str]:
+def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float, sandbox: bool = False) -> list[str]:
     """Render TeX math (text, display?) as MathML, in one run for all of them."""
     if not items:
         return []
@@ -202,6 +212,7 @@ def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float) -> list[str
         ["--from", "json", "--to", "html5", "--mathml", "--wrap=none"],
         timeout=timeout,
         input=json.dumps(document).encode(),
+        sandbox=sandbox,
     ).decode()
     rendered = re.findall(r"<p>(.*?)</p>", out, flags=re.DOTALL)
     if len(rendered) != len(items):
@@ -210,10 +221,18 @@ def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float) -> list[str
 
 
 def write(
-    document: dict[str, Any], to: str, output: Path, options: list[str], *, timeout: float, cwd: Path, epoch: int
+    document: dict[str, Any],
+    to: str,
+    output: Path,
+    options: list[str],
+    *,
+    timeout: float,
+    cwd: Path,
+    epoch: int,
+    sandbox: bool = False,
 ) -> None:
     """Write a whole pandoc document (AST) to `output` in format `to`, dated `epoch`."""
     source = cwd / f"{output.name}.json"
     source.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     args = ["--from", "json", "--to", to, "--output", str(output), *options, source.name]
-    run(args, timeout=timeout, cwd=cwd, epoch=epoch)
+    run(args, timeout=timeout, cwd=cwd, epoch=epoch, sandbox=sandbox)

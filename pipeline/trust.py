@@ -1,0 +1,123 @@
+"""Trust: whether a run may believe what it reads, decided once at the command line and passed down.
+
+Merged chapters are trusted; a pull request is not. An untrusted run (`--untrusted`, or a run whose
+environment matches `untrusted_when` in the configuration) treats the chapters and the configuration
+as hostile, and runs no code from them:
+
+- the configuration may not name `hooks` (Python files MkDocs imports), theme templates
+  (`theme.custom_dir`, `extra_templates`: Jinja can reach Python), scripts (`extra_javascript`), a
+  `docs_dir` outside the book's folder, a plugin outside `PLUGINS` or a Markdown extension outside
+  `MARKDOWN_EXTENSIONS` (each is imported while the configuration is validated, so they are taken
+  out before that and reported);
+- pandoc runs with `--sandbox` and gets the images, already checked, inside its document;
+- raw HTML is sanitised (`pipeline.sanitiser`) and raw blocks for other formats (Typst, OpenXML) are
+  dropped, each reported with its position.
+
+What holds in every run, trusted or not, lives where the paths are read: every image, the cover,
+the styles and every file of the docs folder must resolve inside the book's folder (symbolic links
+included), and `!ENV` and `!!python/...` tags are refused by the YAML loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Trust:
+    """A run's trust: `trusted`, or not and why (`--untrusted`, `GITHUB_EVENT_NAME=pull_request`)."""
+
+    trusted: bool = True
+    reason: str = ""
+
+
+TRUSTED = Trust()
+
+# Plugins an untrusted configuration may list: ours, MkDocs' search, and those of Material's that
+# read nothing outside the docs folder and run nothing from the book.
+PLUGINS = frozenset({"presswork", "search", "tags", "offline", "material/search", "material/tags", "material/offline"})
+
+# Markdown extensions an untrusted configuration may list: Python-Markdown's own and PyMdown's,
+# except those that read files named in a chapter (`pymdownx.snippets` includes any file,
+# `pymdownx.b64` embeds any image).
+_MARKDOWN = {
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
+    "wikilinks",
+}  # fmt: skip
+_PYMDOWNX = {
+    "arithmatex", "betterem", "blocks.admonition", "blocks.definition", "blocks.details", "blocks.html",
+    "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "extra", "fancylists", "highlight",
+    "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders", "smartsymbols", "striphtml",
+    "superfences", "tabbed", "tasklist", "tilde",
+}  # fmt: skip
+MARKDOWN_EXTENSIONS = frozenset(
+    {*_MARKDOWN, *(f"markdown.extensions.{name}" for name in _MARKDOWN), *(f"pymdownx.{name}" for name in _PYMDOWNX)}
+)
+
+# Top-level keys an untrusted configuration may not have, and why.
+_REFUSED_KEYS = {
+    "hooks": "hooks are Python files MkDocs would run",
+    "extra_templates": "templates are Jinja, which can reach Python",
+    "extra_javascript": "scripts from the content would run on the site",
+}
+
+
+def decide(untrusted: bool, condition: Mapping[str, tuple[str, ...]], environ: Mapping[str, str]) -> Trust:
+    """The trust of a run: untrusted when asked to be, or when one of the variables named in
+    `condition` (the configuration's `untrusted_when`) has one of the values listed for it."""
+    if untrusted:
+        return Trust(False, "--untrusted")
+    for name, values in condition.items():
+        if name in environ and environ[name] in values:
+            return Trust(False, f"{name}={environ[name]}")
+    return TRUSTED
+
+
+def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    """What an untrusted run refuses in a configuration: the configuration without it, and one
+    (key path, message, hint) for each thing taken out. Nothing named here has been imported."""
+    kept = dict(data)
+    refused: list[tuple[str, str, str]] = []
+    for key, why in _REFUSED_KEYS.items():
+        if key in kept:
+            del kept[key]
+            refused.append((key, f"refused in an untrusted run: {why}", "take it out, or build the pull request with the base branch's configuration"))
+    theme = kept.get("theme")
+    if isinstance(theme, dict) and "custom_dir" in theme:
+        kept["theme"] = {k: v for k, v in theme.items() if k != "custom_dir"}
+        refused.append(("theme.custom_dir", "refused in an untrusted run: theme templates are Jinja, which can reach Python", "take it out"))
+    docs_dir = kept.get("docs_dir", "docs")
+    if isinstance(docs_dir, str) and not (root / docs_dir).resolve().is_relative_to(root.resolve()):
+        refused.append(("docs_dir", f"'{docs_dir}' is outside the book's folder", "keep the chapters inside the repository"))
+    kept["plugins"], dropped = _allowed(kept.get("plugins"), PLUGINS)
+    for name in dropped:
+        refused.append((f"plugins.{name}", f"plugin '{name}' is not allowed in an untrusted run", f"allowed: {', '.join(sorted(PLUGINS))}"))
+    if "markdown_extensions" in kept:
+        kept["markdown_extensions"], dropped = _allowed(kept["markdown_extensions"], MARKDOWN_EXTENSIONS)
+        for name in dropped:
+            refused.append((f"markdown_extensions.{name}", f"Markdown extension '{name}' is not allowed in an untrusted run", "use Python-Markdown's or PyMdown's own, except snippets and b64"))
+    if kept.get("plugins") is None:
+        del kept["plugins"]
+    return kept, refused
+
+
+def _allowed(items: Any, allowed: frozenset[str]) -> tuple[Any, list[str]]:
+    """A plugins or markdown_extensions value (a list of names and one-key mappings, or a mapping)
+    without the names not in `allowed`; and the names taken out."""
+    if isinstance(items, dict):
+        dropped = [str(name) for name in items if name not in allowed]
+        return {name: value for name, value in items.items() if name in allowed}, dropped
+    if not isinstance(items, list):
+        return items, []
+    kept, dropped = [], []
+    for item in items:
+        name = item if isinstance(item, str) else next(iter(item), None) if isinstance(item, dict) and len(item) == 1 else None
+        if name is None or name in allowed:
+            kept.append(item)
+        else:
+            dropped.append(str(name))
+    return kept, dropped
