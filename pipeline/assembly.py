@@ -183,7 +183,7 @@ def _duplicate_id(chapter: Chapter, identifier: str) -> None:
     written = re.compile(
         r"\{[^}\n]*#" + re.escape(identifier) + r"(?![\w-])[^}\n]*\}|\b(?:id|name)\s*=\s*[\"']" + re.escape(identifier) + r"[\"']"
     )
-    places = [chapter.position(match.start()) for match in written.finditer(chapter.text)]
+    places = [chapter.position(match.start() + match.group(0).index(identifier)) for match in written.finditer(chapter.text)]
     line, column = places[1] if len(places) > 1 else (None, None)
     first = f" (first on line {places[0][0]})" if places else ""
     raise ContentError(
@@ -328,8 +328,37 @@ def _cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:
 
     source = (manuscript.docs_dir / cover).resolve()
     staged = _asset(source, manuscript, fail)
+    size = dimensions(source.read_bytes()[:65536])
+    if size is not None and not _cover_shaped(*size):
+        line_error = ContentError(
+            f"plugins.presswork.book.cover: '{os.path.relpath(source, manuscript.root)}' is {size[0]} x {size[1]} pixels; "
+            "a cover is a 2:3 portrait at least 400 pixels wide",
+            path=settings.path.name, line=line, hint="e.g. 1600 x 2400 pixels",
+        )  # fmt: skip
+        raise line_error
     assets[staged] = source
     return staged
+
+
+def _cover_shaped(width: int, height: int) -> bool:
+    """A cover is 2:3 (width:height, within 2 %), at least 400 pixels wide: what readers and stores show."""
+    return width >= 400 and abs(width * 3 - height * 2) <= 0.02 * height * 2
+
+
+def dimensions(head: bytes) -> tuple[int, int] | None:
+    """An image's width and height in pixels, read from its header (PNG, JPEG, GIF), or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    if head.startswith(b"\xff\xd8"):
+        index = 2
+        while index + 9 < len(head) and head[index] == 0xFF:
+            marker, length = head[index + 1], int.from_bytes(head[index + 2 : index + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(head[index + 7 : index + 9], "big"), int.from_bytes(head[index + 5 : index + 7], "big")
+            index += 2 + length
+    return None
 
 
 def _fail(chapter: Chapter, url: str, message: str, hint: str) -> None:

@@ -111,7 +111,7 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     for key, error in errors:
         if key == "plugins" and plugin_reported and f"'{PLUGIN_NAME}'" in str(error):
             continue  # already reported above, with its full key path
-        problem(key, _one_line(error))
+        problem(key, _one_line(error), _type_hint(error))
     if problems:
         raise ConfigErrors(sorted(problems, key=lambda problem: problem.line or 0))
     plugin = mkdocs.plugins[PLUGIN_NAME]
@@ -219,7 +219,7 @@ def _validate(schema: type[Config], data: Any, prefix: str, path: Path, problem)
     _, errors = _all_errors(schema, {k: v for k, v in data.items() if k in options and k not in nested}, path)
     for key, error in errors:
         if key not in nested:
-            problem(f"{prefix}.{key}", _one_line(error))
+            problem(f"{prefix}.{key}", _one_line(error), _type_hint(error))
 
 
 def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple[Any, list[tuple[str, Exception]]]:
@@ -247,4 +247,13 @@ def _did_you_mean(key: str, known) -> str:
 
 
 def _one_line(error: object) -> str:
-    return " ".join(str(error).split())
+    """One line, with MkDocs' `<class 'int'>` written as a reader says it: `int`."""
+    return re.sub(r"<class '(\w+)'>", r"\1", " ".join(str(error).split()))
+
+
+_TYPES = {"int": "a whole number", "str": "a string", "bool": "true or false", "list": "a list", "dict": "a mapping"}
+
+
+def _type_hint(error: object) -> str | None:
+    match = re.search(r"Expected type: <class '(\w+)'>", str(error))
+    return f"write {_TYPES.get(match.group(1), match.group(1))}" if match else None

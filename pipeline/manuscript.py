@@ -186,7 +186,9 @@ def _display(settings: Settings, path: Path, *, resolve: bool = True) -> str:
 
 def _decode(data: bytes, display: str) -> str:
     if b"\x00" in data[:8192]:
-        raise ContentError("this is a binary file, not a Markdown chapter", path=display, line=1)
+        raise ContentError(
+            "this is a binary file, not a Markdown chapter", path=display, line=1, hint="list Markdown files in nav"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -24,6 +24,14 @@ CASES = {
     "invalid-isbn": (2, "mkdocs.yml:17: error: plugins.presswork.book.identifier: '978-0-306-40615-6' is not a valid ISBN", "check digit should be 7"),
     "malformed-yaml": (2, "mkdocs.yml:4: error:", "fix the YAML syntax"),
     "python-tag": (2, "mkdocs.yml:7: error: could not determine a constructor for the tag '!!python/name:", "plain value"),
+    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: Expected type: int but received: str", "write a whole number"),
+    "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
+    "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
+    "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),
+    "duplicate-heading-ids": (1, "book/index.md:7:18: error: the id 'part' is given twice in this chapter (first on line 3)", "its own id"),
+    "cover-wrong-size": (1, "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait", "1600 x 2400"),
+    # pandoc is stopped after the fixture's `timeout: 3`, and the chapter is named.
+    "pathological-nesting": (1, "book/nested.md: error: pandoc took over 3 s to read this chapter", "deeply nested"),
 }
 
 
@@ -98,3 +106,69 @@ def test_build_runs_the_checks_first_and_builds_nothing_when_they_fail(tmp_path)
     last = run.stderr.strip().splitlines()[-1]
     assert last == "error: the checks found 1 problem; nothing was built (fix what is listed above, or build with --no-check)"
     assert not (book / "build").exists() or not any((book / "build").iterdir())
+
+
+def _sparse_png(path, size: int) -> None:
+    """A file that claims to be a PNG and is `size` bytes long, without taking that room on disk."""
+    with open(path, "r+b") as file:
+        file.truncate(size)
+
+
+# Each: (fixture, what the test writes, the start of the one line). Limits are 5 MB a chapter and 50 MB
+# an image by default; both are settings, and each is tried at its default and lowered.
+HUGE = {
+    "chapter": ("huge-chapter", lambda b: (b / "book" / "huge.md").write_text("# Huge\n\n" + "word " * 1_000_000),
+                "book/huge.md:1: error: chapter is 5,000,008 bytes, over the limit of 5,000,000"),
+    "chapter-limit": ("huge-chapter", lambda b: _setting(b, "max_chapter_bytes: 40"),
+                      "book/huge.md:1: error: chapter is 58 bytes, over the limit of 40"),
+    "image": ("huge-image", lambda b: _sparse_png(b / "book" / "images" / "huge.png", 50_000_001),
+              "book/index.md:5:19: error: image 'book/images/huge.png' is 50,000,001 bytes, over the limit of 50,000,000"),
+    "image-limit": ("huge-image", lambda b: _setting(b, "max_image_bytes: 10"),
+                    "book/index.md:5:19: error: image 'book/images/huge.png' is 72 bytes, over the limit of 10"),
+}  # fmt: skip
+
+
+def _setting(book, line: str) -> None:
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + f"      {line}\n")
+
+
+@pytest.mark.parametrize("case", sorted(HUGE))
+def test_huge_chapters_and_images_are_refused_at_a_limit_that_is_a_setting(case, tmp_path):
+    fixture, write, start = HUGE[case]
+    book = copy_book(TESTS / "books" / fixture, tmp_path / fixture)
+    write(book)
+    run = presswork("build", "--no-check", "--quiet", "--format", "docx", cwd=book)
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(start), run.stderr
+    assert not (book / "build").exists() or not [p for p in (book / "build").iterdir() if not p.name.startswith(".")]
+
+
+def test_pandoc_s_heap_is_capped_and_the_chapter_named(tmp_path):
+    """Nested brackets make pandoc's parser take memory without end: it stops at its 512 MB heap."""
+    book = copy_book(TESTS / "books" / "pathological-nesting", tmp_path / "book")
+    (book / "book" / "nested.md").write_text("# Nested\n\n" + "[" * 3000 + "deep" + "]" * 3000 + "\n")
+    _setting(book, "timeout: 120")
+    run = presswork("build", "--no-check", "--quiet", "--format", "docx", cwd=book)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.startswith("book/nested.md: error: pandoc failed: it ran out of its 512M heap"), run.stderr
+
+
+def test_a_chapter_not_in_nav_is_a_warning(tmp_path):
+    book = copy_book(TESTS / "books" / "chapter-not-in-nav", tmp_path / "book")
+    run = presswork("build", "--no-check", "--format", "docx", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    warning = "book/draft.md:1: warning: not in nav: it is on the site but in no other edition (add it to nav, or move it out of book/)"
+    assert warning in run.stderr.splitlines()
+    assert (book / "build" / "site" / "draft" / "index.html").is_file()
+    check = presswork("check", "--no-grammar", "--quiet", cwd=book)
+    assert check.returncode == 0, check.stdout
+    assert "1:1  warning  not in nav: it is on the site but in no other edition, and not checked  [links not-in-nav]" in check.stdout
+
+
+def test_check_reports_a_duplicate_id_where_it_is_written(tmp_path):
+    book = copy_book(TESTS / "books" / "duplicate-heading-ids", tmp_path / "book")
+    run = presswork("check", "--no-grammar", "--quiet", cwd=book)
+    assert run.returncode == 1
+    assert "7:18  error    the id 'part' is given twice in this chapter (first on line 3)  [links duplicate-id]" in run.stdout

@@ -18,6 +18,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 from pipeline import dialect
 from pipeline.checks import inline
 from pipeline.checks.inline import PLACEHOLDER_OFFSET, Reference
+from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -95,7 +96,13 @@ def extract(chapter: Chapter) -> Prose:
     for text in chapter.text.split("\n"):
         lines.append(Line(text, offset))
         offset += len(text) + 1
-    _Blocks(prose, chapter.meta.get("lang")).read(lines)
+    try:
+        _Blocks(prose, chapter.meta.get("lang")).read(lines)
+    except RecursionError:
+        raise ContentError(
+            "lists, quotes or admonitions nest too deeply to be read", path=chapter.display, line=chapter.body_line,
+            hint="nest them less deeply",
+        ) from None  # fmt: skip
     used: set[str] = {identifier for identifier, _ in prose.ids}
     prose.ids.extend(_heading_ids(prose.headings, used))
     return prose

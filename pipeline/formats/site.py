@@ -53,6 +53,11 @@ class SiteBuilder:
                 mkdocs_build(config)
             except MkDocsException as error:
                 raise _content_error(warnings, settings.mkdocs.docs_dir, str(error)) from error
+            except RecursionError:
+                raise ContentError(
+                    "MkDocs: a chapter nests lists, quotes or admonitions too deeply to be rendered",
+                    hint="nest them less deeply (presswork check names the chapter)",
+                ) from None
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
