@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose, Unit
+from pipeline.errors import ToolError
 from pipeline.tools import languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
@@ -51,10 +52,39 @@ class Engine:
     @contextlib.contextmanager
     def server(self):
         if self.url:
-            yield self.url
+            yield _Session(self.url, None, self.workers)
             return
         with languagetool.Server(self.installation, heap=self.heap) as server:
-            yield server.url
+            yield _Session(server.url, server, self.workers)
+
+
+@dataclass
+class _Session:
+    """Requests to one server. Our own server, should it die during the check (killed, out of
+    memory), is started again once and the paragraphs of the failed batch sent again; a second
+    death fails the run: a check never reports a book clean after losing findings."""
+
+    url: str
+    server: languagetool.Server | None
+    workers: int
+    restarted: bool = False
+
+    def check(self, language: str, texts: list[str], disabled: set[str]) -> list[list[languagetool.Match]]:
+        try:
+            return languagetool.check(self.url, language, texts, disabled=disabled, workers=self.workers)
+        except ToolError as error:
+            if self.server is None or self.server.alive():
+                raise
+            if self.restarted:
+                raise ToolError(
+                    "the LanguageTool server stopped during the check, and again after a restart; nothing is reported",
+                    hint="give it more memory (check.languagetool_heap) or run with --no-grammar",
+                    detail=error.message,
+                ) from error
+        self.restarted = True
+        self.server.restart()
+        self.url = self.server.url
+        return self.check(language, texts, disabled)
 
 
 def language_of(unit: Unit, book_language: str) -> str:
@@ -83,9 +113,9 @@ def check(
     if missing:
         on_request(sum(len(texts) for texts in missing.values()))
         fresh: dict[str, list[list]] = {}
-        with engine.server() as url:
+        with engine.server() as session:
             for language, texts in missing.items():
-                results = languagetool.check(url, language, list(texts.values()), disabled=disabled, workers=engine.workers)
+                results = session.check(language, list(texts.values()), disabled)
                 for key, matches in zip(texts, results):
                     fresh[key] = [list(m.__dict__.values()) for m in matches]
         cache.put_many(fresh)

@@ -48,7 +48,8 @@ def check(epub: Path, *, timeout: float) -> list[Message]:
     result = process.run("EPUBCheck", command, timeout=timeout, check=False)
     if not report.is_file():
         text = result.stderr.decode("utf-8", "replace").strip()
-        raise ToolError(f"EPUBCheck gave no report (exit code {result.returncode})", detail=text)
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        raise ToolError(f"EPUBCheck gave no report: {process.ended(result.returncode)}{': ' + first if first else ''}", detail=text)
     data = json.loads(report.read_text(encoding="utf-8"))
     report.unlink()
     messages = []

@@ -77,8 +77,11 @@ class Repository:
         config: dict[str, str] | None = None,
     ) -> Result:
         """Run `git args` in the repository; raise `ToolError` (with git's stderr) if `check` and it fails."""
-        from git.cmd import Git
-        from git.exc import GitCommandNotFound
+        try:
+            from git.cmd import Git
+            from git.exc import GitCommandNotFound
+        except ImportError as error:  # GitPython looks for git when it is first imported
+            raise ToolError("git was not found", hint="install git, e.g. apt-get install git") from error
 
         options = [item for key, value in (config or {}).items() for item in ("-c", f"{key}={value}")]
         command = [Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *options, *args]

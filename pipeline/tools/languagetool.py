@@ -151,6 +151,14 @@ class Server:
             time.sleep(0.25)
         raise ToolError(f"the LanguageTool server did not answer within {self.startup:g} s")
 
+    def alive(self) -> bool:
+        return self._child is not None and self._child.poll() is None
+
+    def restart(self) -> None:
+        """Stop what is left of the server and start a new one (on a new port)."""
+        self.__exit__(None, None, None)
+        self.__enter__()
+
     def __exit__(self, *exc) -> None:
         if self._child is not None and self._child.poll() is None:
             os.killpg(self._child.pid, 15)

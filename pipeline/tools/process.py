@@ -49,9 +49,19 @@ def run(
     result = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if check and result.returncode != 0:
         text = stderr.decode("utf-8", "replace").strip()
-        first = text.splitlines()[0] if text else f"exit code {result.returncode}"
+        first = text.splitlines()[0] if text else ended(result.returncode)
         raise ToolError(f"{tool} failed: {first}", detail=text)
     return result
+
+
+def ended(returncode: int) -> str:
+    """How a process ended, for a message: `exit code 3`, or `it was killed (SIGKILL)`."""
+    if returncode < 0:
+        try:
+            return f"it was killed ({signal.Signals(-returncode).name})"
+        except ValueError:
+            return f"it was killed (signal {-returncode})"
+    return f"exit code {returncode}"
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:

@@ -30,7 +30,7 @@ def compile_pdf(source: Path, output: Path, *, root: Path, epoch: int, timeout: 
     result = process.run("typst", command, timeout=timeout, check=False)
     if result.returncode != 0:
         text = result.stderr.decode("utf-8", "replace").strip()
-        first = next((line for line in text.splitlines() if line.strip()), f"exit code {result.returncode}")
+        first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
         raise ToolError(f"typst failed: {first.removeprefix('error: ')}", detail=text)
 
 

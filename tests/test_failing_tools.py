@@ -1,0 +1,223 @@
+"""External tools that fail for real: missing, killed, timed out, or given input they cannot take.
+
+Each time Presswork names the tool and why in one line, exits 3, and leaves the output folder as it
+was. A LanguageTool server that dies during a check is started again once and the check completes
+with every finding; a second death fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tree_digest
+from pipeline.tools import pandoc
+
+PYTHON_ONLY = os.path.dirname(sys.executable)  # a PATH with Python and nothing else: no java, no git
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    """A small valid book with a previous build in its output folder."""
+    root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
+    previous = root / "build"
+    (previous / "site").mkdir(parents=True)
+    (previous / "site" / "index.html").write_text("the previous site")
+    (previous / "bom-crlf.pdf").write_bytes(b"%PDF- the previous edition")
+    return root
+
+
+def fails(book: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Build, expecting a tool failure: exit 3, one line, no traceback, the output folder as it was."""
+    before = tree_digest(book / "build")
+    run = presswork("build", "--no-check", "--quiet", *args, cwd=book, env=env)
+    assert run.returncode == 3, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert tree_digest(book / "build") == before
+    assert sorted(p.name for p in (book / "build").iterdir()) == ["bom-crlf.pdf", "site"]
+    return lines[0]
+
+
+def fake(folder: Path, name: str, script: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    return path
+
+
+def test_pandoc_missing(book):
+    line = fails(book, "--format", "docx", env={"PYPANDOC_PANDOC": str(book / "no-such-pandoc")})
+    assert line == "error: pandoc was not found (reinstall pypandoc-binary)"
+
+
+def test_pandoc_killed_while_it_writes(book, tmp_path):
+    real = pandoc.executable()
+    wrapper = fake(tmp_path / "bin", "pandoc", f'case "$*" in *"--to docx"*) kill -KILL $$;; esac\nexec {real} "$@"\n')
+    line = fails(book, "--format", "docx", env={"PYPANDOC_PANDOC": str(wrapper)})
+    assert line == "error: pandoc failed: it was killed (SIGKILL)"
+
+
+def test_pandoc_given_a_reference_document_it_cannot_read(book):
+    (book / "styles").mkdir()
+    (book / "styles" / "reference.docx").write_bytes(b"PK\x03\x04 not really a Word document")
+    line = fails(book, "--format", "docx")
+    assert line.startswith("error: pandoc failed:"), line
+
+
+def test_typst_given_source_it_cannot_compile(book):
+    (book / "book" / "index.md").write_text("# Broken\n\nText `#let x = (`{=typst} more.\n")
+    line = fails(book, "--format", "pdf")
+    assert line.startswith("error: typst failed:") and "unclosed delimiter" in line, line
+
+
+BUSY_TYPST = "# Busy\n\nText `#for i in range(100000000) {}`{=typst} more.\n"
+
+
+def test_typst_running_over_its_timeout_is_stopped(book):
+    (book / "book" / "index.md").write_text(BUSY_TYPST)
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "      timeout: 2\n")
+    line = fails(book, "--format", "pdf")
+    assert line == "error: typst timed out after 2 s and was stopped (raise timeout in mkdocs.yml)"
+
+
+def test_typst_killed_while_it_compiles(book):
+    (book / "book" / "index.md").write_text(BUSY_TYPST)
+    killer = Killer("pipeline.tools.typst")
+    killer.start()
+    line = fails(book, "--format", "pdf")
+    killer.join()
+    assert killer.killed == 1
+    assert line == "error: typst failed: it was killed (SIGKILL)"
+
+
+def test_java_missing(book):
+    line = fails(book, "--format", "epub", env={"PATH": PYTHON_ONLY})
+    assert line.startswith("error: Java 17 or newer was not found"), line
+
+
+def test_epubcheck_s_java_killed(book, tmp_path):
+    fake(tmp_path / "bin", "java", 'case "$1" in -version) echo \'openjdk version "17.0.9"\' >&2; exit 0;; esac\nkill -KILL $$\n')
+    line = fails(book, "--format", "epub", env={"PATH": f"{tmp_path / 'bin'}:{PYTHON_ONLY}"})
+    assert line == "error: EPUBCheck gave no report: it was killed (SIGKILL)"
+
+
+def test_git_missing(book):
+    run = presswork("status", cwd=book, env={"PATH": PYTHON_ONLY})
+    assert run.returncode == 3
+    assert run.stderr.strip() == "error: git was not found (install git, e.g. apt-get install git)"
+
+
+class Killer(threading.Thread):
+    """Kills, with SIGKILL, each new process whose command line holds `needle`, up to `times`
+    times; `ready` (a process's command line -> bool) says when it is time."""
+
+    def __init__(self, needle: str, *, times: int = 1, ready=lambda cmdline: True, deadline: float = 120) -> None:
+        super().__init__(daemon=True)
+        self.needle, self.times, self.ready, self.deadline = needle, times, ready, deadline
+        self.killed = 0
+        self.cmdlines: list[list[str]] = []
+
+    def run(self) -> None:
+        seen: set[int] = set()
+        end = time.monotonic() + self.deadline
+        while self.killed < self.times and time.monotonic() < end:
+            for pid, cmdline in _processes():
+                if pid in seen or pid == os.getpid() or self.needle not in " ".join(cmdline):
+                    continue
+                if self.ready(cmdline):
+                    seen.add(pid)
+                    self.cmdlines.append(cmdline)
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                        self.killed += 1
+                    except ProcessLookupError:
+                        pass
+            time.sleep(0.05)
+
+
+def _processes():
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            except OSError:
+                continue
+
+
+# --- LanguageTool: a server that dies during a check -------------------------------------------
+
+
+def _long_book(root: Path) -> Path:
+    """A book with enough paragraphs that a check takes a while, and one grammar mistake at the end."""
+    copy_book(TESTS / "books" / "bom-crlf", root)
+    paragraphs = [f"Paragraph number {n} of this chapter says one more plain thing about ships." for n in range(800)]
+    text = "# A long chapter\n\n" + "\n\n".join(paragraphs) + "\n\nIn the end he go to school by boat.\n"
+    (root / "book" / "index.md").write_text(text)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "      check:\n        languagetool_heap: 900m\n")
+    return root
+
+
+def _answering(cmdline: list[str]) -> bool:
+    """Whether the LanguageTool server started with `cmdline` answers: then the check is under way."""
+    port = cmdline[cmdline.index("--port") + 1]
+    try:
+        data = b"language=en-US&text=Ready."
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/check", data=data, timeout=2).read()
+    except OSError:
+        return False
+    time.sleep(1.0)  # let the check's own requests start
+    return True
+
+
+@pytest.fixture(scope="module")
+def languagetool_installed():
+    if not (CACHE / "languagetool").exists():
+        pytest.skip("LanguageTool is not installed (make install)")
+
+
+def _check_while_killing(root: Path, cache: Path, times: int):
+    killer = Killer("org.languagetool.server.HTTPServer", times=times, ready=_answering)
+    killer.start()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(cache)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "check", "--format", "json", "--quiet"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    killer.join(timeout=1)
+    return run, killer
+
+
+def test_a_languagetool_server_that_dies_is_started_again_and_nothing_is_lost(tmp_path, languagetool_installed):
+    root = _long_book(tmp_path / "book")
+    run, killer = _check_while_killing(root, fresh_cache(tmp_path / "cache"), times=1)
+    assert killer.killed == 1
+    assert "-Xmx900m" in killer.cmdlines[0]  # the heap is capped as configured
+    assert run.returncode == 1, run.stderr
+    findings = json.loads(run.stdout)
+    last = len((root / "book" / "index.md").read_text().split("\n")) - 1
+    assert [(f["line"], f["rule"]) for f in findings] == [(last, "HE_VERB_AGR")]
+
+
+def test_a_languagetool_server_that_dies_twice_fails_the_check(tmp_path, languagetool_installed):
+    root = _long_book(tmp_path / "book")
+    run, killer = _check_while_killing(root, fresh_cache(tmp_path / "cache"), times=2)
+    assert killer.killed == 2
+    assert run.returncode == 3, run.stderr
+    assert run.stdout == ""  # no report at all, never a clean one
+    assert run.stderr.strip().splitlines()[-1] == (
+        "error: the LanguageTool server stopped during the check, and again after a restart; nothing is reported "
+        "(give it more memory (check.languagetool_heap) or run with --no-grammar)"
+    )
