@@ -197,7 +197,8 @@ def _plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
     plugins = data.get("plugins")
     items = plugins.items() if isinstance(plugins, dict) else []
     if isinstance(plugins, list):
-        items = [(item, {}) if isinstance(item, str) else next(iter(item.items())) for item in plugins if item]
+        named = [item for item in plugins if isinstance(item, str) or (isinstance(item, dict) and len(item) == 1)]
+        items = [(item, {}) if isinstance(item, str) else next(iter(item.items())) for item in named]
     for name, options in items:
         if name == PLUGIN_NAME:
             return options or {}
@@ -229,7 +230,12 @@ def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple
     while True:
         config = schema(config_file_path=str(path))
         config.load_dict(copy.deepcopy(data))  # MkDocs' validation changes what it is given
-        failed, _ = config.validate()
+        try:
+            failed, _ = config.validate()
+        except Exception:  # MkDocs' own options can trip over a value of a type they never expect
+            failed = _crashing(schema, data, path)
+            if not failed:
+                raise
         if not failed:
             return config, errors
         errors.extend(failed)
@@ -237,6 +243,20 @@ def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple
             if key not in data:  # a problem no key of ours can explain: report it once and stop
                 return config, errors
             del data[key]
+
+
+def _crashing(schema: type[Config], data: dict[str, Any], path: Path) -> list[tuple[str, Exception]]:
+    """The keys without which MkDocs' validation no longer raises, each as a validation error."""
+    found = []
+    for key, value in data.items():
+        config = schema(config_file_path=str(path))
+        config.load_dict(copy.deepcopy({k: v for k, v in data.items() if k != key}))
+        try:
+            config.validate()
+        except Exception:
+            continue
+        found.append((key, c.ValidationError(f"not a valid value: {type(value).__name__} {_one_line(repr(value))[:60]}")))
+    return found
 
 
 def _did_you_mean(key: str, known) -> str:
