@@ -253,3 +253,25 @@ def test_an_untrusted_edition_is_never_taken_from_a_trusted_build_s_cache(book, 
     assert [run.returncode for run in runs] == [0, 0, 0, 0], runs[-1].stderr
     cached = ["unchanged, from the cache" in run.stderr for run in runs]
     assert cached == [False, False, True, True]  # each kind of build reuses only its own
+
+
+def test_an_untrusted_run_imports_nothing_from_the_book(book):
+    """`python -m` puts the current folder on the import path: a package the content ships there must
+    not stand in for an extension's."""
+    fake = book / "pymdownx"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("import pathlib\npathlib.Path(__file__).parent.parent.joinpath('IMPORTED').write_text('x')\n")
+    _config(book, "  - admonition\n", "  - admonition\n  - pymdownx.tilde\n")
+    run = presswork("check", "--untrusted", "--no-grammar", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert not (book / "IMPORTED").exists()
+
+
+def test_pages_and_scripts_of_the_content_s_own_are_left_out_of_an_untrusted_site(book):
+    (book / "book" / "page.html").write_text("<script>alert(1)</script>")
+    (book / "book" / "tool.js").write_text("alert(1)")
+    run = presswork("build", "--untrusted", "--no-check", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "book/page.html: warning: left out of the site" in run.stderr
+    assert not (book / "build" / "site" / "page.html").exists()
+    assert not (book / "build" / "site" / "tool.js").exists()
