@@ -6,13 +6,14 @@ of them succeeded are they moved over the previous ones. On any failure `OUT` is
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline import __version__, checks
+from pipeline import __version__, checks, sanitiser
 from pipeline import manuscript as manuscripts
 from pipeline.checks import reports
 from pipeline.config import Settings
@@ -22,6 +23,7 @@ from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
 
 STAGING_PREFIX = ".staging-"
+MOVING = ".moving"  # in a staging folder: the editions it is moving into place (see _move_into_place)
 
 
 def build(
@@ -42,6 +44,8 @@ def build(
         manuscript = manuscripts.read(settings, epoch)
         count = len(manuscript.chapters)
         note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
+    for warning in warnings(manuscript):
+        progress.say(warning)
     if check is not None:
         _check(settings, manuscript, check, progress)
     out.mkdir(parents=True, exist_ok=True)
@@ -65,6 +69,28 @@ def build(
         return _move_into_place(artifacts, out, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def warnings(manuscript) -> list[str]:
+    """What a build says and goes on: chapters nav does not list and, in an untrusted run, what it
+    leaves out of the editions, each where it is written."""
+    settings = manuscript.settings
+    docs = settings.docs_dir
+    shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
+    lines = [
+        f"{shown}/{name}:1: warning: not in nav: it is on the site but in no other edition (add it to nav, or move it out of {shown}/)"
+        for name in manuscript.unlisted
+    ]
+    if settings.trust.trusted:
+        return lines
+    for chapter in manuscript.chapters:
+        for unsafe in sanitiser.scan(chapter.text):
+            line, column = chapter.position(unsafe.offset)
+            lines.append(f"{chapter.display}:{line}:{column}: warning: {unsafe.what} is left out (an untrusted build)")
+    for path in sorted(docs.rglob("*")):
+        if path.suffix.lower() in sanitiser.SCRIPT_FILES and path.is_file():
+            lines.append(f"{shown}/{path.relative_to(docs).as_posix()}: warning: left out of the site (an untrusted build publishes no page or script of the content's own)")
+    return lines
 
 
 def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> tuple[Artifact, str, bool]:
@@ -101,14 +127,15 @@ def _fingerprint(manuscript) -> str:
     settings = manuscript.settings
     docs = settings.docs_dir
     files = sorted((p.relative_to(docs).as_posix(), digest(p.read_bytes())) for p in docs.rglob("*") if p.is_file())
-    return key(__version__, settings.text, manuscript.epoch, files)
+    untrusted = [] if settings.trust.trusted else ["untrusted"]  # built otherwise: never shared with a trusted build
+    return key(__version__, settings.text, manuscript.epoch, files, *untrusted)
 
 
 def _check(settings: Settings, manuscript, options: checks.Options, progress: Progress) -> None:
     report = checks.run(settings, manuscript, options, progress)
     level = settings.presswork.check.fail_on
     if report.failed(level):
-        progress.say(reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip())
+        progress.error(reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip())
         count = sum(f.at_least(level) for f in report.findings)
         raise ContentError(
             f"the checks found {count} problem{'s' if count != 1 else ''}; nothing was built",
@@ -124,19 +151,45 @@ def _selected(settings: Settings, formats: list[str]) -> list[str]:
 
 
 def _move_into_place(artifacts: list[Artifact], out: Path, staging: Path) -> list[Artifact]:
-    """Replace the previous editions by the new ones: a rename each, old folders moved aside first."""
-    placed = []
-    for artifact in artifacts:
-        target = out / artifact.path.name
-        if artifact.path.is_dir() and target.exists():
-            os.replace(target, staging / f".old-{target.name}")
-        os.replace(artifact.path, target)
-        placed.append(Artifact(artifact.format, target))
-    return placed
+    """Replace the previous editions by the new ones: a rename each, old folders moved aside first.
+
+    The names are written down first (`MOVING`): from then on the move is finished, by this run even
+    when interrupted, or by the next run when this one was killed, so `out` never keeps a mix of
+    old and new editions.
+    """
+    names = [artifact.path.name for artifact in artifacts]
+    record = staging / f"{MOVING}.new"
+    record.write_text(json.dumps(names))
+    os.replace(record, staging / MOVING)
+    try:
+        _finish_moves(staging, out, names)
+    except KeyboardInterrupt:
+        _finish_moves(staging, out, names)  # a few renames: finish them, then stop
+        raise
+    return [Artifact(artifact.format, out / artifact.path.name) for artifact in artifacts]
+
+
+def _finish_moves(staging: Path, out: Path, names: list[str]) -> None:
+    for name in names:
+        source, target = staging / name, out / name
+        if not source.exists() and not source.is_symlink():
+            continue  # moved already
+        if source.is_dir() and target.exists():
+            aside = staging / f".old-{name}"
+            shutil.rmtree(aside, ignore_errors=True)
+            os.replace(target, aside)
+        os.replace(source, target)
 
 
 def _remove_stale_staging(out: Path) -> None:
-    """A build that was killed outright leaves its staging folder; the next one removes it."""
+    """A build that was killed outright leaves its staging folder; the next one finishes the move it
+    had begun, if any, and removes it."""
     for stale in out.glob(f"{STAGING_PREFIX}*"):
+        record = stale / MOVING
+        if record.is_file():
+            try:
+                _finish_moves(stale, out, json.loads(record.read_text()))
+            except (OSError, ValueError):
+                pass
         shutil.rmtree(stale, ignore_errors=True)
 

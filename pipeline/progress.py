@@ -38,6 +38,13 @@ class Progress:
             raise
         self._finish(token, "✓", label, start, note.get("text", ""))
 
+    def error(self, text: str) -> None:
+        """Text that explains a failure: shown even when the display is quiet."""
+        with self._lock:
+            self._clear()
+            print(text, file=self._stream, flush=True)
+            self._draw()
+
     def say(self, text: str) -> None:
         if self._enabled:
             with self._lock:

@@ -1,0 +1,132 @@
+"""Runs killed outright (SIGKILL) at a series of moments: the output folder, the build store, the site
+branch and the remote are each left as before or complete, and the next run succeeds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH, TESTS, copy_book, presswork
+from publishing import DAY, ENV, START, new_project
+from pipeline import build
+
+
+def editions(out: Path) -> dict[str, str]:
+    """The editions in an output folder (what readers see: not the hidden staging folders), by digest."""
+    found = {}
+    for path in sorted(out.rglob("*")) if out.exists() else []:
+        relative = path.relative_to(out)
+        if path.is_file() and not relative.parts[0].startswith("."):
+            found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def assert_store_sound(store: Path) -> None:
+    """Every entry of the store is whole: each edition's files match its manifest, each parsed
+    chapter its checksum. Half-written entries may only be hidden temporary folders."""
+    for manifest in (store / "editions").glob("*/manifest.json") if store.exists() else []:
+        for name, digest in json.loads(manifest.read_text())["files"].items():
+            assert hashlib.sha256((manifest.parent / "content" / name).read_bytes()).hexdigest() == digest
+    for entry in (store / "chapters").rglob("*.json") if store.exists() else []:
+        record = json.loads(entry.read_bytes())
+        assert record["sha256"] == hashlib.sha256(json.dumps(record["value"], sort_keys=True).encode()).hexdigest()
+
+
+def run_until(args: list[str], cwd: Path, env: dict[str, str], label: str | None) -> tuple[int, str]:
+    """Run presswork and kill it (its whole process group) when the stage `label` has finished."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, text=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    seen = []
+    for line in child.stderr:
+        seen.append(line)
+        if label is not None and line.startswith("✓ ") and line[2:16].strip() == label:
+            os.killpg(child.pid, signal.SIGKILL)
+            break
+    child.wait(timeout=300)
+    return child.returncode, "".join(seen)
+
+
+BUILD_POINTS = ["manuscript", "pdf", "docx", "epub", "pdf valid", "site", "site valid", "epub valid"]
+
+
+def test_a_build_killed_at_each_stage_leaves_the_editions_as_before_and_the_store_whole(tmp_path):
+    book = copy_book(TESTS / "conformance", tmp_path / "book")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(tmp_path / "cache")}
+    first = presswork("build", "--no-check", "--quiet", cwd=book, env=env)
+    assert first.returncode == 0, first.stderr
+    before = editions(book / "build")
+    chapter = next((book / "book").glob("*.md"))
+    chapter.write_text(chapter.read_text() + "\nOne more paragraph, so every edition changes.\n")
+    reference = copy_book(book, tmp_path / "reference")  # the same change, built to the end, elsewhere
+    assert presswork("build", "--no-check", "--quiet", "--no-cache", cwd=reference).returncode == 0
+    after = editions(reference / "build")
+    assert after != before
+    for label in BUILD_POINTS:
+        code, said = run_until(["build", "--no-check"], book, env, label)
+        now = editions(book / "build")
+        assert now in (before, after), f"killed after {label}: a mix of editions\n{said}"
+        assert_store_sound(tmp_path / "cache" / "store")
+        if code == 0:  # it finished before the kill: nothing left to interrupt
+            break
+        assert code == -signal.SIGKILL, said
+    final = presswork("build", "--no-check", "--quiet", cwd=book, env=env)
+    assert final.returncode == 0, final.stderr
+    assert editions(book / "build") == after
+    assert not list((book / "build").glob(".staging-*"))
+
+
+def test_a_move_into_place_cut_short_is_finished_by_the_next_run(tmp_path):
+    """Killed between two renames: the next run finishes the move it had written down."""
+    out = tmp_path / "build"
+    (out / "site").mkdir(parents=True)
+    (out / "site" / "index.html").write_text("old site")
+    (out / "book.pdf").write_text("old pdf")
+    staging = out / f"{build.STAGING_PREFIX}killed"
+    (staging / "site").mkdir(parents=True)
+    (staging / "site" / "index.html").write_text("new site")
+    (staging / "book.epub").write_text("new epub")
+    (out / "book.pdf").write_text("new pdf")  # the first rename had happened
+    (staging / build.MOVING).write_text(json.dumps(["book.pdf", "book.epub", "site"]))
+    build._remove_stale_staging(out)
+    assert editions(out) == {
+        name: hashlib.sha256(text.encode()).hexdigest()
+        for name, text in {"book.epub": "new epub", "book.pdf": "new pdf", "site/index.html": "new site"}.items()
+    }
+    assert sorted(p.name for p in out.iterdir()) == ["book.epub", "book.pdf", "site"]
+
+
+PUBLISH_POINTS = ["gate", "export", "manuscript", "spelling", "pdf", "site", "release", "commit"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = new_project(tmp_path_factory.mktemp("interrupted"))
+    project.commit("More", {"book/second.md": "# Second chapter\n\nMore.\n"}, when=START + DAY)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.0.0", when=START + DAY)
+    return project
+
+
+def test_a_publish_killed_at_each_stage_changes_nothing_and_the_next_one_succeeds(project, tmp_path):
+    env = {**os.environ, **ENV, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(tmp_path / "cache")}
+    before, status = project.refs(), project.git("status", "--porcelain")
+    for label in PUBLISH_POINTS:
+        code, said = run_until(["publish", "v1.0.0", "--no-grammar"], project.root, env, label)
+        assert code == -signal.SIGKILL, f"{label}: {said}"
+        assert project.refs() == before, f"killed after {label}"
+        assert project.git("status", "--porcelain") == status
+        assert_store_sound(tmp_path / "cache" / "store")
+    code, said = run_until(["publish", "v1.0.0", "--no-grammar"], project.root, env, None)
+    assert code == 0, said
+    after = project.refs()
+    assert after["origin refs/heads/gh-pages"] == after["clone refs/heads/gh-pages"] != before.get("origin refs/heads/gh-pages")
+    assert not list((project.root / "build").glob(".publish-*"))
