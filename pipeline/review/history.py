@@ -19,6 +19,7 @@ from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.manuscript import Manuscript
 from pipeline.tools.git import Repository, Signature
+from pipeline.trust import Trust
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ def parse_range(repo: Repository, text: str) -> Range:
     return Range(base, head, f"{base_ref}{'...' if symmetric else '..'}{head_ref}")
 
 
+# A compared commit's configuration names the chapters; nothing in it (hooks, plugins) may run.
+_READ_ONLY = Trust(trusted=False, reason="a compared commit")
+
+
 @contextmanager
 def snapshots(repo: Repository, span: Range, config_path: Path) -> Iterator[tuple[Snapshot, Snapshot]]:
     """Both sides of `span`, exported into a scratch folder that is removed afterwards."""
@@ -90,7 +95,7 @@ def snapshots(repo: Repository, span: Range, config_path: Path) -> Iterator[tupl
                     f"{revision.ref} ({revision.short}) has no {relative.as_posix()}",
                     hint="compare commits that hold the book's configuration",
                 )
-            settings = config.load(path)
+            settings = config.load(path, _READ_ONLY)  # either side may be a pull request's: read, never run
             book = manuscript.read(settings, repo.commit_time(revision.commit))
             prefix = relative.parent.as_posix()
             sides.append(Snapshot(revision, settings, book, "" if prefix == "." else prefix))
