@@ -181,10 +181,13 @@ def _no_imports_from(root: Path) -> None:
     """Take the book's folder off the import path (`python -m` puts the current folder on it), so a
     module the content ships can never stand in for an extension's: Presswork's own folder stays."""
     own = Path(__file__).resolve().parent.parent
-    sys.path[:] = [
-        entry for entry in sys.path
-        if Path(entry or ".").resolve() == own or not Path(entry or ".").resolve().is_relative_to(root.resolve())
-    ]  # fmt: skip
+    kept = [own, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]  # the environment (a .venv may sit in the book)
+
+    def allowed(entry: str) -> bool:
+        path = Path(entry or ".").resolve()
+        return path == own or any(path.is_relative_to(k) for k in kept[1:]) or not path.is_relative_to(root.resolve())
+
+    sys.path[:] = [entry for entry in sys.path if allowed(entry)]
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -53,3 +53,11 @@ def test_the_handbook_configuration_is_valid():
     settings = config.load(Path(REPO / "mkdocs.yml"))
     assert settings.slug == "the-presswork-handbook"
     assert settings.formats == ["site", "pdf", "epub", "docx"]
+
+
+def test_the_handbook_checks_as_a_pull_request_would(tmp_path):
+    """mkdocs.yml makes a pull-request run untrusted; the environment Presswork runs from (a .venv
+    inside the repository here) must stay importable while the book's own folder does not."""
+    run = presswork("check", "--no-grammar", "--quiet", cwd=REPO, env={"GITHUB_EVENT_NAME": "pull_request"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("No findings in ")
