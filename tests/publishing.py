@@ -136,3 +136,15 @@ def ssh_key(folder: Path, name: str) -> tuple[Path, str]:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def one_published_one_tagged(folder: Path) -> Project:
+    """v1.0.0 published; v1.1.0 tagged on the next commit of main (HEAD), not published yet."""
+    project = new_project(folder)
+    project.tag("v1.0.0", when=START)
+    run = project.presswork("publish", "v1.0.0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    project.commit("More", {"book/second.md": "# Second chapter\n\nMore.\n"}, when=START + DAY)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.1.0", when=START + DAY)
+    return project

@@ -10,20 +10,12 @@ import sys
 import pytest
 
 from conftest import EPOCH
-from publishing import DAY, ENV, START, clone, copy_project, git, new_project
+from publishing import one_published_one_tagged, DAY, ENV, START, clone, copy_project, git
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    """v1.0.0 published; v1.1.0 tagged on a later commit of main, not published yet."""
-    project = new_project(tmp_path_factory.mktemp("failures"))
-    project.tag("v1.0.0", when=START)
-    run = project.presswork("publish", "v1.0.0", "--quiet")
-    assert run.returncode == 0, run.stderr
-    project.commit("More", {"book/second.md": "# Second chapter\n\nMore.\n"}, when=START + DAY)
-    project.git("push", "-q", "origin", "main")
-    project.tag("v1.1.0", when=START + DAY)
-    return project
+    return one_published_one_tagged(tmp_path_factory.mktemp("failures"))
 
 
 @pytest.fixture

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from publishing import DAY, SLUG, START, copy_project, git, new_project
+from publishing import one_published_one_tagged, DAY, SLUG, START, copy_project, git
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    """v1.0.0 published; v1.1.0 tagged on the next commit of main (HEAD), not published."""
-    project = new_project(tmp_path_factory.mktemp("verify"))
-    project.tag("v1.0.0", when=START)
-    run = project.presswork("publish", "v1.0.0", "--quiet")
-    assert run.returncode == 0, run.stderr
-    project.commit("More", {"book/second.md": "# Second chapter\n\nMore.\n"}, when=START + DAY)
-    project.git("push", "-q", "origin", "main")
-    project.tag("v1.1.0", when=START + DAY)
-    return project
+    return one_published_one_tagged(tmp_path_factory.mktemp("verify"))
 
 
 def test_verify_passes_when_every_file_is_rebuilt_identical(base):
