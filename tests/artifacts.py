@@ -178,5 +178,10 @@ class Pdf:
         walk(self.reader.outline)
         return titles
 
+    def chapters(self) -> list[tuple[str, int]]:
+        """The top-level bookmarks: (title, page index), in order."""
+        items = [item for item in self.reader.outline if not isinstance(item, list)]
+        return [(item.title, self.reader.get_destination_page_number(item)) for item in items]
+
     def image_count(self, page_index: int) -> int:
         return len(self.reader.pages[page_index].images)

@@ -57,6 +57,30 @@ def test_the_pdf_is_a_book(sample_book):
     assert pdf.links(), "no internal link in the PDF"
 
 
+def test_every_pdf_page_has_the_running_head_and_folio_a_book_gives_it(sample_book):
+    """Left-hand pages: folio, then the book's title; right-hand pages: the chapter's title, then the
+    folio; a chapter's opening page: no head, the folio below; a page left empty so that a chapter
+    opens on the right: nothing at all, and the same before the first chapter."""
+    pdf = Pdf(sample_book / f"{SLUG}.pdf")
+    texts, labels = pdf.page_texts(), pdf.reader.page_labels
+    chapters = [(title.split(" ", 1)[1], page) for title, page in pdf.chapters() if title[0].isdigit()]
+    openings = {page for _, page in chapters}
+    first = chapters[0][1]
+    assert labels[first] == "1" and not labels[first - 1].isdigit()  # the front matter is numbered i, ii, ...
+    assert all(text == "" or text != label for text, label in zip(texts, labels)), "an empty page shows a folio"
+    for index in range(chapters[0][1], len(texts)):
+        text, folio, physical = texts[index], labels[index], index + 1
+        title = [name for name, page in chapters if page <= index][-1]
+        if index in openings:
+            assert physical % 2 == 1 and title in text and text.endswith(f" {folio}"), (index, text[:80])
+        elif text == "":
+            assert index + 1 in openings and physical % 2 == 0, index
+        elif physical % 2 == 0:
+            assert text.startswith(f"{folio} The Presswork Handbook "), (index, text[:80])
+        else:
+            assert text.startswith(f"{title} {folio} "), (index, text[:80])
+
+
 def test_the_epub_has_cover_navigation_and_metadata(sample_book):
     epub = Epub.open(sample_book / f"{SLUG}.epub")
     opf = epub.files["EPUB/content.opf"].decode()
