@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from pipeline.errors import ConfigError
 
-# The styles Presswork ships: the `styles/` folder beside the package in a source checkout.
-_OWN = Path(__file__).resolve().parent.parent / "styles"
+
+def _shipped() -> Path:
+    """The styles Presswork ships: the `styles/` folder of a source checkout, which an installed
+    Presswork carries as the package `pipeline.default_styles`."""
+    checkout = Path(__file__).resolve().parent.parent / "styles"
+    if (checkout / "book.typ").is_file():
+        return checkout
+    spec = importlib.util.find_spec("pipeline.default_styles")  # a folder without __init__.py
+    if spec is None or not spec.submodule_search_locations:
+        return checkout
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+OWN = _shipped()
 
 
 def find(root: Path, name: str) -> Path:
     """The style file `name` (`book.typ`, `epub.css`, ...) for the book whose root is `root`."""
-    for folder in (root / "styles", _OWN):
+    for folder in (root / "styles", OWN):
         candidate = folder / name
         if candidate.is_file():
-            if folder != _OWN and not candidate.resolve().is_relative_to(root.resolve()):
+            if folder != OWN and not candidate.resolve().is_relative_to(root.resolve()):
                 raise ConfigError(
                     f"style file styles/{name} is a link to a file outside the book's folder",
                     path=str(root), hint="copy the file into styles/",

@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, styles
 from pipeline.config import slugify
 from pipeline.errors import ConfigError
 from pipeline.tools.git import Repository
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STYLES = Path(__file__).resolve().parent.parent.parent / "styles"  # Presswork's own, beside the package
+STYLES = styles.OWN
 STYLE_FILES = ("book.typ", "epub.css", "site.css", "reference.docx")
 WORKFLOWS = ("review.yml", "publish.yml")
 
@@ -58,7 +58,7 @@ def create(root: Path, *, title: str | None, author: str | None, environ: Mappin
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise ConfigError(f"{root} exists and is not empty", hint="name a new folder, or an empty one")
     if not all((STYLES / name).is_file() for name in STYLE_FILES):
-        raise ConfigError(f"Presswork's styles are not at {STYLES}", hint="run presswork new from a source checkout of Presswork")
+        raise ConfigError(f"Presswork's styles are not at {STYLES}", hint="reinstall Presswork: pip install --force-reinstall presswork")
     title = _one_line(title or root.name.replace("-", " ").replace("_", " ").strip().capitalize() or "A new book", "--title")
     files = _files(title, author, timeout)
     root.mkdir(parents=True, exist_ok=True)
