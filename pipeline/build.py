@@ -12,15 +12,18 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline import __version__, checks, sanitiser
+from pipeline import __version__, sanitiser
 from pipeline import manuscript as manuscripts
-from pipeline.checks import reports
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
 from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, human_size
 from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
+
+if TYPE_CHECKING:  # the checks are imported when a build runs them: a build without them starts sooner
+    from pipeline import checks
 
 STAGING_PREFIX = ".staging-"
 MOVING = ".moving"  # in a staging folder: the editions it is moving into place (see _move_into_place)
@@ -132,6 +135,9 @@ def _fingerprint(manuscript) -> str:
 
 
 def _check(settings: Settings, manuscript, options: checks.Options, progress: Progress) -> None:
+    from pipeline import checks
+    from pipeline.checks import reports
+
     report = checks.run(settings, manuscript, options, progress)
     level = settings.presswork.check.fail_on
     if report.failed(level):

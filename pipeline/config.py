@@ -136,8 +136,18 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
     }
 
 
-class _SafeLoader(yaml.SafeLoader):
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """PyYAML's safe loader: no `!!python/...` tags, no `!ENV`, nothing executed."""
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for the line of each key) and its value, from one parse."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
@@ -146,8 +156,7 @@ def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
     except UnicodeDecodeError as error:
         raise ConfigError("not UTF-8 text", path=path.name, hint="save the file as UTF-8") from error
     try:
-        node = yaml.compose(text, Loader=_SafeLoader)
-        data = yaml.load(text, Loader=_SafeLoader)
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _one_line(error.problem or error.context or "invalid YAML")
