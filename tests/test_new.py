@@ -21,7 +21,7 @@ def book(tmp_path_factory) -> Path:
     parent = tmp_path_factory.mktemp("new")
     run = presswork("new", "sea-stories", "--title", "Sea Stories: Tides & Harbours", "--author", "Robin Reviewer", cwd=parent, env=ENV)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("created 'Sea Stories: Tides & Harbours' in sea-stories: 12 files, first commit ")
+    assert run.stdout.startswith("created 'Sea Stories: Tides & Harbours' in sea-stories: 13 files, first commit ")
     return parent / "sea-stories"
 
 
@@ -36,7 +36,7 @@ def test_it_is_a_repository_with_everything_in_its_first_commit(book):
     files = set(git("ls-files", cwd=book).splitlines())
     assert files == {
         "mkdocs.yml", "book/index.md", ".pre-commit-config.yaml", ".gitignore", "requirements.txt",
-        ".github/workflows/review.yml", ".github/workflows/publish.yml",
+        ".github/workflows/review.yml", ".github/workflows/review-comments.yml", ".github/workflows/publish.yml",
         "styles/config/vocabularies/SeaStoriesTidesHarbours/accept.txt",
         *(f"styles/{name}" for name in STYLE_FILES),
     }  # fmt: skip

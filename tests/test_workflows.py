@@ -49,7 +49,7 @@ def every_workflow(book: Path) -> list[Path]:
 
 
 def test_this_repository_has_the_rendered_workflows():
-    assert sorted(p.name for p in HERE.glob("*.y*ml")) == ["publish.yml", "review.yml"]
+    assert sorted(p.name for p in HERE.glob("*.y*ml")) == ["publish.yml", "review-comments.yml", "review.yml"]
     for name, text in render_workflows(WORKFLOWS_HERE).items():
         assert (HERE / name).read_text(encoding="utf-8") == text, f"{name}: render it again from pipeline/review/templates"
 
@@ -67,10 +67,14 @@ def test_actionlint_does_find_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and "broken.yml:" in result.stdout
 
 
-def test_no_workflow_runs_on_pull_request_target_or_workflow_run(book_workflows):
+def test_no_workflow_runs_on_pull_request_target_and_only_the_comments_on_workflow_run(book_workflows):
     for path in every_workflow(book_workflows):
         triggers = load(path)["on"]
-        assert not {"pull_request_target", "workflow_run"} & set(triggers), path
+        assert "pull_request_target" not in triggers, path
+        if path.name == "review-comments.yml":
+            assert triggers == {"workflow_run": {"workflows": ["review"], "types": ["completed"]}}, path
+        else:
+            assert "workflow_run" not in triggers, path
 
 
 def test_triggers(book_workflows):
@@ -107,6 +111,7 @@ def test_least_privilege_per_job(book_workflows):
     allowed = {
         ("review.yml", "check"): {"contents": "read", "pull-requests": "write", "security-events": "write"},
         ("review.yml", "preview"): {"contents": "read"},
+        ("review-comments.yml", "comment"): {"actions": "read", "pull-requests": "write"},
         ("publish.yml", "edition"): {"contents": "read"},
         ("publish.yml", "publish"): {"contents": "write"},
     }
@@ -156,6 +161,39 @@ def test_findings_reach_the_pull_request_as_review_comments_sarif_and_a_summary(
     upload = next(step for step in check["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
     assert upload["with"]["sarif_file"] == "findings.sarif"
     assert "GITHUB_STEP_SUMMARY" in runs and "presswork diff" in runs and "--format markdown" in runs
+
+
+def test_a_forks_findings_become_review_comments_and_none_of_its_files_run(book_workflows):
+    """A fork's token cannot comment: the check job keeps its findings as an artifact, and a run of
+    review-comments.yml in the base repository posts them. That run checks out only the default branch,
+    runs nothing but reviewdog on the artifact (read from stdin), and finds the pull request from the
+    commit GitHub names for the run, never from the artifact."""
+    for folder in (HERE, book_workflows):
+        check = load(folder / "review.yml")["jobs"]["check"]
+        keep = next(step for step in check["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
+        assert keep["with"]["name"] == "findings" and keep["with"]["path"] == "findings.rdjson"
+        assert keep["if"] == "github.event.pull_request.head.repo.full_name != github.repository"
+        workflow = load(folder / "review-comments.yml")
+        text = (folder / "review-comments.yml").read_text(encoding="utf-8")
+        assert "secrets." not in text and "head_branch" not in text and "pull_requests" not in text
+        (job,) = workflow["jobs"].values()
+        assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+        assert "github.event.workflow_run.head_repository.full_name != github.repository" in job["if"]
+        checkouts = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+        assert len(checkouts) == 1 and checkouts[0]["with"] == {"persist-credentials": False}  # the default branch
+        download = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/download-artifact@"))
+        assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}" and download["with"]["name"] == "findings"
+        runs = [step.get("run", "") for step in job["steps"]]
+        assert not any(re.search(r"^\s*(pip3?|python3?|presswork|make|bash|sh|source|\.)\s", run, re.M) for run in runs)
+        readers = [run for run in runs if "findings" in run]
+        assert len(readers) == 1 and re.search(r"\breviewdog .*-reporter=github-pr-review .*< \"\$RUNNER_TEMP/findings/findings.rdjson\"$", readers[0].strip())
+        find = next(step for step in job["steps"] if "gh pr list" in step.get("run", ""))
+        assert find["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+        assert 'select(.headRefOid == \\"$HEAD_SHA\\")' in find["run"] and "PULL_REQUEST=" in find["run"]
+        comment = next(step for step in job["steps"] if "reviewdog -f=rdjson" in step.get("run", ""))
+        assert comment["env"]["CI_PULL_REQUEST"] == "${{ env.PULL_REQUEST }}"
+        assert comment["env"]["CI_COMMIT"] == "${{ github.event.workflow_run.head_sha }}"
+        assert "-filter-mode=added" in comment["run"] and "unset GITHUB_ACTIONS" in comment["run"]
 
 
 def test_every_edition_is_previewed_as_an_artifact():

@@ -26,7 +26,7 @@ from pipeline.tools.git import Repository
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLES = styles.OWN
 STYLE_FILES = ("book.typ", "epub.css", "site.css", "reference.docx")
-WORKFLOWS = ("review.yml", "publish.yml")
+WORKFLOWS = ("review.yml", "review-comments.yml", "publish.yml")
 
 # How the workflows install Presswork: in a pull request's jobs from the base branch's checkout (`base/`),
 # when publishing from the tag's own checkout.
