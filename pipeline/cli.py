@@ -259,12 +259,21 @@ def _publishing_verbs(verbs) -> None:
         "publish",
         parents=[_common(), _target_options()],
         help="publish a tag as a versioned release",
-        description="Build a tag's own tree and publish it as a versioned, immutable release.",
+        description="Build a tag's own tree and publish it as a versioned, immutable release. Editions the build "
+        "store holds for this very release (PRESSWORK_CACHE, e.g. filled by --build-only runs) are taken from it, verified.",
         epilog="Exit codes: 0 published (or published already), 1 the gate refused the tag or the target moved on "
         "meanwhile, 2 usage or configuration, 3 tool failure, 4 validation.",
     )
     publish.add_argument("tag", metavar="TAG", help="the tag to publish, e.g. v1.2.0")
     publish.add_argument("--quiet", action="store_true", help="print no progress, only the outcome and errors")
+    publish.add_argument("--no-cache", action="store_true", help="build every edition anew, taking nothing from the build store")
+    publish.add_argument(
+        "--build-only", action="store_true", help="build the tag's editions into the build store as publish builds them, "
+        "without the checks, and publish nothing (one job of a CI matrix)",
+    )  # fmt: skip
+    publish.add_argument(
+        "--format", dest="formats", action="append", choices=FORMATS, help="with --build-only: an edition to build; repeat for several (default: every edition, the site included)"
+    )
     _grammar_options(publish)
     publish.set_defaults(run=_publish)
 
@@ -306,8 +315,19 @@ def _publish(args: argparse.Namespace) -> int:
     from pipeline import clock, publish
     from pipeline.progress import Progress
 
+    if args.formats and not args.build_only:
+        raise ConfigError("--format goes with --build-only: a publish builds every edition", hint="drop --format")
+    if args.build_only and args.no_cache:
+        raise ConfigError("--build-only keeps the editions in the build store, which --no-cache leaves out", hint="drop --no-cache")
+    if "site" in (args.formats or ()):
+        raise ConfigError(
+            "the site lists every edition's files, so it is built with them",
+            hint="leave out --format to build every edition, or let publish build the site",
+        )
     settings = _settings(args)
     progress = Progress(sys.stderr, enabled=not args.quiet)
+    if args.build_only:
+        return _prebuild(args, settings, progress)
     done = publish.publish(
         settings,
         args.tag,
@@ -315,6 +335,7 @@ def _publish(args: argparse.Namespace) -> int:
         progress=progress,
         now=clock.build_epoch(os.environ),
         check=_check_options(args),
+        store=_store(args),
     )
     if not done.done:
         print(f"{done.tag} is already published as {done.version} on {done.where}, from the same commit: nothing to do")
@@ -325,6 +346,23 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"  {path}")
     print(f"  {done.version}/downloads/SHA256SUMS, manifest.json")
     print(f"  latest/  {'now ' + done.version if done.latest else 'unchanged: a higher version is published'}")
+    return ExitCode.OK
+
+
+def _prebuild(args: argparse.Namespace, settings, progress) -> int:
+    from pipeline import publish
+
+    store = _store(args)
+    done = publish.prebuild(settings, args.tag, overrides=_overrides(args), formats=args.formats, progress=progress, store=store)
+    if not done.done:
+        print(f"{done.tag} is already published as {done.version}, from the same commit: nothing to build")
+        return ExitCode.OK
+    if done.editions:
+        print(f"built {done.tag} as publishing it builds it, into the build store {store.folder}:")
+    for kind, name, sha256 in done.editions:
+        print(f"  {kind:<5} {name + '/' if sha256 is None else name + '  ' + sha256}")
+    for kind in done.skipped:
+        print(f"{done.tag} has no {kind} edition to build: its book does not publish one")
     return ExitCode.OK
 
 

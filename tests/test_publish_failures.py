@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import EPOCH
+from conftest import CACHE, EPOCH
 from publishing import one_published_one_tagged, DAY, ENV, START, clone, copy_project, git
 
 
@@ -43,7 +43,7 @@ def test_a_publish_killed_midway_changes_nothing_and_the_next_one_succeeds(proje
     child = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "publish", "v1.1.0"],
         cwd=project.root,
-        env={**os.environ, **ENV, "SOURCE_DATE_EPOCH": EPOCH},
+        env={**os.environ, **ENV, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(CACHE)},
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -78,7 +78,7 @@ def test_two_publishers_racing_one_wins_and_the_other_retries_after_fetching(bas
         name: subprocess.Popen(
             [sys.executable, "-m", "pipeline", "publish", tag, "--quiet"],
             cwd=publisher.root,
-            env={**os.environ, **ENV, "SOURCE_DATE_EPOCH": EPOCH},
+            env={**os.environ, **ENV, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(CACHE)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

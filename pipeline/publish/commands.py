@@ -1,7 +1,10 @@
-"""Publishing as three commands, each a few named stages that pass values: publish, verify, status.
+"""Publishing as commands, each a few named stages that pass values: publish, prebuild, verify, status.
 
-    publish TAG   target -> gate -> export and build the tag's tree -> release files -> target.write
-    verify TAG    target -> the published SHA256SUMS -> rebuild the tag -> compare every file
+    publish TAG   target -> gate -> export and build the tag's tree (editions the build store holds
+                  for this release are taken from it) -> release files -> target.write
+    prebuild TAG  target -> gate -> export and build some of the tag's editions into the build store,
+                  as `publish` builds them; nothing is published (`presswork publish --build-only`)
+    verify TAG    target -> the published SHA256SUMS -> rebuild the tag, store unused -> compare every file
     status        target -> tags -> what is published, and what the current commit would do
 """
 
@@ -24,6 +27,7 @@ from pipeline.publish.catalog import Catalog, Edition, version_key
 from pipeline.publish.release import DOWNLOADS, SUMS
 from pipeline.publish.targets import Target, open_target, update
 from pipeline.settings import PublishConfig
+from pipeline.store import Store
 from pipeline.tools.git import Repository
 
 
@@ -41,6 +45,17 @@ class Published:
     done: bool  # False: this tag was published already and nothing changed
     latest: bool = False
     paths: tuple[str, ...] = ()  # the version's downloads, as paths in the target
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """What `prebuild` did: editions of a tag, built as `publish` builds them, in the build store."""
+
+    version: str
+    tag: str
+    done: bool  # False: this tag was published already and nothing was built
+    editions: tuple[tuple[str, str, str | None], ...] = ()  # format, file name, SHA-256 (None: the site folder)
+    skipped: tuple[str, ...] = ()  # formats asked for that a release of the tag does not have
 
 
 @dataclass(frozen=True)
@@ -92,19 +107,14 @@ def publish(
     progress: Progress,
     now: int,
     check: checks.Options | None = None,
+    store: Store | None = None,
 ) -> Published:
-    chosen = policy(settings, overrides)
-    repo = Repository.find(settings.root, timeout=settings.presswork.timeout)
-    with progress.step("gate") as note:
-        target = open_target(chosen, repo, settings.root, now=now)
-        catalog = target.catalog()
-        decision = gate.admit(repo, name, chosen, settings.root, catalog)
-        note["text"] = f"{name} -> {decision.tag.version}"
+    repo, target, catalog, decision = _admit(settings, name, overrides, progress, now=now)
     tag = decision.tag
     if decision.published:
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check)
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store)
         with progress.step("release") as note:
             made = release.make(built, tag)
             note["text"] = f"{len(made.edition.files)} files, {SUMS}, manifest.json"
@@ -112,6 +122,40 @@ def publish(
         target.write(change, tag=tag.name, progress=progress)
     paths = tuple(f"{tag.version}/{DOWNLOADS}/{file.name}" for file in made.edition.files)
     return Published(tag.version, tag.name, target.description, done=True, latest=change.latest, paths=paths)
+
+
+def prebuild(
+    settings: Settings, name: str, *, overrides: dict[str, Any], formats: list[str] | None, progress: Progress, store: Store
+) -> Prebuilt:
+    """Build `formats` (None: every edition) of the tag exactly as `publish` would, after the same gate,
+    against the same catalog, and keep them in `store`; publish nothing. The checks are left to
+    `publish`, which runs them before it takes anything from the store."""
+    repo, _, catalog, decision = _admit(settings, name, overrides, progress, now=0)
+    tag = decision.tag
+    if decision.published:
+        return Prebuilt(tag.version, tag.name, done=False)
+    with release.workspace(settings.root) as folder:
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store)
+        made = tuple(
+            (artifact.format, artifact.path.name, None if artifact.path.is_dir() else release.sha256(artifact.path))
+            for artifact in built.artifacts
+        )
+    skipped = tuple(name for name in formats or () if name not in built.editions)
+    return Prebuilt(tag.version, tag.name, done=True, editions=made, skipped=skipped)
+
+
+def _admit(
+    settings: Settings, name: str, overrides: dict[str, Any], progress: Progress, *, now: int
+) -> tuple[Repository, Target, Catalog, gate.Decision]:
+    """The target and what it holds, and the gate's decision on the tag `name`."""
+    chosen = policy(settings, overrides)
+    repo = Repository.find(settings.root, timeout=settings.presswork.timeout)
+    with progress.step("gate") as note:
+        target = open_target(chosen, repo, settings.root, now=now)
+        catalog = target.catalog()
+        decision = gate.admit(repo, name, chosen, settings.root, catalog)
+        note["text"] = f"{name} -> {decision.tag.version}"
+    return repo, target, catalog, decision
 
 
 def verify(settings: Settings, name: str, *, overrides: dict[str, Any], progress: Progress) -> list[FileCheck]:

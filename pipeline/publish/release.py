@@ -5,6 +5,12 @@ uncommitted or untracked can reach a release, and built there by `pipeline.build
 commit time as the build time: the same tag gives the same bytes. The editions are named
 `<slug>-<version>.<suffix>`; beside them, in the site's `downloads/`, go `SHA256SUMS` (as
 `sha256sum -c` reads it) and `manifest.json` (tag, commit, date, tool versions, each file's SHA-256).
+
+Editions come from the build store when it holds them for this very release: a release's settings
+are its `mkdocs.yml` plus what the release adds (the versioned slug, the version, its date and the
+editions published before it, which the site's Downloads page lists), and `ReleaseStore` adds those
+to the key of every edition it stores or looks up. An edition built for another tag, commit, catalog
+or configuration has another key, and is never taken.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pipeline.formats import Artifact
 from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
+from pipeline.store import Store, key
 from pipeline.tools import epubcheck, pandoc, typst
 from pipeline.tools.git import Repository
 
@@ -46,6 +53,11 @@ class Built:
 
     settings: Settings
     artifacts: tuple[Artifact, ...]
+
+    @property
+    def editions(self) -> list[str]:
+        """Every edition a release of this tag has: the tagged book's formats, and its site."""
+        return editions(self.settings)
 
     @property
     def downloads(self) -> tuple[Artifact, ...]:
@@ -90,10 +102,13 @@ def build_tag(
     formats: list[str] | None,
     progress: Progress,
     check: checks.Options | None = None,
+    store: Store | None = None,
 ) -> Built:
     """Export the tag's tree into `folder` and build it, dated by the tag's commit.
 
-    `formats` are the editions to build; None builds those the tagged book configures, and its site.
+    `formats` are the editions to build, of those a release of the tag has (see `editions`); None
+    builds them all. Editions `store` holds for this release are taken from it, verified; the others
+    are built, validated and kept in it.
     """
     tree = folder / "tree"
     with progress.step("export") as note:
@@ -105,13 +120,44 @@ def build_tag(
             f"the tree of '{tag.name}' has no {path.relative_to(tree)}",
             hint="tag a commit that holds the book's configuration",
         )
-    tagged = config.load(path, settings.trust)
-    released = _for_release(tagged, tag, catalog)
-    if formats is None:
-        formats = [*tagged.formats, *([] if "site" in tagged.formats else ["site"])]
+    released = _for_release(config.load(path, settings.trust), tag, catalog)
+    chosen = [name for name in editions(released) if formats is None or name in formats]
+    if not chosen:
+        return Built(released, ())
     # The checks run on the tag's own tree, before anything is built: a failing check publishes nothing.
-    artifacts = build.build(released, formats=formats, out=folder / "out", epoch=tag.epoch, progress=progress, check=check)
+    artifacts = build.build(
+        released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
+        store=ReleaseStore(store, released) if store is not None else None,
+    )  # fmt: skip
     return Built(released, tuple(artifacts))
+
+
+def editions(settings: Settings) -> list[str]:
+    """The editions a release of this book has: its formats, and its site (which holds the downloads)."""
+    return [*settings.formats, *([] if "site" in settings.formats else ["site"])]
+
+
+class ReleaseStore:
+    """The build store as a release uses it: the key of every edition also holds what the release adds
+    to the tag's `mkdocs.yml`, which the build's own key (made from the file's text) does not see.
+    Parsed chapters depend on the chapters alone, and are shared with every other build."""
+
+    def __init__(self, store: Store, released: Settings) -> None:
+        extra = released.data["extra"]
+        self.store = store
+        self.release = key("release", released.slug, extra.get("version"), extra["presswork"])
+
+    def fetch(self, name: str, target: Path) -> bool:
+        return self.store.fetch(key(name, self.release), target)
+
+    def keep(self, name: str, source: Path) -> None:
+        self.store.keep(key(name, self.release), source)
+
+    def get_json(self, kind: str, name: str) -> Any | None:
+        return self.store.get_json(kind, name)
+
+    def put_json(self, kind: str, name: str, value: Any) -> None:
+        self.store.put_json(kind, name, value)
 
 
 def make(built: Built, tag: gate.Tag) -> Release:
