@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import TESTS, Run, presswork
+from pipeline.tools import java, pandoc
 
 BOOK = TESTS / "books" / "publishing"
 SLUG = "publishing-fixture"
 DAY = 86_400
 START = 1_710_000_000  # 2024-03-09: the first commit's time; later commits are a day apart
+REFUSED = "typesetting refused by the test"
 
 ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -148,3 +150,22 @@ def one_published_one_tagged(folder: Path) -> Project:
     project.git("push", "-q", "origin", "main")
     project.tag("v1.1.0", when=START + DAY)
     return project
+
+
+def no_typesetting(folder: Path, path: str | None = None) -> dict[str, str]:
+    """An environment in which no edition can be typeset or validated: pandoc (through the override
+    pypandoc honours) refuses to write Typst, EPUB or DOCX, and `java` refuses to run EPUBCheck.
+    Reading chapters, `--version` and LanguageTool still work. `folder/pandoc.log` lists every pandoc run;
+    `path` is the PATH the fakes go in front of (default: this process's)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wrapper = folder / "pandoc"
+    wrapper.write_text(
+        f'#!/bin/sh\necho "$*" >> "{folder / "pandoc.log"}"\n'
+        f'case "$*" in *"--to typst"*|*"--to epub"*|*"--to docx"*) echo "{REFUSED}" >&2; exit 1;; esac\n'
+        f'exec "{pandoc.executable()}" "$@"\n'
+    )
+    runner = folder / "java"
+    runner.write_text(f'#!/bin/sh\ncase "$*" in *epubcheck*) echo "{REFUSED}" >&2; exit 1;; esac\nexec "{java.executable()}" "$@"\n')
+    for fake in (wrapper, runner):
+        fake.chmod(0o755)
+    return {"PYPANDOC_PANDOC": str(wrapper), "PATH": f"{folder}{os.pathsep}{path or os.environ['PATH']}"}

@@ -2,14 +2,13 @@
 process with its own build store (a job of the publishing workflow's matrix, on its own runner); the
 stores merged into one folder (what the publish job downloads); then `presswork publish TAG` with that
 store typesets nothing the matrix built. It runs with a pandoc that refuses to write any edition and a
-Java that runs nothing, so EPUBCheck cannot run either, and publishes the matrix's very bytes. A
+Java that refuses to run EPUBCheck, and publishes the matrix's very bytes. A
 damaged entry is rebuilt and never published; an entry built for another tag, commit, catalog or
 trust is never taken; `--no-cache` and `verify` take nothing from the store.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -18,11 +17,9 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import presswork
-from publishing import DAY, ENV, SLUG, START, copy_project, new_project, sha256
-from pipeline.tools import pandoc
+from publishing import DAY, ENV, REFUSED, SLUG, START, copy_project, new_project, no_typesetting, sha256
 
 MATRIX = ("pdf", "epub", "docx")
-REFUSED = "typesetting refused by the test"
 
 
 def build_only(project, cache: Path, *args: str, env: dict[str, str] | None = None):
@@ -55,24 +52,6 @@ def gather(target: Path, caches: list[Path]) -> Path:
             assert not (editions / entry.name).exists(), f"two matrix jobs stored {entry.name}"
             shutil.copytree(entry, editions / entry.name)
     return target
-
-
-def no_typesetting(folder: Path) -> dict[str, str]:
-    """An environment in which no edition can be typeset or validated: pandoc (through the override
-    pypandoc honours) refuses to write Typst, EPUB or DOCX, and the only `java` runs nothing, so
-    neither can EPUBCheck. Parsing chapters and `--version` still work."""
-    folder.mkdir(parents=True, exist_ok=True)
-    wrapper = folder / "pandoc"
-    wrapper.write_text(
-        f'#!/bin/sh\necho "$*" >> "{folder / "pandoc.log"}"\n'
-        f'case "$*" in *"--to typst"*|*"--to epub"*|*"--to docx"*) echo "{REFUSED}" >&2; exit 1;; esac\n'
-        f'exec "{pandoc.executable()}" "$@"\n'
-    )
-    java = folder / "java"
-    java.write_text(f"#!/bin/sh\ncase \"$1\" in -version) echo 'openjdk version \"17.0.9\"' >&2; exit 0;; esac\necho '{REFUSED}' >&2\nexit 1\n")
-    for path in (wrapper, java):
-        path.chmod(0o755)
-    return {"PYPANDOC_PANDOC": str(wrapper), "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
 
 
 def from_the_store(stderr: str) -> dict[str, bool]:

@@ -1,12 +1,13 @@
 """The GitHub workflows, of this repository and of a book `presswork new` makes: actionlint finds nothing
 in them, and their security properties hold when their YAML is read: the triggers, least privilege per
 job, no `pull_request_target`, no secret in a pull request's jobs, Presswork and mkdocs.yml taken from
-the base branch, one publish at a time and never cancelled, and editions built as a matrix whose
-artifacts the publish job gathers."""
+the base branch, one publish at a time and never cancelled, and editions built as a matrix into build
+stores that the publish job gathers and publishes with, typesetting none of them again."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -210,55 +211,93 @@ def test_publishing_never_overlaps_and_is_never_cancelled():
     assert publish["concurrency"] == {"group": "publish-${{ github.repository }}", "cancel-in-progress": False}
 
 
-def test_editions_build_as_a_matrix_that_the_publish_job_gathers():
+def test_editions_build_as_a_matrix_whose_stores_the_publish_job_gathers():
     jobs = load(HERE / "publish.yml")["jobs"]
     edition, publish = jobs["edition"], jobs["publish"]
     assert set(edition["strategy"]["matrix"]["format"]) == {"pdf", "epub", "docx"}
-    build = next(step for step in edition["steps"] if "presswork build" in step.get("run", ""))
-    assert build["env"]["FORMAT"] == "${{ matrix.format }}" and '--format "$FORMAT"' in build["run"]
+    build = next(step for step in edition["steps"] if "presswork publish" in step.get("run", ""))
+    assert build["env"]["FORMAT"] == "${{ matrix.format }}"
+    assert 'presswork publish "$GITHUB_REF_NAME" --build-only --format "$FORMAT"' in build["run"]
+    assert build["env"]["PRESSWORK_CACHE"] == "${{ runner.temp }}/presswork"
+    checkout = next(step for step in edition["steps"] if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}  # the site branch: the same catalog
     upload = next(step for step in edition["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
-    assert upload["with"]["name"] == "edition-${{ matrix.format }}"
+    assert upload["with"]["name"] == "store-${{ matrix.format }}"
+    assert upload["with"]["path"] == "${{ runner.temp }}/presswork/store/editions/"
     assert publish["needs"] == "edition"
     gather = next(step for step in publish["steps"] if step.get("uses", "").startswith("actions/download-artifact@"))
-    assert gather["with"]["pattern"] == "edition-*" and gather["with"]["merge-multiple"] is True
+    assert gather["with"] == {"pattern": "store-*", "path": "${{ runner.temp }}/presswork/store/editions", "merge-multiple": True}
+    assert "run-id" not in gather["with"] and "github-token" not in gather["with"]  # this run's own artifacts only
     runs = [step.get("run", "") for step in publish["steps"]]
-    assert any('presswork publish "$GITHUB_REF_NAME"' in run for run in runs)
-    attach = next(run for run in runs if "gh release create" in run)
-    assert "SHA256SUMS" in attach and "sha256sum" in attach  # only the published bytes are attached
+    step = next(step for step in publish["steps"] if 'presswork publish "$GITHUB_REF_NAME"' in step.get("run", ""))
+    assert step["env"]["PRESSWORK_CACHE"] == "${{ runner.temp }}/presswork" and "--no-cache" not in step["run"]
+    take = next(run for run in runs if "sha256sum --check" in run)
+    assert "gh-pages:$version/downloads/" in take  # the Release gets the published bytes
+    assert any("gh release create" in run for run in runs)
+    for path in every_workflow(HERE):  # a store is never restored from a cache another run wrote
+        uses = [step.get("uses", "") for job in load(path)["jobs"].values() for step in job["steps"]]
+        assert path.name != "publish.yml" or not any(use.startswith("actions/cache@") for use in uses)
 
 
-def test_the_matrix_step_builds_the_bytes_that_publish_lists(tmp_path):
-    """The premise of the release step: the matrix's own build script, run for each edition of a tag,
-    gives files whose SHA-256 is in the SHA256SUMS that `presswork publish` writes for that tag."""
-    import os
+def test_the_workflow_s_steps_publish_the_matrix_s_editions_without_typesetting_them(tmp_path):
+    """The publishing workflow's own scripts, run in order on a tag: each matrix job in a process and a
+    runner folder of its own; the stores it uploads merged as the download merges them; the publish
+    step with tools that cannot typeset; and the step that takes the published editions for the
+    Release, which gets the very bytes the matrix built."""
+    from conftest import fresh_cache
+    from publishing import ENV, REFUSED, SLUG, START, new_project, no_typesetting
 
-    from conftest import CACHE, TESTS
+    project = new_project(tmp_path)
+    config = project.root / "mkdocs.yml"
+    project.commit("Every edition", {"mkdocs.yml": config.read_text().replace("formats: [site, pdf, docx]", "formats: [site, pdf, epub, docx]")}, when=START)
+    project.git("push", "-q", "origin", "main")
+    project.tag("v1.0.0", when=START)
+    env = {**os.environ, **ENV, "GITHUB_REF_NAME": "v1.0.0", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    for name in ("SOURCE_DATE_EPOCH", "PRESSWORK_CACHE"):  # each step sets what it needs
+        env.pop(name, None)
+    jobs = load(HERE / "publish.yml")["jobs"]
 
-    book = tmp_path / "book"
-    shutil.copytree(TESTS / "books" / "publishing", book)
-    config = book / "mkdocs.yml"
-    config.write_text(config.read_text().replace("formats: [site, pdf, docx]", "formats: [site, pdf, epub, docx]"))
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "PRESSWORK_CACHE": str(CACHE),
-           "GIT_AUTHOR_NAME": "Pat", "GIT_AUTHOR_EMAIL": "pat@example.org", "GIT_COMMITTER_NAME": "Pat",
-           "GIT_COMMITTER_EMAIL": "pat@example.org", "GIT_COMMITTER_DATE": "1710000000 +0000",
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path / "runner")}  # fmt: skip
-    env.pop("SOURCE_DATE_EPOCH", None)
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Book"], ["tag", "-a", "v1.0.0", "-m", "v1.0.0"]):
-        subprocess.run(["git", *command], cwd=book, env=env, check=True, capture_output=True)
-    edition = load(HERE / "publish.yml")["jobs"]["edition"]
-    script = next(step["run"] for step in edition["steps"] if "presswork build" in step.get("run", ""))
+    def run(step: dict, runner: Path, **more: str) -> subprocess.CompletedProcess:
+        expressions = {"${{ runner.temp }}": str(runner), "${{ matrix.format }}": more.get("FORMAT", "")}
+        values = {name: _expand(value, expressions) for name, value in step.get("env", {}).items()}
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=project.root, env={**env, **values, **more, "RUNNER_TEMP": str(runner)},
+                              capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done
+
+    edition, publish = jobs["edition"], jobs["publish"]
+    build = next(step for step in edition["steps"] if "presswork publish" in step.get("run", ""))
+    upload = next(step for step in edition["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
+    built = {}
+    runner = tmp_path / "publish-runner"
+    fresh_cache(runner / "presswork")  # the install step's LanguageTool
+    download = next(step for step in publish["steps"] if step.get("uses", "").startswith("actions/download-artifact@"))
+    gathered = Path(_expand(download["with"]["path"], {"${{ runner.temp }}": str(runner)}))
     for name in edition["strategy"]["matrix"]["format"]:
-        result = subprocess.run(["bash", "-e", "-c", script], cwd=book, env={**env, "FORMAT": name}, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr
-    published = tmp_path / "public"
-    result = subprocess.run(
-        ["presswork", "publish", "v1.0.0", "--target", "directory", "--directory", str(published), "--remote", "", "--no-grammar", "--quiet"],
-        cwd=book, env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    sums = dict(line.split()[::-1] for line in (published / "1.0.0" / "downloads" / "SHA256SUMS").read_text().splitlines())
-    built = sorted((tmp_path / "runner" / "edition").glob("*.*"))
-    assert [p.name for p in built] == ["publishing-fixture.docx", "publishing-fixture.epub", "publishing-fixture.pdf"]
-    for path in built:
-        name = f"publishing-fixture-1.0.0{path.suffix}"
-        assert sums[name] == hashlib.sha256(path.read_bytes()).hexdigest(), name
+        matrix_runner = tmp_path / f"runner-{name}"
+        said = run(build, matrix_runner, FORMAT=name).stdout
+        built[f"{SLUG}-1.0.0.{name}"] = said.split()[-1]  # the SHA-256 it printed
+        uploaded = Path(_expand(upload["with"]["path"], {"${{ runner.temp }}": str(matrix_runner)}))
+        assert [entry.name for entry in uploaded.iterdir() if (gathered / entry.name).exists()] == []  # nothing overlaps
+        shutil.copytree(uploaded, gathered, dirs_exist_ok=True)
+    assert len(list(gathered.iterdir())) == 3  # one entry a job
+    publishing = next(step for step in publish["steps"] if 'presswork publish "$GITHUB_REF_NAME"' in step.get("run", ""))
+    tools = no_typesetting(tmp_path / "bin", env["PATH"])
+    published = run(publishing, runner, **tools)
+    assert "published v1.0.0 as 1.0.0" in published.stdout
+    assert re.search(r"^✓ grammar", published.stderr, re.MULTILINE), published.stderr  # the checks, LanguageTool too
+    assert [line.endswith("unchanged, from the cache") for line in published.stderr.splitlines() if re.match(r"✓ (pdf|epub|docx) +\d", line)] == [True] * 3
+    take = next(step for step in publish["steps"] if "sha256sum --check" in step.get("run", ""))
+    run(take, runner, GITHUB_ENV=str(tmp_path / "github-env"))
+    release = runner / "release"
+    assert sorted(p.name for p in release.iterdir()) == sorted([*built, "SHA256SUMS"])
+    for file, digest in built.items():
+        assert hashlib.sha256((release / file).read_bytes()).hexdigest() == digest, file
+    assert (tmp_path / "github-env").read_text() == "VERSION=1.0.0\n"
+
+
+def _expand(text: str, expressions: dict[str, str]) -> str:
+    for expression, value in expressions.items():
+        text = text.replace(expression, value)
+    assert "${{" not in text, text
+    return text
