@@ -120,8 +120,9 @@ def test_git_missing(book):
 
 
 class Killer(threading.Thread):
-    """Kills, with SIGKILL, each new process whose command line holds `needle`, up to `times`
-    times; `ready` (a process's command line -> bool) says when it is time."""
+    """Kills, with SIGKILL, each new process started by this test run whose command line holds
+    `needle`, up to `times` times; `ready` (a process's command line -> bool) says when it is time.
+    Processes that do not descend from this one (another user's build on the same machine) are left alone."""
 
     def __init__(self, needle: str, *, times: int = 1, ready=lambda cmdline: True, deadline: float = 120) -> None:
         super().__init__(daemon=True)
@@ -134,7 +135,7 @@ class Killer(threading.Thread):
         end = time.monotonic() + self.deadline
         while self.killed < self.times and time.monotonic() < end:
             for pid, cmdline in _processes():
-                if pid in seen or pid == os.getpid() or self.needle not in " ".join(cmdline):
+                if pid in seen or self.needle not in " ".join(cmdline) or not _descends_from(pid, os.getpid()):
                     continue
                 if self.ready(cmdline):
                     seen.add(pid)
@@ -145,6 +146,18 @@ class Killer(threading.Thread):
                     except ProcessLookupError:
                         pass
             time.sleep(0.05)
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent's id, after the command's name
+        if pid == ancestor:
+            return True
+    return False
 
 
 def _processes():
