@@ -28,6 +28,7 @@ def hooks_repo(tmp_path_factory) -> tuple[Path, str]:
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "pipeline", root / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "styles", root / "styles")  # installed as pipeline.default_styles
     init(root)
     return root, commit_all(root, "Presswork")
 
