@@ -36,6 +36,8 @@ def installed(tmp_path_factory) -> Path:
         names = set(archive.namelist())
         for name in STYLE_FILES:
             assert f"pipeline/default_styles/{name}" in names, name
+        for module in (REPO / "pipeline").rglob("*.py"):  # every module of every package, the new ones too
+            assert module.relative_to(REPO).as_posix() in names, module
         archive.extractall(work / "site")
     return work / "site"
 

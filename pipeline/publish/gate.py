@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.clock import utc
-from pipeline.config import Settings
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 from pipeline.publish.catalog import LATEST, Catalog
 from pipeline.settings import TAG_PATTERN, PublishConfig

@@ -1,0 +1,126 @@
+"""The verbs on the book in the work tree: build, check, clean, serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline.commands import options
+from pipeline.errors import ConfigError, ExitCode
+from pipeline.settings import FORMATS
+
+REPORTS = ("text", "json", "github", "rdjson", "sarif")
+
+
+def add(verbs) -> None:
+    build_parser = verbs.add_parser(
+        "build", parents=[options.common()], help="build the editions into build/", description="Build the book's editions."
+    )
+    build_parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=FORMATS,
+        default=[],
+        help="an edition to build; repeat for several (default: the formats in mkdocs.yml)",
+    )
+    build_parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="the output folder (default: build/ beside mkdocs.yml)")
+    build_parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    build_parser.add_argument("--no-check", action="store_true", help="build without running the checks first")
+    build_parser.add_argument("--no-cache", action="store_true", help="build every edition anew, reusing nothing from the cache")
+    options.grammar_options(build_parser)
+    options.trust_option(build_parser)
+    build_parser.set_defaults(run=build)
+
+    check_parser = verbs.add_parser(
+        "check",
+        parents=[options.common()],
+        help="check spelling, grammar and links",
+        description="Check the chapters in nav (or the PATHs given): links, spelling (codespell), grammar (LanguageTool). "
+        "Exit 0 when nothing at or above --fail-on was found, 1 when something was, 2 on a usage or configuration error.",
+    )
+    check_parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: every chapter in nav)")
+    check_parser.add_argument("--format", dest="report", choices=REPORTS, default="text", help="how to print the findings (default: text)")
+    check_parser.add_argument("--changed-since", metavar="REF", help="report only lines added or changed since this commit, branch or tag")
+    check_parser.add_argument("--fail-on", choices=("error", "warning", "never"), default=None, help="the severity that fails the run (default: error)")
+    check_parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    options.grammar_options(check_parser)
+    options.trust_option(check_parser)
+    check_parser.set_defaults(run=check)
+
+    clean_parser = verbs.add_parser(
+        "clean",
+        parents=[options.common()],
+        help="remove build/ and the build and findings caches",
+        description="Remove the output folder (build/ beside mkdocs.yml) and the cached editions, parsed chapters and findings.",
+    )
+    clean_parser.set_defaults(run=clean)
+
+    serve_parser = verbs.add_parser(
+        "serve", parents=[options.common()], help="preview the site, rebuilt on every change", description="Live preview of the site."
+    )
+    serve_parser.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="where to serve (default: 127.0.0.1:8000)")
+    serve_parser.set_defaults(run=serve)
+
+
+def check(args: argparse.Namespace) -> int:
+    from pipeline import checks, clock, manuscript
+    from pipeline.checks import reports
+    from pipeline.progress import Progress
+
+    settings = options.settings(args)
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    book = manuscript.read(settings, clock.build_epoch(os.environ))
+    report = checks.run(settings, book, options.check_options(args, args.paths), progress)
+    sys.stdout.write(reports.render(args.report, report.findings, report.line_of, checked=report.checked))
+    fail_on = args.fail_on or settings.presswork.check.fail_on
+    return ExitCode.CONTENT if report.failed(fail_on) else ExitCode.OK
+
+
+def build(args: argparse.Namespace) -> int:
+    from pipeline import build as builds, clock
+    from pipeline.progress import Progress
+
+    settings = options.settings(args)
+    out = (args.out or settings.root / "build").resolve()
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    artifacts = builds.build(
+        settings,
+        formats=args.formats,
+        out=out,
+        epoch=clock.build_epoch(os.environ),
+        progress=progress,
+        check=None if args.no_check else options.check_options(args),
+        store=options.store(args),
+    )
+    for artifact in artifacts:
+        progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")
+    return ExitCode.OK
+
+
+def clean(args: argparse.Namespace) -> int:
+    import shutil
+
+    from pipeline.environment import cache_folder
+
+    settings = options.settings(args)
+    removed = []
+    for folder in (settings.root / "build", cache_folder(os.environ) / "store", cache_folder(os.environ) / "checks"):
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed.append(str(folder))
+    print("removed " + ", ".join(removed) if removed else "nothing to remove")
+    return ExitCode.OK
+
+
+def serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands import serve as mkdocs_serve
+
+    settings = options.settings(args)
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--dev-addr '{args.dev_addr}' is not HOST:PORT", hint="e.g. --dev-addr 127.0.0.1:8000")
+    mkdocs_serve.serve(config_file=str(settings.path), dev_addr=args.dev_addr, livereload=True)
+    return ExitCode.OK
