@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -230,3 +232,5 @@ def test_the_tagged_book_must_pass_every_check_with_languagetool(project):
     project.tag("v1.0.1", when=START + 2 * DAY)
     run = project.presswork("publish", "v1.0.1", "--quiet", "--with-grammar")
     assert run.returncode == 0, run.stderr
+    manifest = json.loads(project.read("gh-pages", "1.0.1/downloads/manifest.json"))
+    assert re.fullmatch(r"6\.\d+", manifest["checks"]["languagetool"]) and manifest["checks"]["codespell"]

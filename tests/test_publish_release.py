@@ -125,6 +125,7 @@ def test_the_manifest_records_provenance_tools_and_files(published):
     assert tools["mkdocs-material"] == metadata.version("mkdocs-material")
     assert tools["typst"] == metadata.version("typst")
     assert re.fullmatch(r"\d+(\.\d+)+", tools["pandoc"])
+    assert manifest["checks"] == {"codespell": metadata.version("codespell")}  # published without grammar
     for entry in manifest["files"]:
         data = project.read("gh-pages", f"1.1.0/downloads/{entry['name']}")
         assert entry["size"] == len(data) and entry["sha256"] == sha256(data)

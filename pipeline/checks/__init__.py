@@ -16,6 +16,7 @@ from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.manuscript import Manuscript, read_chapter
 from pipeline.progress import Progress
+from pipeline.tools import codespell
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class Report:
 
     def failed(self, level: str) -> bool:
         return level != "never" and any(f.at_least(level) for f in self.findings)
+
+
+def versions(options: Options) -> dict[str, str]:
+    """The version of each checker a run with `options` uses (links are Presswork's own): what a
+    release records beside the tools that built it."""
+    found = {"codespell": codespell.version()}
+    if options.grammar:
+        found["languagetool"] = grammar.Engine.find(options.languagetool_url, options.cache, heap="1g", workers=1).version()
+    return found
 
 
 def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:

@@ -53,6 +53,7 @@ class Built:
 
     settings: Settings
     artifacts: tuple[Artifact, ...]
+    checked: dict[str, str] = dataclasses.field(default_factory=dict)  # the version of each checker that passed it
 
     @property
     def editions(self) -> list[str]:
@@ -129,7 +130,7 @@ def build_tag(
         released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
         store=ReleaseStore(store, released) if store is not None else None,
     )  # fmt: skip
-    return Built(released, tuple(artifacts))
+    return Built(released, tuple(artifacts), checks.versions(check) if check is not None else {})
 
 
 def editions(settings: Settings) -> list[str]:
@@ -176,7 +177,7 @@ def make(built: Built, tag: gate.Tag) -> Release:
     edition = Edition(tag.version, tag.name, tag.commit, tag.date, tag.epoch, tuple(files))
     (downloads / SUMS).write_text(sha256sums(edition.files), encoding="utf-8")
     formats = [artifact.format for artifact in built.artifacts]
-    manifest = _manifest(built.settings, tag, edition, formats)
+    manifest = _manifest(built.settings, tag, edition, formats, built.checked)
     (downloads / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return Release(edition, site, built.settings.title)
 
@@ -217,7 +218,7 @@ def tool_versions(formats: list[str]) -> dict[str, str]:
     return tools
 
 
-def _manifest(settings: Settings, tag: gate.Tag, edition: Edition, formats: list[str]) -> dict[str, Any]:
+def _manifest(settings: Settings, tag: gate.Tag, edition: Edition, formats: list[str], checked: dict[str, str]) -> dict[str, Any]:
     book = settings.presswork.book
     return {
         "title": settings.title,
@@ -230,6 +231,7 @@ def _manifest(settings: Settings, tag: gate.Tag, edition: Edition, formats: list
         "date": utc(tag.epoch).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source_date_epoch": tag.epoch,
         "tools": tool_versions(formats),
+        "checks": checked,
         "files": [file.__dict__ for file in edition.files],
     }
 
