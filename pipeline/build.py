@@ -125,13 +125,24 @@ def _all(futures: list) -> list:
 
 
 def _fingerprint(manuscript) -> str:
-    """Everything every edition depends on: the configuration, the build time, Presswork itself, and
-    every file of the book (chapters, images, the cover), by content."""
+    """Everything every edition depends on: the configuration as it takes effect (a release adds its
+    version, file names and earlier editions to the tag's mkdocs.yml), the build time, Presswork
+    itself, and every file of the book (chapters, images, the cover), by content."""
     settings = manuscript.settings
     docs = settings.docs_dir
     files = sorted((p.relative_to(docs).as_posix(), digest(p.read_bytes())) for p in docs.rglob("*") if p.is_file())
     untrusted = [] if settings.trust.trusted else ["untrusted"]  # built otherwise: never shared with a trusted build
-    return key(__version__, settings.text, manuscript.epoch, files, *untrusted)
+    return key(__version__, _canonical(settings.data), settings.slug, manuscript.epoch, files, *untrusted)
+
+
+def _canonical(value):
+    """A configuration value in one written form: mappings as pairs sorted by key (YAML allows keys
+    of mixed types, which JSON's own sorting refuses)."""
+    if isinstance(value, dict):
+        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda pair: pair[0])
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    return value
 
 
 def _check(settings: Settings, manuscript, options: checks.Options, progress: Progress) -> None:

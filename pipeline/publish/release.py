@@ -8,9 +8,9 @@ commit time as the build time: the same tag gives the same bytes. The editions a
 
 Editions come from the build store when it holds them for this very release: a release's settings
 are its `mkdocs.yml` plus what the release adds (the versioned slug, the version, its date and the
-editions published before it, which the site's Downloads page lists), and `ReleaseStore` adds those
-to the key of every edition it stores or looks up. An edition built for another tag, commit, catalog
-or configuration has another key, and is never taken.
+editions published before it, which the site's Downloads page lists), and the build's key holds the
+settings as they take effect. An edition built for another tag, commit, catalog or configuration has
+another key, and is never taken.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pipeline.formats import Artifact
 from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
-from pipeline.store import Store, key
+from pipeline.store import Store
 from pipeline.tools import epubcheck, pandoc, typst
 from pipeline.tools.git import Repository
 
@@ -128,7 +128,7 @@ def build_tag(
     # The checks run on the tag's own tree, before anything is built: a failing check publishes nothing.
     artifacts = build.build(
         released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
-        store=ReleaseStore(store, released) if store is not None else None,
+        store=store,
     )  # fmt: skip
     return Built(released, tuple(artifacts), checks.versions(check) if check is not None else {})
 
@@ -136,29 +136,6 @@ def build_tag(
 def editions(settings: Settings) -> list[str]:
     """The editions a release of this book has: its formats, and its site (which holds the downloads)."""
     return [*settings.formats, *([] if "site" in settings.formats else ["site"])]
-
-
-class ReleaseStore:
-    """The build store as a release uses it: the key of every edition also holds what the release adds
-    to the tag's `mkdocs.yml`, which the build's own key (made from the file's text) does not see.
-    Parsed chapters depend on the chapters alone, and are shared with every other build."""
-
-    def __init__(self, store: Store, released: Settings) -> None:
-        extra = released.data["extra"]
-        self.store = store
-        self.release = key("release", released.slug, extra.get("version"), extra["presswork"])
-
-    def fetch(self, name: str, target: Path) -> bool:
-        return self.store.fetch(key(name, self.release), target)
-
-    def keep(self, name: str, source: Path) -> None:
-        self.store.keep(key(name, self.release), source)
-
-    def get_json(self, kind: str, name: str) -> Any | None:
-        return self.store.get_json(kind, name)
-
-    def put_json(self, kind: str, name: str, value: Any) -> None:
-        self.store.put_json(kind, name, value)
 
 
 def make(built: Built, tag: gate.Tag) -> Release:
