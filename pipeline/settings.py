@@ -180,6 +180,19 @@ class Heap(c.BaseConfigOption[str]):
         return value
 
 
+class Count(c.BaseConfigOption[int]):
+    """A whole number, 0 or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise c.ValidationError(f"'{value}' is not a whole number of 0 or more")
+        return value
+
+
 class Condition(c.BaseConfigOption[dict]):
     """Environment variables and the values that make a run untrusted: `{GITHUB_EVENT_NAME: pull_request}`."""
 
@@ -221,5 +234,6 @@ class PressworkConfig(base.Config):
     timeout = c.Type(int, default=600)  # seconds, for each run of an external tool
     max_chapter_bytes = c.Type(int, default=5_000_000)
     max_image_bytes = c.Type(int, default=50_000_000)
+    pdf_part_words = Count(default=150_000)  # a longer book's PDF is typeset in parts and joined; 0: never
     untrusted_when = Condition()  # e.g. {GITHUB_EVENT_NAME: pull_request}: such a run is untrusted
     publish = c.SubConfig(PublishConfig)

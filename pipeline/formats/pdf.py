@@ -7,6 +7,7 @@ from typing import Any
 
 from pipeline import tree
 from pipeline.errors import ValidationError
+from pipeline.formats import parts
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.tools import pandoc, typst
 
@@ -23,16 +24,46 @@ class PdfBuilder:
         work.mkdir()
         inputs.book.stage(work)
         document = inputs.document(_admonition)
+        output = staging / f"{inputs.slug}{self.suffix}"
+        pieces = parts.split(document["blocks"], inputs.manuscript.settings.presswork.pdf_part_words)
+        if len(pieces) == 1:
+            self._typeset(inputs, document, work / "book.typ", output)
+        else:
+            self._typeset_in_parts(inputs, document, pieces, work, output)
+        return Artifact(self.name, output)
+
+    def _typeset(self, inputs: Inputs, document: dict[str, Any], source: Path, output: Path, variables: list[str] = (), *, report: bool = False) -> Any:
+        """pandoc writes `document` as Typst on the template, typst compiles it to `output`."""
         document["blocks"] = tree.rewrite_inlines(document["blocks"], _anchor)
-        source = work / "book.typ"
-        options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve"]
+        options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         pandoc.write(
-            document, "typst", source, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            document, "typst", source, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        output = staging / f"{inputs.slug}{self.suffix}"
-        typst.compile_pdf(source, output, root=work, epoch=inputs.manuscript.epoch, timeout=inputs.timeout)
-        return Artifact(self.name, output)
+        return typst.compile_pdf(
+            source, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
+            tags=not variables, report="pw-report" if report else None,
+        )  # fmt: skip
+
+    def _typeset_in_parts(self, inputs: Inputs, document: dict[str, Any], pieces: list[parts.Part], work: Path, output: Path) -> None:
+        """A long book: the parts one after another, each numbered on from the one before, then the
+        front matter with the contents they reported, then one PDF of them all."""
+        entries = parts.entries(document["blocks"])
+        reports: list[dict[str, Any]] = []
+        files: list[Path] = []
+        pages = 0
+        for number, piece in enumerate(pieces, start=1):
+            setting = {**parts.start(reports[-1] if reports else None, pages), "targets": piece.targets}
+            data = parts.write_data(work / f"part-{number}.json", setting)
+            pdf = work / f"part-{number}.pdf"
+            part = {**document, "blocks": piece.blocks}
+            reports.append(self._typeset(inputs, part, work / f"part-{number}.typ", pdf, ["-V", f"pw-part={data}"], report=True))
+            pages = parts.page_count(pdf)
+            files.append(pdf)
+        data = parts.write_data(work / "contents.json", parts.contents(reports))
+        front = work / "front.pdf"
+        self._typeset(inputs, {**document, "blocks": entries}, work / "front.typ", front, ["-V", f"pw-front={data}"])
+        parts.join(front, files, reports, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
         data = artifact.path.read_bytes()

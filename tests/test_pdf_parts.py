@@ -1,0 +1,144 @@
+"""A long book's PDF is typeset in parts and joined: read as a reader reads it, it must be the PDF the
+book typeset whole gives, page for page (text, page labels, bookmarks, every link and where it lands).
+
+Two books stand in for a long one, with a low `pdf_part_words`: the conformance corpus (every
+construct; each of its chapters becomes a part) and the handbook (eleven chapters in parts of a few).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pypdf
+import pytest
+from artifacts import Pdf
+from conftest import REPO, TESTS, copy_book, presswork
+
+BOOKS = {"conformance": 1, "handbook": 4000}  # pdf_part_words that split each into several parts
+
+
+def _with_parts(folder, words: int, name: str = "conformance"):
+    if name == "conformance":
+        book = copy_book(TESTS / "conformance", folder / "book")
+    else:
+        book = folder / "book"
+        shutil.copytree(REPO / "book", book / "book")
+        shutil.copytree(REPO / "styles", book / "styles")
+        shutil.copy(REPO / "mkdocs.yml", book / "mkdocs.yml")
+    config = book / "mkdocs.yml"
+    text = config.read_text()
+    assert "      book:\n" in text
+    config.write_text(text.replace("      book:\n", f"      pdf_part_words: {words}\n      book:\n", 1))
+    return book
+
+
+@pytest.fixture(scope="module", params=list(BOOKS))
+def book(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def parts(book, tmp_path_factory):
+    folder = _with_parts(tmp_path_factory.mktemp("parts"), BOOKS[book], book)
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=folder)
+    assert run.returncode == 0, run.stderr
+    return _pdf(folder / "build")
+
+
+@pytest.fixture(scope="module")
+def whole(book, request):
+    return _pdf(request.getfixturevalue("conformance" if book == "conformance" else "sample_book"))
+
+
+def _pdf(folder):
+    (found,) = folder.glob("*.pdf")
+    return found
+
+
+def _links(path):
+    """Every link: (its page, and for a link within the book the page it lands on and where)."""
+    reader = pypdf.PdfReader(path)
+    index = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    named = reader.named_destinations
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            destination = annotation.get("/Dest")
+            if destination is None:
+                found.append((number, str(annotation["/A"]["/URI"])))
+            elif isinstance(destination, str):
+                target = named[destination]
+                found.append((number, index[target.page.idnum], round(float(target.left), 1), round(float(target.top), 1)))
+            else:
+                found.append((number, index[destination[0].idnum], round(float(destination[2]), 1), round(float(destination[3]), 1)))
+    return found
+
+
+def _outline(path):
+    reader = pypdf.PdfReader(path)
+
+    def walk(items):
+        return [walk(item) if isinstance(item, list) else (item.title, reader.get_destination_page_number(item)) for item in items]
+
+    return walk(reader.outline)
+
+
+def test_every_page_reads_as_in_the_book_typeset_whole(parts, whole):
+    joined, single = Pdf(parts), Pdf(whole)
+    # A hyphen typst breaks a word with is the same glyph in both; without tags its text is U+00AD
+    # (soft hyphen), with tags "-".
+    assert [page.replace("\xad", "-") for page in joined.page_texts()] == single.page_texts()
+    assert joined.reader.page_labels == single.reader.page_labels
+    assert len(single.chapters()) >= 3  # the contents and chapters of several parts
+
+
+def test_every_link_lands_where_it_lands_in_the_book_typeset_whole(parts, whole):
+    joined, single = _links(parts), _links(whole)
+    assert joined == single
+    crossing = [link for link in joined if len(link) == 4 and link[1] != link[0]]
+    assert crossing  # links from the contents and between chapters: pages of other parts
+    assert not any(isinstance(link[1], str) and link[1].startswith("x-presswork:") for link in joined)
+
+
+def test_contents_and_bookmarks_give_the_pages_chapters_open_on(parts, whole):
+    assert _outline(parts) == _outline(whole)
+    pdf = Pdf(parts)
+    (_, first), *chapters = pdf.chapters()  # the contents, then the chapters
+    contents = " ".join(pdf.page_texts()[first : chapters[0][1]])
+    for title, page in chapters:
+        assert f"{title} {pdf.reader.page_labels[page]}" in contents  # its entry, with the page it opens on
+
+
+def test_the_joined_pdf_has_the_books_metadata_and_no_half_kept_tags(parts, whole):
+    joined, single = pypdf.PdfReader(parts), pypdf.PdfReader(whole)
+    for key in ("/Title", "/Author", "/CreationDate", "/ModDate"):
+        assert joined.metadata[key] == single.metadata[key]
+    root = joined.trailer["/Root"]
+    assert root["/Lang"] == single.trailer["/Root"]["/Lang"]
+    assert "/StructTreeRoot" not in root  # tags describe one document: a joined PDF has none, not broken ones
+    assert "/StructTreeRoot" in single.trailer["/Root"]  # a book typeset whole keeps them
+
+
+def test_typeset_in_parts_twice_gives_the_same_bytes(book, parts, tmp_path):
+    folder = _with_parts(tmp_path, BOOKS[book], book)
+    run = presswork("build", "--no-check", "--format", "pdf", "--no-cache", cwd=folder)
+    assert run.returncode == 0, run.stderr
+    again = _pdf(folder / "build")
+    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(parts.read_bytes()).digest()
+
+
+def test_a_book_within_the_limit_is_typeset_whole(tmp_path):
+    folder = _with_parts(tmp_path, 10_000_000)
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=folder)
+    assert run.returncode == 0, run.stderr
+    assert "/StructTreeRoot" in pypdf.PdfReader(_pdf(folder / "build")).trailer["/Root"]
+
+
+def test_a_limit_below_zero_is_refused_where_it_is_written(tmp_path):
+    folder = _with_parts(tmp_path, -5)
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=folder)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "mkdocs.yml:32: error: plugins.presswork.pdf_part_words: '-5' is not a whole number of 0 or more"
+    assert not (folder / "build").exists()
