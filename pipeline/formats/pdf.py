@@ -1,7 +1,9 @@
-"""The PDF: pandoc writes Typst source on the template `styles/book.typ`, and typst compiles it."""
+"""The PDF: pandoc writes Typst source on the template `styles/book.typ`, and typst compiles it (a long
+book in parts, joined by `pipeline.formats.parts`)."""
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version()]
+        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pypdf")]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-pdf"
@@ -32,8 +34,12 @@ class PdfBuilder:
             self._typeset_in_parts(inputs, document, pieces, work, output)
         return Artifact(self.name, output)
 
-    def _typeset(self, inputs: Inputs, document: dict[str, Any], source: Path, output: Path, variables: list[str] = (), *, report: bool = False) -> Any:
-        """pandoc writes `document` as Typst on the template, typst compiles it to `output`."""
+    def _typeset(
+        self, inputs: Inputs, document: dict[str, Any], source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False
+    ) -> Any:
+        """pandoc writes `document` as Typst on the template, typst compiles it to `output`. With
+        `variables` (the template's, for a part or the front matter), without tags; with `report`, the
+        part's report."""
         document["blocks"] = tree.rewrite_inlines(document["blocks"], _anchor)
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         pandoc.write(
@@ -57,12 +63,12 @@ class PdfBuilder:
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
             part = {**document, "blocks": piece.blocks}
-            reports.append(self._typeset(inputs, part, work / f"part-{number}.typ", pdf, ["-V", f"pw-part={data}"], report=True))
+            reports.append(self._typeset(inputs, part, work / f"part-{number}.typ", pdf, ("-V", f"pw-part={data}"), report=True))
             pages = parts.page_count(pdf)
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
-        self._typeset(inputs, {**document, "blocks": entries}, work / "front.typ", front, ["-V", f"pw-front={data}"])
+        self._typeset(inputs, {**document, "blocks": entries}, work / "front.typ", front, ("-V", f"pw-front={data}"))
         parts.join(front, files, reports, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
