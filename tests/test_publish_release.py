@@ -184,7 +184,7 @@ def test_a_release_of_every_edition_records_every_tool(published, tmp_path):
     epub = project.read("gh-pages", f"1.2.0/downloads/{SLUG}-1.2.0.epub")
     assert f"{hashlib.sha256(epub).hexdigest()}  {SLUG}-1.2.0.epub" in sums.splitlines()
     manifest = json.loads(project.read("gh-pages", "1.2.0/downloads/manifest.json"))
-    assert set(manifest["tools"]) == {"presswork", "pandoc", "typst", "pypdf", "epubcheck", "mkdocs", "mkdocs-material"}
+    assert set(manifest["tools"]) == {"presswork", "pandoc", "typst", "pikepdf", "epubcheck", "mkdocs", "mkdocs-material"}
     assert re.fullmatch(r"\d+(\.\d+)+", manifest["tools"]["epubcheck"])
 
 

@@ -11,7 +11,6 @@ document's structure: a book within the limit is typeset whole and keeps them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,31 +37,36 @@ def split(blocks: list[Any], words: int) -> list[Part]:
         if not chapters or (block["t"] == "Header" and block["c"][0] == 1):
             chapters.append([])
         chapters[-1].append(block)
-    groups: list[list[Any]] = [[]]
+    parts: list[Part] = []
+    links: list[tuple[int, Any]] = []  # (part, link node) of every link within the book
+    home: dict[str, int] = {}  # id -> the part it is in
     count = 0
     for chapter in chapters:
-        size = len(tree.stringify(chapter).split())
-        if groups[-1] and words and count + size > words:
-            groups.append([])
+        size, found, within = 0, [], []
+        for node in tree.nodes(chapter):
+            kind = node["t"]
+            if kind == "Str":
+                size += 1
+            elif kind == "Link" and node["c"][2][0].startswith("#"):
+                within.append(node)
+            if (attributes := tree.attr(node)) and attributes[0]:
+                found.append(attributes[0])
+        if not parts or (words and count and count + size > words):
+            parts.append(Part([], []))
             count = 0
-        groups[-1].extend(chapter)
+        parts[-1].blocks.extend(chapter)
         count += size
-    ids = [{a[0] for node in tree.nodes(group) if (a := tree.attr(node)) and a[0]} for group in groups]
-    parts = [Part(group, []) for group in groups]
-    home = {identifier: index for index, found in enumerate(ids) for identifier in found}
-    for index, part in enumerate(parts):
-
-        def mark(node: Any, index: int = index) -> list[Any] | None:
-            url = node["c"][2][0] if node["t"] == "Link" else ""
-            target = home.get(url[1:]) if url.startswith("#") else None
-            if target is None or target == index:
-                return None
-            parts[target].targets.append(url[1:])
-            return [{"t": "Link", "c": [node["c"][0], node["c"][1], [LINK + url[1:], node["c"][2][1]]]}]
-
-        part.blocks = tree.rewrite_inlines(part.blocks, mark)
-    for part in parts:
-        part.targets = sorted(set(part.targets))
+        home.update(dict.fromkeys(found, len(parts) - 1))
+        links += [(len(parts) - 1, node) for node in within]
+    if len(parts) > 1:
+        for index, node in links:
+            identifier = node["c"][2][0][1:]
+            target = home.get(identifier)
+            if target is not None and target != index:
+                parts[target].targets.append(identifier)
+                node["c"][2][0] = LINK + identifier
+        for part in parts:
+            part.targets = sorted(set(part.targets))
     return parts
 
 
@@ -112,58 +116,72 @@ def _plain(node: Any) -> list[Any] | None:
 
 def join(front: Path, parts: list[Path], reports: list[dict[str, Any]], output: Path) -> None:
     """One PDF of the front matter and the parts, each opening on a right-hand page, with their page
-    labels, bookmarks and metadata, and the links between parts pointed at the place they land on."""
-    import pypdf
-    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, FloatObject, NameObject, NumberObject
+    labels, bookmarks, named destinations and metadata, and the links between parts pointed at the
+    place they land on. qpdf (through pikepdf) copies the pages; the same input gives the same bytes."""
+    import pikepdf
 
-    writer = pypdf.PdfWriter()
-    labels: list[Any] = []
-    starts: list[int] = []
     pieces = [front, *parts]
-    for index, path in enumerate(pieces):
-        reader = pypdf.PdfReader(path)
-        first = len(writer.pages)
-        starts.append(first)
-        writer.append(reader, import_outline=True)
-        numbers = reader.trailer["/Root"].get("/PageLabels", {}).get("/Nums", [])
-        for at, label in zip(numbers[::2], numbers[1::2]):
-            labels += [NumberObject(first + int(at)), DictionaryObject({NameObject(k): v for k, v in label.get_object().items()})]
-        if index == 0:
-            metadata = dict(reader.metadata or {})
-            writer.add_metadata({**metadata, "/Producer": f"{metadata.get('/Creator', 'typst')}, joined by pypdf {pypdf.__version__}"})
-            root = reader.trailer["/Root"]
-            for key in ("/Lang", "/Metadata"):
-                if key in root:
-                    writer._root_object[NameObject(key)] = root[key].clone(writer) if key == "/Metadata" else root[key]
-        if len(reader.pages) % 2 and index < len(pieces) - 1:
-            box = reader.pages[-1].mediabox
-            writer.add_blank_page(box.width, box.height)
-    writer._root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): ArrayObject(labels)})
+    result = pikepdf.new()
+    sources = [pikepdf.open(path) for path in pieces]
+    try:
+        labels: list[Any] = []
+        starts: list[int] = []
+        for index, source in enumerate(sources):
+            starts.append(len(result.pages))
+            result.add_pages_from(source)  # with the bookmarks and named destinations that lead to them
+            for at, label in _pairs(source.Root.get("/PageLabels", {}).get("/Nums", [])):
+                labels += [starts[-1] + int(at), pikepdf.Dictionary({k: v for k, v in label.items()})]
+            if len(source.pages) % 2 and index < len(sources) - 1:
+                box = source.pages[-1].mediabox
+                result.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+        first = sources[0]
+        for key in ("/Lang", "/ViewerPreferences", "/Metadata"):
+            if key in first.Root:
+                value = first.Root[key]
+                result.Root[key] = result.copy_foreign(value if value.is_indirect else first.make_indirect(value))
+        for key, value in first.docinfo.items():
+            result.docinfo[key] = value
+        result.docinfo.Producer = f"{first.docinfo.get('/Creator', 'typst')}, joined by pikepdf {pikepdf.__version__}"
+        result.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        _point_links(result, starts, reports, output)
+        result.save(output, deterministic_id=True)
+    finally:
+        for source in sources:
+            source.close()
+        result.close()
+
+
+def _pairs(numbers: Any) -> list[tuple[Any, Any]]:
+    items = list(numbers)
+    return list(zip(items[::2], items[1::2]))
+
+
+def _point_links(result: Any, starts: list[int], reports: list[dict[str, Any]], output: Path) -> None:
+    """Each link to another part (a URI the part could not resolve) pointed at the page and place its
+    target landed on, a little above it, as typst points its own links."""
+    import pikepdf
+
     places = {}
     for piece, report in enumerate(reports, start=1):
         for place in [*report["targets"], *({"id": h["id"], **h["at"]} for h in report["headings"])]:
             if "page" in place:
                 places[place["id"]] = (starts[piece] + place["page"] - 1, place["x"], place["y"])
-    for page in writer.pages:
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            uri = annotation.get("/A", {}).get("/URI", "")
+    for page in result.pages:
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(LINK):
                 continue
-            if uri[len(LINK):] not in places:
-                raise ValidationError(f"a link to '#{uri[len(LINK):]}' lands on no page of the PDF", path=output.name)
-            number, x, y = places[uri[len(LINK):]]
-            target = writer.pages[number]
-            top = float(target.mediabox.height) - y + 10  # as typst does: a little above the place
-            annotation[NameObject("/Dest")] = ArrayObject(
-                [target.indirect_reference, NameObject("/XYZ"), FloatObject(x), FloatObject(top), NumberObject(0)]
-            )
-            for key in ("/A", "/Contents"):
-                annotation.pop(NameObject(key), None)
-    identity = hashlib.md5(b"".join(path.read_bytes() for path in pieces)).digest()
-    writer._ID = ArrayObject([ByteStringObject(identity), ByteStringObject(identity)])
-    with open(output, "wb") as handle:
-        writer.write(handle)
+            identifier = uri[len(LINK) :]
+            if identifier not in places:
+                raise ValidationError(f"a link to '#{identifier}' lands on no page of the PDF", path=output.name)
+            number, x, y = places[identifier]
+            target = result.pages[number]
+            top = float(target.mediabox[3]) - y + 10
+            annotation.Dest = pikepdf.Array([target.obj, pikepdf.Name.XYZ, x, top, 0])
+            del annotation["/A"]
+            if "/Contents" in annotation:
+                del annotation["/Contents"]
 
 
 def write_data(path: Path, value: Any) -> str:
@@ -176,6 +194,7 @@ def _escape(text: str) -> str:
 
 
 def page_count(path: Path) -> int:
-    import pypdf
+    import pikepdf
 
-    return len(pypdf.PdfReader(path).pages)
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)

@@ -19,7 +19,7 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pypdf")]
+        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf")]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-pdf"

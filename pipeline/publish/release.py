@@ -187,7 +187,7 @@ def tool_versions(formats: list[str]) -> dict[str, str]:
     tools = {"presswork": __version__, "pandoc": pandoc.version()}
     if "pdf" in formats:
         tools["typst"] = typst.version()
-        tools["pypdf"] = metadata.version("pypdf")  # joins the parts of a long book's PDF
+        tools["pikepdf"] = metadata.version("pikepdf")  # joins the parts of a long book's PDF
     if "epub" in formats:
         tools["epubcheck"] = epubcheck.version()
     if "site" in formats:
