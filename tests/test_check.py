@@ -252,8 +252,10 @@ def test_an_interrupted_check_stops_its_languagetool_server(tmp_path):
     book = copy_book(SEEDED, tmp_path / "book")
     cache = fresh_cache(tmp_path / "cache-for-interrupt")
     environment = {**os.environ, "PRESSWORK_CACHE": str(cache)}
+    # Ctrl-C as in a terminal: a run started in the background by a shell inherits SIGINT ignored.
     child = subprocess.Popen([sys.executable, "-m", "pipeline", "check"], cwd=book, env=environment,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
 
     def servers() -> list[str]:
         listing = subprocess.run(["pgrep", "-f", f"{cache}/languagetool/.*HTTPServer"], capture_output=True, text=True)
