@@ -27,8 +27,10 @@ class PdfBuilder:
         inputs.book.stage(work)
         document = inputs.document(_admonition)
         output = staging / f"{inputs.slug}{self.suffix}"
-        pieces = parts.split(document["blocks"], inputs.manuscript.settings.presswork.pdf_part_words)
-        if len(pieces) == 1:
+        limit = inputs.manuscript.settings.presswork.pdf_part_words
+        long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
+        pieces = parts.split(document["blocks"], limit) if long else []
+        if len(pieces) <= 1:
             self._typeset(inputs, document, work / "book.typ", output)
         else:
             self._typeset_in_parts(inputs, document, pieces, work, output)
