@@ -60,6 +60,7 @@ def build(
         files = [b for b in builders if b.suffix]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             made = _all([pool.submit(_make, b, inputs, book, staging, progress) for b in files])
+            inputs.forget_tree()
             # The site lists the files, so it waits for them to be written, not for them to be validated.
             checking = [pool.submit(_validate, b, inputs, *m, progress) for b, m in zip(files, made) if m[2]]
             inputs.downloads.extend(artifact for artifact, _, _ in made)

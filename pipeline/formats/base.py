@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import mimetypes
 import threading
@@ -58,6 +59,13 @@ class Inputs:
     def book(self) -> assembly.Book:
         with self._lock:  # assembled once, by whichever builder needs it first
             return self._book
+
+    def forget_tree(self) -> None:
+        """Let go of the assembled book's tree once the single-file editions are written: for a long
+        book it is large, and the site, built next, reads the chapters itself. Its images stay known."""
+        with self._lock:
+            if "_book" in self.__dict__:
+                self.__dict__["_book"] = dataclasses.replace(self.__dict__["_book"], document={})
 
     @property
     def timeout(self) -> float:

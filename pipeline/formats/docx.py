@@ -29,8 +29,10 @@ class DocxBuilder:
         document = inputs.document(_admonition)
         if not inputs.trusted:
             document = inputs.inline_images(document)
+        source = pandoc.save(document, work / "book.json")
+        del document  # only its JSON is kept while pandoc runs
         pandoc.write(
-            document, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            source, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
         return Artifact(self.name, output)

@@ -36,8 +36,10 @@ class EpubBuilder:
             # A sandboxed pandoc reads no file: the images go inside the document, the stylesheet is
             # put in afterwards, and the cover is left out (pandoc 3.9 cannot read it in its sandbox).
             document = inputs.inline_images(document)
+        source = pandoc.save(document, work / "book.json")
+        del document  # only its JSON is kept while pandoc runs
         pandoc.write(
-            document, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
+            source, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
         if not inputs.trusted:

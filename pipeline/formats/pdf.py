@@ -25,52 +25,63 @@ class PdfBuilder:
         work = staging / ".work-pdf"
         work.mkdir()
         inputs.book.stage(work)
-        document = inputs.document(_admonition)
         output = staging / f"{inputs.slug}{self.suffix}"
+        sources, targets = self._save(inputs, work)
+        if len(sources) == 1:
+            self._typeset(inputs, sources[0], output)
+        else:
+            self._typeset_in_parts(inputs, sources, targets, work, output)
+        return Artifact(self.name, output)
+
+    def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
+        """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
+        and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
+        document = inputs.document(_admonition)
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
         if len(pieces) <= 1:
-            self._typeset(inputs, document, work / "book.typ", output)
+            pieces = [parts.Part(document["blocks"], [])]
         else:
-            self._typeset_in_parts(inputs, document, pieces, work, output)
-        return Artifact(self.name, output)
+            pieces.insert(0, parts.Part(parts.entries(document["blocks"]), []))
+        names = ["book"] if len(pieces) == 1 else ["front", *(f"part-{number}" for number in range(1, len(pieces)))]
+        sources = []
+        for name, piece in zip(names, pieces):
+            blocks = tree.rewrite_inlines(piece.blocks, _anchor)
+            sources.append(pandoc.save({**document, "blocks": blocks}, work / f"{name}.pandoc.json"))
+        return sources, [piece.targets for piece in pieces]
 
-    def _typeset(
-        self, inputs: Inputs, document: dict[str, Any], source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False
-    ) -> Any:
-        """pandoc writes `document` as Typst on the template, typst compiles it to `output`. With
-        `variables` (the template's, for a part or the front matter), without tags; with `report`, the
-        part's report."""
-        document["blocks"] = tree.rewrite_inlines(document["blocks"], _anchor)
+    def _typeset(self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False) -> Any:
+        """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
+        `output`. With `variables` (the template's, for a part or the front matter), without tags; with
+        `report`, the part's report."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
+        typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
-            document, "typst", source, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
+            source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
         return typst.compile_pdf(
-            source, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
+            typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
             tags=not variables, report="pw-report" if report else None,
         )  # fmt: skip
 
-    def _typeset_in_parts(self, inputs: Inputs, document: dict[str, Any], pieces: list[parts.Part], work: Path, output: Path) -> None:
+    def _typeset_in_parts(self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path) -> None:
         """A long book: the parts one after another, each numbered on from the one before, then the
         front matter with the contents they reported, then one PDF of them all."""
-        entries = parts.entries(document["blocks"])
         reports: list[dict[str, Any]] = []
         files: list[Path] = []
         pages = 0
-        for number, piece in enumerate(pieces, start=1):
-            setting = {**parts.start(reports[-1] if reports else None, pages), "targets": piece.targets}
+        for number, (source, linked) in enumerate(zip(sources[1:], targets[1:]), start=1):
+            setting = {**parts.start(reports[-1] if reports else None, pages), "targets": linked}
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
-            part = {**document, "blocks": piece.blocks}
-            reports.append(self._typeset(inputs, part, work / f"part-{number}.typ", pdf, ("-V", f"pw-part={data}"), report=True))
+            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report=True))
             pages = parts.page_count(pdf)
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
-        self._typeset(inputs, {**document, "blocks": entries}, work / "front.typ", front, ("-V", f"pw-front={data}"))
+        self._typeset(inputs, sources[0], front, ("-V", f"pw-front={data}"))
         parts.join(front, files, reports, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:

@@ -221,23 +221,17 @@ def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float, sandbox: bo
     return rendered
 
 
-def write(
-    document: dict[str, Any],
-    to: str,
-    output: Path,
-    options: list[str],
-    *,
-    timeout: float,
-    cwd: Path,
-    epoch: int,
-    sandbox: bool = False,
-) -> None:
-    """Write a whole pandoc document (AST) to `output` in format `to`, dated `epoch`."""
-    source = cwd / f"{output.name}.json"
-    text = json.dumps(document, ensure_ascii=False)
-    source.write_text(text, encoding="utf-8")
-    args = ["--from", "json", "--to", to, "--output", str(output), *options, source.name]
-    run(args, timeout=timeout, cwd=cwd, epoch=epoch, sandbox=sandbox, heap=_write_heap(len(text)))
+def save(document: dict[str, Any], path: Path) -> Path:
+    """Save a whole pandoc document (AST) as the JSON `write` gives pandoc. A builder saves it, then
+    lets go of the tree, which for a long book is large, before pandoc runs."""
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def write(source: Path, to: str, output: Path, options: list[str], *, timeout: float, cwd: Path, epoch: int, sandbox: bool = False) -> None:
+    """Write the document saved in `source` (in `cwd`) to `output` in format `to`, dated `epoch`."""
+    args = ["--from", "json", "--to", to, "--output", str(output), *options, str(source.relative_to(cwd))]
+    run(args, timeout=timeout, cwd=cwd, epoch=epoch, sandbox=sandbox, heap=_write_heap(source.stat().st_size))
 
 
 def _write_heap(size: int) -> str:
