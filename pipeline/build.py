@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,10 +59,12 @@ def build(
         book = _fingerprint(manuscript)
         files = [b for b in builders if b.suffix]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-            made = _all([pool.submit(_make, b, inputs, book, staging, progress) for b in files])
+            # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
+            # the site lists the files, so it waits for them to be written, not for them to be validated.
+            written = [Future() for _ in files]
+            checking = [pool.submit(_make_and_validate, b, inputs, book, staging, progress, w) for b, w in zip(files, written)]
+            made = _all(written)
             inputs.forget_tree()
-            # The site lists the files, so it waits for them to be written, not for them to be validated.
-            checking = [pool.submit(_validate, b, inputs, *m, progress) for b, m in zip(files, made) if m[2]]
             inputs.downloads.extend(artifact for artifact, _, _ in made)
             sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
             for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
@@ -108,6 +110,18 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
         shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
         note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"
     return artifact, name, fresh
+
+
+def _make_and_validate(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress, written: Future) -> None:
+    """One file edition made (its result set on `written` for the site) and, if it was built, validated."""
+    try:
+        made = _make(builder, inputs, book, staging, progress)
+    except BaseException as error:
+        written.set_exception(error)
+        raise
+    written.set_result(made)
+    if made[2]:
+        _validate(builder, inputs, *made, progress)
 
 
 def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
