@@ -70,13 +70,13 @@ def split(blocks: list[Any], words: int) -> list[Part]:
     return parts
 
 
-def start(previous: dict[str, Any] | None, pages: int) -> dict[str, int]:
-    """Where a part's numbering starts: after the part before it (`previous`, its report, and
-    `pages`, its page count), and after the empty page that makes this part open on a right-hand page."""
+def start(previous: dict[str, Any] | None) -> dict[str, int]:
+    """Where a part's numbering starts: after the part before it (`previous`, its report, which
+    counts its pages), and after the empty page that makes this part open on a right-hand page."""
     if previous is None:
         return {"page": 1, "chapter": 0, "image": 0, "table": 0, "raw": 0}
     return {
-        "page": previous["page"] + 1 + pages % 2,
+        "page": previous["page"] + 1 + previous["pages"] % 2,
         **{name: previous[name] for name in ("chapter", "image", "table", "raw")},
     }
 
@@ -192,9 +192,3 @@ def write_data(path: Path, value: Any) -> str:
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
-
-def page_count(path: Path) -> int:
-    import pikepdf
-
-    with pikepdf.open(path) as pdf:
-        return len(pdf.pages)

@@ -71,13 +71,11 @@ class PdfBuilder:
         front matter with the contents they reported, then one PDF of them all."""
         reports: list[dict[str, Any]] = []
         files: list[Path] = []
-        pages = 0
         for number, (source, linked) in enumerate(zip(sources[1:], targets[1:]), start=1):
-            setting = {**parts.start(reports[-1] if reports else None, pages), "targets": linked}
+            setting = {**parts.start(reports[-1] if reports else None), "targets": linked}
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
             reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report=True))
-            pages = parts.page_count(pdf)
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
