@@ -1,10 +1,12 @@
-"""Assembly: the chapters of a manuscript as one pandoc document, ready for every single-file edition.
+"""Assembly: the chapters as MkDocs rendered them, made into one pandoc document for every single-file edition.
 
-Each chapter is parsed once by pandoc (in the dialect of `pipeline.dialect`). Then, in this order:
-heading ids are made as MkDocs makes them; ids that two chapters share are qualified with the chapter's
-name; links between chapters are pointed at the combined document's ids, and checked; images are
-checked and given content-addressed names under `assets/`. The site does not use this: MkDocs reads
-the chapters itself.
+Each chapter's HTML, from the one rendering (`pipeline.render`), is rewritten where Material and
+PyMdown mean more than their elements say (`pipeline.markup`) and read by pandoc's HTML reader, in
+a few runs side by side. Then, in this order: footnotes are joined to their references; ids, which
+are the site's own, are kept, and those that two chapters share are qualified with the chapter's
+name; links between chapters are pointed at the combined document's ids, and checked; images (from
+Markdown or raw HTML alike) are checked and given content-addressed names under `assets/`, and
+inline SVG pictures (icons, emoji) become image files of their own.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import posixpath
 import re
 import shutil
+import tempfile
 import urllib.parse
 import uuid
 from collections import Counter
@@ -22,15 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, dialect, sanitiser, tree
+from pipeline import __version__, markup, tree
 from pipeline.clock import utc
 from pipeline.errors import ConfigError, ContentError
 from pipeline.manuscript import Chapter, Manuscript
+from pipeline.render import Rendering, plain_url
 from pipeline.store import Store, key
 from pipeline.tools import pandoc
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
-_RAW_ANCHOR = re.compile(r'^<a\s+(?:id|name)\s*=\s*"([^"]+)"\s*/?>$', re.IGNORECASE)
 _IMAGE_MAGIC = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
     ".jpg": (b"\xff\xd8\xff",),
@@ -41,6 +44,7 @@ _IMAGE_MAGIC = {
 }
 # Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
 _RESERVED = frozenset({"footnotes", "toc", "cover", "title-page", "title_page", "nav", "landmarks", "page-list"})
+_SITE = "http://presswork.invalid/"  # a base to resolve the site's relative addresses against
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Book:
     assets: dict[str, Path]  # staged name (`assets/1f2e....png`) -> the file in the book
     cover: str | None  # staged name of the cover image
     anchors: dict[str, str] = field(default_factory=dict)  # chapter name -> id of its first heading
+    generated: dict[str, bytes] = field(default_factory=dict)  # staged name -> a picture the page held inline (SVG)
+    warnings: tuple[str, ...] = ()  # what the editions leave out, each where it is written
 
     def stage(self, folder: Path) -> None:
         """Copy the assets into `folder`, under the names the document uses."""
@@ -59,11 +65,20 @@ class Book:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists():
                 shutil.copyfile(source, target)
+        for name, data in self.generated.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    def media(self) -> list[bytes]:
+        """The bytes of every picture the book holds: what an edition may embed."""
+        return [path.read_bytes() for path in self.assets.values()] + list(self.generated.values())
 
 
 @dataclass
 class _Tree:
     chapter: Chapter
+    url: str  # where the site has the chapter
     blocks: list[Any]
     ids: set[str]  # the ids as the site has them: what authors link to
     anchor: str  # the site id of the chapter's first heading
@@ -75,44 +90,50 @@ class _Tree:
         return self.renames.get(fragment, fragment)
 
 
-def assemble(manuscript: Manuscript, store: Store | None = None) -> Book:
-    timeout = manuscript.settings.presswork.timeout
+def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: Store | None = None) -> Book:
+    """The book from `rendering` (made here, and not written anywhere, when none is given)."""
+    settings = manuscript.settings
+    if rendering is None:
+        with tempfile.TemporaryDirectory(prefix="presswork-render-") as folder:
+            rendering = Rendering(settings, site_dir=Path(folder) / "site", epoch=manuscript.epoch, trusted=settings.trust.trusted, downloads=[])
+    timeout = settings.presswork.timeout
     store = store or Store(None)
-    trusted = manuscript.settings.trust.trusted
-    parsed = _parse(list(manuscript.chapters), timeout, store, sandbox=not trusted)
-    if not trusted:
-        parsed = [_untrusted_raw(blocks) for blocks in parsed]
-    trees = [_normalise(chapter, blocks) for chapter, blocks in zip(manuscript.chapters, parsed)]
+    prepared = [markup.for_pandoc(rendering.pages[chapter.name].html) for chapter in manuscript.chapters]
+    parsed = _parse([html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted)
+    generated: dict[str, bytes] = {}
+    trees = [
+        _normalise(chapter, rendering.pages[chapter.name].url, _notes(blocks), svgs, generated)
+        for chapter, blocks, (_, svgs) in zip(manuscript.chapters, parsed, prepared)
+    ]
     _qualify_shared_ids(trees)
-    by_name = {item.chapter.name: item for item in trees}
+    by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
+    warnings: list[str] = []
     for item in trees:
-        linked = _rewrite_links(item, by_name)
-        blocks.extend(_stage_images(item.chapter, linked, manuscript, assets))
+        linked = _rewrite_links(item, by_url, rendering, warnings)
+        blocks.extend(_stage_images(item, linked, manuscript, rendering, assets, generated, warnings))
     cover = _cover(manuscript, assets)
     document = {
         "pandoc-api-version": pandoc.api_version(),
         "meta": _metadata(manuscript, cover),
         "blocks": blocks,
     }
-    return Book(document=document, assets=assets, cover=cover, anchors={t.chapter.name: t.resolve(t.anchor) for t in trees})
+    anchors = {t.chapter.name: t.resolve(t.anchor) for t in trees}
+    return Book(document=document, assets=assets, cover=cover, anchors=anchors, generated=generated, warnings=tuple(warnings))
 
 
-def _parse(chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bool = False) -> list[list[Any]]:
-    """Each chapter's tree, parsed once: reused from the store while its text, pandoc and the dialect
-    stay the same; the others parsed in a few runs of pandoc, side by side."""
-    texts = [dialect.for_pandoc(chapter.text) for chapter in chapters]
-    names = [key("chapter", __version__, pandoc.version(), pandoc.READER, text) for text in texts]
+def _parse(htmls: list[str], chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bool = False) -> list[list[Any]]:
+    """Each chapter's tree, read once by pandoc's HTML reader: reused from the store while its HTML
+    and pandoc stay the same; the others read in a few runs of pandoc, side by side."""
+    names = [key("chapter-html", __version__, pandoc.version(), html) for html in htmls]
     parsed = [store.get_json("chapters", name) for name in names]
     missing = [index for index, blocks in enumerate(parsed) if blocks is None]
     workers = os.cpu_count() or 2
     batches = [missing[start::workers] for start in range(workers) if missing[start::workers]]
 
     def parse(batch: list[int]) -> list[list[Any]]:
-        return pandoc.parse_many(
-            [texts[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch], sandbox=sandbox
-        )
+        return pandoc.read_html([htmls[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch], sandbox=sandbox)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for batch, results in zip(batches, pool.map(parse, batches)):
@@ -122,37 +143,37 @@ def _parse(chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bo
     return parsed
 
 
-_HTML_FORMATS = {"html", "html4", "html5"}
+def _notes(blocks: list[Any]) -> list[Any]:
+    """Footnotes as pandoc notes: each reference (`span.pw-noteref`) takes its body (`div.pw-note`),
+    and keeps the site's ids of both (`fnref:x`, `fn:x`) so links to either still land."""
+    bodies: dict[str, list[Any]] = {}
 
-
-def _untrusted_raw(blocks: list[Any]) -> list[Any]:
-    """An untrusted chapter without what would run or fetch something: raw HTML sanitised (elements
-    that embed a file too), raw pieces for any other format (Typst, OpenXML: code for the writer or
-    its reader) dropped, `on...` attributes and script URLs taken off, links to a script URL made
-    text. `pipeline.sanitiser.scan` reports each where it is written."""
-    for node in tree.nodes(blocks):
-        a = tree.attr(node)
-        if a and a[2]:
-            a[2] = [[key, value] for key, value in a[2] if not sanitiser.unsafe_attribute(key, value)]
-
-    def change(node: Any) -> list[Any] | None:
-        if node["t"] == "Link":
-            return node["c"][1] if sanitiser.unsafe_value(node["c"][2][0]) else None
-        if node["t"] not in ("RawInline", "RawBlock"):
-            return None
-        kind, text = node["c"]
-        if kind.lower() not in _HTML_FORMATS:
+    def take(node: Any) -> list[Any] | None:
+        if node["t"] == "Div" and "pw-note" in node["c"][0][1]:
+            bodies[node["c"][0][0]] = node["c"][1]
             return []
-        cleaned, dropped = sanitiser.clean(text, embeds=True)
-        return [{"t": node["t"], "c": [kind, cleaned]}] if dropped else None
+        return None
 
-    return tree.rewrite_inlines(tree.rewrite_blocks(blocks, change), change)
+    blocks = tree.rewrite_blocks(blocks, take)
+    if not bodies:
+        return blocks
+
+    def join(node: Any) -> list[Any] | None:
+        if node["t"] != "Span" or "pw-noteref" not in node["c"][0][1]:
+            return None
+        identifier, _, pairs = node["c"][0]
+        target = dict(pairs).get("note", "")
+        body = bodies.get(target)
+        if body is None:
+            return []
+        marks = [{"t": "Span", "c": [tree.make_attr(i), []]} for i in (identifier, target) if i]
+        return [*marks, {"t": "Note", "c": body}]
+
+    return tree.rewrite_inlines(blocks, join)
 
 
-def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
-    """Raw anchors become spans, headings get MkDocs' ids, and the chapter gets a title heading."""
-    if "<a" in chapter.text or "<A" in chapter.text:  # most chapters have no raw anchor: skip the walk
-        blocks = _raw_anchors(blocks)
+def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> _Tree:
+    """The site's ids collected, inline pictures made files, and the chapter given a title heading."""
     used: set[str] = set()
     headers = []
     for node in tree.nodes(blocks):
@@ -163,20 +184,82 @@ def _normalise(chapter: Chapter, blocks: list[Any]) -> _Tree:
             used.add(a[0])
         if node["t"] == "Header":
             headers.append(node)
-    for node in headers:
-        if not node["c"][1][0]:
-            node["c"][1][0] = dialect.unique(dialect.slugify(tree.stringify(node["c"][2])), used)
+    _nesting(chapter, blocks)
+    if svgs:
+        blocks = _pictures(blocks, svgs, generated)
     first = next((node for node in headers if node["c"][0] == 1), None)
-    if first is not None:
+    if first is not None and first["c"][1][0]:
         anchor = first["c"][1][0]
     else:
         title = chapter.title or chapter.stem.replace("-", " ").capitalize()
-        anchor = dialect.unique(dialect.slugify(title), used)
-        blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
+        anchor = _unique(chapter.stem or "chapter", used)
+        if first is None:
+            blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
+        else:
+            first["c"][1][0] = anchor
     ids = set(used)
-    renames = {i: dialect.unique(i, used) for i in sorted(ids & _RESERVED)}
+    renames = {i: _unique(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
-    return _Tree(chapter=chapter, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+    return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+
+
+# How deeply quotes and blocks (admonitions, tabs) may nest: the PDF's template draws each level
+# with a show rule, and typst stops at a fixed depth of them (16 levels typeset, 24 do not).
+MAX_NESTING = 16
+
+
+def _nesting(chapter: Chapter, blocks: list[Any]) -> None:
+    """Stop at quotes or blocks nested deeper than every edition can show, naming the chapter."""
+    stack = [(block, 1) for block in blocks]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("t")
+        if kind in ("BlockQuote", "Div"):
+            if depth > MAX_NESTING:
+                raise ContentError(
+                    f"quotes or blocks nested more than {MAX_NESTING} deep, which the PDF cannot typeset",
+                    path=chapter.display, hint="nest them less deeply",
+                )  # fmt: skip
+            children = node["c"] if kind == "BlockQuote" else node["c"][1]
+            stack.extend((child, depth + 1) for child in children)
+        elif kind in ("BulletList", "OrderedList", "DefinitionList"):
+            items = node["c"] if kind == "BulletList" else node["c"][1] if kind == "OrderedList" else [d for _, ds in node["c"] for d in ds]
+            stack.extend((child, depth) for item in items for child in item)
+
+
+def _unique(identifier: str, used: set[str]) -> str:
+    """`identifier`, or `identifier_1`, `_2`, ... if it is taken (as MkDocs' `toc` does it)."""
+    candidate, count = identifier, 0
+    while candidate in used:
+        count += 1
+        candidate = f"{identifier}_{count}"
+    used.add(candidate)
+    return candidate
+
+
+def _pictures(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> list[Any]:
+    """Each inline SVG (an icon, an emoji) as an image file of its own, as high as the text."""
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Image" or not node["c"][2][0].startswith(markup.SVG_SCHEME):
+            return None
+        index = int(node["c"][2][0][len(markup.SVG_SCHEME) :])
+        data = _standalone_svg(svgs[index]).encode("utf-8")
+        name = f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"
+        generated[name] = data
+        attr = tree.make_attr("", ["pw-icon"], {"height": "1em"})
+        return [{"t": "Image", "c": [attr, node["c"][1], [name, ""]]}]
+
+    return tree.rewrite_inlines(blocks, change)
+
+
+def _standalone_svg(svg: str) -> str:
+    """An SVG written inside HTML, as a file of its own: with its namespace."""
+    if "xmlns=" not in svg[: svg.find(">")]:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    return svg
 
 
 def _duplicate_id(chapter: Chapter, identifier: str) -> None:
@@ -201,40 +284,6 @@ def _rename(blocks: list[Any], renames: dict[str, str]) -> None:
                 a[0] = renames[a[0]]
 
 
-def _raw_anchors(blocks: list[Any]) -> list[Any]:
-    """`<a id="x"></a>` (raw HTML, which pandoc's Typst writer drops) becomes an empty span with id x."""
-    stack: list[Any] = [blocks]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            if isinstance(current.get("c"), (list, dict)):
-                stack.append(current["c"])
-            continue
-        if not isinstance(current, list):
-            continue
-        index = 0
-        while index < len(current):
-            match = _anchor_match(current[index])
-            if match:
-                following = current[index + 1] if index + 1 < len(current) else None
-                end = index + 2 if _is_raw(following, "</a>") else index + 1
-                current[index:end] = [{"t": "Span", "c": [tree.make_attr(match.group(1)), []]}]
-            else:
-                stack.append(current[index])
-            index += 1
-    return blocks
-
-
-def _anchor_match(item: Any) -> re.Match[str] | None:
-    if isinstance(item, dict) and item.get("t") == "RawInline" and item["c"][0] == "html":
-        return _RAW_ANCHOR.match(item["c"][1].strip())
-    return None
-
-
-def _is_raw(item: Any, text: str) -> bool:
-    return isinstance(item, dict) and item.get("t") == "RawInline" and item["c"][1].strip().lower() == text
-
-
 def _qualify_shared_ids(trees: list[_Tree]) -> None:
     """An id two chapters share (both have `## Summary`) becomes `<chapter>--<id>` in each."""
     counts = Counter(identifier for item in trees for identifier in item.ids)
@@ -244,7 +293,16 @@ def _qualify_shared_ids(trees: list[_Tree]) -> None:
         item.renames.update({i: f"{item.chapter.stem}--{i}" for i in shared})
 
 
-def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
+def _resolve(item: _Tree, url: str) -> tuple[str, str]:
+    """A relative address on `item`'s page as a path from the site's root, and its fragment."""
+    joined = urllib.parse.urljoin(_SITE + item.url, url)
+    path, _, fragment = joined.removeprefix(_SITE).partition("#")
+    return urllib.parse.unquote(path.split("?", 1)[0]), urllib.parse.unquote(fragment)
+
+
+def _rewrite_links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings: list[str]) -> list[Any]:
+    """Links to the book's chapters (and their headings) pointed at the combined document's ids; a
+    link to a page of the site that is no chapter pointed at its published address."""
     chapter = item.chapter
 
     def change(node: Any) -> list[Any] | None:
@@ -253,22 +311,31 @@ def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
         attr, content, (url, title) = node["c"]
         if not url or _SCHEME.match(url):
             return None
-        path, _, fragment = url.partition("#")
-        fragment = urllib.parse.unquote(fragment)
-        if path:
-            name = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.name), urllib.parse.unquote(path)))
-            if not name.endswith(".md"):
-                return content  # a file of the site (a download, say): text only in a single-file edition
-            target = by_name.get(name)
-            if target is None:
-                _fail(chapter, url, f"link to '{path}', which is not a chapter in nav", "link to a chapter listed in nav")
+        if url.startswith("#"):
+            target, fragment = item, urllib.parse.unquote(url[1:])
         else:
-            target = item
+            path, fragment = _resolve(item, url)
+            target = by_url.get(plain_url(path))
+            if target is None:
+                page = rendering.page_at(path)
+                if page is None and url.split("#", 1)[0].endswith(".md"):  # MkDocs found no such page
+                    _fail(chapter, url, f"link to '{url.split('#', 1)[0]}', which is not a chapter in nav", "link to a chapter listed in nav")
+                if page is None:
+                    return content  # a file of the site (a download, say): text only in a single-file edition
+                if rendering.site_url:
+                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", page.url) + (f"#{fragment}" if fragment else "")
+                    return [{"t": "Link", "c": [attr, content, [published, title]]}]
+                line, column = _position(chapter, url, page.name)
+                warnings.append(
+                    f"{chapter.display}:{line or 1}:{column or 1}: warning: the link to '{page.name}', a page of the site "
+                    "that nav does not list, is text only in the PDF, EPUB and DOCX (add it to nav, or set site_url)"
+                )
+                return content
         if fragment:
             resolved = target.resolve(fragment)
             if resolved is None:
-                where = f"'{target.chapter.name}'" if path else "this chapter"
-                _fail(chapter, url, f"link to '#{fragment}', which is no heading or anchor in {where}", "check the heading's id")
+                where = f"'{target.chapter.name}'" if target is not item else "this chapter"
+                _fail(chapter, url, f"link to '#{fragment}', which is no heading or anchor in {where}", "check the heading's id", "#" + fragment)
         else:
             resolved = target.resolve(target.anchor)
         return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
@@ -276,19 +343,42 @@ def _rewrite_links(item: _Tree, by_name: dict[str, _Tree]) -> list[Any]:
     return tree.rewrite_inlines(item.blocks, change)
 
 
-def _stage_images(chapter: Chapter, blocks: list[Any], manuscript: Manuscript, assets: dict[str, Path]) -> list[Any]:
+def _stage_images(
+    item: _Tree, blocks: list[Any], manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes],
+    warnings: list[str],
+) -> list[Any]:
+    """Every image, written in Markdown or in raw HTML, checked and given its staged name; of a light
+    and dark pair (Material's `#only-light`, `#only-dark`) the light one."""
+    chapter = item.chapter
+
     def change(node: Any) -> list[Any] | None:
         if node["t"] != "Image":
             return None
         attr, content, (url, title) = node["c"]
+        if url in generated:
+            return None
         if url.startswith("data:") and not manuscript.settings.trust.trusted:
             _fail(chapter, url[:20], "an image written as a data: URL", "an untrusted build takes images from files only")
         if url.startswith("data:"):
             return None
+        if _SCHEME.match(url) and {"twemoji", "emojione", "gemoji"} & set(attr[1]) and content:
+            return content  # an emoji PyMdown links from a CDN: the character itself
         if _SCHEME.match(url):
             _fail(chapter, url, f"image '{url}' is not in the book", "download it into the book's folder and link it by its path")
-        source = (chapter.path.parent / urllib.parse.unquote(url)).resolve()
-        staged = _asset(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint))
+        path, fragment = _resolve(item, url)
+        if fragment == "only-dark":
+            return []
+        source = rendering.source_of(path)
+        if source is None:  # not where the site looks: where the author wrote it, beside the chapter
+            source = (chapter.path.parent / urllib.parse.unquote(url.split("#", 1)[0].split("?", 1)[0])).resolve()
+            if source.is_file() and source.is_relative_to(manuscript.docs_dir.resolve()):
+                # raw HTML, whose address MkDocs leaves as written and the site resolves against the page's address
+                line, column = _position(chapter, url)
+                warnings.append(
+                    f"{chapter.display}:{line or 1}:{column or 1}: warning: the site looks for '{url}' at '{path}', where there is "
+                    "no such file; the other editions take it beside the chapter (write the address relative to the page's URL)"
+                )
+        staged = _asset(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint, posixpath.basename(path)))
         assets[staged] = source
         return [{"t": "Image", "c": [attr, content, [staged, title]]}]
 
@@ -362,12 +452,24 @@ def dimensions(head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _fail(chapter: Chapter, url: str, message: str, hint: str) -> None:
-    line, column = chapter.position_of(f"]({url}")
-    if column is not None:
-        column += 2  # point at the target itself, after "]("
-    else:
-        line, column = chapter.position_of(url)
+def _position(chapter: Chapter, url: str, *needles: str) -> tuple[int | None, int | None]:
+    """Where the Markdown writes a link or image the rendering shows at `url`: the address as written
+    or, since MkDocs rewrites addresses (`other.md` becomes `other/`), the target around the first
+    of `needles` found, from its start."""
+    for needle in (url, *(n for n in needles if n)):
+        line, column = chapter.position_of(needle)
+        if column is None:
+            continue
+        text = chapter.text.split("\n")[line - chapter.body_line]
+        opening = text.rfind("](", 0, column)
+        if opening >= 0 and not re.search(r"[\s)]", text[opening + 2 : column - 1]):
+            return line, opening + 3
+        return line, column
+    return None, None
+
+
+def _fail(chapter: Chapter, url: str, message: str, hint: str, *needles: str) -> None:
+    line, column = _position(chapter, url, *needles)
     raise ContentError(message, path=chapter.display, line=line, column=column, hint=hint)
 
 

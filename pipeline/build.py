@@ -55,15 +55,18 @@ def build(
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
-        inputs = Inputs(manuscript, store or Store(None))
-        book = _fingerprint(manuscript)
         files = [b for b in builders if b.suffix]
+        planned = [(b.name, staging / f"{settings.slug}{b.suffix}") for b in files] if any(not b.suffix for b in builders) else []
+        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site")
+        book = _fingerprint(manuscript)
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.
             written = [Future() for _ in files]
             checking = [pool.submit(_make_and_validate, b, inputs, book, staging, progress, w) for b, w in zip(files, written)]
             made = _all(written)
+            for warning in inputs.warnings():
+                progress.say(warning)
             inputs.forget_tree()
             inputs.downloads.extend(artifact for artifact, _, _ in made)
             sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
@@ -157,6 +160,10 @@ def _canonical(value):
         return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda pair: pair[0])
     if isinstance(value, (list, tuple)):
         return [_canonical(item) for item in value]
+    if callable(value):  # read from a !!python tag: known by its name and what it closes over
+        cells = [_canonical(cell.cell_contents) for cell in getattr(value, "__closure__", None) or ()]
+        partial = [_canonical(list(getattr(value, "args", ()))), _canonical(getattr(value, "keywords", {}))]
+        return ["python", getattr(value, "__module__", ""), getattr(value, "__qualname__", type(value).__qualname__), cells, partial]
     return value
 
 

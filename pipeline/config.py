@@ -1,5 +1,9 @@
 """The one configuration: `mkdocs.yml`, read with a safe YAML loader and validated once.
 
+`!!python/name:` and `!!python/object/apply:` are read as MkDocs reads them (the way Material's
+documentation configures emoji, Mermaid fences and slugify functions); an untrusted run accepts only
+a short list of well-known callables. `!ENV` is refused: no environment variable is ever copied in.
+
 MkDocs' own config machinery validates both the site settings and the `presswork` plugin block
 (whose schema lives in `pipeline.settings`). Every problem is collected first and reported together,
 each with its key path, its line in `mkdocs.yml` and, for an unknown key, the key probably meant.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,7 +90,7 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         raise ConfigError(
             f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE"
         )
-    text, data, lines = _read_yaml(path)
+    text, data, lines = _read_yaml(path, "trusted" if trust.trusted else "untrusted")
     problems: list[ConfigError] = []
 
     def problem(key_path: str, message: str, hint: str | None = None) -> None:
@@ -137,12 +142,58 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
 
 
 class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
-    """PyYAML's safe loader: no `!!python/...` tags, no `!ENV`, nothing executed."""
+    """PyYAML's safe loader, and `!!python/name:` and `!!python/object/apply:` read as MkDocs reads
+    them (`_python`): everything else that runs code, `!ENV` included, is refused."""
+
+    python = "placeholder"  # "trusted", "untrusted", or "placeholder": nothing imported, only read
 
 
-def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+def _python(loader: _SafeLoader, tag: str, suffix: str, node: yaml.Node) -> Any:
+    """A callable named in the configuration (`!!python/name:pymdownx.superfences.fence_code_format`),
+    or one applied to arguments (`!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}`):
+    imported in a trusted run; in an untrusted run only the well-known ones (`trust.CALLABLES`)."""
+    line = node.start_mark.line + 1
+    if loader.python == "placeholder":
+        return f"!!python/{tag}:{suffix}"
+    if loader.python == "untrusted" and suffix not in trusting.CALLABLES:
+        raise ConfigError(
+            f"!!python/{tag}:{suffix} is refused in an untrusted run: it would run code from the configuration",
+            line=line, hint=f"use one of the well-known callables ({', '.join(sorted(trusting.CALLABLES)[:3])}, ...) or build with the base branch's configuration",
+        )  # fmt: skip
+    module_name, _, name = suffix.rpartition(".")
+    try:
+        value = getattr(importlib.import_module(module_name), name) if module_name else None
+    except ImportError as error:
+        raise ConfigError(f"!!python/{tag}:{suffix}: cannot import {module_name}: {error}", line=line, hint="install the package, or correct the name") from None
+    except AttributeError:
+        value = None
+    if value is None:
+        raise ConfigError(f"!!python/{tag}:{suffix}: {module_name} has no {name}", line=line, hint="correct the name")
+    if tag == "name":
+        return value
+    if isinstance(node, yaml.MappingNode):
+        mapping = loader.construct_mapping(node, deep=True)
+        args, kwds = mapping.get("args", []), mapping.get("kwds", {})
+    elif isinstance(node, yaml.SequenceNode):
+        args, kwds = loader.construct_sequence(node, deep=True), {}
+    else:
+        args, kwds = [], {}
+    try:
+        return value(*args, **kwds)
+    except Exception as error:  # the callable's own complaint about its arguments
+        raise ConfigError(f"!!python/{tag}:{suffix}: {_one_line(error)}", line=line, hint="check the arguments under args: and kwds:") from None
+
+
+_SafeLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: _python(loader, "name", suffix, node))
+_SafeLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/object/apply:", lambda loader, suffix, node: _python(loader, "object/apply", suffix, node)
+)
+
+
+def _parse(text: str, python: str = "placeholder") -> tuple[yaml.Node | None, Any]:
     """The document's node tree (for the line of each key) and its value, from one parse."""
     loader = _SafeLoader(text)
+    loader.python = python
     try:
         node = loader.get_single_node()
         return node, None if node is None else loader.construct_document(node)
@@ -150,13 +201,16 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _read_yaml(path: Path) -> tuple[str, dict[str, Any], dict[str, int]]:
+def _read_yaml(path: Path, python: str = "placeholder") -> tuple[str, dict[str, Any], dict[str, int]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise ConfigError("not UTF-8 text", path=path.name, hint="save the file as UTF-8") from error
     try:
-        node, data = _parse(text)
+        node, data = _parse(text, python)
+    except ConfigError as error:
+        error.path = path.name
+        raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _one_line(error.problem or error.context or "invalid YAML")

@@ -27,6 +27,7 @@ from pipeline.tools import pandoc
 DOWNLOADS_PAGE = "downloads.md"
 _STYLESHEET = "assets/presswork/site.css"
 _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
+_FIGURE_BLOCK = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 _ALT = re.compile(r'\balt="([^"]*)"')
 _MATH = re.compile(
     r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]|\$\$(?P<dollars>.*?)\$\$)\s*</\1>',
@@ -36,15 +37,20 @@ _NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "Word (DOCX)"}
 
 
 class PressworkPlugin(BasePlugin[PressworkConfig]):
+    downloads_page = DOWNLOADS_PAGE
+
     def __init__(self) -> None:
-        self.downloads: list = []  # Artifacts of the same build, set by the site builder
-        self.trusted = True  # False in an untrusted run, set by the site builder
-        self.epoch: int | None = None  # the build's time, set by the site builder: every page's date
+        self.planned: list[tuple[str, Path]] = []  # (format, file) of the editions the Downloads page will list
+        self.downloads: list = []  # those editions' Artifacts, once built (set by `pipeline.render`)
+        self.trusted = True  # False in an untrusted run, set by `pipeline.render`
+        self.epoch: int | None = None  # the build's time, set by `pipeline.render`: every page's date
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
-        if self.downloads and config.nav is not None:
+        if self.planned and config.nav is not None:
             config.nav.append({"Downloads": DOWNLOADS_PAGE})
+        if "pymdownx.highlight" in config.markdown_extensions or "pymdownx.superfences" in config.markdown_extensions:
+            config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -53,10 +59,10 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
                 files.remove(file)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
-        if self.downloads:
-            for artifact in self.downloads:
-                files.append(File.generated(config, f"downloads/{artifact.path.name}", abs_src_path=str(artifact.path)))
-            files.append(File.generated(config, DOWNLOADS_PAGE, content=self._downloads_page(config)))
+        if self.planned:
+            for _, path in self.planned:
+                files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
+            files.append(File.generated(config, DOWNLOADS_PAGE, content="# Downloads\n"))  # written once they are built
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -65,12 +71,12 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         return page
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html_text = _FIGURE.sub(_figure, html_text)
+        html_text = _figures(html_text)
         if not self.trusted:
             html_text, _ = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
         return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
 
-    def _downloads_page(self, config: MkDocsConfig) -> str:
+    def downloads_text(self, config: MkDocsConfig) -> str:
         """The Downloads page: this build's files or, for a release, every published edition, newest first.
 
         A release hands over the editions published before it (and its own version and date) under
@@ -118,6 +124,15 @@ def _link(name: str, folder: str | None) -> str:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _figures(html_text: str) -> str:
+    """Each image alone in its paragraph as a figure captioned by its alt text, unless it is inside a
+    figure already (`md_in_html`'s `<figure markdown>`, which has its own caption)."""
+    inside = [(m.start(), m.end()) for m in _FIGURE_BLOCK.finditer(html_text)]
+    if not inside:
+        return _FIGURE.sub(_figure, html_text)
+    return _FIGURE.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in inside) else _figure(m), html_text)
 
 
 def _figure(match: re.Match[str]) -> str:

@@ -1,12 +1,12 @@
 """Raw HTML in an untrusted run: scripts, event handlers and script URLs dropped, each one reported.
 
-Two halves. `clean` sanitises HTML (a rendered page of the site, a raw HTML piece of the pandoc
-editions): it drops elements that run or embed something (`<script>`, `<iframe>`, `<object>`, ...),
+Two halves. `clean` sanitises a rendered page (which the site shows and every other edition is made
+from): it drops elements that run or embed something (`<script>`, `<iframe>`, `<object>`, ...),
 every `on...` attribute, and every attribute whose value is a `javascript:`, `vbscript:` or (other
 than an image) `data:` URL; everything else is passed through as it was written. `scan` finds the
 same things in a chapter's Markdown, with their line and column, so each can be reported where the
-author wrote it; and raw blocks for other formats (`{=typst}`, `{=openxml}`), which an untrusted run
-drops.
+author wrote it. Images, raw HTML ones included, are checked where every edition takes them
+(`pipeline.assembly`), as in a trusted run.
 """
 
 from __future__ import annotations
@@ -49,10 +49,9 @@ def unsafe_attribute(name: str, value: str | None) -> bool:
     return unsafe_value(value)
 
 
-def clean(text: str, *, embeds: bool = False) -> tuple[str, int]:
-    """`text` with everything unsafe dropped, and how many things were dropped (0: `text` unchanged);
-    with `embeds`, elements that embed a file (`EMBEDS`) too."""
-    cleaner = _Cleaner(DROPPED | EMBEDS if embeds else DROPPED)
+def clean(text: str) -> tuple[str, int]:
+    """`text` with everything unsafe dropped, and how many things were dropped (0: `text` unchanged)."""
+    cleaner = _Cleaner(DROPPED)
     cleaner.feed(text)
     cleaner.close()
     if not cleaner.dropped:
@@ -138,8 +137,8 @@ class Unsafe:
     what: str  # "a <script> element", "the event handler 'onclick'", ...
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*(\{=[\w-]+\})?.*$")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1(\{=[\w-]+\})?", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>]+))?""")
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
@@ -156,8 +155,6 @@ def scan(text: str) -> list[Unsafe]:
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)
-            if match.group(2):
-                found.append(Unsafe(offset + match.start(2), len(match.group(2)), f"a raw {match.group(2)[2:-1]} block"))
             _mask(masked, offset, len(line))
         elif fence is not None:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
@@ -166,8 +163,6 @@ def scan(text: str) -> list[Unsafe]:
         offset += len(line) + 1
     plain = "".join(masked)
     for match in _CODE_SPAN.finditer(plain):
-        if match.group(3):
-            found.append(Unsafe(match.start(3), len(match.group(3)), f"a raw {match.group(3)[2:-1]} span"))
         _mask(masked, match.start(), match.end() - match.start())
     plain = "".join(masked)
     for match in _TAG.finditer(plain):
@@ -175,9 +170,6 @@ def scan(text: str) -> list[Unsafe]:
         if name in DROPPED:
             found.append(Unsafe(match.start(), len(match.group(0)), f"a <{name}> element"))
             continue
-        if name in EMBEDS:
-            what = f"a raw <{name}> element (the PDF, EPUB and DOCX take images from ![alt](path) only)"
-            found.append(Unsafe(match.start(), len(match.group(0)), what))
         found.extend(_attributes(match.group(2), match.start(2)))
     for match in _ATTR_LIST.finditer(plain):
         found.extend(_attributes(match.group(1), match.start(1)))

@@ -15,7 +15,7 @@ as hostile, and runs no code from them:
 
 What holds in every run, trusted or not, lives where the paths are read: every image, the cover,
 the styles and every file of the docs folder must resolve inside the book's folder (symbolic links
-included), and `!ENV` and `!!python/...` tags are refused by the YAML loader.
+included), and `!ENV` is refused by the YAML loader; `!!python/...` tags name only `CALLABLES`.
 """
 
 from __future__ import annotations
@@ -57,6 +57,19 @@ _PYMDOWNX = {
 MARKDOWN_EXTENSIONS = frozenset(
     {*_MARKDOWN, *(f"markdown.extensions.{name}" for name in _MARKDOWN), *(f"pymdownx.{name}" for name in _PYMDOWNX)}
 )
+
+# Callables an untrusted configuration may name with `!!python/name:` or `!!python/object/apply:`:
+# the emoji indexes and generators, fence formats and slugify functions that Material and PyMdown
+# document, which read nothing and run nothing of the book's.
+CALLABLES = frozenset({
+    *(f"material.extensions.emoji.{name}" for name in ("twemoji", "to_svg")),
+    *(f"materialx.emoji.{name}" for name in ("twemoji", "to_svg")),
+    *(f"pymdownx.emoji.{name}" for name in ("twemoji", "emojione", "gemoji", "to_svg", "to_png", "to_svg_sprite", "to_png_sprite", "to_awesome", "to_alt")),
+    *(f"pymdownx.superfences.{name}" for name in ("fence_code_format", "fence_div_format")),
+    *(f"pymdownx.arithmatex.{name}" for name in ("arithmatex_inline_format", "arithmatex_fenced_format")),
+    *(f"pymdownx.slugs.{name}" for name in ("slugify", "uslugify", "uslugify_encoded", "uslugify_cased", "uslugify_cased_encoded", "gfm", "gfm_encoded")),
+    *(f"markdown.extensions.toc.{name}" for name in ("slugify", "slugify_unicode")),
+})  # fmt: skip
 
 # Top-level keys an untrusted configuration may not have, and why.
 _REFUSED_KEYS = {

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tree_digest
+from pipeline import styles
 from pipeline.tools import pandoc
 
 PYTHON_ONLY = os.path.dirname(sys.executable)  # a PATH with Python and nothing else: no java, no git
@@ -75,17 +76,24 @@ def test_pandoc_given_a_reference_document_it_cannot_read(book):
     assert line.startswith("error: pandoc failed:"), line
 
 
+def _template(book: Path, extra: str) -> None:
+    """The book's own PDF template: Presswork's, with `extra` Typst source at its end (chapters
+    cannot hold Typst source: they are read as the site reads them)."""
+    (book / "styles").mkdir(exist_ok=True)
+    (book / "styles" / "book.typ").write_text(styles.find(book, "book.typ").read_text() + extra)
+
+
 def test_typst_given_source_it_cannot_compile(book):
-    (book / "book" / "index.md").write_text("# Broken\n\nText `#let x = (`{=typst} more.\n")
+    _template(book, "\n#let x = (\n")
     line = fails(book, "--format", "pdf")
     assert line.startswith("error: typst failed:") and "unclosed delimiter" in line, line
 
 
-BUSY_TYPST = "# Busy\n\nText `#for i in range(100000000) {}`{=typst} more.\n"
+BUSY_TYPST = "\n#for i in range(100000000) {}\n"
 
 
 def test_typst_running_over_its_timeout_is_stopped(book):
-    (book / "book" / "index.md").write_text(BUSY_TYPST)
+    _template(book, BUSY_TYPST)
     config = book / "mkdocs.yml"
     config.write_text(config.read_text() + "      timeout: 2\n")
     line = fails(book, "--format", "pdf")
@@ -93,7 +101,7 @@ def test_typst_running_over_its_timeout_is_stopped(book):
 
 
 def test_typst_killed_while_it_compiles(book):
-    (book / "book" / "index.md").write_text(BUSY_TYPST)
+    _template(book, BUSY_TYPST)
     killer = Killer("pipeline.tools.typst")
     killer.start()
     line = fails(book, "--format", "pdf")

@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import hashlib
 import mimetypes
+import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 from pipeline import assembly, styles, tree
 from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
+from pipeline.render import Rendering
 from pipeline.store import Store, digest
 
 
@@ -49,16 +51,38 @@ class Inputs:
     manuscript: Manuscript
     store: Store = field(default_factory=lambda: Store(None))
     downloads: list[Artifact] = field(default_factory=list)  # editions built before the site
+    planned: list[tuple[str, Path]] = field(default_factory=list)  # (format, file) of those editions, known before
+    site_dir: Path | None = None  # where the site is written, if it is
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def _rendering(self) -> Rendering:
+        site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
+        return Rendering(
+            self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned
+        )
+
+    @property
+    def rendering(self) -> Rendering:
+        """Every page as MkDocs rendered it: made once, by whichever builder needs it first."""
+        with self._rendering_lock:
+            return self._rendering
 
     @cached_property
     def _book(self) -> assembly.Book:
-        return assembly.assemble(self.manuscript, self.store)
+        return assembly.assemble(self.manuscript, self.rendering, self.store)
 
     @property
     def book(self) -> assembly.Book:
         with self._lock:  # assembled once, by whichever builder needs it first
             return self._book
+
+    def warnings(self) -> tuple[str, ...]:
+        """What the single-file editions left out, if the book was assembled."""
+        with self._lock:
+            book = self.__dict__.get("_book")
+        return book.warnings if book is not None else ()
 
     def forget_tree(self) -> None:
         """Let go of the assembled book's tree once the single-file editions are written: for a long
@@ -83,14 +107,14 @@ class Inputs:
     def inline_images(self, document: dict[str, Any]) -> dict[str, Any]:
         """The document with each image's file (checked by `pipeline.assembly`) inside it as a
         `data:` URL: what a sandboxed pandoc embeds without reading any file."""
-        assets = self.book.assets
+        assets, generated = self.book.assets, self.book.generated
 
         def change(node: dict[str, Any]) -> list[dict[str, Any]] | None:
-            if node["t"] != "Image" or node["c"][2][0] not in assets:
+            name = node["c"][2][0] if node["t"] == "Image" else None
+            if name not in assets and name not in generated:
                 return None
-            name = node["c"][2][0]
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            data = base64.b64encode(assets[name].read_bytes()).decode("ascii")
+            data = base64.b64encode(generated[name] if name in generated else assets[name].read_bytes()).decode("ascii")
             return [{"t": "Image", "c": [node["c"][0], node["c"][1], [f"data:{kind};base64,{data}", node["c"][2][1]]]}]
 
         document["blocks"] = tree.rewrite_inlines(document["blocks"], change)
@@ -99,7 +123,7 @@ class Inputs:
     def require_own_media(self, artifact: Path, folder: str) -> None:
         """Every file under `folder` of a zipped edition (EPUB, DOCX) must be one of the book's own
         images, byte for byte: an untrusted run proves that nothing else was embedded."""
-        own = {hashlib.sha256(path.read_bytes()).hexdigest() for path in self.book.assets.values()}
+        own = {hashlib.sha256(data).hexdigest() for data in self.book.media()}
         with zipfile.ZipFile(artifact) as archive:
             for name in archive.namelist():
                 if name.startswith(folder) and hashlib.sha256(archive.read(name)).hexdigest() not in own:

@@ -92,7 +92,8 @@ def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
     """An admonition as a call of the template's `admonition` function around its body."""
     title_text = title.replace("\\", "\\\\").replace('"', '\\"')
     opening = f'#admonition(kind: "{kind}", title: "{title_text}")['
-    return [{"t": "RawBlock", "c": ["typst", opening]}, *body, {"t": "RawBlock", "c": ["typst", "]"]}]
+    call = [{"t": "RawBlock", "c": ["typst", opening]}, *body, {"t": "RawBlock", "c": ["typst", "]"]}]
+    return [{"t": "Div", "c": [tree.make_attr(), call]}]  # inside a Div, an admonition in the body is drawn too
 
 
 def _anchor(node: Any) -> list[Any] | None:

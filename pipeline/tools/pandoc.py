@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,34 +24,8 @@ _EXIT_MEANINGS = {
     99: "a resource was not found",
 }
 
-# The reader that renders the dialect mkdocs.yml configures: Python-Markdown with the extensions
-# named there. Everything pandoc's markdown adds beyond that dialect is turned off.
-READER = "markdown" + "".join(
-    f"-{extension}"
-    for extension in (
-        "auto_identifiers",
-        "implicit_header_references",
-        "citations",
-        "raw_tex",
-        "subscript",
-        "superscript",
-        "line_blocks",
-        "grid_tables",
-        "multiline_tables",
-        "simple_tables",
-        "yaml_metadata_block",
-        "pandoc_title_block",
-        "example_lists",
-        "fancy_lists",
-        "startnum",
-        "fenced_divs",
-        "bracketed_spans",
-        "inline_notes",
-        "task_lists",
-        "blank_before_header",
-        "space_in_atx_header",
-    )
-) + "+smart+tex_math_dollars+footnotes+pipe_tables+definition_lists+strikeout+header_attributes+link_attributes+native_divs+native_spans+raw_html"
+# pandoc reads the chapters as MkDocs rendered them: HTML, with ids as the site has them (none made up).
+READER = "html-auto_identifiers"
 
 
 @functools.cache
@@ -115,89 +88,43 @@ def run(
     return result.stdout
 
 
-def parse(markdown: str, *, timeout: float, display: str, sandbox: bool = False) -> dict[str, Any]:
-    """Parse one chapter's Markdown (already translated by `pipeline.dialect`) into pandoc's AST."""
-    try:
-        out = run(["--from", READER, "--to", "json"], timeout=timeout, input=markdown.encode("utf-8"), sandbox=sandbox)
-    except ToolError as error:
-        if "timed out" in error.message:
-            raise ContentError(
-                f"pandoc took over {timeout:g} s to read this chapter",
-                path=display,
-                hint="look for deeply nested lists or quotes, or raise timeout in mkdocs.yml",
-            ) from error
-        error.path = display
-        raise
-    return json.loads(out)
+_CHAPTER = "pw-chapter"
 
 
-_END = '<div class="presswork-chapter-end"></div>'
-_PREFIX = "presswork-chapter-"
-
-
-def parse_many(
-    texts: list[str], *, timeout: float, displays: list[str], sandbox: bool = False
-) -> list[list[dict[str, Any]]]:
-    """Parse several chapters in one run of pandoc, each in a scope of its own (`--file-scope`: its
-    footnotes and link definitions are its own); the blocks of each, in order.
-
-    pandoc prefixes ids and same-file links with the file's name in that mode; the prefix is taken
-    off again. Should the chapters not come apart cleanly (a chapter with an unclosed construct that
-    swallows the end marker), or pandoc fail, each chapter is parsed alone, which also names the
-    chapter at fault.
-    """
-    if len(texts) < 2:
-        return [parse(text, timeout=timeout, display=display, sandbox=sandbox)["blocks"] for text, display in zip(texts, displays)]
-    with tempfile.TemporaryDirectory(prefix="presswork-parse-") as folder:
-        names = []
-        for index, text in enumerate(texts):
-            name = f"{_PREFIX}{index:05d}.md"
-            (Path(folder) / name).write_text(f"{text}\n\n{_END}\n", encoding="utf-8")
-            names.append(name)
+def read_html(htmls: list[str], *, timeout: float, displays: list[str], sandbox: bool = False) -> list[list[dict[str, Any]]]:
+    """Read several chapters' HTML in one run of pandoc, each in a `div` of its own; the blocks of
+    each, in order. Should pandoc fail or time out, each chapter is read alone, which names the one at fault."""
+    if len(htmls) > 1:
+        whole = "".join(f'<div class="{_CHAPTER}">\n{html}\n</div>\n' for html in htmls)
         try:
-            args = ["--from", READER, "--to", "json", "--file-scope", *names]
-            out = run(args, timeout=timeout, cwd=Path(folder), sandbox=sandbox)
-        except ToolError:
-            out = None
-    chapters = _split(json.loads(out)["blocks"], names) if out is not None else None
-    if chapters is None:
-        return [parse(text, timeout=timeout, display=display, sandbox=sandbox)["blocks"] for text, display in zip(texts, displays)]
+            blocks = _read(whole, timeout=timeout, sandbox=sandbox)
+        except (ToolError, ContentError):
+            blocks = None
+        if blocks is not None and len(blocks) == len(htmls) and all(_is_chapter(block) for block in blocks):
+            return [block["c"][1] for block in blocks]
+    chapters = []
+    for html, display in zip(htmls, displays):
+        try:
+            chapters.append(_read(html, timeout=timeout, sandbox=sandbox))
+        except ToolError as error:
+            if "timed out" in error.message:
+                raise ContentError(
+                    f"pandoc took over {timeout:g} s to read this chapter",
+                    path=display,
+                    hint="look for deeply nested lists or quotes, or raise timeout in mkdocs.yml",
+                ) from error
+            error.path = display
+            raise
     return chapters
 
 
-def _split(blocks: list[dict[str, Any]], names: list[str]) -> list[list[dict[str, Any]]] | None:
-    chapters: list[list[dict[str, Any]]] = [[]]
-    for block in blocks:
-        if block.get("t") == "Div" and block["c"][0][1] == ["presswork-chapter-end"] and not block["c"][1]:
-            chapters.append([])
-        else:
-            chapters[-1].append(block)
-    if len(chapters) != len(names) + 1 or chapters[-1]:
-        return None
-    for name, chapter in zip(names, chapters):
-        _unprefix(chapter, name + "__")
-    return chapters[:-1]
+def _is_chapter(block: dict[str, Any]) -> bool:
+    return block.get("t") == "Div" and block["c"][0][1] == [_CHAPTER]
 
 
-def _unprefix(value: Any, prefix: str) -> None:
-    """Take the file-scope prefix off ids (`x.md__id`) and same-chapter links (`#x.md__id`)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict) and "t" in item:
-            kind, content = item["t"], item.get("c")
-            at = _ATTR_AT.get(kind)
-            if at is not None and isinstance(content, list) and content[at][0].startswith(prefix):
-                content[at][0] = content[at][0][len(prefix) :]
-            if kind == "Link" and content[2][0].startswith("#" + prefix):
-                content[2][0] = "#" + content[2][0][len(prefix) + 1 :]
-            if isinstance(content, (list, dict)):
-                stack.append(content)
-
-
-_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0, "Image": 0, "Figure": 0, "Table": 0}
+def _read(html: str, *, timeout: float, sandbox: bool) -> list[dict[str, Any]]:
+    out = run(["--from", READER, "--to", "json"], timeout=timeout, input=html.encode("utf-8"), sandbox=sandbox)
+    return json.loads(out)["blocks"]
 
 
 def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float, sandbox: bool = False) -> list[str]:

@@ -1,0 +1,214 @@
+"""The HTML that MkDocs, Material and PyMdown write, made into the HTML pandoc's reader understands.
+
+pandoc reads HTML well, but some structures of the site's HTML mean more than their elements say,
+and pandoc would read them as something else or lose what matters. Each is rewritten here into a
+plain form, with classes that `pipeline.assembly` and the builders recognise:
+
+- permalinks (`a.headerlink`) are the site's own navigation: taken out;
+- footnotes (`sup > a.footnote-ref`, `div.footnote > ol > li#fn:x`) become a marked reference
+  (`span.pw-noteref`) and a marked body (`div.pw-note#fn:x`), which assembly joins into a note;
+- highlighted code (`div.highlight`, line-number tables, titles) becomes `<pre class="LANG">`, its
+  title a `div.pw-code-title`, and an annotation's marker (`# (1)!`) the number of the note below it;
+- admonitions and collapsible blocks (`div.admonition`, `details`) become
+  `div.admonition.KIND[data-title]`, open; content tabs (`div.tabbed-set`) become one such block
+  per tab (kind `tab`), titled by its label;
+- a task list's check boxes become ☐ and ☒;
+- inline SVG (icons, emoji) is taken out before parsing, byte for byte (an HTML parser would fold
+  `viewBox` to `viewbox`), and replaced by `img.pw-svg`, whose `src` indexes the list returned.
+
+Anything else passes through as the site has it: an extension nobody here has heard of still comes
+through as its HTML, read by pandoc as it reads any HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+SVG_SCHEME = "pw-svg:"
+_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
+# Material's code annotation markers: a comment holding only `(1)!` becomes `(1)` (the note is the list after).
+_ANNOTATION = re.compile(r"(?:#|//|--|;|%|/\*|<!--)\s*\((\d+)\)!(?:\s*(?:\*/|-->))?")
+_LANGUAGE = re.compile(r"^language-([\w+#.-]+)$")
+
+
+def for_pandoc(html: str) -> tuple[str, list[str]]:
+    """One chapter's HTML, rewritten for pandoc; and the SVG pictures it held, in order."""
+    svgs: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        svgs.append(match.group(0))
+        return f'<img class="pw-svg" alt="" src="{SVG_SCHEME}{len(svgs) - 1}" />'
+
+    html = _SVG.sub(take, html)
+    if not html.strip():
+        return "", svgs
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for rewrite in (_permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes):
+        rewrite(root)
+    inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return inner, svgs
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _has(element, name: str) -> bool:
+    return name in _classes(element)
+
+
+def _select(root, tag: str, name: str | None = None) -> list:
+    """Elements `tag` (or any, with '*') with class `name` (or any), in document order."""
+    found = root.iter(tag) if tag != "*" else root.iter()
+    return [e for e in found if isinstance(e.tag, str) and (name is None or _has(e, name))]
+
+
+def _remove(element) -> None:
+    """Take `element` out, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _replace(old, new) -> None:
+    new.tail = old.tail
+    old.getparent().replace(old, new)
+
+
+def _element(tag: str, classes: str = "", **attributes: str):
+    element = etree.Element(tag)
+    if classes:
+        element.set("class", classes)
+    for key, value in attributes.items():
+        element.set(key.replace("_", "-"), value)
+    return element
+
+
+def _move_children(source, target) -> None:
+    target.text = (target.text or "") + (source.text or "")
+    for child in list(source):
+        target.append(child)
+
+
+def _permalinks(root) -> None:
+    for link in _select(root, "a", "headerlink"):
+        _remove(link)
+
+
+def _footnotes(root) -> None:
+    for reference in _select(root, "a", "footnote-ref"):
+        target = (reference.get("href") or "").lstrip("#")
+        holder = reference.getparent()
+        marker = _element("span", "pw-noteref", data_note=target)
+        if holder is not None and holder.tag == "sup" and len(holder) == 1 and holder.get("id"):
+            marker.set("id", holder.get("id"))
+            _replace(holder, marker)
+        else:
+            _replace(reference, marker)
+    for block in _select(root, "div", "footnote"):
+        notes = []
+        for item in block.iter("li"):
+            if not item.get("id"):
+                continue
+            for back in _select(item, "a", "footnote-backref"):
+                _remove(back)
+            note = _element("div", "pw-note", id=item.get("id"))
+            _move_children(item, note)
+            notes.append(note)
+        parent = block.getparent()
+        index = parent.index(block)
+        parent.remove(block)
+        for offset, note in enumerate(notes):
+            parent.insert(index + offset, note)
+
+
+def _code(root) -> None:
+    for block in [*_select(root, "div", "highlight"), *_select(root, "div", "codehilite")]:
+        if block.getparent() is None:
+            continue
+        pre = next(iter(block.iter("pre")), None)
+        if pre is None:
+            continue
+        cell = next((td for td in block.iter("td") if _has(td, "code")), None)
+        code_pre = next(iter(cell.iter("pre")), pre) if cell is not None else pre
+        for numbers in _select(code_pre, "span", "linenos"):  # inline line numbers
+            _remove(numbers)
+        text = _ANNOTATION.sub(r"(\1)", code_pre.text_content().removesuffix("\n"))
+        language = next((m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), "")
+        title = next(iter(_select(block, "span", "filename")), None)
+        new = _element("pre", language) if language else _element("pre")
+        code = etree.SubElement(new, "code")
+        code.text = text
+        if title is not None:
+            wrapper = _element("div", "pw-code")
+            heading = _element("div", "pw-code-title")
+            heading.text = title.text_content()
+            wrapper.append(heading)
+            wrapper.append(new)
+            new = wrapper
+        _replace(block, new)
+
+
+def _admonitions(root) -> None:
+    for box in _select(root, "div", "admonition"):
+        if box.get("data-title") is not None:
+            continue  # made here already (a tab)
+        title = next((child for child in box if isinstance(child.tag, str) and _has(child, "admonition-title")), None)
+        kinds = [c for c in _classes(box) if c != "admonition"]
+        shown = title.text_content().strip() if title is not None else ""
+        if title is not None:
+            _remove(title)
+        box.set("class", " ".join(["admonition", *(kinds or ["note"])]))
+        box.set("data-title", shown)
+
+
+def _details(root) -> None:
+    for details in list(root.iter("details")):
+        summary = next((child for child in details if child.tag == "summary"), None)
+        shown = summary.text_content().strip() if summary is not None else "Details"
+        if summary is not None:
+            _remove(summary)
+        kinds = _classes(details) or ["note"]
+        box = _element("div", " ".join(["admonition", *kinds]), data_title=shown)
+        _move_children(details, box)
+        _replace(details, box)
+
+
+def _tabs(root) -> None:
+    """Every tab, each under its label, one after another (a page has no tabs to click)."""
+    for tabs in _select(root, "div", "tabbed-set"):
+        labels = [label.text_content().strip() for label in tabs.iter("label")]
+        blocks = [child for child in tabs.iter("div") if _has(child, "tabbed-block")]
+        if not blocks:  # the older markup: input, label, div.tabbed-content for each tab
+            blocks = [child for child in tabs if isinstance(child.tag, str) and _has(child, "tabbed-content")]
+        group = _element("div", "pw-tabs")
+        for label, block in zip(labels, blocks):
+            box = _element("div", "admonition tab", data_title=label)
+            _move_children(block, box)
+            group.append(box)
+        _replace(tabs, group)
+
+
+def _checkboxes(root) -> None:
+    for box in list(root.iter("input")):
+        if (box.get("type") or "").lower() != "checkbox":
+            continue
+        mark = "☒" if box.get("checked") is not None else "☐"
+        parent = box.getparent()
+        previous = box.getprevious()
+        text = f"{mark} " + (box.tail or "")
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(box)

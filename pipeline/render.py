@@ -1,0 +1,190 @@
+"""The one reader: MkDocs renders every page once, and every edition is made from that rendering.
+
+A `Rendering` runs the first half of MkDocs' own build (`mkdocs.commands.build.build`): the
+configuration's plugins, the files, the navigation and every page rendered by Python-Markdown with
+exactly the configured extensions, plugins' page events included. The PDF, EPUB and DOCX read each
+chapter's HTML from it (`pipeline.assembly`); the site builder writes the second half (theme
+templates, static files, the pages themselves) from the same rendering, so the site and the other
+editions are made from one reading of each chapter.
+
+The Downloads page is the one page rendered late: it lists the other editions' sizes and checksums,
+which exist only once they are built.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import posixpath
+import re
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.structure.files import set_exclusions
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import CountHandler
+
+from pipeline.config import Settings
+from pipeline.errors import ContentError
+from pipeline.settings import PLUGIN_NAME
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page as MkDocs rendered it."""
+
+    name: str  # its file in docs_dir: `guide/install.md`
+    url: str  # where the site has it, relative to the site's root: '', `guide/install/`, `guide/install.html`
+    html: str  # the page's content, as the site shows it inside its theme
+
+
+class Rendering:
+    """Every page of the site rendered once, and what the site needs to be written from it."""
+
+    def __init__(self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, str]]) -> None:
+        """Render every page of `settings`' book; `downloads` are the (format, file name) of the
+        editions the site's Downloads page will list (empty: no such page)."""
+        self.settings = settings
+        self.site_dir = site_dir
+        config = MkDocsConfig(config_file_path=str(settings.path))
+        config.load_dict(copy.deepcopy(settings.data))
+        config.validate()  # already checked once by pipeline.config; this makes the plugin instances
+        config["site_dir"] = str(site_dir)
+        config["strict"] = True
+        plugin = config.plugins[PLUGIN_NAME]
+        plugin.planned = list(downloads)
+        plugin.trusted = trusted
+        plugin.epoch = epoch
+        self._config = config
+        self._warnings: list[str] = []
+        with self._mkdocs():
+            config = self._config = config.plugins.on_config(config)
+            config.plugins.on_pre_build(config=config)
+            files = mkdocs_build.get_files(config)
+            env = config.theme.get_env()
+            files.add_files_from_theme(env, config)
+            files = config.plugins.on_files(files, config=config)
+            set_exclusions(files, config)
+            nav = mkdocs_build.get_navigation(files, config)
+            nav = config.plugins.on_nav(nav, config=config, files=files)
+            for file in files.documentation_pages():
+                if file.page is None:
+                    MkDocsPage(None, file, config)
+                if file.src_uri != plugin.downloads_page:
+                    _render(file.page, config, files)
+            self._files, self._nav, self._env = files, nav, env
+        self.pages = {
+            file.src_uri: Page(file.src_uri, file.url, file.page.content or "")
+            for file in files.documentation_pages()
+            if file.src_uri != plugin.downloads_page
+        }
+        self._by_url = {plain_url(page.url): page for page in self.pages.values()}
+        self._by_dest = {file.dest_uri: file for file in files}
+
+    @property
+    def site_url(self) -> str | None:
+        return self._config.site_url
+
+    def page_at(self, site_path: str) -> Page | None:
+        """The page the site serves at `site_path` (a path relative to the site's root), if any."""
+        return self._by_url.get(plain_url(site_path))
+
+    def source_of(self, site_path: str) -> Path | None:
+        """The file in the book that the site publishes at `site_path`, if it is one of the book's own."""
+        file = self._by_dest.get(posixpath.normpath(site_path).lstrip("/"))
+        if file is None or file.abs_src_path is None or file.is_documentation_page():
+            return None
+        return Path(file.abs_src_path)
+
+    def write(self, downloads: list) -> None:
+        """Write the site from this rendering into its site_dir; `downloads` are the built editions
+        (`pipeline.formats.Artifact`) its Downloads page lists. In strict mode, as the site is built."""
+        config, files, nav, env = self._config, self._files, self._nav, self._env
+        plugin = config.plugins[PLUGIN_NAME]
+        plugin.downloads = list(downloads)
+        counter = CountHandler()
+        counter.setLevel(logging.WARNING)
+        with self._mkdocs(counter):
+            try:
+                page = files.get_file_from_path(plugin.downloads_page) if plugin.planned else None
+                if page is not None:
+                    page.content_string = plugin.downloads_text(config)
+                    _render(page.page, config, files)
+                env = config.plugins.on_env(env, config=config, files=files)
+                files.copy_static_files()
+                for template in config.theme.static_templates:
+                    mkdocs_build._build_theme_template(template, env, files, config, nav)
+                for template in config.extra_templates:
+                    mkdocs_build._build_extra_template(template, files, config, nav)
+                pages = files.documentation_pages()
+                for file in pages:
+                    mkdocs_build._build_page(file.page, config, pages, nav, env, False, excluded=file.inclusion.is_excluded())
+                for file in pages:
+                    file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                config.plugins.on_post_build(config=config)
+            except Exception as error:
+                config.plugins.on_build_error(error=error)
+                raise
+        if self._warnings:
+            raise _content_error(self._warnings, self.settings.mkdocs.docs_dir)
+
+    @contextmanager
+    def _mkdocs(self, counter: logging.Handler | None = None) -> Iterator[None]:
+        """MkDocs' log kept off the terminal (the progress display owns it), its warnings collected;
+        what MkDocs raises about the content as a `ContentError` naming the chapter."""
+        logger = logging.getLogger("mkdocs")
+        warnings = self._warnings
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if record.levelno >= logging.WARNING:
+                    warnings.append(" ".join(record.getMessage().split()))
+
+        saved = logger.propagate, logger.handlers[:], logger.level
+        logger.handlers = [Collect(), *([counter] if counter else [])]
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        except (MkDocsException, Abort) as error:
+            raise _content_error(warnings, self.settings.mkdocs.docs_dir, str(error)) from error
+        except RecursionError:
+            raise ContentError(
+                "MkDocs: a chapter nests lists, quotes or admonitions too deeply to be rendered",
+                hint="nest them less deeply (presswork check names the chapter)",
+            ) from None
+        finally:
+            logger.propagate, logger.handlers = saved[0], saved[1]
+            logger.setLevel(saved[2])
+
+
+def _render(page: MkDocsPage, config: MkDocsConfig, files) -> None:
+    """One page read and rendered, with every plugin's page events, as MkDocs' build does it."""
+    mkdocs_build._populate_page(page, config, files, False)
+
+
+def plain_url(url: str) -> str:
+    """A page's address without its `index.html` and without a trailing slash: how two spellings of
+    the same page compare equal."""
+    path = urllib.parse.unquote(url.split("#", 1)[0].split("?", 1)[0])
+    path = posixpath.normpath(path).lstrip("/") if path else ""
+    path = "" if path == "." else path
+    path = re.sub(r"(^|/)index\.html$", "", path)
+    return path.rstrip("/")
+
+
+def _content_error(warnings: list[str], docs_dir: str, fallback: str = "") -> ContentError:
+    """The first warning MkDocs gave, naming the chapter it is about."""
+    if not warnings:
+        return ContentError(f"MkDocs: {fallback}")
+    first = warnings[0]
+    more = f" (and {len(warnings) - 1} more warnings)" if len(warnings) > 1 else ""
+    match = re.search(r"Doc file '([^']+)'", first)
+    path = f"{Path(docs_dir).name}/{match.group(1)}" if match else None
+    return ContentError(f"MkDocs in strict mode: {first}{more}", path=path, detail="\n".join(warnings))
