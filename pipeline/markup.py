@@ -141,12 +141,19 @@ def _code(root) -> None:
             continue
         cell = next((td for td in block.iter("td") if _has(td, "code")), None)
         code_pre = next(iter(cell.iter("pre")), pre) if cell is not None else pre
-        for numbers in _select(code_pre, "span", "linenos"):  # inline line numbers
-            _remove(numbers)
+        numbers = _select(code_pre, "span", "linenos")  # inline line numbers: pandoc numbers the lines itself
+        first = next((n.text_content().strip() for n in numbers), "") or next(
+            (td.text_content().split()[0] for td in block.iter("td") if _has(td, "linenos") and td.text_content().split()), "1"
+        )
+        for number in numbers:
+            _remove(number)
         text = _ANNOTATION.sub(r"(\1)", code_pre.text_content().removesuffix("\n"))
         language = next((m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), "")
         title = next(iter(_select(block, "span", "filename")), None)
-        new = _element("pre", language) if language else _element("pre")
+        numbered = cell is not None or bool(_select(block, "span", "linenos"))
+        new = _element("pre", " ".join(filter(None, [language, "numberLines" if numbered else ""])))
+        if numbered and first.isdigit() and first != "1":
+            new.set("data-start-from", first)
         code = etree.SubElement(new, "code")
         code.text = text
         if title is not None:

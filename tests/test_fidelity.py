@@ -1,0 +1,167 @@
+"""Whatever the site shows, every edition shows: for each chapter, the words a reader sees on the site
+are in the PDF (its extracted text), the EPUB and the DOCX, no piece of Markdown syntax that the site
+rendered is left as text in an edition, and every image of the site is in every edition.
+
+Run on the conformance corpus, the handbook and a documentation set configured as Material for MkDocs
+documents it (tests/books/material: its markdown_extensions block, !!python tags included).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from artifacts import Pdf
+from conftest import TESTS, copy_book, presswork
+
+# Syntax of the dialect that, once rendered, a reader never sees as such.
+SYNTAX = re.compile(
+    r"!!!|\?\?\?|^===|\+\+\w|:(?:material|fontawesome|octicons|simple)-[\w-]+:|\{\s*[.#:]|\(\d+\)!|--8<--|~~|==\w|\^\^|\[\^|\]\(|\{--|\{\+\+|\*\[",
+    re.MULTILINE,
+)
+WORD = re.compile(r"\w+")
+BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "label", "summary"}
+
+
+@pytest.fixture(scope="module")
+def material(tmp_path_factory) -> Path:
+    book = copy_book(TESTS / "books" / "material", tmp_path_factory.mktemp("material") / "book")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    return book / "build"
+
+
+def site_chapters(build: Path, nav: list[str]) -> dict[str, lxml.html.HtmlElement]:
+    """Each chapter's article as the site shows it, without the site's own furniture (permalinks,
+    buttons, the edit link), without its formulas (MathML, whose text is not words: the
+    conformance tests compare formulas) and without code's line numbers (which the editions' writers
+    number themselves, or not: pandoc's `numberLines`)."""
+    pages = {}
+    for name in nav:
+        stem = name.removesuffix(".md")
+        page = build / "site" / ("index.html" if stem == "index" else f"{stem}/index.html")
+        root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+        article = root.xpath("//article")[0]
+        for junk in article.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[contains(@class,'linenos')]"):
+            junk.drop_tree()
+        for element in article.iter():  # blocks apart, as a reader sees them (a code block's title above its code)
+            if element.tag in BLOCKS or "filename" in (element.get("class") or ""):
+                element.tail = "\n" + (element.tail or "")
+        pages[name] = article
+    return pages
+
+
+def words(text: str) -> Counter:
+    text = re.sub(r"(\w)(?:\xad\s*|-[ \t]*\n\s*)(\w)", r"\1\2", text)  # a word hyphenated at the end of a line
+    text = text.replace("\xad", "").replace("\u2060", "")
+    return Counter(word.lower() for word in WORD.findall(text))
+
+
+def present(site: Counter, edition: Counter) -> float:
+    total = sum(site.values())
+    return sum(min(count, edition[word]) for word, count in site.items()) / total if total else 1.0
+
+
+def editions(build: Path, slug: str) -> dict[str, str]:
+    with zipfile.ZipFile(build / f"{slug}.epub") as epub:
+        epub_text = " ".join(
+            lxml.html.fromstring(epub.read(name)).text_content() for name in epub.namelist() if name.endswith(".xhtml") and "nav" not in name
+        )
+    with zipfile.ZipFile(build / f"{slug}.docx") as docx:
+        docx_text = " ".join(
+            re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab/>|<w:br/>", "\n", docx.read(name).decode())) for name in ("word/document.xml", "word/footnotes.xml") if name in docx.namelist()
+        )
+    return {"pdf": Pdf(build / f"{slug}.pdf").text(), "epub": epub_text, "docx": docx_text}
+
+
+def media(build: Path, slug: str) -> dict[str, set[bytes]]:
+    found = {}
+    for suffix, folder in (("epub", "EPUB/media/"), ("docx", "word/media/")):
+        with zipfile.ZipFile(build / f"{slug}.{suffix}") as archive:
+            found[suffix] = {archive.read(name) for name in archive.namelist() if name.startswith(folder)}
+    return found
+
+
+def site_images(build: Path, name: str, article) -> set[bytes]:
+    """The image files a chapter's page shows (not the theme's), by their bytes."""
+    stem = name.removesuffix(".md")
+    base = "" if stem == "index" else f"{stem}/"
+    images = set()
+    for image in article.iter("img"):
+        source = image.get("src") or ""
+        if source.startswith(("data:", "http:", "https:")):
+            continue
+        path = urllib.parse.urljoin("http://site/" + base, source).removeprefix("http://site/").split("#")[0]
+        file = build / "site" / urllib.parse.unquote(path)
+        if file.is_file():
+            images.add(file.read_bytes())
+    return images
+
+
+CASES = {
+    "material": ("material-dialect", ["index.md", "blocks.md", "code.md", "inline.md"]),
+    "conformance": ("conformance-corpus", ["index.md", "second.md"]),
+    "sample_book": ("the-presswork-handbook", [
+        "index.md", "getting-started.md", "writing.md", "configuration.md", "editions.md", "building.md", "checking.md",
+        "reproducible.md", "architecture.md", "publishing.md", "troubleshooting.md",
+    ]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_edition_holds_the_words_the_site_shows(case, request):
+    build = request.getfixturevalue(case)
+    slug, nav = CASES[case]
+    texts = {edition: words(text) for edition, text in editions(build, slug).items()}
+    for name, article in site_chapters(build, nav).items():
+        site = words(article.text_content())
+        for edition, found in texts.items():
+            share = present(site, found)
+            missing = sorted(word for word, count in site.items() if found[word] < count)
+            assert share >= 0.99, f"{name}: {edition} holds {share:.1%} of the site's words; missing {missing[:20]}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_edition_shows_syntax_the_site_rendered(case, request):
+    build = request.getfixturevalue(case)
+    slug, nav = CASES[case]
+    shown = Counter(match.group(0) for article in site_chapters(build, nav).values() for match in SYNTAX.finditer(article.text_content()))
+    for edition, text in editions(build, slug).items():
+        left = Counter(match.group(0) for match in SYNTAX.finditer(text))
+        extra = {piece: count for piece, count in left.items() if count > shown[piece]}
+        assert not extra, f"{edition} shows as text what the site rendered: {extra}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_image_of_the_site_is_in_every_edition(case, request):
+    build = request.getfixturevalue(case)
+    slug, nav = CASES[case]
+    held = media(build, slug)
+    pdf = Pdf(build / f"{slug}.pdf")
+    pictures = sum(pdf.image_count(page) for page in range(len(pdf.page_texts())))
+    wanted: set[bytes] = set()
+    for name, article in site_chapters(build, nav).items():
+        wanted |= site_images(build, name, article)
+    assert wanted, "the book shows images on the site"
+    for edition, files in held.items():
+        assert wanted <= files, f"{edition} lacks {len(wanted - files)} of the site's {len(wanted)} images"
+    assert pictures >= len(wanted)
+
+
+def test_material_blocks_are_drawn_not_written(material):
+    """Tabs each under their label, collapsible blocks open, notes numbered, check boxes drawn."""
+    pdf = Pdf(material / "material-dialect.pdf").text()
+    for shown in ("Python", "The Python tab about pythons.", "Rust", "The Rust tab about crabs.", "Collapsed question",
+                  "The collapsed body about cormorants.", "Nested warning", "☒ A finished task", "☐ An open task",
+                  "content.code.annotate (1)", "The annotation about owls", "Ctrl+Alt+Del"):  # fmt: skip
+        assert shown in pdf, shown
+    assert "The figure caption about puffins" in pdf and "A caption about puffins" not in pdf  # md_in_html's own caption
+    with zipfile.ZipFile(material / "material-dialect.epub") as epub:
+        svgs = [name for name in epub.namelist() if name.endswith(".svg")]
+    assert len(svgs) >= 4  # the icons, each the site's own SVG
