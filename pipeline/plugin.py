@@ -59,6 +59,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
                 files.remove(file)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
+        _home_page(files, config)
         if self.planned:
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
@@ -104,6 +105,32 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             heading = f"## {version} · {html.escape(edition['date'])}{' (this edition)' if this else ''}"
             parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder)}\nChecksums: {sums}\n")
         return "\n".join(parts)
+
+
+def _home_page(files: Files, config: MkDocsConfig) -> None:
+    """The first chapter of nav is the site's home page, whatever its name, when the book has no index.md."""
+    pages = files.documentation_pages()
+    if any(file.dest_uri == "index.html" for file in pages):
+        return
+    first = _first_chapter(config.nav)
+    file = files.get_file_from_path(first) if first else (pages[0] if pages else None)
+    if file is None:
+        return
+    file.dest_uri = "index.html"
+    file.url = "./" if config.use_directory_urls else "index.html"
+    file.__dict__.pop("abs_dest_path", None)
+
+
+def _first_chapter(nav) -> str | None:
+    """The first Markdown file `nav` lists, in reading order."""
+    if isinstance(nav, str):
+        return nav if nav.endswith(".md") and "://" not in nav else None
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    for item in items:
+        found = _first_chapter(item)
+        if found:
+            return found
+    return None
 
 
 def _files_table(files: list[dict], folder: str | None) -> str:

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
@@ -124,7 +125,10 @@ class Rendering:
                     mkdocs_build._build_extra_template(template, files, config, nav)
                 pages = files.documentation_pages()
                 for file in pages:
-                    mkdocs_build._build_page(file.page, config, pages, nav, env, False, excluded=file.inclusion.is_excluded())
+                    try:
+                        mkdocs_build._build_page(file.page, config, pages, nav, env, False, excluded=file.inclusion.is_excluded())
+                    except jinja2.TemplateNotFound as error:
+                        raise self._no_template(file, error.name) from None
                 for file in pages:
                     file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
                 config.plugins.on_post_build(config=config)
@@ -133,6 +137,16 @@ class Rendering:
                 raise
         if self._warnings:
             raise _content_error(self._warnings, self.settings.mkdocs.docs_dir)
+
+    def _no_template(self, file, name: str) -> ContentError:
+        """A page's front matter names a template the theme lacks: the line that names it."""
+        docs = Path(self.settings.mkdocs.docs_dir)
+        lines = Path(file.abs_src_path).read_text(encoding="utf-8-sig").splitlines() if file.abs_src_path else []
+        line = next((number for number, text in enumerate(lines, 1) if text.strip().startswith("template:")), None)
+        return ContentError(
+            f"the front matter names the template '{name}', which the theme does not have",
+            path=f"{docs.name}/{file.src_uri}", line=line, hint="name one of the theme's templates, or add it to theme.custom_dir",
+        )  # fmt: skip
 
     @contextmanager
     def _mkdocs(self, counter: logging.Handler | None = None) -> Iterator[None]:
