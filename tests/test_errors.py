@@ -25,6 +25,7 @@ CASES = {
     "malformed-yaml": (2, "mkdocs.yml:4: error:", "fix the YAML syntax"),
     "python-tag": (2, "mkdocs.yml:7: error: !!python/name:materialx.nosuch.twemoji: cannot import materialx.nosuch", "install the package"),
     "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: Expected type: int but received: str", "write a whole number"),
+    "missing-template": (1, "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have", "theme.custom_dir"),
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
     "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),

@@ -165,3 +165,23 @@ def test_material_blocks_are_drawn_not_written(material):
     with zipfile.ZipFile(material / "material-dialect.epub") as epub:
         svgs = [name for name in epub.namelist() if name.endswith(".svg")]
     assert len(svgs) >= 4  # the icons, each the site's own SVG
+
+
+def test_the_material_set_builds_untrusted_too(tmp_path):
+    """Its !!python tags name only well-known callables, which an untrusted run reads too."""
+    book = copy_book(TESTS / "books" / "material", tmp_path / "book")
+    run = presswork("build", "--no-check", "--untrusted", "--format", "pdf", "--format", "site", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "Set up in minutes" in Pdf(book / "build" / "material-dialect.pdf").text()
+
+
+def test_the_first_chapter_of_nav_is_the_home_page_whatever_its_name(tmp_path):
+    book = copy_book(TESTS / "books" / "first-chapter-not-index", tmp_path / "book")
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    home = (book / "build" / "site" / "index.html").read_text()
+    assert "The home page, about" in home
+    chapter = (book / "build" / "site" / "chapter" / "index.html").read_text()
+    assert re.search(r'<a href="\.\./">the preface</a>', chapter)
+    pdf = Pdf(book / "build" / "first-chapter-not-index.pdf")
+    assert pdf.text().index("The home page") < pdf.text().index("Back to the preface")
