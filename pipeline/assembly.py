@@ -101,15 +101,15 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     prepared = [markup.for_pandoc(rendering.pages[chapter.name].html) for chapter in manuscript.chapters]
     parsed = _parse([html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted)
     generated: dict[str, bytes] = {}
+    warnings: list[str] = []
     trees = [
-        _normalise(chapter, rendering.pages[chapter.name].url, _notes(blocks), svgs, generated)
+        _normalise(chapter, rendering.pages[chapter.name].url, _notes(blocks), svgs, generated, warnings)
         for chapter, blocks, (_, svgs) in zip(manuscript.chapters, parsed, prepared)
     ]
     _qualify_shared_ids(trees)
     by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
-    warnings: list[str] = []
     for item in trees:
         linked = _rewrite_links(item, by_url, rendering, warnings)
         blocks.extend(_stage_images(item, linked, manuscript, rendering, assets, generated, warnings))
@@ -172,18 +172,21 @@ def _notes(blocks: list[Any]) -> list[Any]:
     return tree.rewrite_inlines(blocks, join)
 
 
-def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> _Tree:
+def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], generated: dict[str, bytes], warnings: list[str]) -> _Tree:
     """The site's ids collected, inline pictures made files, and the chapter given a title heading."""
     used: set[str] = set()
-    headers = []
+    headers, repeated = [], []
     for node in tree.nodes(blocks):
         a = tree.attr(node)
         if a and a[0]:
             if a[0] in used:
-                _duplicate_id(chapter, a[0])
+                repeated.append(a)
             used.add(a[0])
         if node["t"] == "Header":
             headers.append(node)
+    for a in repeated:  # the site has it twice, and its links land on the first: so do the editions'
+        warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
+        a[0] = _unique(a[0], used)
     _nesting(chapter, blocks)
     if svgs:
         blocks = _pictures(blocks, svgs, generated)
@@ -262,18 +265,18 @@ def _standalone_svg(svg: str) -> str:
     return svg
 
 
-def _duplicate_id(chapter: Chapter, identifier: str) -> None:
-    """Stop at an id given twice in one chapter, pointing at its second place."""
+def _duplicate_id(chapter: Chapter, identifier: str, count: int) -> str:
+    """The warning for an id given twice in one chapter, at its second place."""
     written = re.compile(
         r"\{[^}\n]*#" + re.escape(identifier) + r"(?![\w-])[^}\n]*\}|\b(?:id|name)\s*=\s*[\"']" + re.escape(identifier) + r"[\"']"
     )
     places = [chapter.position(match.start() + match.group(0).index(identifier)) for match in written.finditer(chapter.text)]
-    line, column = places[1] if len(places) > 1 else (None, None)
+    line, column = places[1] if len(places) > 1 else (1, 1)
     first = f" (first on line {places[0][0]})" if places else ""
-    raise ContentError(
-        f"the id '{identifier}' is given twice in this chapter{first}",
-        path=chapter.display, line=line, column=column, hint="give each heading its own id",
-    )  # fmt: skip
+    return (
+        f"{chapter.display}:{line}:{column}: warning: the id '{identifier}' is given twice in this chapter{first}; "
+        "links land on the first, and the PDF, EPUB and DOCX rename the second (give each heading its own id)"
+    )
 
 
 def _rename(blocks: list[Any], renames: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ print no traceback, and leave the output folder exactly as it was.
 from __future__ import annotations
 
 import re
+import zipfile
 
 import pytest
 
@@ -29,7 +30,6 @@ CASES = {
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
     "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),
-    "duplicate-heading-ids": (1, "book/index.md:7:18: error: the id 'part' is given twice in this chapter (first on line 3)", "its own id"),
     "cover-wrong-size": (1, "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait", "1600 x 2400"),
     # 6,000 quotes one inside another: MkDocs renders them, the PDF could not typeset them.
     "pathological-nesting": (1, "book/nested.md: error: quotes or blocks nested more than 16 deep, which the PDF cannot typeset", "less deeply"),
@@ -158,8 +158,16 @@ def test_a_chapter_not_in_nav_is_a_warning(tmp_path):
     assert "1:1  warning  not in nav: it is on the site but in no other edition, and not checked  [links not-in-nav]" in check.stdout
 
 
-def test_check_reports_a_duplicate_id_where_it_is_written(tmp_path):
+def test_an_id_given_twice_is_a_warning_and_the_editions_rename_the_second(tmp_path):
+    """MkDocs accepts it, and the site's links land on the first: so do the editions'."""
     book = copy_book(TESTS / "books" / "duplicate-heading-ids", tmp_path / "book")
-    run = presswork("check", "--no-grammar", "--quiet", cwd=book)
+    build = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
+    assert build.returncode == 0, build.stderr
+    assert ("book/index.md:7:18: warning: the id 'part' is given twice in this chapter (first on line 3); links land on the "
+            "first, and the PDF, EPUB and DOCX rename the second (give each heading its own id)") in build.stderr.splitlines()
+    with zipfile.ZipFile(book / "build" / "duplicate-heading-ids.epub") as epub:
+        text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    assert re.search(r'id="part"[^>]*>\s*<h2>First part', text) and re.search(r'id="part_1"[^>]*>\s*<h2>Second part', text)
+    run = presswork("check", "--no-grammar", "--quiet", "--fail-on", "warning", cwd=book)
     assert run.returncode == 1
-    assert "7:18  error    the id 'part' is given twice in this chapter (first on line 3)  [links duplicate-id]" in run.stdout
+    assert "7:18  warning  the id 'part' is given twice in this chapter (first on line 3); links land on the first  [links duplicate-id]" in run.stdout

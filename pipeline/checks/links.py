@@ -30,14 +30,15 @@ def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: P
 
 
 def _duplicate_ids(prose: Prose) -> list[Finding]:
-    """An id given twice in one chapter (`{#same}` on two headings): a link could land on either."""
+    """An id given twice in one chapter (`{#same}` on two headings): the site's links land on the
+    first; the single-file editions rename the second. A warning: MkDocs accepts it."""
     first: dict[str, int] = {}
     findings = []
     for identifier, offset in sorted(prose.ids, key=lambda item: item[1]):
         if identifier in first:
             line, _ = prose.position(first[identifier])
-            message = f"the id '{identifier}' is given twice in this chapter (first on line {line})"
-            findings.append(_finding(prose, offset, len(identifier), "duplicate-id", message, ()))
+            message = f"the id '{identifier}' is given twice in this chapter (first on line {line}); links land on the first"
+            findings.append(_finding(prose, offset, len(identifier), "duplicate-id", message, (), "warning"))
         else:
             first[identifier] = offset
     return findings
