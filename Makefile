@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean browser review-tools libreoffice bench
+.PHONY: install book test serve clean browser review-tools libreoffice bench commonmark-spec commonmark
 
 install: $(STAMP)
 
@@ -21,8 +21,18 @@ $(STAMP): pyproject.toml
 book: install
 	$(BIN)/presswork build
 
-test: install browser review-tools
+test: install browser review-tools commonmark-spec
 	$(BIN)/python -m pytest
+
+# The CommonMark spec's examples, from npm, for tests/test_commonmark.py: `make test` builds a sample,
+# `make commonmark` every one of them.
+COMMONMARK := commonmark-spec@0.31.2
+
+commonmark-spec: install
+	@[ -f $(VENV)/node_modules/commonmark-spec/spec.txt ] || npm install --silent --no-save --no-audit --no-fund --prefix $(VENV) $(COMMONMARK)
+
+commonmark: commonmark-spec
+	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/test_commonmark.py
 
 # The site is tested in a real browser: Debian's chromium, installed when it is missing and we may.
 browser:

@@ -188,6 +188,7 @@ def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], g
         warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
         a[0] = _unique(a[0], used)
     _nesting(chapter, blocks)
+    _nested_titles(blocks)
     if svgs:
         blocks = _pictures(blocks, svgs, generated)
     first = next((node for node in headers if node["c"][0] == 1), None)
@@ -204,6 +205,23 @@ def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], g
     renames = {i: _unique(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
     return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+
+
+def _nested_titles(blocks: list[Any]) -> None:
+    """A first-level heading inside a quote, a list or a block (`> # Title`) opens no chapter in a
+    book: it becomes a strong paragraph, its id kept on it, so the PDF does not break a page inside
+    a container and the contents list only the chapters."""
+
+    def inside(node: Any) -> list[Any] | None:
+        if node["t"] == "Header" and node["c"][0] == 1:
+            identifier = node["c"][1][0]
+            mark = [{"t": "Span", "c": [tree.make_attr(identifier), []]}] if identifier else []
+            return [{"t": "Para", "c": [*mark, {"t": "Strong", "c": node["c"][2]}]}]
+        return None
+
+    for block in blocks:
+        if block.get("t") in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Div", "Table", "Figure"):
+            tree.rewrite_blocks([block], lambda node: None if node is block else inside(node))
 
 
 # How deeply quotes and blocks (admonitions, tabs) may nest: the PDF's template draws each level
@@ -312,7 +330,9 @@ def _rewrite_links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, 
         if node["t"] != "Link":
             return None
         attr, content, (url, title) = node["c"]
-        if not url or _SCHEME.match(url):
+        if not url.strip() or url.strip() == "#":
+            return content  # a link to nowhere (`[text]()`): its text
+        if _SCHEME.match(url):
             return None
         if url.startswith("#"):
             target, fragment = item, urllib.parse.unquote(url[1:])

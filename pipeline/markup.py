@@ -28,6 +28,8 @@ import lxml.html
 from lxml import etree
 
 SVG_SCHEME = "pw-svg:"
+# Characters no XML document may hold, written or as references (`&#2;`).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(x?)([0-9a-f]{1,8});", re.IGNORECASE)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
 # Material's code annotation markers: a comment holding only `(1)!` becomes `(1)` (the note is the list after).
 _ANNOTATION = re.compile(r"(?:#|//|--|;|%|/\*|<!--)\s*\((\d+)\)!(?:\s*(?:\*/|-->))?")
@@ -42,7 +44,7 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
         svgs.append(match.group(0))
         return f'<img class="pw-svg" alt="" src="{SVG_SCHEME}{len(svgs) - 1}" />'
 
-    html = _SVG.sub(take, html)
+    html = _CONTROL.sub(_allowed, _SVG.sub(take, html))  # Python-Markdown's placeholders can leak (`&#2;`)
     if not html.strip():
         return "", svgs
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -50,6 +52,14 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
         rewrite(root)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return inner, svgs
+
+
+def _allowed(match: re.Match[str]) -> str:
+    """A control character, or a reference to one, taken out; any other reference kept."""
+    if match.group(2) is None:
+        return ""
+    code = int(match.group(2), 16 if match.group(1) else 10)
+    return "" if code < 0x20 and code not in (0x9, 0xA, 0xD) else match.group(0)
 
 
 def _classes(element) -> list[str]:
