@@ -47,7 +47,10 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
     html = _CONTROL.sub(_allowed, _SVG.sub(take, html))  # Python-Markdown's placeholders can leak (`&#2;`)
     if not html.strip():
         return "", svgs
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except etree.ParserError:  # nothing an HTML parser counts as content (a comment alone, say)
+        return html, svgs
     for rewrite in (_permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes):
         rewrite(root)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)

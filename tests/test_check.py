@@ -271,3 +271,23 @@ def test_an_interrupted_check_stops_its_languagetool_server(tmp_path):
     assert "Traceback" not in stderr.decode()
     time.sleep(0.5)
     assert servers() == []
+
+
+def test_an_attribute_value_is_no_id_and_ids_agree_with_mkdocs(tmp_path):
+    """`{ style="color: #EF5350" }` declares no id `EF5350`; the ids the checks know are the ones
+    Python-Markdown gives the same text."""
+    import re as _re
+
+    import markdown
+
+    from pipeline.checks import prose
+    from pipeline.manuscript import Chapter
+
+    text = (
+        "# Colours\n\nA red word{ style=\"color: #EF5350\" } and [a link](#colours).\n\n"
+        "## Heading { style=\"color: #123456\" }\n\nSee [the heading](#heading).\n\n## Own { #own-id }\n\nSee [own](#own-id).\n"
+    )
+    chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)
+    found = sorted(identifier for identifier, _ in prose.extract(chapter).ids)
+    rendered = markdown.markdown(text, extensions=["toc", "attr_list"])
+    assert found == sorted(_re.findall(r'id="([^"]+)"', rendered)) == ["colours", "heading", "own-id"]

@@ -210,7 +210,8 @@ class _Reader:
         match = _ATTR_LIST.match(self.s, i)
         if not match:
             return None
-        for found in re.finditer(r"#([\w-]+)", match.group(0)):
+        unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", lambda quoted: " " * len(quoted.group(0)), match.group(0))
+        for found in re.finditer(r"(?:(?<=\{)|(?<=\{:)|(?<=\s))#([\w-]+)", unquoted):  # `#id`, not a value (`style="color: #EF5350"`)
             self._reference("anchor", found.group(1), i + found.start(1))
         return match.end()
 

@@ -371,7 +371,7 @@ def _heading_ids(headings: list[Line], used: set[str]) -> list[tuple[str, int]]:
     """Each heading's id, made as MkDocs' toc makes it (explicit `{#id}`s were collected already)."""
     ids = []
     for heading in headings:
-        if re.search(r"\{[^}]*#[\w-]+[^}]*\}\s*$", heading.text):
+        if re.search(r"\{:?(?:[^}\"']|\"[^\"]*\"|'[^']*')*?(?<=[{\s:])#[\w-]+[^}]*\}\s*$", heading.text):
             continue
         plain = inline.read(heading.text, list(range(heading.offset, heading.offset + len(heading.text))), code_as_text=True)
         text = "".join(plain.text).strip()
