@@ -189,6 +189,9 @@ def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], g
         a[0] = _unique(a[0], used)
     _nesting(chapter, blocks)
     _nested_titles(blocks)
+    _left_out(chapter, blocks, warnings)
+    blocks = _empty_headings(blocks)
+    headers = [node for node in headers if node["t"] == "Header"]
     if svgs:
         blocks = _pictures(blocks, svgs, generated)
     first = next((node for node in headers if node["c"][0] == 1), None)
@@ -205,6 +208,42 @@ def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], g
     renames = {i: _unique(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
     return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+
+
+def _left_out(chapter: Chapter, blocks: list[Any], warnings: list[str]) -> None:
+    """What the site embeds and no other edition can hold (`<iframe>`, `<video>`): its fallback
+    text kept, and a warning at the place the chapter writes it."""
+    seen: Counter = Counter()
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Span" or markup.LEFT_OUT not in node["c"][0][1]:
+            return None
+        element = dict(node["c"][0][2]).get("element", "element")
+        seen[element] += 1
+        places = [m.start() for m in re.finditer(rf"<{element}\b", chapter.text, re.IGNORECASE)]
+        line, column = chapter.position(places[seen[element] - 1]) if len(places) >= seen[element] else (1, 1)
+        warnings.append(
+            f"{chapter.display}:{line}:{column}: warning: a <{element}> element is on the site only: "
+            "the PDF, EPUB and DOCX cannot hold what it embeds (link to it, or add a picture of it)"
+        )
+        return node["c"][1]
+
+    tree.rewrite_inlines(blocks, change)
+
+
+def _empty_headings(blocks: list[Any]) -> list[Any]:
+    """A heading without text (`#` alone) shows nothing on the site; in a book it would be an empty
+    entry of the contents, which an EPUB may not have: it keeps only its id."""
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Header" or tree.stringify(node["c"][2]).strip():
+            return None
+        node["t"] = "Plain"  # the node object itself: `headers` no longer counts it
+        identifier = node["c"][1][0]
+        node["c"] = [{"t": "Span", "c": [tree.make_attr(identifier), []]}] if identifier else []
+        return [node]
+
+    return tree.rewrite_blocks(blocks, change)
 
 
 def _nested_titles(blocks: list[Any]) -> None:

@@ -4,7 +4,9 @@ pandoc reads HTML well, but some structures of the site's HTML mean more than th
 and pandoc would read them as something else or lose what matters. Each is rewritten here into a
 plain form, with classes that `pipeline.assembly` and the builders recognise:
 
-- permalinks (`a.headerlink`) are the site's own navigation: taken out;
+- permalinks (`a.headerlink`) are the site's own navigation, and a page's `<style>` and `<script>`
+  are no content: taken out; what embeds another page or a medium (`<iframe>`, `<video>`, ...)
+  becomes `span.pw-left-out` (with its fallback text), reported by assembly;
 - footnotes (`sup > a.footnote-ref`, `div.footnote > ol > li#fn:x`) become a marked reference
   (`span.pw-noteref`) and a marked body (`div.pw-note#fn:x`), which assembly joins into a note;
 - highlighted code (`div.highlight`, line-number tables, titles) becomes `<pre class="LANG">`, its
@@ -51,7 +53,7 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except etree.ParserError:  # nothing an HTML parser counts as content (a comment alone, say)
         return html, svgs
-    for rewrite in (_permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes):
+    for rewrite in (_unshown, _permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes):
         rewrite(root)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return inner, svgs
@@ -111,6 +113,39 @@ def _move_children(source, target) -> None:
     target.text = (target.text or "") + (source.text or "")
     for child in list(source):
         target.append(child)
+
+
+# Elements a page holds that a reader never sees as content: the page's own styles and scripts.
+_UNSHOWN = frozenset({"style", "script", "noscript", "template", "link", "meta"})
+
+
+# Elements that embed what a page cannot hold in print or in a book file (a video, another page):
+# each becomes a `span.pw-left-out` naming it, which `pipeline.assembly` reports; the text it holds for
+# browsers that cannot show it either is kept.
+_EMBEDDED = frozenset({"iframe", "object", "embed", "video", "audio", "canvas", "frame", "frameset", "applet"})
+LEFT_OUT = "pw-left-out"
+
+
+_XML_NAME = re.compile(r"^[A-Za-z_][-A-Za-z0-9_.]*$")
+
+
+def _unshown(root) -> None:
+    for element in root.iter():  # an attribute no XML document can hold (`<a h*#ref="x">`): no browser shows it either
+        if isinstance(element.tag, str):
+            for name in [name for name in element.attrib if not _XML_NAME.match(name)]:
+                del element.attrib[name]
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and e.tag.lower() in _UNSHOWN | _EMBEDDED]:
+        if element.getparent() is None:
+            continue
+        if element.tag.lower() in _UNSHOWN:
+            _remove(element)
+            continue
+        marker = _element("span", LEFT_OUT, data_element=element.tag.lower())
+        fallback = [child for child in element if isinstance(child.tag, str) and child.tag.lower() not in ("source", "track", "param")]
+        marker.text = element.text if element.tag.lower() in ("video", "audio", "object", "canvas") else None
+        for child in fallback if marker.text is not None else []:
+            marker.append(child)
+        _replace(element, marker)
 
 
 def _permalinks(root) -> None:

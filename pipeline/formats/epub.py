@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class EpubBuilder:
         output = staging / f"{inputs.slug}{self.suffix}"
         options = ["--standalone", "--toc", "--split-level=1", "--mathml"]
         document = inputs.document(_admonition)
+        document["blocks"] = tree.rewrite_inlines(document["blocks"], _unregistered)
         if inputs.trusted:
             options += ["--css", str(inputs.style("epub.css"))]
             if book.cover:
@@ -75,6 +77,22 @@ def _replace_member(path: Path, member: str, data: bytes) -> None:
         for info, content in entries:
             archive.writestr(info, content, compress_type=info.compress_type)
     os.replace(rewritten, path)
+
+
+# URI schemes IANA registers that readers open; EPUBCheck warns at any other (`made-up-scheme://`).
+_SCHEMES = frozenset({
+    "http", "https", "mailto", "ftp", "ftps", "tel", "sms", "urn", "irc", "ircs", "news", "nntp", "file",
+    "geo", "xmpp", "sip", "sips", "git", "ssh", "magnet", "data",
+})  # fmt: skip
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _unregistered(node: dict[str, Any]) -> list[Any] | None:
+    """A link whose scheme no reading system knows is its text in the EPUB (the site links it as written)."""
+    if node["t"] != "Link":
+        return None
+    match = _SCHEME.match(node["c"][2][0])
+    return node["c"][1] if match and match.group(1).lower() not in _SCHEMES else None
 
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
