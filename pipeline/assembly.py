@@ -385,7 +385,7 @@ def _rewrite_links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, 
                 if page is None:
                     return content  # a file of the site (a download, say): text only in a single-file edition
                 if rendering.site_url:
-                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", page.url) + (f"#{fragment}" if fragment else "")
+                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", rendering.published_url(page)) + (f"#{fragment}" if fragment else "")
                     return [{"t": "Link", "c": [attr, content, [published, title]]}]
                 line, column = _position(chapter, url, page.name)
                 warnings.append(

@@ -38,10 +38,12 @@ def build(
     progress: Progress,
     check: checks.Options | None = None,
     store: Store | None = None,
+    offline: bool = False,
 ) -> list[Artifact]:
     """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
     (unless `check` is None) have passed. Editions found in `store` are reused, the others built side
-    by side, the site last (it lists the others' files)."""
+    by side, the site last (it lists the others' files). With `offline`, the site is one a reader opens
+    from disk (`file://`): pages as `.html` files, search without a server; else it keeps its clean URLs."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
@@ -57,7 +59,7 @@ def build(
     try:
         files = [b for b in builders if b.suffix]
         planned = [(b.name, staging / f"{settings.slug}{b.suffix}") for b in files] if any(not b.suffix for b in builders) else []
-        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site")
+        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline)
         book = _fingerprint(manuscript)
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);

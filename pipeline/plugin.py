@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from pipeline import sanitiser, styles
 from pipeline.clock import utc
 from pipeline.formats.base import human_size
+from pipeline.render import IFRAME_WORKER
 from pipeline.settings import PressworkConfig
 from pipeline.tools import pandoc
 
@@ -59,6 +60,8 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
                 files.remove(file)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
+        if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
+            files.append(File.generated(config, IFRAME_WORKER, abs_src_path=str(styles.find(root, "iframe-worker-shim.js"))))
         _home_page(files, config)
         if self.planned:
             for _, path in self.planned:

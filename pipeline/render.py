@@ -36,6 +36,11 @@ from pipeline.errors import ContentError
 from pipeline.settings import PLUGIN_NAME
 
 
+# Material's search on a site opened from disk needs this shim, which Material takes from unpkg.com;
+# Presswork ships a copy (styles/iframe-worker-shim.js, MIT), which its plugin adds to the site.
+IFRAME_WORKER = "assets/presswork/iframe-worker-shim.js"
+
+
 @dataclass(frozen=True)
 class Page:
     """One page as MkDocs rendered it."""
@@ -48,13 +53,20 @@ class Page:
 class Rendering:
     """Every page of the site rendered once, and what the site needs to be written from it."""
 
-    def __init__(self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, str]]) -> None:
-        """Render every page of `settings`' book; `downloads` are the (format, file name) of the
-        editions the site's Downloads page will list (empty: no such page)."""
+    def __init__(
+        self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, Path]], offline: bool = False
+    ) -> None:
+        """Render every page of `settings`' book; `downloads` are the (format, file) of the editions
+        the site's Downloads page will list (empty: no such page). With `offline`, a site that works
+        opened from disk: pages as `.html` files, and Material's `offline` plugin for its search."""
         self.settings = settings
         self.site_dir = site_dir
+        data = copy.deepcopy(settings.data)
+        self.clean_urls = bool(data.get("use_directory_urls", True))  # the published site's addresses
+        if offline:
+            data = _offline(data)
         config = MkDocsConfig(config_file_path=str(settings.path))
-        config.load_dict(copy.deepcopy(settings.data))
+        config.load_dict(data)
         config.validate()  # already checked once by pipeline.config; this makes the plugin instances
         config["site_dir"] = str(site_dir)
         config["strict"] = True
@@ -87,6 +99,15 @@ class Rendering:
         }
         self._by_url = {plain_url(page.url): page for page in self.pages.values()}
         self._by_dest = {file.dest_uri: file for file in files}
+
+    def published_url(self, page: Page) -> str:
+        """Where the published (served) site has `page`, relative to its root: its clean URL when the
+        configuration keeps them, even in a site rendered to be opened from disk."""
+        if not self.clean_urls:
+            return page.url
+        stem = page.name.removesuffix(".md")
+        stem = "" if stem in ("index", "README") else stem.removesuffix("/index").removesuffix("/README")
+        return f"{stem}/" if stem else ""
 
     @property
     def site_url(self) -> str | None:
@@ -176,6 +197,23 @@ class Rendering:
         finally:
             logger.propagate, logger.handlers = saved[0], saved[1]
             logger.setLevel(saved[2])
+
+
+def _offline(data: dict) -> dict:
+    """The configuration of a site read from disk: no directory URLs, and with Material, its `offline`
+    plugin (search from a script instead of a fetched index)."""
+    data["use_directory_urls"] = False
+    extra = data["extra"] = dict(data.get("extra") or {})
+    extra["polyfills"] = [*(extra.get("polyfills") or []), IFRAME_WORKER]  # a local copy: Material would take unpkg.com's
+    extra.setdefault("homepage", "index.html")  # Material's logo links to ".", a folder listing from disk
+    theme = data.get("theme")
+    name = theme.get("name") if isinstance(theme, dict) else theme
+    plugins = data.get("plugins")
+    if name == "material" and isinstance(plugins, list):
+        names = {item if isinstance(item, str) else next(iter(item), None) for item in plugins if isinstance(item, (str, dict))}
+        if not names & {"offline", "material/offline"}:
+            data["plugins"] = [*plugins, "offline"]
+    return data
 
 
 def _render(page: MkDocsPage, config: MkDocsConfig, files) -> None:

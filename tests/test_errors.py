@@ -152,7 +152,7 @@ def test_a_chapter_not_in_nav_is_a_warning(tmp_path):
     assert run.returncode == 0, run.stderr
     warning = "book/draft.md:1: warning: not in nav: it is on the site but in no other edition (add it to nav, or move it out of book/)"
     assert warning in run.stderr.splitlines()
-    assert (book / "build" / "site" / "draft" / "index.html").is_file()
+    assert (book / "build" / "site" / "draft.html").is_file()
     check = presswork("check", "--no-grammar", "--quiet", cwd=book)
     assert check.returncode == 0, check.stdout
     assert "1:1  warning  not in nav: it is on the site but in no other edition, and not checked  [links not-in-nav]" in check.stdout

@@ -8,6 +8,7 @@ documents it (tests/books/material: its markdown_extensions block, !!python tags
 
 from __future__ import annotations
 
+import posixpath
 import re
 import urllib.parse
 import zipfile
@@ -44,8 +45,7 @@ def site_chapters(build: Path, nav: list[str]) -> dict[str, lxml.html.HtmlElemen
     number themselves, or not: pandoc's `numberLines`)."""
     pages = {}
     for name in nav:
-        stem = name.removesuffix(".md")
-        page = build / "site" / ("index.html" if stem == "index" else f"{stem}/index.html")
+        page = build / "site" / name.replace(".md", ".html")  # the site `presswork build` writes, opened from disk
         root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         article = root.xpath("//article")[0]
         for junk in article.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[contains(@class,'linenos')]"):
@@ -90,8 +90,8 @@ def media(build: Path, slug: str) -> dict[str, set[bytes]]:
 
 def site_images(build: Path, name: str, article) -> set[bytes]:
     """The image files a chapter's page shows (not the theme's), by their bytes."""
-    stem = name.removesuffix(".md")
-    base = "" if stem == "index" else f"{stem}/"
+    folder = posixpath.dirname(name)
+    base = f"{folder}/" if folder else ""
     images = set()
     for image in article.iter("img"):
         source = image.get("src") or ""
@@ -181,7 +181,7 @@ def test_the_first_chapter_of_nav_is_the_home_page_whatever_its_name(tmp_path):
     assert run.returncode == 0, run.stderr
     home = (book / "build" / "site" / "index.html").read_text()
     assert "The home page, about" in home
-    chapter = (book / "build" / "site" / "chapter" / "index.html").read_text()
-    assert re.search(r'<a href="\.\./">the preface</a>', chapter)
+    chapter = (book / "build" / "site" / "chapter.html").read_text()
+    assert re.search(r'<a href="index.html">the preface</a>', chapter)
     pdf = Pdf(book / "build" / "first-chapter-not-index.pdf")
     assert pdf.text().index("The home page") < pdf.text().index("Back to the preface")

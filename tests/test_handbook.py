@@ -101,15 +101,15 @@ def test_the_docx_has_headings_footnotes_and_images(sample_book):
 
 
 def test_the_downloads_page_lists_every_file_with_its_size(sample_book):
-    page = (sample_book / "site" / "downloads" / "index.html").read_text()
+    page = (sample_book / "site" / "downloads.html").read_text()
     for suffix in ("pdf", "epub", "docx"):
         name = f"{SLUG}.{suffix}"
-        assert f'href="{name}"' in page
+        assert f'href="downloads/{name}"' in page  # the site opened from disk: pages are files beside their folders
         copied = sample_book / "site" / "downloads" / name
         assert copied.read_bytes() == (sample_book / name).read_bytes()
     assert re.search(r"\d+(\.\d)? (KB|MB)", page)
     home = (sample_book / "site" / "index.html").read_text()
-    assert 'href="downloads/"' in home
+    assert 'href="downloads.html"' in home
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def served_site(sample_book):
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
 def test_the_site_opens_in_a_browser_without_any_other_host(served_site, tmp_path):
     netlog = tmp_path / "netlog.json"
-    url = served_site + "writing/"
+    url = served_site + "writing.html"
     result = subprocess.run(
         [
             CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -164,3 +164,35 @@ def _requests_of_the_page(netlog: Path, origin: str) -> list[str]:
         for event in log["events"]
         if event["type"] == start_job and event.get("params", {}).get("initiator") == origin
     ]
+
+
+def _dump(url: str, profile: Path) -> str:
+    """The page at `url` as headless chromium shows it once its scripts ran."""
+    result = subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--allow-file-access-from-files", f"--user-data-dir={profile}",
+            "--virtual-time-budget=3000", "--dump-dom", url,
+        ],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
+def test_the_site_opened_from_disk_follows_every_link_of_its_navigation(sample_book, tmp_path):
+    """`make book` writes a site to open from disk: every link of its navigation opens a page (not a
+    folder listing), in a real browser from file://, and its search has its index as a script."""
+    site = (sample_book / "site").resolve()
+    home = _dump(site.joinpath("index.html").as_uri(), tmp_path / "profile")
+    links = sorted(set(re.findall(r'<a [^>]*href="([^"#:]+\.html)"', home)) | set(re.findall(r'<a [^>]*href="(\.{1,2}/?)"', home)))
+    assert len(links) >= 12, links  # every chapter and the Downloads page
+    for link in links:
+        target = site / link
+        assert target.is_file(), f"{link} opens {'a folder listing' if target.is_dir() else 'nothing'} from disk"
+        page = _dump(target.as_uri(), tmp_path / "profile")
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL)
+        assert heading and "Index of" not in page, link
+    assert 'src="assets/presswork/iframe-worker-shim.js"' in home and "unpkg.com" not in home
+    assert (site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")

@@ -94,6 +94,7 @@ def build(args: argparse.Namespace) -> int:
         progress=progress,
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
+        offline=True,  # build/site is opened from disk; publish writes the served site
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")

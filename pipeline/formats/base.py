@@ -53,6 +53,7 @@ class Inputs:
     downloads: list[Artifact] = field(default_factory=list)  # editions built before the site
     planned: list[tuple[str, Path]] = field(default_factory=list)  # (format, file) of those editions, known before
     site_dir: Path | None = None  # where the site is written, if it is
+    offline: bool = False  # a site to open from disk (`file://`), not to serve
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -60,7 +61,8 @@ class Inputs:
     def _rendering(self) -> Rendering:
         site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
         return Rendering(
-            self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned
+            self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned,
+            offline=self.offline,
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -85,14 +86,29 @@ _SCHEMES = frozenset({
     "geo", "xmpp", "sip", "sips", "git", "ssh", "magnet", "data",
 })  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST = re.compile(r"^(?:[\w-]+)(?:\.[\w-]+)*\.?$|^\[[0-9a-f:.]+\]$", re.IGNORECASE)
 
 
 def _unregistered(node: dict[str, Any]) -> list[Any] | None:
-    """A link whose scheme no reading system knows is its text in the EPUB (the site links it as written)."""
+    """A link whose scheme no reading system knows, or whose host is no host (`https://../`), is its
+    text in the EPUB, which EPUBCheck would refuse (the site links it as written)."""
     if node["t"] != "Link":
         return None
-    match = _SCHEME.match(node["c"][2][0])
-    return node["c"][1] if match and match.group(1).lower() not in _SCHEMES else None
+    url = node["c"][2][0]
+    match = _SCHEME.match(url)
+    if not match:
+        return None
+    scheme = match.group(1).lower()
+    if scheme not in _SCHEMES:
+        return node["c"][1]
+    if scheme in ("http", "https", "ftp", "ftps"):
+        try:
+            host = urllib.parse.urlsplit(url).hostname or ""
+        except ValueError:
+            return node["c"][1]
+        if not _HOST.match(host):
+            return node["c"][1]
+    return None
 
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:

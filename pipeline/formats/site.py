@@ -29,7 +29,7 @@ class SiteBuilder:
     def fingerprint(self, inputs: Inputs) -> list[str]:
         versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown")]
         downloads = [(a.path.name, digest(a.path.read_bytes())) for a in inputs.downloads]
-        return [inputs.style_digest("site.css"), pandoc.version(), *versions, json.dumps(downloads)]
+        return [inputs.style_digest("site.css"), pandoc.version(), *versions, json.dumps(downloads), "offline" if inputs.offline else "served"]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         """The site written from the one rendering, in strict mode, into `site/` of the staging folder."""
