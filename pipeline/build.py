@@ -21,6 +21,7 @@ from pipeline.errors import ConfigError, ContentError
 from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, human_size
 from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
+from pipeline.tools import mermaid
 
 if TYPE_CHECKING:  # the checks are imported when a build runs them: a build without them starts sooner
     from pipeline import checks
@@ -39,11 +40,13 @@ def build(
     check: checks.Options | None = None,
     store: Store | None = None,
     offline: bool = False,
+    diagrams: mermaid.Renderer | None = None,
 ) -> list[Artifact]:
     """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
     (unless `check` is None) have passed. Editions found in `store` are reused, the others built side
     by side, the site last (it lists the others' files). With `offline`, the site is one a reader opens
-    from disk (`file://`): pages as `.html` files, search without a server; else it keeps its clean URLs."""
+    from disk (`file://`): pages as `.html` files, search without a server; else it keeps its clean URLs.
+    `diagrams` draws Mermaid diagrams (without one, they are shown as their source, with a warning)."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
@@ -59,7 +62,7 @@ def build(
     try:
         files = [b for b in builders if b.suffix]
         planned = [(b.name, staging / f"{settings.slug}{b.suffix}") for b in files] if any(not b.suffix for b in builders) else []
-        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline)
+        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams)
         book = _fingerprint(manuscript)
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);

@@ -44,7 +44,8 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
 
     def take(match: re.Match[str]) -> str:
         svgs.append(match.group(0))
-        return f'<img class="pw-svg" alt="" src="{SVG_SCHEME}{len(svgs) - 1}" />'
+        kind = "pw-svg pw-diagram" if match.group(0).startswith('<svg id="pw-') else "pw-svg"  # drawn by pipeline.tools.mermaid
+        return f'<img class="{kind}" alt="" src="{SVG_SCHEME}{len(svgs) - 1}" />'
 
     html = _CONTROL.sub(_allowed, _SVG.sub(take, html))  # Python-Markdown's placeholders can leak (`&#2;`)
     if not html.strip():

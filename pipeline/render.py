@@ -14,6 +14,7 @@ which exist only once they are built.
 from __future__ import annotations
 
 import copy
+import html
 import logging
 import posixpath
 import re
@@ -34,6 +35,8 @@ from mkdocs.utils import CountHandler
 from pipeline.config import Settings
 from pipeline.errors import ContentError
 from pipeline.settings import PLUGIN_NAME
+from pipeline.store import Store, key
+from pipeline.tools import mermaid
 
 
 # Material's search on a site opened from disk needs this shim, which Material takes from unpkg.com;
@@ -54,11 +57,13 @@ class Rendering:
     """Every page of the site rendered once, and what the site needs to be written from it."""
 
     def __init__(
-        self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, Path]], offline: bool = False
+        self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, Path]], offline: bool = False,
+        diagrams: mermaid.Renderer | None = None, store: Store | None = None,
     ) -> None:
         """Render every page of `settings`' book; `downloads` are the (format, file) of the editions
         the site's Downloads page will list (empty: no such page). With `offline`, a site that works
-        opened from disk: pages as `.html` files, and Material's `offline` plugin for its search."""
+        opened from disk: pages as `.html` files, and Material's `offline` plugin for its search.
+        Mermaid diagrams are drawn by `diagrams` (kept in `store`), on the site as in every edition."""
         self.settings = settings
         self.site_dir = site_dir
         data = copy.deepcopy(settings.data)
@@ -76,6 +81,7 @@ class Rendering:
         plugin.epoch = epoch
         self._config = config
         self._warnings: list[str] = []
+        self.notes: list[str] = []  # what a reader should know the editions do not show as the site's author meant
         with self._mkdocs():
             config = self._config = config.plugins.on_config(config)
             config.plugins.on_pre_build(config=config)
@@ -92,6 +98,10 @@ class Rendering:
                 if file.src_uri != plugin.downloads_page:
                     _render(file.page, config, files)
             self._files, self._nav, self._env = files, nav, env
+        _draw_diagrams(
+            [file for file in files.documentation_pages() if file.page is not None and file.page.content], diagrams,
+            store or Store(None), settings, self.notes,
+        )  # fmt: skip
         self.pages = {
             file.src_uri: Page(file.src_uri, file.url, file.page.content or "")
             for file in files.documentation_pages()
@@ -197,6 +207,52 @@ class Rendering:
         finally:
             logger.propagate, logger.handlers = saved[0], saved[1]
             logger.setLevel(saved[2])
+
+
+# What PyMdown's fence formats write for a `mermaid` fence: `fence_code_format` and `fence_div_format`.
+_MERMAID = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>|<div class="mermaid">(?P<div>.*?)</div>', re.DOTALL)
+
+
+def _draw_diagrams(files: list, diagrams: mermaid.Renderer | None, store: Store, settings: Settings, notes: list[str]) -> None:
+    """Every Mermaid diagram of the book drawn once, as SVG, in place of its source: the site shows the
+    drawing without a script, and every other edition the same drawing, as a figure."""
+    found = [(file, match) for file in files for match in _MERMAID.finditer(file.page.content)]
+    if not found:
+        return
+    docs = Path(settings.mkdocs.docs_dir).name
+    problem = diagrams.missing() if diagrams is not None else "no diagram renderer was given"
+    if problem:
+        for file, _ in found:
+            notes.append(f"{docs}/{file.src_uri}: warning: a Mermaid diagram is shown as its source: {problem}")
+        return
+    sources = [html.unescape(match.group("code") if match.group("code") is not None else match.group("div")).strip() for _, match in found]
+    names = [key("diagram", diagrams.version, source) for source in sources]
+    drawn = [store.get_json("diagrams", name) for name in names]
+    missing = [index for index, value in enumerate(drawn) if value is None]
+    if missing:
+        made = diagrams.draw([sources[index] for index in missing], timeout=settings.presswork.timeout)
+        for index, result in zip(missing, made):
+            drawn[index] = {"svg": result.svg, "error": result.error}
+            if result.svg:
+                store.put_json("diagrams", names[index], drawn[index])
+    for (file, _), source, result in zip(found, sources, drawn):
+        if result["error"]:
+            line = _fence_line(file, source)
+            first = result["error"].strip().splitlines()[0] if result["error"].strip() else "it cannot be read"
+            raise ContentError(f"Mermaid cannot draw this diagram: {first}", path=f"{docs}/{file.src_uri}", line=line, hint="correct the diagram's source")
+    svgs = iter(result["svg"] for result in drawn)
+    for file in {id(file): file for file, _ in found}.values():
+        file.page.content = _MERMAID.sub(lambda _: f'<figure class="pw-diagram">{next(svgs)}</figure>', file.page.content)
+
+
+def _fence_line(file, source: str) -> int | None:
+    """The line of a chapter on which a diagram's fence opens."""
+    lines = Path(file.abs_src_path).read_text(encoding="utf-8-sig").splitlines() if file.abs_src_path else []
+    first = source.splitlines()[0].strip() if source else ""
+    for number, text in enumerate(lines, 1):
+        if text.strip().startswith(("```", "~~~")) and "mermaid" in text and number < len(lines) and lines[number].strip() == first:
+            return number
+    return None
 
 
 def _offline(data: dict) -> dict:

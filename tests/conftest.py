@@ -19,13 +19,14 @@ EPOCH = "1700000000"
 
 
 def fresh_cache(folder: Path) -> Path:
-    """An empty cache folder that shares the installed LanguageTool (installed by `make test`)."""
+    """An empty cache folder that shares the installed LanguageTool and mermaid (installed by `make test`)."""
     from pipeline.environment import cache_folder
 
     folder.mkdir(parents=True, exist_ok=True)
-    installed = cache_folder(os.environ) / "languagetool"
-    if installed.is_dir() and not (folder / "languagetool").exists():
-        (folder / "languagetool").symlink_to(installed, target_is_directory=True)
+    for tool in ("languagetool", "mermaid"):
+        installed = cache_folder(os.environ) / tool
+        if installed.is_dir() and not (folder / tool).exists():
+            (folder / tool).symlink_to(installed, target_is_directory=True)
     return folder
 
 

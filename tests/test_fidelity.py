@@ -27,7 +27,7 @@ SYNTAX = re.compile(
     re.MULTILINE,
 )
 WORD = re.compile(r"\w+")
-BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "label", "summary"}
+BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "label", "summary", "text"}  # "text": an SVG label
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def site_chapters(build: Path, nav: list[str]) -> dict[str, lxml.html.HtmlElemen
         page = build / "site" / name.replace(".md", ".html")  # the site `presswork build` writes, opened from disk
         root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         article = root.xpath("//article")[0]
-        for junk in article.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[contains(@class,'linenos')]"):
+        for junk in article.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[local-name()='style']|.//*[contains(@class,'linenos')]"):
             junk.drop_tree()
         for element in article.iter():  # blocks apart, as a reader sees them (a code block's title above its code)
             if element.tag in BLOCKS or "filename" in (element.get("class") or ""):
@@ -68,15 +68,23 @@ def present(site: Counter, edition: Counter) -> float:
     return sum(min(count, edition[word]) for word, count in site.items()) / total if total else 1.0
 
 
+def drawn(archive: zipfile.ZipFile) -> str:
+    """The words a reader sees in the edition's SVG pictures (a diagram's labels)."""
+    return " " + " ".join(
+        " ".join(re.sub(r"<[^>]+>", " ", label) for label in re.findall(r"<text\b.*?</text>", archive.read(name).decode("utf-8", "replace"), re.DOTALL))
+        for name in archive.namelist() if name.endswith(".svg")
+    )
+
+
 def editions(build: Path, slug: str) -> dict[str, str]:
     with zipfile.ZipFile(build / f"{slug}.epub") as epub:
         epub_text = " ".join(
             lxml.html.fromstring(epub.read(name)).text_content() for name in epub.namelist() if name.endswith(".xhtml") and "nav" not in name
-        )
+        ) + drawn(epub)
     with zipfile.ZipFile(build / f"{slug}.docx") as docx:
         docx_text = " ".join(
             re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab/>|<w:br/>", "\n", docx.read(name).decode())) for name in ("word/document.xml", "word/footnotes.xml") if name in docx.namelist()
-        )
+        ) + drawn(docx)
     return {"pdf": Pdf(build / f"{slug}.pdf").text(), "epub": epub_text, "docx": docx_text}
 
 
@@ -162,9 +170,12 @@ def test_material_blocks_are_drawn_not_written(material):
                   "content.code.annotate (1)", "The annotation about owls", "Ctrl+Alt+Del"):  # fmt: skip
         assert shown in pdf, shown
     assert "The figure caption about puffins" in pdf and "A caption about puffins" not in pdf  # md_in_html's own caption
+    assert "Start" in pdf and "Stop" in pdf and "graph LR" not in pdf  # the diagram drawn, its labels text
+    code_page = (material / "site" / "code.html").read_text()
+    assert 'class="pw-diagram"><svg' in code_page and 'class="mermaid"' not in code_page  # drawn once, no script needed
     with zipfile.ZipFile(material / "material-dialect.epub") as epub:
         svgs = [name for name in epub.namelist() if name.endswith(".svg")]
-    assert len(svgs) >= 4  # the icons, each the site's own SVG
+    assert len(svgs) >= 5  # the icons, each the site's own SVG, and the diagram
 
 
 def test_the_material_set_builds_untrusted_too(tmp_path):

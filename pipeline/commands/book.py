@@ -95,6 +95,7 @@ def build(args: argparse.Namespace) -> int:
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
         offline=True,  # build/site is opened from disk; publish writes the served site
+        diagrams=options.diagrams(),
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")

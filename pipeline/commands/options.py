@@ -96,3 +96,11 @@ def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def diagrams():
+    """What draws Mermaid diagrams here: mermaid from the cache folder, in the machine's chromium."""
+    from pipeline.environment import cache_folder
+    from pipeline.tools import mermaid
+
+    return mermaid.Renderer.find(cache_folder(os.environ))

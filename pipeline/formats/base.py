@@ -19,6 +19,7 @@ from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
 from pipeline.render import Rendering
 from pipeline.store import Store, digest
+from pipeline.tools import mermaid
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Inputs:
     planned: list[tuple[str, Path]] = field(default_factory=list)  # (format, file) of those editions, known before
     site_dir: Path | None = None  # where the site is written, if it is
     offline: bool = False  # a site to open from disk (`file://`), not to serve
+    diagrams: mermaid.Renderer | None = None  # what draws Mermaid diagrams, if anything here can
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -62,7 +64,7 @@ class Inputs:
         site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
         return Rendering(
             self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned,
-            offline=self.offline,
+            offline=self.offline, diagrams=self.diagrams, store=self.store,
         )
 
     @property
@@ -81,10 +83,11 @@ class Inputs:
             return self._book
 
     def warnings(self) -> tuple[str, ...]:
-        """What the single-file editions left out, if the book was assembled."""
+        """What the rendering and the single-file editions left out, if they were made."""
         with self._lock:
             book = self.__dict__.get("_book")
-        return book.warnings if book is not None else ()
+        rendering = self.__dict__.get("_rendering")
+        return (*(rendering.notes if rendering is not None else ()), *(book.warnings if book is not None else ()))
 
     def forget_tree(self) -> None:
         """Let go of the assembled book's tree once the single-file editions are written: for a long

@@ -38,6 +38,7 @@ from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
 from pipeline.store import Store
+from pipeline.tools import mermaid
 from pipeline.tools import epubcheck, pandoc, typst
 from pipeline.tools.git import Repository
 
@@ -104,6 +105,7 @@ def build_tag(
     progress: Progress,
     check: checks.Options | None = None,
     store: Store | None = None,
+    diagrams: mermaid.Renderer | None = None,
 ) -> Built:
     """Export the tag's tree into `folder` and build it, dated by the tag's commit.
 
@@ -128,7 +130,7 @@ def build_tag(
     # The checks run on the tag's own tree, before anything is built: a failing check publishes nothing.
     artifacts = build.build(
         released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
-        store=store,
+        store=store, diagrams=diagrams,
     )  # fmt: skip
     return Built(released, tuple(artifacts), checks.versions(check) if check is not None else {})
 
