@@ -262,7 +262,8 @@ def _checkboxes(root) -> None:
         mark = "☒" if box.get("checked") is not None else "☐"
         parent = box.getparent()
         previous = box.getprevious()
-        text = f"{mark} " + (box.tail or "")
+        tail = box.tail or ""
+        text = mark + ("" if tail.startswith((" ", "\n")) else " ") + tail
         if previous is not None:
             previous.tail = (previous.tail or "") + text
         else:
