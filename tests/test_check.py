@@ -291,3 +291,21 @@ def test_an_attribute_value_is_no_id_and_ids_agree_with_mkdocs(tmp_path):
     found = sorted(identifier for identifier, _ in prose.extract(chapter).ids)
     rendered = markdown.markdown(text, extensions=["toc", "attr_list"])
     assert found == sorted(_re.findall(r'id="([^"]+)"', rendered)) == ["colours", "heading", "own-id"]
+
+
+def test_a_configured_slugify_gives_the_ids_the_site_has(tmp_path):
+    """`toc: slugify: !!python/object/apply:pymdownx.slugs.slugify` keeps Unicode in ids: the links
+    check knows them, and every edition's links land where the site's do."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "mkdocs.yml").write_text(
+        "site_name: Slugs\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\nmarkdown_extensions:\n  - toc:\n"
+        "      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          case: lower\nplugins:\n  - presswork\n"
+    )
+    (book / "docs" / "index.md").write_text("# Slugs\n\nSee [the greeting](#привет-мир) and [the café](#café).\n\n## Привет мир\n\nText.\n\n## Café\n\nMore.\n")
+    run = presswork("check", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stdout
+    assert [f for f in json.loads(run.stdout) if f["engine"] == "links"] == []
+    built = presswork("build", "--no-check", "--format", "epub", "--format", "site", "--quiet", cwd=book)
+    assert built.returncode == 0, built.stderr
+    assert 'id="привет-мир"' in (book / "build" / "site" / "index.html").read_text()

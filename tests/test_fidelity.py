@@ -116,7 +116,7 @@ CASES = {
     "material": ("material-dialect", ["index.md", "blocks.md", "code.md", "inline.md"]),
     "conformance": ("conformance-corpus", ["index.md", "second.md"]),
     "sample_book": ("the-presswork-handbook", [
-        "index.md", "getting-started.md", "writing.md", "configuration.md", "editions.md", "building.md", "checking.md",
+        "index.md", "getting-started.md", "writing.md", "material.md", "configuration.md", "editions.md", "building.md", "checking.md",
         "reproducible.md", "architecture.md", "publishing.md", "troubleshooting.md",
     ]),
 }  # fmt: skip

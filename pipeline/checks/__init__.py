@@ -55,7 +55,8 @@ def versions(options: Options) -> dict[str, str]:
 def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:
     config = settings.presswork.check
     with progress.step("prose") as note:
-        proses = {chapter.name: prose.extract(chapter) for chapter in manuscript.chapters}
+        slugify = prose.heading_slugify(settings)  # a configured slugify gives the ids the site has
+        proses = {chapter.name: prose.extract(chapter, slugify) for chapter in manuscript.chapters}
         selected = _selected(settings, options.paths, proses)
         chosen = [proses[name] for name in selected]
         note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
@@ -136,7 +137,7 @@ def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Pro
         if name not in proses:
             if not full.is_file():
                 raise ConfigError(f"{path} does not exist", hint="name a chapter file")
-            proses[name] = prose.extract(read_chapter(settings, name))
+            proses[name] = prose.extract(read_chapter(settings, name), prose.heading_slugify(settings))
         names.append(name)
     return names
 

@@ -89,8 +89,9 @@ class Prose:
         return lines[index] if 0 <= index < len(lines) else ""
 
 
-def extract(chapter: Chapter) -> Prose:
-    """Read a chapter into units of prose and the references it makes."""
+def extract(chapter: Chapter, slugify=None) -> Prose:
+    """Read a chapter into units of prose and the references it makes; headings get their ids from
+    `slugify(text, separator)`, the `toc` extension's own (`heading_slugify`), MkDocs' default if None."""
     prose = Prose(chapter=chapter)
     lines, offset = [], 0
     for text in chapter.text.split("\n"):
@@ -104,8 +105,15 @@ def extract(chapter: Chapter) -> Prose:
             hint="nest them less deeply",
         ) from None  # fmt: skip
     used: set[str] = {identifier for identifier, _ in prose.ids}
-    prose.ids.extend(_heading_ids(prose.headings, used))
+    prose.ids.extend(_heading_ids(prose.headings, used, slugify or _toc_slugify))
     return prose
+
+
+def heading_slugify(settings):
+    """The slugify function the configuration gives MkDocs' `toc` (`pymdownx.slugs.slugify`, say), or None."""
+    options = settings.mkdocs.mdx_configs.get("toc") or {}
+    function = options.get("slugify")
+    return function if callable(function) else None
 
 
 class _Blocks:
@@ -367,7 +375,7 @@ def _cells(row: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _heading_ids(headings: list[Line], used: set[str]) -> list[tuple[str, int]]:
+def _heading_ids(headings: list[Line], used: set[str], slugify) -> list[tuple[str, int]]:
     """Each heading's id, made as MkDocs' toc makes it (explicit `{#id}`s were collected already)."""
     ids = []
     for heading in headings:
@@ -375,7 +383,7 @@ def _heading_ids(headings: list[Line], used: set[str]) -> list[tuple[str, int]]:
             continue
         plain = inline.read(heading.text, list(range(heading.offset, heading.offset + len(heading.text))), code_as_text=True)
         text = "".join(plain.text).strip()
-        ids.append((_unique(_toc_slugify(text, "-"), used), heading.offset))
+        ids.append((_unique(slugify(text, "-"), used), heading.offset))
     return ids
 
 
