@@ -103,16 +103,17 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     generated: dict[str, bytes] = {}
     warnings: list[str] = []
     trees = [
-        _normalise(chapter, rendering.pages[chapter.name].url, _notes(blocks), svgs, generated, warnings)
-        for chapter, blocks, (_, svgs) in zip(manuscript.chapters, parsed, prepared)
-    ]
+        _normalise(chapter, rendering.pages[chapter.name].url, html, _notes(blocks) if 'class="pw-note' in html else blocks, svgs, generated, warnings)
+        for chapter, blocks, (html, svgs) in zip(manuscript.chapters, parsed, prepared)
+    ]  # each walk of a chapter's tree only where its HTML says there is something for it to do
     _qualify_shared_ids(trees)
     by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
     for item in trees:
-        linked = _rewrite_links(item, by_url, rendering, warnings)
-        blocks.extend(_stage_images(item, linked, manuscript, rendering, assets, generated, warnings))
+        links = _links(item, by_url, rendering, warnings)
+        images = _images(item, manuscript, rendering, assets, generated, warnings)
+        blocks.extend(tree.rewrite_inlines(item.blocks, lambda node: links(node) if node["t"] == "Link" else images(node)))
     cover = _cover(manuscript, assets)
     document = {
         "pandoc-api-version": pandoc.api_version(),
@@ -130,7 +131,7 @@ def _parse(htmls: list[str], chapters: list[Chapter], timeout: float, store: Sto
     parsed = [store.get_json("chapters", name) for name in names]
     missing = [index for index, blocks in enumerate(parsed) if blocks is None]
     workers = os.cpu_count() or 2
-    batches = [missing[start::workers] for start in range(workers) if missing[start::workers]]
+    batches = _batches(missing, [len(htmls[i]) for i in missing], workers)
 
     def parse(batch: list[int]) -> list[list[Any]]:
         return pandoc.read_html([htmls[i] for i in batch], timeout=timeout, displays=[chapters[i].display for i in batch], sandbox=sandbox)
@@ -141,6 +142,24 @@ def _parse(htmls: list[str], chapters: list[Chapter], timeout: float, store: Sto
                 store.put_json("chapters", names[index], blocks)
                 parsed[index] = blocks
     return parsed
+
+
+_BATCH_BYTES = 200_000  # pandoc's HTML reader slows down on long documents: 100 chapters (760 KB) 1.3 s, 500 chapters 16 s
+
+
+def _batches(indexes: list[int], sizes: list[int], workers: int) -> list[list[int]]:
+    """Chapters in runs of pandoc of at most `_BATCH_BYTES` of HTML each (a chapter alone when larger),
+    at least one per worker."""
+    limit = min(_BATCH_BYTES, max(1, sum(sizes) // workers + 1))
+    batches: list[list[int]] = []
+    size = 0
+    for index, length in zip(indexes, sizes):
+        if not batches or size + length > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(index)
+        size += length
+    return batches
 
 
 def _notes(blocks: list[Any]) -> list[Any]:
@@ -172,7 +191,9 @@ def _notes(blocks: list[Any]) -> list[Any]:
     return tree.rewrite_inlines(blocks, join)
 
 
-def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], generated: dict[str, bytes], warnings: list[str]) -> _Tree:
+def _normalise(
+    chapter: Chapter, url: str, html: str, blocks: list[Any], svgs: list[str], generated: dict[str, bytes], warnings: list[str]
+) -> _Tree:
     """The site's ids collected, inline pictures made files, and the chapter given a title heading."""
     used: set[str] = set()
     headers, repeated = [], []
@@ -187,11 +208,16 @@ def _normalise(chapter: Chapter, url: str, blocks: list[Any], svgs: list[str], g
     for a in repeated:  # the site has it twice, and its links land on the first: so do the editions'
         warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
         a[0] = _unique(a[0], used)
-    _nesting(chapter, blocks)
-    _nested_titles(blocks)
-    _left_out(chapter, blocks, warnings)
-    blocks = _empty_headings(blocks)
-    headers = [node for node in headers if node["t"] == "Header"]
+    if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
+        _nesting(chapter, blocks)
+    titles = sum(1 for node in headers if node["c"][0] == 1)
+    if titles > sum(1 for block in blocks if block.get("t") == "Header" and block["c"][0] == 1):
+        _nested_titles(blocks)
+    if markup.LEFT_OUT in html:
+        _left_out(chapter, blocks, warnings)
+    if any(not tree.stringify(node["c"][2]).strip() for node in headers):
+        blocks = _empty_headings(blocks)
+        headers = [node for node in headers if node["t"] == "Header"]
     if svgs:
         blocks = _pictures(blocks, svgs, generated)
     first = next((node for node in headers if node["c"][0] == 1), None)
@@ -374,9 +400,9 @@ def _resolve(item: _Tree, url: str) -> tuple[str, str]:
     return urllib.parse.unquote(path.split("?", 1)[0]), urllib.parse.unquote(fragment)
 
 
-def _rewrite_links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings: list[str]) -> list[Any]:
-    """Links to the book's chapters (and their headings) pointed at the combined document's ids; a
-    link to a page of the site that is no chapter pointed at its published address."""
+def _links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings: list[str]):
+    """What becomes of a link: to the book's chapters (and their headings), pointed at the combined
+    document's ids; to a page of the site that is no chapter, pointed at its published address."""
     chapter = item.chapter
 
     def change(node: Any) -> list[Any] | None:
@@ -416,15 +442,14 @@ def _rewrite_links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, 
             resolved = target.resolve(target.anchor)
         return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
 
-    return tree.rewrite_inlines(item.blocks, change)
+    return change
 
 
-def _stage_images(
-    item: _Tree, blocks: list[Any], manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes],
-    warnings: list[str],
-) -> list[Any]:
-    """Every image, written in Markdown or in raw HTML, checked and given its staged name; of a light
-    and dark pair (Material's `#only-light`, `#only-dark`) the light one."""
+def _images(
+    item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str]
+):
+    """What becomes of an image, written in Markdown or in raw HTML: checked and given its staged
+    name; of a light and dark pair (Material's `#only-light`, `#only-dark`), the light one."""
     chapter = item.chapter
 
     def change(node: Any) -> list[Any] | None:
@@ -458,7 +483,7 @@ def _stage_images(
         assets[staged] = source
         return [{"t": "Image", "c": [attr, content, [staged, title]]}]
 
-    return tree.rewrite_inlines(blocks, change)
+    return change
 
 
 def _asset(source: Path, manuscript: Manuscript, fail) -> str:

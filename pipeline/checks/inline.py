@@ -228,6 +228,33 @@ class _Reader:
             return None  # snake_case: Python-Markdown leaves intraword underscores alone
         return i + run
 
+    def plus(self, i: int) -> int | None:
+        """Keys (`++ctrl+c++`, pymdownx.keys): a placeholder, as inline code is."""
+        match = _KEYS.match(self.s, i)
+        if not match:
+            return None
+        self.out.placeholder()
+        return match.end()
+
+    def marks(self, i: int) -> int | None:
+        """`==mark==` and `^^insert^^` (or `^sup^`): the markers are not text; what they hold is."""
+        s, c = self.s, self.s[i]
+        run = len(s[i:]) - len(s[i:].lstrip(c))
+        if (c == "=" and run != 2) or (c == "^" and run > 2):
+            return None
+        before = s[i - 1] if i > 0 else " "
+        after = s[i + run] if i + run < len(s) else " "
+        return None if before.isspace() and after.isspace() else i + run
+
+    def colon(self, i: int) -> int | None:
+        """An icon or emoji shortcode (`:material-book:`, `:smile:`): a picture, no words."""
+        match = _SHORTCODE.match(self.s, i)
+        if not match or (i > 0 and self.s[i - 1].isalnum()):
+            return None
+        end = match.end()
+        spaced = (i == 0 or self.s[i - 1] == " ") and self.s[end : end + 1] == " "
+        return end + 1 if spaced else end  # one space stays where the picture was
+
     def ampersand(self, i: int) -> int | None:
         match = _ENTITY.match(self.s, i)
         if not match:
@@ -276,4 +303,10 @@ _HANDLERS = {
     "_": _Reader.emphasis,
     "~": _Reader.emphasis,
     "&": _Reader.ampersand,
+    "+": _Reader.plus,
+    "=": _Reader.marks,
+    "^": _Reader.marks,
+    ":": _Reader.colon,
 }
+_KEYS = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+(?:-[a-z0-9_+-]+)*:(?![\w/])")
