@@ -35,6 +35,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(x?)([0-9a-f]{1,8});", re
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
 # Material's code annotation markers: a comment holding only `(1)!` becomes `(1)` (the note is the list after).
 _ANNOTATION = re.compile(r"(?:#|//|--|;|%|/\*|<!--)\s*\((\d+)\)!(?:\s*(?:\*/|-->))?")
+_COMMENTS = frozenset({"c", "c1", "ch", "cm", "cs", "cpf"})  # Pygments' comment tokens
 _LANGUAGE = re.compile(r"^language-([\w+#.-]+)$")
 
 
@@ -191,15 +192,21 @@ def _code(root) -> None:
         cell = next((td for td in block.iter("td") if _has(td, "code")), None)
         code_pre = next(iter(cell.iter("pre")), pre) if cell is not None else pre
         numbers = _select(code_pre, "span", "linenos")  # inline line numbers: pandoc numbers the lines itself
+        numbered = cell is not None or bool(numbers)
         first = next((n.text_content().strip() for n in numbers), "") or next(
             (td.text_content().split()[0] for td in block.iter("td") if _has(td, "linenos") and td.text_content().split()), "1"
         )
         for number in numbers:
             _remove(number)
-        text = _ANNOTATION.sub(r"(\1)", code_pre.text_content().removesuffix("\n"))
+        for comment in [e for e in code_pre.iter("span") if set(_classes(e)) & _COMMENTS]:
+            marker = _ANNOTATION.fullmatch(comment.text_content().strip())
+            if marker:  # Material makes a comment holding only `(1)!` the marker of note 1
+                for child in list(comment):
+                    comment.remove(child)
+                comment.text = f"({marker.group(1)})"
+        text = code_pre.text_content().removesuffix("\n")
         language = next((m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), "")
         title = next(iter(_select(block, "span", "filename")), None)
-        numbered = cell is not None or bool(_select(block, "span", "linenos"))
         new = _element("pre", " ".join(filter(None, [language, "numberLines" if numbered else ""])))
         if numbered and first.isdigit() and first != "1":
             new.set("data-start-from", first)
@@ -208,7 +215,7 @@ def _code(root) -> None:
         if title is not None:
             wrapper = _element("div", "pw-code")
             heading = _element("div", "pw-code-title")
-            heading.text = title.text_content()
+            etree.SubElement(heading, "code").text = title.text_content()  # a file name, set as code
             wrapper.append(heading)
             wrapper.append(new)
             new = wrapper

@@ -49,7 +49,7 @@ def test_code_keeps_its_language_title_and_numbering_and_an_annotation_is_its_nu
     root, _ = mapped('``` py title="a.py" linenums="3"\nx = 1  # (1)!\n```\n')
     title = root.xpath("//div[@class='pw-code-title']")[0]
     pre = root.xpath("//pre")[0]
-    assert title.text == "a.py"
+    assert title.text_content() == "a.py"
     assert pre.get("class") == "py numberLines" and pre.get("data-start-from") == "3"
     assert pre.text_content() == "x = 1  (1)"
 
@@ -73,3 +73,9 @@ def test_what_no_edition_can_hold_is_marked_or_taken_out():
     assert root.text_content() == "ab c"
     assert root.xpath(f"//span[@class='{markup.LEFT_OUT}']")[0].get("data-element") == "iframe"
     assert not root.xpath("//style") and root.xpath("//a")[0].attrib == {}
+
+
+def test_an_annotation_marker_is_one_only_in_a_comment():
+    """`# (1)!` in a comment is Material's marker; shown in a Markdown example, it is text."""
+    root, _ = mapped('``` markdown\n# (1)! is how a marker is written\n```\n')
+    assert root.xpath("//pre")[0].text_content() == "# (1)! is how a marker is written"
