@@ -12,6 +12,7 @@ inline SVG pictures (icons, emoji) become image files of their own.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import posixpath
 import re
@@ -113,7 +114,7 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     for item in trees:
         links = _links(item, by_url, rendering, warnings)
         images = _images(item, manuscript, rendering, assets, generated, warnings)
-        blocks.extend(tree.rewrite_inlines(item.blocks, lambda node: links(node) if node["t"] == "Link" else images(node)))
+        blocks.extend(tree.rewrite_inlines(item.blocks, _both(links, images)))
     cover = _cover(manuscript, assets)
     document = {
         "pandoc-api-version": pandoc.api_version(),
@@ -400,10 +401,24 @@ def _resolve(item: _Tree, url: str) -> tuple[str, str]:
     return urllib.parse.unquote(path.split("?", 1)[0]), urllib.parse.unquote(fragment)
 
 
+def _both(links, images):
+    """Links and images changed in one walk: what a changed link holds (an image, say) is changed too,
+    since a walk does not look again at what it put in."""
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Link":
+            return images(node)
+        changed = links(node)
+        return None if changed is None else tree.rewrite_inlines(changed, images)
+
+    return change
+
+
 def _links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings: list[str]):
     """What becomes of a link: to the book's chapters (and their headings), pointed at the combined
     document's ids; to a page of the site that is no chapter, pointed at its published address."""
     chapter = item.chapter
+    strict_anchors = rendering.settings.mkdocs.validation.links.anchors >= logging.WARNING
 
     def change(node: Any) -> list[Any] | None:
         if node["t"] != "Link":
@@ -437,7 +452,12 @@ def _links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings
             resolved = target.resolve(fragment)
             if resolved is None:
                 where = f"'{target.chapter.name}'" if target is not item else "this chapter"
-                _fail(chapter, url, f"link to '#{fragment}', which is no heading or anchor in {where}", "check the heading's id", "#" + fragment)
+                message = f"link to '#{fragment}', which is no heading or anchor in {where}"
+                if strict_anchors:  # as the site is checked (validation.links.anchors: warn, in strict mode)
+                    _fail(chapter, url, message, "check the heading's id", "#" + fragment)
+                line, column = _position(chapter, url, "#" + fragment)
+                warnings.append(f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: it leads to the top of {where}, as on the site (check the heading's id)")
+                resolved = target.resolve(target.anchor)
         else:
             resolved = target.resolve(target.anchor)
         return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
@@ -464,8 +484,14 @@ def _images(
             return None
         if _SCHEME.match(url) and {"twemoji", "emojione", "gemoji"} & set(attr[1]) and content:
             return content  # an emoji PyMdown links from a CDN: the character itself
-        if _SCHEME.match(url):
-            _fail(chapter, url, f"image '{url}' is not in the book", "download it into the book's folder and link it by its path")
+        if _SCHEME.match(url):  # no edition fetches anything: the site shows it from its host, the others say what it is
+            line, column = _position(chapter, url)
+            warnings.append(
+                f"{chapter.display}:{line or 1}:{column or 1}: warning: image '{url}' is not in the book: the PDF, EPUB and DOCX "
+                "show its description instead (download it into the book's folder and link it by its path)"
+            )
+            shown = content or tree.text_inlines(f"[{posixpath.basename(url.split('?', 1)[0]) or 'image'}]")
+            return [{"t": "Link", "c": [tree.make_attr(), shown, [url, ""]]}] if url.startswith(("http:", "https:")) else shown
         path, fragment = _resolve(item, url)
         if fragment == "only-dark":
             return []
