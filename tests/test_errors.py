@@ -171,3 +171,32 @@ def test_an_id_given_twice_is_a_warning_and_the_editions_rename_the_second(tmp_p
     run = presswork("check", "--no-grammar", "--quiet", "--fail-on", "warning", cwd=book)
     assert run.returncode == 1
     assert "7:18  warning  the id 'part' is given twice in this chapter (first on line 3); links land on the first  [links duplicate-id]" in run.stdout
+
+
+def test_a_missing_anchor_leads_to_the_chapter_as_on_the_site_unless_anchors_are_validated(tmp_path):
+    """MkDocs reports a missing anchor as info unless validation.links.anchors is warn: the site's link
+    then leads to the top of the page, and so does the book's, with a warning at the link."""
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().split("validation:")[0])
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert ("book/index.md:3:19: warning: link to '#nowhere', which is no heading or anchor in 'other.md': it leads to the "
+            "top of 'other.md', as on the site (check the heading's id)") in run.stderr.splitlines()
+    with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
+        text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    assert re.search(r'href="ch\d+\.xhtml#other"[^>]*>the details</a>', text)
+
+
+def test_an_image_on_another_host_is_its_description_in_the_book(tmp_path):
+    """No edition fetches anything: the book says what the image is and links it, with a warning."""
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    (book / "book" / "index.md").write_text("# Introduction\n\nA chart: ![The sales chart](https://example.org/chart.png)\n\nSee [other](other.md).\n")
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert ("book/index.md:3:29: warning: image 'https://example.org/chart.png' is not in the book: the PDF, EPUB and DOCX "
+            "show its description instead (download it into the book's folder and link it by its path)") in run.stderr.splitlines()
+    with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
+        text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+        assert not [n for n in epub.namelist() if n.startswith("EPUB/media/")]
+    assert '<a href="https://example.org/chart.png">The sales chart</a>' in text
