@@ -26,23 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, markup, tree
+from pipeline import __version__, images, markup, tree
 from pipeline.clock import utc
-from pipeline.errors import ConfigError, ContentError
+from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter, Manuscript
 from pipeline.render import Rendering, plain_url
 from pipeline.store import Store, key
 from pipeline.tools import pandoc
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
-_IMAGE_MAGIC = {
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-    ".svg": (b"<svg", b"<?xml"),
-}
 # Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
 _RESERVED = frozenset({"footnotes", "toc", "cover", "title-page", "title_page", "nav", "landmarks", "page-list"})
 _SITE = "http://presswork.invalid/"  # a base to resolve the site's relative addresses against
@@ -112,10 +104,10 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
     for item in trees:
-        links = _links(item, by_url, rendering, warnings)
-        images = _images(item, manuscript, rendering, assets, generated, warnings)
-        blocks.extend(tree.rewrite_inlines(item.blocks, _both(links, images)))
-    cover = _cover(manuscript, assets)
+        linking = _links(item, by_url, rendering, warnings)
+        staging = _images(item, manuscript, rendering, assets, generated, warnings)
+        blocks.extend(tree.rewrite_inlines(item.blocks, _both(linking, staging)))
+    cover = images.cover(manuscript, assets)
     document = {
         "pandoc-api-version": pandoc.api_version(),
         "meta": _metadata(manuscript, cover),
@@ -505,78 +497,11 @@ def _images(
                     f"{chapter.display}:{line or 1}:{column or 1}: warning: the site looks for '{url}' at '{path}', where there is "
                     "no such file; the other editions take it beside the chapter (write the address relative to the page's URL)"
                 )
-        staged = _asset(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint, posixpath.basename(path)))
+        staged = images.check(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint, posixpath.basename(path)))
         assets[staged] = source
         return [{"t": "Image", "c": [attr, content, [staged, title]]}]
 
     return change
-
-
-def _asset(source: Path, manuscript: Manuscript, fail) -> str:
-    """Check an image file and give it its staged, content-addressed name."""
-    shown = os.path.relpath(source, manuscript.root)
-    if not source.is_relative_to(manuscript.root.resolve()):
-        fail(f"image '{shown}' is outside the repository", "keep images inside the book's folder")
-    if not source.is_file():
-        fail(f"image '{shown}' not found", "check the path; it is relative to the chapter")
-    suffix = source.suffix.lower()
-    magic = _IMAGE_MAGIC.get(suffix)
-    if magic is None:
-        fail(f"'{shown}' is not an image type every edition can show", "use PNG, JPEG, GIF, WebP or SVG")
-    size = source.stat().st_size
-    limit = manuscript.settings.presswork.max_image_bytes
-    if size > limit:
-        fail(f"image '{shown}' is {size:,} bytes, over the limit of {limit:,}", "make it smaller or raise max_image_bytes")
-    data = source.read_bytes()
-    head = data[:512].lstrip()
-    if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):
-        fail(f"'{shown}' is not a {suffix[1:].upper()} image", "check the file; it may be damaged or misnamed")
-    return f"assets/{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
-
-
-def _cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:
-    cover = manuscript.settings.presswork.book.cover
-    if not cover:
-        return None
-    settings = manuscript.settings
-    line = settings.line_mentioning("cover:")
-
-    def fail(message: str, hint: str) -> None:
-        raise ConfigError(f"plugins.presswork.book.cover: {message}", path=settings.path.name, line=line, hint=hint)
-
-    source = (manuscript.docs_dir / cover).resolve()
-    staged = _asset(source, manuscript, fail)
-    size = dimensions(source.read_bytes()[:65536])
-    if size is not None and not _cover_shaped(*size):
-        line_error = ContentError(
-            f"plugins.presswork.book.cover: '{os.path.relpath(source, manuscript.root)}' is {size[0]} x {size[1]} pixels; "
-            "a cover is a 2:3 portrait at least 400 pixels wide",
-            path=settings.path.name, line=line, hint="e.g. 1600 x 2400 pixels",
-        )  # fmt: skip
-        raise line_error
-    assets[staged] = source
-    return staged
-
-
-def _cover_shaped(width: int, height: int) -> bool:
-    """A cover is 2:3 (width:height, within 2 %), at least 400 pixels wide: what readers and stores show."""
-    return width >= 400 and abs(width * 3 - height * 2) <= 0.02 * height * 2
-
-
-def dimensions(head: bytes) -> tuple[int, int] | None:
-    """An image's width and height in pixels, read from its header (PNG, JPEG, GIF), or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
-    if head.startswith(b"\xff\xd8"):
-        index = 2
-        while index + 9 < len(head) and head[index] == 0xFF:
-            marker, length = head[index + 1], int.from_bytes(head[index + 2 : index + 4], "big")
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                return int.from_bytes(head[index + 7 : index + 9], "big"), int.from_bytes(head[index + 5 : index + 7], "big")
-            index += 2 + length
-    return None
 
 
 def _position(chapter: Chapter, url: str, *needles: str) -> tuple[int | None, int | None]:

@@ -1,0 +1,88 @@
+"""The book's images: each file checked once, wherever a chapter names it (Markdown or raw HTML), and the cover."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pipeline.errors import ConfigError, ContentError
+from pipeline.manuscript import Manuscript
+
+_IMAGE_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".svg": (b"<svg", b"<?xml"),
+}
+
+def check(source: Path, manuscript: Manuscript, fail) -> str:
+    """Check an image file (inside the repository, there, of a type every edition shows, within its
+    size limit, and what its name says) and give it its staged, content-addressed name; `fail(message,
+    hint)` raises, naming the place that refers to it."""
+    shown = os.path.relpath(source, manuscript.root)
+    if not source.is_relative_to(manuscript.root.resolve()):
+        fail(f"image '{shown}' is outside the repository", "keep images inside the book's folder")
+    if not source.is_file():
+        fail(f"image '{shown}' not found", "check the path; it is relative to the chapter")
+    suffix = source.suffix.lower()
+    magic = _IMAGE_MAGIC.get(suffix)
+    if magic is None:
+        fail(f"'{shown}' is not an image type every edition can show", "use PNG, JPEG, GIF, WebP or SVG")
+    size = source.stat().st_size
+    limit = manuscript.settings.presswork.max_image_bytes
+    if size > limit:
+        fail(f"image '{shown}' is {size:,} bytes, over the limit of {limit:,}", "make it smaller or raise max_image_bytes")
+    data = source.read_bytes()
+    head = data[:512].lstrip()
+    if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):
+        fail(f"'{shown}' is not a {suffix[1:].upper()} image", "check the file; it may be damaged or misnamed")
+    return f"assets/{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
+
+
+def cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:
+    """The book's cover, checked (a 2:3 portrait, at least 400 pixels wide) and added to `assets`."""
+    cover = manuscript.settings.presswork.book.cover
+    if not cover:
+        return None
+    settings = manuscript.settings
+    line = settings.line_mentioning("cover:")
+
+    def fail(message: str, hint: str) -> None:
+        raise ConfigError(f"plugins.presswork.book.cover: {message}", path=settings.path.name, line=line, hint=hint)
+
+    source = (manuscript.docs_dir / cover).resolve()
+    staged = check(source, manuscript, fail)
+    size = dimensions(source.read_bytes()[:65536])
+    if size is not None and not _cover_shaped(*size):
+        line_error = ContentError(
+            f"plugins.presswork.book.cover: '{os.path.relpath(source, manuscript.root)}' is {size[0]} x {size[1]} pixels; "
+            "a cover is a 2:3 portrait at least 400 pixels wide",
+            path=settings.path.name, line=line, hint="e.g. 1600 x 2400 pixels",
+        )  # fmt: skip
+        raise line_error
+    assets[staged] = source
+    return staged
+
+
+def _cover_shaped(width: int, height: int) -> bool:
+    """A cover is 2:3 (width:height, within 2 %), at least 400 pixels wide: what readers and stores show."""
+    return width >= 400 and abs(width * 3 - height * 2) <= 0.02 * height * 2
+
+
+def dimensions(head: bytes) -> tuple[int, int] | None:
+    """An image's width and height in pixels, read from its header (PNG, JPEG, GIF), or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    if head.startswith(b"\xff\xd8"):
+        index = 2
+        while index + 9 < len(head) and head[index] == 0xFF:
+            marker, length = head[index + 1], int.from_bytes(head[index + 2 : index + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(head[index + 7 : index + 9], "big"), int.from_bytes(head[index + 5 : index + 7], "big")
+            index += 2 + length
+    return None
