@@ -136,4 +136,4 @@ def test_a_book_ten_times_the_handbook_builds_within_the_memory_target(tmp_path)
     peak = sampler.peak / 1024 / 1024
     print(f"peak resident memory {peak:.0f} MB")
     assert 0 < peak <= MEMORY_TARGET_MB, f"peak resident memory {peak:.0f} MB"
-    assert len(list((root / "build" / "site").rglob("index.html"))) > 100
+    assert len(list((root / "build" / "site").rglob("*.html"))) > 100  # a page a chapter, opened from disk
