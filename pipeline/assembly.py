@@ -200,7 +200,7 @@ def _normalise(
             headers.append(node)
     for a in repeated:  # the site has it twice, and its links land on the first: so do the editions'
         warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
-        a[0] = _unique(a[0], used)
+        a[0] = tree.unique_id(a[0], used)
     if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
         _nesting(chapter, blocks)
     titles = sum(1 for node in headers if node["c"][0] == 1)
@@ -218,13 +218,13 @@ def _normalise(
         anchor = first["c"][1][0]
     else:
         title = chapter.title or chapter.stem.replace("-", " ").capitalize()
-        anchor = _unique(chapter.stem or "chapter", used)
+        anchor = tree.unique_id(chapter.stem or "chapter", used)
         if first is None:
             blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
         else:
             first["c"][1][0] = anchor
     ids = set(used)
-    renames = {i: _unique(i, used) for i in sorted(ids & _RESERVED)}
+    renames = {i: tree.unique_id(i, used) for i in sorted(ids & _RESERVED)}
     _rename(blocks, renames)
     return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
 
@@ -306,16 +306,6 @@ def _nesting(chapter: Chapter, blocks: list[Any]) -> None:
         elif kind in ("BulletList", "OrderedList", "DefinitionList"):
             items = node["c"] if kind == "BulletList" else node["c"][1] if kind == "OrderedList" else [d for _, ds in node["c"] for d in ds]
             stack.extend((child, depth) for item in items for child in item)
-
-
-def _unique(identifier: str, used: set[str]) -> str:
-    """`identifier`, or `identifier_1`, `_2`, ... if it is taken (as MkDocs' `toc` does it)."""
-    candidate, count = identifier, 0
-    while candidate in used:
-        count += 1
-        candidate = f"{identifier}_{count}"
-    used.add(candidate)
-    return candidate
 
 
 def _pictures(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> list[Any]:

@@ -129,6 +129,17 @@ def stringify(value: Any) -> str:
     return "".join(parts)
 
 
+def unique_id(identifier: str, used: set[str]) -> str:
+    """`identifier` made unique among `used` (and added to it) as MkDocs' `toc` does it: `id`,
+    `id_1`, `id_2`, ...; an empty one becomes `_`."""
+    candidate, count = identifier or "_", 0
+    while candidate in used or not candidate:
+        count += 1
+        candidate = f"{identifier}_{count}"
+    used.add(candidate)
+    return candidate
+
+
 def text_inlines(text: str) -> list[Node]:
     """Plain text as pandoc inlines (words and spaces)."""
     out: list[Node] = []

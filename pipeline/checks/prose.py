@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
+from pipeline import tree
 from pipeline.checks import inline
 from pipeline.checks.inline import PLACEHOLDER_OFFSET, Reference
 from pipeline.errors import ContentError
@@ -383,15 +384,5 @@ def _heading_ids(headings: list[Line], used: set[str], slugify) -> list[tuple[st
             continue
         plain = inline.read(heading.text, list(range(heading.offset, heading.offset + len(heading.text))), code_as_text=True)
         text = "".join(plain.text).strip()
-        ids.append((_unique(slugify(text, "-"), used), heading.offset))
+        ids.append((tree.unique_id(slugify(text, "-"), used), heading.offset))
     return ids
-
-
-def _unique(identifier: str, used: set[str]) -> str:
-    """`identifier` made unique among `used` as MkDocs' `toc` does it: `id`, `id_1`, `id_2`, ..."""
-    candidate, count = identifier or "_", 0
-    while candidate in used or not candidate:
-        count += 1
-        candidate = f"{identifier}_{count}"
-    used.add(candidate)
-    return candidate
