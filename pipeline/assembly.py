@@ -497,8 +497,9 @@ def _images(
 def _position(chapter: Chapter, url: str, *needles: str) -> tuple[int | None, int | None]:
     """Where the Markdown writes a link or image the rendering shows at `url`: the address as written
     or, since MkDocs rewrites addresses (`other.md` becomes `other/`), the target around the first
-    of `needles` found, from its start."""
-    for needle in (url, *(n for n in needles if n)):
+    of `needles` found, from its start. Python-Markdown percent-encodes what it does not keep as
+    written (`–` becomes `%E2%80%93`): the address decoded, and without its query, are tried too."""
+    for needle in filter(None, (url, urllib.parse.unquote(url), url.split("?", 1)[0], *needles)):
         line, column = chapter.position_of(needle)
         if column is None:
             continue

@@ -135,7 +135,9 @@ def _make_and_validate(builder: Builder, inputs: Inputs, book: str, staging: Pat
 def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
     """Validate a new edition, then keep it in the store: only what validated is ever reused."""
     with progress.step(f"{builder.name} valid"):
-        builder.validate(inputs, artifact)
+        said = builder.validate(inputs, artifact)
+    for warning in said or ():
+        progress.say(warning)
     inputs.store.keep(name, artifact.path)
 
 

@@ -55,7 +55,7 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except etree.ParserError:  # nothing an HTML parser counts as content (a comment alone, say)
         return html, svgs
-    for rewrite in (_unshown, _permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes):
+    for rewrite in (_unshown, _permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes, _anchors):
         rewrite(root)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return inner, svgs
@@ -219,6 +219,12 @@ def _code(root) -> None:
             wrapper.append(heading)
             wrapper.append(new)
             new = wrapper
+        if block.get("id"):  # `{ .sh #example }` on the fence: a link lands on the code, in every edition
+            if new.tag == "pre":
+                wrapper = _element("div")
+                wrapper.append(new)
+                new = wrapper
+            new.set("id", block.get("id"))
         _replace(block, new)
 
 
@@ -248,15 +254,23 @@ def _details(root) -> None:
 
 
 def _tabs(root) -> None:
-    """Every tab, each under its label, one after another (a page has no tabs to click)."""
-    for tabs in _select(root, "div", "tabbed-set"):
-        labels = [label.text_content().strip() for label in tabs.iter("label")]
-        blocks = [child for child in tabs.iter("div") if _has(child, "tabbed-block")]
-        if not blocks:  # the older markup: input, label, div.tabbed-content for each tab
-            blocks = [child for child in tabs if isinstance(child.tag, str) and _has(child, "tabbed-content")]
+    """Every tab, each under its label, one after another (a page has no tabs to click), with the
+    id the site gives it (its radio button's) so that links to a tab land on it."""
+    for tabs in reversed(_select(root, "div", "tabbed-set")):  # the innermost first
+        children = [child for child in tabs if isinstance(child.tag, str)]
+        inputs = [child for child in children if child.tag == "input"]
+        labels = [child for child in children if child.tag == "label"]  # the older markup: input, label, content per tab
+        blocks = [child for child in children if _has(child, "tabbed-content")]
+        for part in children:
+            if _has(part, "tabbed-labels"):
+                labels = [label for label in part if label.tag == "label"]
+            if _has(part, "tabbed-content") and any(_has(block, "tabbed-block") for block in part):
+                blocks = [block for block in part if _has(block, "tabbed-block")]
         group = _element("div", "pw-tabs")
-        for label, block in zip(labels, blocks):
-            box = _element("div", "admonition tab", data_title=label)
+        for index, (label, block) in enumerate(zip(labels, blocks)):
+            box = _element("div", "admonition tab", data_title=label.text_content().strip())
+            if index < len(inputs) and inputs[index].get("id"):
+                box.set("id", inputs[index].get("id"))
             _move_children(block, box)
             group.append(box)
         _replace(tabs, group)
@@ -276,3 +290,20 @@ def _checkboxes(root) -> None:
         else:
             parent.text = (parent.text or "") + text
         parent.remove(box)
+
+
+# Elements whose id pandoc's document tree has a place for; any other id would be lost in reading.
+_KEEPS_ID = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "span", "a", "pre", "img", "table", "figure", "code"})
+_VOID = frozenset({"input", "br", "hr", "wbr", "area", "col", "source", "track", "embed", "param"})
+
+
+def _anchors(root) -> None:
+    """An id on an element pandoc keeps no id for (`<p id="x">`, `<li id>`, `<input id>`) moved to an
+    empty span at its start (before it, if it holds nothing), so links to it still land there."""
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and e.get("id") and e.tag not in _KEEPS_ID]:
+        anchor = _element("span", id=element.attrib.pop("id"))
+        if element.tag in _VOID:
+            element.addprevious(anchor)
+        else:
+            anchor.tail, element.text = element.text, None
+            element.insert(0, anchor)

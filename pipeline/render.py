@@ -97,6 +97,7 @@ class Rendering:
                     MkDocsPage(None, file, config)
                 if file.src_uri != plugin.downloads_page:
                     _render(file.page, config, files)
+                    self._template_of(file, env)
             self._files, self._nav, self._env = files, nav, env
         _draw_diagrams(
             [file for file in files.documentation_pages() if file.page is not None and file.page.content], diagrams,
@@ -168,6 +169,16 @@ class Rendering:
                 raise
         if self._warnings:
             raise _content_error(self._warnings, self.settings.mkdocs.docs_dir)
+
+    def _template_of(self, file, env: jinja2.Environment) -> None:
+        """The template a page's front matter names is one the theme has: said now, before any edition
+        is built, rather than when the site is written last."""
+        name = file.page.meta.get("template")
+        if isinstance(name, str) and name:
+            try:
+                env.get_template(name)
+            except jinja2.TemplateNotFound as error:
+                raise self._no_template(file, error.name) from None
 
     def _no_template(self, file, name: str) -> ContentError:
         """A page's front matter names a template the theme lacks: the line that names it."""

@@ -309,3 +309,98 @@ def test_a_configured_slugify_gives_the_ids_the_site_has(tmp_path):
     built = presswork("build", "--no-check", "--format", "epub", "--format", "site", "--quiet", cwd=book)
     assert built.returncode == 0, built.stderr
     assert 'id="привет-мир"' in (book / "build" / "site" / "index.html").read_text()
+
+
+MATERIAL_PAGE = """# Setup
+
+=== "C"
+
+    A tab, with a footnote.[^note]
+
+=== "C++"
+
+    Another, whose text is checked too.
+
+    === "Nested"
+
+        A tab inside a tab.
+
+===! "A new set"
+
+    See [the first tab](#setup-c), [the note](#fn:note) and [back](#fnref:note).
+
+## Details { #own }
+
+``` { .sh #example }
+echo hi
+```
+
+A paragraph with an id.
+{ #para }
+
+[Some text][^note] and once more.[^note]
+
+[^note]: The note.
+"""
+
+
+@pytest.mark.parametrize("slugify", [False, True])
+def test_tab_footnote_and_attribute_ids_are_the_ones_python_markdown_gives(tmp_path, slugify):
+    """The ids the links check knows in a page of tabs, footnotes and attribute lists are ids that
+    Python-Markdown, with PyMdown's extensions configured so, gives the same page."""
+    import markdown
+    from pymdownx.slugs import slugify as pymdown_slugify
+
+    from pipeline.checks import prose
+    from pipeline.checks.inline import Reference
+    from pipeline.manuscript import Chapter
+
+    tabbed = {"alternate_style": True}
+    if slugify:
+        tabbed |= {"slugify": pymdown_slugify(case="lower"), "combine_header_slug": True}
+    rendered = markdown.markdown(
+        MATERIAL_PAGE, extensions=["toc", "attr_list", "footnotes", "pymdownx.superfences", "pymdownx.tabbed"],
+        extension_configs={"pymdownx.tabbed": tabbed},
+    )  # fmt: skip
+    site = set(re.findall(r'\bid="([^"]+)"', rendered))
+    dialect = prose.Dialect(
+        tab_slugify=tabbed.get("slugify"), combine_header_slug=bool(tabbed.get("combine_header_slug")), footnote_separator=":"
+    )
+    chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=MATERIAL_PAGE, body_line=1)
+    found = prose.extract(chapter, dialect)
+    known = {identifier for identifier, _ in found.ids}
+    assert known <= site, known - site
+    tabs = {"setup-c", "setup-c_1", "setup-nested", "setup-a-new-set"} if slugify else {"__tabbed_1_1", "__tabbed_1_2", "__tabbed_2_1", "__tabbed_3_1"}
+    assert tabs | {"setup", "own", "para", "fn:note", "fnref:note", "fnref2:note", "fnref3:note"} <= known
+    assert "example" in known  # a fence's id (its code is not read)
+    texts = " ".join(unit.text for unit in found.units)
+    assert "A tab inside a tab" in texts and "whose text is checked" in texts
+    assert not [r for r in found.references if r.kind == "link" and r.reference], "[Some text][^note] is text and a footnote"
+    assert sum(isinstance(r, Reference) and r.kind == "footnote" for r in found.references) == 3
+
+
+def test_snippet_definitions_queries_wrapped_labels_and_pages_outside_nav(tmp_path):
+    """Link definitions that pymdownx.snippets appends to every page, a link with a query, a label
+    wrapped across lines and a page that is on the site but not in nav: no false error."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "includes").mkdir()
+    (book / "includes" / "links.md").write_text("[mkdocs.nav]: https://www.mkdocs.org/user-guide/configuration/#nav\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Snippets\nsite_url: https://example.org/docs/\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
+        "markdown_extensions:\n  - pymdownx.snippets:\n      auto_append:\n        - includes/links.md\nplugins:\n  - presswork\n"
+    )
+    (book / "docs" / "index.md").write_text(
+        "# Snippets\n\nSee [the nav setting][mkdocs.nav], [a search](index.md?h=nav), [the extra page](extra.md)\n"
+        "and [the wrapped label][Wrapped\nLabel].\n\n[wrapped label]: https://example.org/\n"
+    )
+    (book / "docs" / "extra.md").write_text("# Extra\n\nA page of the site only.\n")
+    run = presswork("check", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stdout + run.stderr
+    links = [(f["line"], f["rule"], f["severity"]) for f in json.loads(run.stdout) if f["engine"] == "links"]
+    assert (3, "outside-nav", "warning") in links
+    assert [rule for _, rule, severity in links if severity == "error"] == []
+    built = presswork("build", "--no-check", "--format", "epub", "--format", "site", "--quiet", cwd=book)
+    assert built.returncode == 0, built.stderr
+    page = (book / "build" / "site" / "index.html").read_text()
+    assert 'href="https://www.mkdocs.org/user-guide/configuration/#nav"' in page  # the site read the same definition

@@ -30,11 +30,15 @@ def editions(out: Path) -> dict[str, str]:
 
 def assert_store_sound(store: Path) -> None:
     """Every entry of the store is whole: each edition's files match its manifest, each parsed
-    chapter its checksum. Half-written entries may only be hidden temporary folders."""
-    for manifest in (store / "editions").glob("*/manifest.json") if store.exists() else []:
+    chapter and drawn diagram its checksum. Half-written entries may only be hidden temporary files and
+    folders (`.new-*`), which the store never reads."""
+    def whole(paths):
+        return [path for path in paths if not any(part.startswith(".") for part in path.relative_to(store).parts)]
+
+    for manifest in whole((store / "editions").glob("*/manifest.json")):
         for name, digest in json.loads(manifest.read_text())["files"].items():
             assert hashlib.sha256((manifest.parent / "content" / name).read_bytes()).hexdigest() == digest
-    for entry in (store / "chapters").rglob("*.json") if store.exists() else []:
+    for entry in whole(path for path in store.glob("*/*/*.json") if path.parts[-3] != "editions"):
         record = json.loads(entry.read_bytes())
         assert record["sha256"] == hashlib.sha256(json.dumps(record["value"], sort_keys=True).encode()).hexdigest()
 

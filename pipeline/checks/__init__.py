@@ -55,8 +55,8 @@ def versions(options: Options) -> dict[str, str]:
 def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:
     config = settings.presswork.check
     with progress.step("prose") as note:
-        slugify = prose.heading_slugify(settings)  # a configured slugify gives the ids the site has
-        proses = {chapter.name: prose.extract(chapter, slugify) for chapter in manuscript.chapters}
+        dialect = prose.dialect(settings)  # the configured slugify functions give the ids the site has
+        proses = {chapter.name: prose.extract(chapter, dialect) for chapter in manuscript.chapters}
         selected = _selected(settings, options.paths, proses)
         chosen = [proses[name] for name in selected]
         note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
@@ -64,7 +64,7 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
     with progress.step("links"):
-        findings += links.check(proses, selected, settings.docs_dir, settings.root)
+        findings += links.check(proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url)
         if not options.paths:
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:
@@ -137,7 +137,7 @@ def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Pro
         if name not in proses:
             if not full.is_file():
                 raise ConfigError(f"{path} does not exist", hint="name a chapter file")
-            proses[name] = prose.extract(read_chapter(settings, name), prose.heading_slugify(settings))
+            proses[name] = prose.extract(read_chapter(settings, name), prose.dialect(settings))
         names.append(name)
     return names
 

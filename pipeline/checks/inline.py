@@ -200,6 +200,8 @@ class _Reader:
         ref = _REF_TAIL.match(s, close + 1)
         if ref is None:
             return None  # `[text]` alone: plain text unless a definition names it (not followed here)
+        if ref.group(1).startswith("^") and len(ref.group(1)) > 1 and " " not in ref.group(1):
+            return None  # `[text][^1]`: plain text, then a footnote reference (footnotes reads it first)
         label = ref.group(1) or s[i + 1 : close]
         start = close + 2 if ref.group(1) else i + 1
         self._reference("link", label, start, reference=True)

@@ -8,22 +8,23 @@ import urllib.parse
 from pathlib import Path
 
 from pipeline.checks.findings import Finding
-from pipeline.checks.prose import Prose
+from pipeline.checks.prose import Prose, label_key
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
-def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path) -> list[Finding]:
-    """Findings for the chapters named in `selected`; `proses` holds every chapter, for their ids."""
+def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path, site_url: str | None = None) -> list[Finding]:
+    """Findings for the chapters named in `selected`; `proses` holds every chapter, for their ids.
+    A page of the site outside nav is linked at `site_url` in the other editions (a warning)."""
     ids = {name: {identifier for identifier, _ in prose.ids} for name, prose in proses.items()}
     findings: list[Finding] = []
     for name in selected:
         prose = proses[name]
         for reference in prose.references:
-            problem = _problem(reference, prose, name, ids, docs_dir, root)
+            problem = _problem(reference, prose, name, ids, docs_dir, root, site_url)
             if problem:
-                rule, message, suggestions = problem
-                findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions))
+                rule, message, suggestions, *severity = problem
+                findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions, *severity))
         findings.extend(_unused_footnotes(prose))
         findings.extend(_duplicate_ids(prose))
     return findings
@@ -44,7 +45,7 @@ def _duplicate_ids(prose: Prose) -> list[Finding]:
     return findings
 
 
-def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_dir: Path, root: Path):
+def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_dir: Path, root: Path, site_url: str | None):
     kind, target = reference.kind, reference.target
     if kind == "footnote":
         if target not in prose.footnotes:
@@ -53,14 +54,14 @@ def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_
     if kind in ("anchor", "definition"):
         return None
     if reference.reference:
-        url = prose.definitions.get(target.lower())
+        url = prose.definitions.get(label_key(target))
         if url is None:
             return "missing-reference", f"link reference [{target}] is not defined", ()
         target = url
     if not target or _SCHEME.match(target):
         return None  # links out of the book are not followed
     path, _, fragment = target.partition("#")
-    path = urllib.parse.unquote(path)
+    path = urllib.parse.unquote(path.split("?", 1)[0])  # a query (`?h=search`) is for the page's scripts
     if kind == "image":
         source = (docs_dir / posixpath.dirname(name) / path).resolve()
         if not source.is_relative_to(root.resolve()):
@@ -77,7 +78,9 @@ def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_
             return None
         if chapter not in ids:
             if (docs_dir / chapter).is_file():
-                return "broken-link", f"link to '{path}', which is not a chapter in nav", ()
+                there = "link it at its address on the site" if site_url else "cannot link it (set site_url)"
+                message = f"link to '{path}', a page of the site that is not in nav: the PDF, EPUB and DOCX {there}"
+                return "outside-nav", message, (), "warning"
             return "broken-link", f"link to '{path}', which does not exist", ()
     fragment = urllib.parse.unquote(fragment)
     if fragment and fragment not in ids[chapter]:

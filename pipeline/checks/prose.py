@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.util import BLOCK_LEVEL_ELEMENTS
@@ -27,6 +29,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
+_TAB = re.compile(r'^===(!?\+?|\+?!?)[ \t]+"(.*)"[ \t]*$')  # pymdownx.tabbed: `=== "Label"`, `===! "New set"`
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*")
@@ -54,6 +57,28 @@ class Unit:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """What of the configuration decides the ids a page has on the site and the link definitions it
+    can use: read once from `mkdocs.yml` (`dialect`), the same for every chapter."""
+
+    slugify: Callable = _toc_slugify  # toc's: heading ids
+    tab_slugify: Callable | None = None  # pymdownx.tabbed's, if set: tab ids made from labels (else `__tabbed_1_1`)
+    combine_header_slug: bool = False  # tab ids prefixed with their heading's
+    footnote_separator: str | None = None  # `footnotes`' (`fn:1`, `fnref:1`), if the extension is on
+    appended: tuple[tuple[str, str], ...] = ()  # link definitions `pymdownx.snippets` appends to every page
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A content tab's label, where it is written, and what decides its id."""
+
+    label: str
+    offset: int
+    headings: int  # how many headings come before it
+    number: tuple[int, int]  # its set and its place in the set, counted as pymdownx.tabbed counts them
+
+
 @dataclass
 class Prose:
     """Everything the checks need from one chapter."""
@@ -66,6 +91,7 @@ class Prose:
     definitions: dict[str, str] = field(default_factory=dict)  # link definitions: label -> URL
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
     headings: list[Line] = field(default_factory=list)
+    tabs: list[Tab] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -90,9 +116,10 @@ class Prose:
         return lines[index] if 0 <= index < len(lines) else ""
 
 
-def extract(chapter: Chapter, slugify=None) -> Prose:
-    """Read a chapter into units of prose and the references it makes; headings get their ids from
-    `slugify(text, separator)`, the `toc` extension's own (`heading_slugify`), MkDocs' default if None."""
+def extract(chapter: Chapter, dialect: Dialect | None = None) -> Prose:
+    """Read a chapter into units of prose and the references it makes; its ids (headings, tabs,
+    footnotes, explicit `{#id}`s) are the ones the site gives them under `dialect` (MkDocs' defaults if None)."""
+    dialect = dialect or Dialect()
     prose = Prose(chapter=chapter)
     lines, offset = [], 0
     for text in chapter.text.split("\n"):
@@ -105,27 +132,74 @@ def extract(chapter: Chapter, slugify=None) -> Prose:
             "lists, quotes or admonitions nest too deeply to be read", path=chapter.display, line=chapter.body_line,
             hint="nest them less deeply",
         ) from None  # fmt: skip
+    prose.definitions.update(dialect.appended)  # appended after the page: they count over its own
     used: set[str] = {identifier for identifier, _ in prose.ids}
-    prose.ids.extend(_heading_ids(prose.headings, used, slugify or _toc_slugify))
+    headings = _heading_ids(prose.headings, used, dialect.slugify)
+    prose.ids.extend((identifier, offset) for identifier, offset, made in headings if made)
+    prose.ids.extend(_tab_ids(prose.tabs, [identifier for identifier, _, _ in headings], used, dialect))
+    if dialect.footnote_separator is not None:
+        separator = dialect.footnote_separator
+        prose.ids.extend((f"fn{separator}{label}", offset) for label, offset in prose.footnotes.items())
+        counts: dict[str, int] = {}
+        for reference in prose.references:
+            if reference.kind == "footnote":
+                counts[reference.target] = counts.get(reference.target, 0) + 1
+                number = "" if counts[reference.target] == 1 else str(counts[reference.target])
+                prose.ids.append((f"fnref{number}{separator}{reference.target}", reference.offset))
     return prose
 
 
-def heading_slugify(settings):
-    """The slugify function the configuration gives MkDocs' `toc` (`pymdownx.slugs.slugify`, say), or None."""
-    options = settings.mkdocs.mdx_configs.get("toc") or {}
-    function = options.get("slugify")
-    return function if callable(function) else None
+def dialect(settings) -> Dialect:
+    """The `Dialect` of a book's configuration: the slugify functions it gives `toc` and
+    `pymdownx.tabbed`, `footnotes`' separator, and the link definitions in the files that
+    `pymdownx.snippets` appends to every page (`auto_append`, inside the book's folder)."""
+    extensions = set(settings.mkdocs.markdown_extensions)
+    configs = settings.mkdocs.mdx_configs
+    toc = (configs.get("toc") or {}).get("slugify")
+    tabbed = configs.get("pymdownx.tabbed") or {}
+    footnotes = configs.get("footnotes") or {}
+    return Dialect(
+        slugify=toc if callable(toc) else _toc_slugify,
+        tab_slugify=tabbed.get("slugify") if callable(tabbed.get("slugify")) else None,
+        combine_header_slug=bool(tabbed.get("combine_header_slug")),
+        footnote_separator=str(footnotes.get("SEPARATOR", ":")) if "footnotes" in extensions else None,
+        appended=_appended(settings) if "pymdownx.snippets" in extensions else (),
+    )  # fmt: skip
+
+
+def _appended(settings) -> tuple[tuple[str, str], ...]:
+    options = settings.mkdocs.mdx_configs.get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    root = Path(settings.root).resolve()
+    found: dict[str, str] = {}
+    for name in options.get("auto_append") or []:
+        for base in [bases] if isinstance(bases, str) else bases:
+            path = (root / str(base) / str(name)).resolve()
+            if path.is_file() and path.is_relative_to(root):
+                for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
+                    definition = _LINK_DEFINITION.match(line)
+                    if definition:
+                        found.setdefault(label_key(definition.group(1)), definition.group(2))
+                break
+    return tuple(found.items())
+
+
+def label_key(label: str) -> str:
+    """A link reference's label as Markdown matches it: case and runs of white space do not count."""
+    return " ".join(label.split()).lower()
 
 
 class _Blocks:
     def __init__(self, prose: Prose, language: str | None) -> None:
         self.prose = prose
         self.language = str(language) if language else None
+        self.tab_sets = 0
 
     def read(self, lines: list[Line], kind: str = "paragraph") -> None:
         """Read blocks; `kind` names what their paragraphs are: `paragraph`, or `item` in a list."""
         paragraph: list[Line] = []
         i = 0
+        last_tab: Tab | None = None  # the tab just read at this level: the next one is in its set
 
         def flush() -> None:
             if paragraph:
@@ -140,6 +214,9 @@ class _Blocks:
                 flush()
                 i += 1
                 continue
+            tab = _TAB.match(text)
+            if not tab:
+                last_tab = None
             fence = _FENCE.match(text)
             if fence:
                 flush()
@@ -175,6 +252,14 @@ class _Blocks:
                 self.heading([Line(text[heading.end() :], line.offset + heading.end())])
                 i += 1
                 continue
+            if tab:
+                flush()
+                start = text.index('"') + 1
+                last_tab = self._tab(Line(tab.group(2), line.offset + start), None if "!" in tab.group(1) else last_tab)
+                self.unit([Line(tab.group(2), line.offset + start)], "title")
+                body, i = self._indented(lines, i + 1, 4)
+                self.read(body)
+                continue
             admonition = _ADMONITION.match(text.lstrip(" "))
             if admonition:
                 flush()
@@ -204,7 +289,7 @@ class _Blocks:
                 continue
             definition = _LINK_DEFINITION.match(text)
             if definition and not paragraph:
-                self.prose.definitions[definition.group(1).lower()] = definition.group(2)
+                self.prose.definitions[label_key(definition.group(1))] = definition.group(2)  # the last one counts, as in Python-Markdown
                 start = line.offset + text.index(definition.group(2), definition.start(2))
                 self.prose.references.append(Reference("definition", definition.group(2), start, len(definition.group(2))))
                 i += 1
@@ -228,6 +313,15 @@ class _Blocks:
         flush()
 
     # --- blocks that become units ------------------------------------------------------------
+
+    def _tab(self, label: Line, previous: Tab | None) -> Tab:
+        """A tab, in the set of `previous` (the tab just before it at its level) or first of a new set."""
+        if previous is None:
+            self.tab_sets += 1
+        number = (previous.number[0], previous.number[1] + 1) if previous else (self.tab_sets, 1)
+        tab = Tab(label.text, label.offset, len(self.prose.headings), number)
+        self.prose.tabs.append(tab)
+        return tab
 
     def heading(self, lines: list[Line]) -> None:
         text = lines[0].text.rstrip()
@@ -295,6 +389,12 @@ class _Blocks:
         return j + 1
 
     def _skip_fence(self, lines: list[Line], i: int, fence: str) -> int:
+        info = lines[i].text
+        attributes = re.search(r"\{([^}]*)\}\s*$", info)  # superfences' `{ .sh #example }`: the code's id
+        if attributes:
+            unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", lambda quoted: " " * len(quoted.group(0)), attributes.group(1))
+            for found in re.finditer(r"(?:^|(?<=\s))#([\w-]+)", unquoted):
+                self.prose.ids.append((found.group(1), lines[i].offset + attributes.start(1) + found.start(1)))
         i += 1
         while i < len(lines):
             match = _FENCE.match(lines[i].text)
@@ -376,13 +476,32 @@ def _cells(row: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _heading_ids(headings: list[Line], used: set[str], slugify) -> list[tuple[str, int]]:
-    """Each heading's id, made as MkDocs' toc makes it (explicit `{#id}`s were collected already)."""
+def _heading_ids(headings: list[Line], used: set[str], slugify) -> list[tuple[str, int, bool]]:
+    """Each heading's id, made as MkDocs' toc makes it, and whether it is made (an explicit `{#id}`
+    was collected already)."""
     ids = []
     for heading in headings:
-        if re.search(r"\{:?(?:[^}\"']|\"[^\"]*\"|'[^']*')*?(?<=[{\s:])#[\w-]+[^}]*\}\s*$", heading.text):
+        explicit = re.search(r"\{:?(?:[^}\"']|\"[^\"]*\"|'[^']*')*?(?<=[{\s:])#([\w-]+)[^}]*\}\s*$", heading.text)
+        if explicit:
+            ids.append((explicit.group(1), heading.offset, False))
             continue
         plain = inline.read(heading.text, list(range(heading.offset, heading.offset + len(heading.text))), code_as_text=True)
         text = "".join(plain.text).strip()
-        ids.append((tree.unique_id(slugify(text, "-"), used), heading.offset))
+        ids.append((tree.unique_id(slugify(text, "-"), used), heading.offset, True))
+    return ids
+
+
+def _tab_ids(tabs: list[Tab], headings: list[str], used: set[str], dialect: Dialect) -> list[tuple[str, int]]:
+    """Each content tab's id, as pymdownx.tabbed makes it: from its label when a slugify is set (after
+    its heading's id with `combine_header_slug`), else from its place (`__tabbed_2_1`)."""
+    ids = []
+    for tab in tabs:
+        if dialect.tab_slugify is None:
+            ids.append((f"__tabbed_{tab.number[0]}_{tab.number[1]}", tab.offset))
+            continue
+        plain = inline.read(tab.label, list(range(tab.offset, tab.offset + len(tab.label))), code_as_text=True)
+        slug = dialect.tab_slugify("".join(plain.text).strip(), "-")
+        if dialect.combine_header_slug and tab.headings:
+            slug = f"{headings[tab.headings - 1]}-{slug}"
+        ids.append((tree.unique_id(slug, used), tab.offset))
     return ids

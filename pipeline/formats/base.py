@@ -87,7 +87,8 @@ class Inputs:
         with self._lock:
             book = self.__dict__.get("_book")
         rendering = self.__dict__.get("_rendering")
-        return (*(rendering.notes if rendering is not None else ()), *(book.warnings if book is not None else ()))
+        said = (*(rendering.notes if rendering is not None else ()), *(book.warnings if book is not None else ()))
+        return tuple(dict.fromkeys(said))  # one line for what several links or images at one place share
 
     def forget_tree(self) -> None:
         """Let go of the assembled book's tree once the single-file editions are written: for a long
@@ -154,7 +155,10 @@ class Inputs:
             identifier, classes, pairs = node["c"][0]
             kind = next((c for c in classes if c != "admonition"), "note")
             title = dict(pairs).get("data-title", dict(pairs).get("title", ""))
-            return admonition(kind, title, node["c"][1])
+            drawn = admonition(kind, title, node["c"][1])
+            if identifier and drawn and drawn[0]["t"] == "Div" and not drawn[0]["c"][0][0]:
+                drawn[0]["c"][0] = [identifier, *drawn[0]["c"][0][1:]]  # a link to the block (a tab's) lands on it
+            return drawn
 
         document["blocks"] = tree.rewrite_blocks(document["blocks"], change)
         return document
@@ -170,4 +174,7 @@ class Builder(Protocol):
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact: ...
 
-    def validate(self, inputs: Inputs, artifact: Artifact) -> None: ...
+    def validate(self, inputs: Inputs, artifact: Artifact) -> list[str] | None:
+        """Raise `ValidationError` if the edition is not one to publish; return what a reader should
+        be warned of in one that is (None: nothing)."""
+        ...
