@@ -220,3 +220,19 @@ def test_links_to_tabs_fences_and_paragraphs_land_in_every_edition(material):
         assert re.search(rf'w:name="[\w-]*{identifier}"', document), identifier
         assert re.search(rf'href="[^"]*#[\w-]*{identifier}"', text), identifier  # the link, not made text
     assert "A paragraph marked with an id, about terns." in Pdf(material / "material-dialect.pdf").text()
+
+
+def test_a_site_that_loads_from_the_network_is_built_with_one_warning_per_address(tmp_path):
+    """Material's default fonts come from Google: the site is built, and the build says so once,
+    with the number of pages, rather than refusing a configuration that Material documents."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "mkdocs.yml").write_text("site_name: Fonts\ntheme:\n  name: material\nnav:\n  - index.md\n  - other.md\nplugins:\n  - presswork\n")
+    (book / "docs" / "index.md").write_text("# Fonts\n\nThe theme's own fonts.\n")
+    (book / "docs" / "other.md").write_text("# Other\n\n![A remote picture](https://example.org/picture.png)\n")
+    run = presswork("build", "--no-check", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    fonts = [line for line in run.stderr.splitlines() if "fonts.googleapis.com" in line]
+    assert len(fonts) == 1 and ": warning: " in fonts[0] and "more page" in fonts[0] and "theme.font: false" in fonts[0], run.stderr
+    assert "https://example.org/picture.png' from the network" in run.stderr
+    assert "fonts.googleapis.com" in (book / "build" / "site" / "index.html").read_text()
