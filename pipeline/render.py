@@ -31,6 +31,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import set_exclusions
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import CountHandler
+from pymdownx.snippets import SnippetMissingError
 
 from pipeline.config import Settings
 from pipeline.errors import ContentError
@@ -70,6 +71,7 @@ class Rendering:
         self.clean_urls = bool(data.get("use_directory_urls", True))  # the published site's addresses
         if offline:
             data = _offline(data)
+        data = _snippets_checked(data)
         config = MkDocsConfig(config_file_path=str(settings.path))
         config.load_dict(data)
         config.validate()  # already checked once by pipeline.config; this makes the plugin instances
@@ -96,7 +98,10 @@ class Rendering:
                 if file.page is None:
                     MkDocsPage(None, file, config)
                 if file.src_uri != plugin.downloads_page:
-                    _render(file.page, config, files)
+                    try:
+                        _render(file.page, config, files)
+                    except SnippetMissingError as error:
+                        raise _missing_snippet(file, str(error), settings.docs_dir) from None
                     self._template_of(file, env)
             self._files, self._nav, self._env = files, nav, env
         _draw_diagrams(
@@ -286,6 +291,35 @@ def _offline(data: dict) -> dict:
 def _render(page: MkDocsPage, config: MkDocsConfig, files) -> None:
     """One page read and rendered, with every plugin's page events, as MkDocs' build does it."""
     mkdocs_build._populate_page(page, config, files, False)
+
+
+def _snippets_checked(data: dict) -> dict:
+    """`pymdownx.snippets` told to stop at a snippet it cannot find (`check_paths`), unless the
+    configuration says otherwise: left alone, it leaves the text out of the page without a word."""
+    items = data.get("markdown_extensions")
+    if not isinstance(items, list):
+        return data
+    changed = []
+    for item in items:
+        if item == "pymdownx.snippets":
+            item = {"pymdownx.snippets": {"check_paths": True}}
+        elif isinstance(item, dict) and isinstance(item.get("pymdownx.snippets", 0), (dict, type(None))) and "pymdownx.snippets" in item:
+            item = {"pymdownx.snippets": {"check_paths": True, **(item["pymdownx.snippets"] or {})}}
+        changed.append(item)
+    return {**data, "markdown_extensions": changed}
+
+
+def _missing_snippet(file, message: str, docs_dir: Path) -> ContentError:
+    """A `--8<--` whose file is not there (or not inside the snippets' base paths): at its line."""
+    named = re.search(r"'([^']+)'", message)
+    wanted = named.group(1) if named else ""
+    lines = Path(file.abs_src_path).read_text(encoding="utf-8-sig").splitlines() if file.abs_src_path else []
+    line = next((n for n, text in enumerate(lines, 1) if "--8<--" in text and wanted and wanted in text), None)
+    line = line or next((n for n, text in enumerate(lines, 1) if wanted and wanted in text), None)
+    return ContentError(
+        f"the snippet '{wanted}' is not a file inside the snippets' base path", path=f"{docs_dir.name}/{file.src_uri}", line=line,
+        hint="name a file inside the book's folder, relative to pymdownx.snippets' base_path",
+    )  # fmt: skip
 
 
 def plain_url(url: str) -> str:

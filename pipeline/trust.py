@@ -9,6 +9,8 @@ as hostile, and runs no code from them:
   `docs_dir` outside the book's folder, a plugin outside `PLUGINS` or a Markdown extension outside
   `MARKDOWN_EXTENSIONS` (each is imported while the configuration is validated, so they are taken
   out before that and reported);
+- `pymdownx.snippets` reads only inside the book's folder: its base paths must be there and hold no
+  symbolic link out of it, and it runs with `restrict_base_path`, `check_paths` and no downloads;
 - pandoc runs with `--sandbox` and gets the images, already checked, inside its document;
 - raw HTML is sanitised (`pipeline.sanitiser`) and raw blocks for other formats (Typst, OpenXML) are
   dropped, each reported with its position.
@@ -20,6 +22,7 @@ included), and `!ENV` is refused by the YAML loader; `!!python/...` tags name on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +44,8 @@ TRUSTED = Trust()
 PLUGINS = frozenset({"presswork", "search", "tags", "offline", "material/search", "material/tags", "material/offline"})
 
 # Markdown extensions an untrusted configuration may list: Python-Markdown's own and PyMdown's,
-# except those that read files named in a chapter (`pymdownx.snippets` includes any file,
-# `pymdownx.b64` embeds any image).
+# except `pymdownx.b64` (it embeds any image a chapter names); `pymdownx.snippets` is pinned to the
+# book's folder (`_snippets`).
 _MARKDOWN = {
     "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
     "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
@@ -51,7 +54,7 @@ _MARKDOWN = {
 _PYMDOWNX = {
     "arithmatex", "betterem", "blocks.admonition", "blocks.definition", "blocks.details", "blocks.html",
     "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "extra", "fancylists", "highlight",
-    "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders", "smartsymbols", "striphtml",
+    "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders", "smartsymbols", "snippets", "striphtml",
     "superfences", "tabbed", "tasklist", "tilde",
 }  # fmt: skip
 MARKDOWN_EXTENSIONS = frozenset(
@@ -112,7 +115,8 @@ def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple
     if "markdown_extensions" in kept:
         kept["markdown_extensions"], dropped = _allowed(kept["markdown_extensions"], MARKDOWN_EXTENSIONS)
         for name in dropped:
-            refused.append((f"markdown_extensions.{name}", f"Markdown extension '{name}' is not allowed in an untrusted run", "use Python-Markdown's or PyMdown's own, except snippets and b64"))
+            refused.append((f"markdown_extensions.{name}", f"Markdown extension '{name}' is not allowed in an untrusted run", "use Python-Markdown's or PyMdown's own, except b64"))
+        kept["markdown_extensions"] = _snippets(kept["markdown_extensions"], root, refused)
     if kept.get("plugins") is None:
         del kept["plugins"]
     return kept, refused
@@ -134,3 +138,48 @@ def _allowed(items: Any, allowed: frozenset[str]) -> tuple[Any, list[str]]:
         else:
             dropped.append(str(name))
     return kept, dropped
+
+
+def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> Any:
+    """The extensions (a list of names and one-key mappings, or a mapping) with `pymdownx.snippets`
+    pinned to the book's folder: each base path resolved inside it (else refused) and holding no
+    symbolic link out of it, a missing snippet an error, nothing downloaded. With no base path
+    left, the extension is taken out."""
+    listed = isinstance(items, list)
+    if listed and not all(isinstance(i, str) or (isinstance(i, dict) and len(i) == 1) for i in items):
+        return items  # not a shape MkDocs accepts: its own validation says so
+    if not listed and not isinstance(items, dict):
+        return items
+    pairs = [(i, None) if isinstance(i, str) else next(iter(i.items())) for i in items] if listed else list((items or {}).items())
+    if "pymdownx.snippets" not in [name for name, _ in pairs]:
+        return items
+    options = dict(dict(pairs)["pymdownx.snippets"] or {})
+    bases = options.get("base_path", ["."])
+    top, safe = root.resolve(), []
+    for base in [bases] if isinstance(bases, str) else list(bases):
+        folder = (root / str(base)).resolve()
+        leak = _link_out(folder, top) if folder.is_relative_to(top) else None
+        if not folder.is_relative_to(top):
+            refused.append(("markdown_extensions.pymdownx.snippets.base_path", f"'{base}' is outside the book's folder", "keep the snippets inside the repository"))
+        elif leak is not None:
+            refused.append(("markdown_extensions.pymdownx.snippets", f"'{leak.relative_to(top).as_posix()}' is a symbolic link out of the book's folder, which snippets would follow", "copy the file into the book, or remove the link"))
+        else:
+            safe.append(str(folder))
+    pinned = {**options, "base_path": safe, "restrict_base_path": True, "check_paths": True, "url_download": False}
+    kept = [(name, pinned if name == "pymdownx.snippets" else value) for name, value in pairs if name != "pymdownx.snippets" or safe]
+    return [name if value is None else {name: value} for name, value in kept] if listed else dict(kept)
+
+
+def _link_out(folder: Path, top: Path) -> Path | None:
+    """The first symbolic link under `folder` that leads out of `top`, if any."""
+    for current, folders, files in os.walk(folder):
+        for entry in [*folders, *files]:
+            path = Path(current, entry)
+            if path.is_symlink():
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError):
+                    return path
+                if not target.is_relative_to(top):
+                    return path
+    return None

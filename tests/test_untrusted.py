@@ -177,8 +177,17 @@ REFUSED = {
     "plugin": (lambda b: _config(b, "  - search\n", "  - search\n  - material/blog\n"), 2,
                "error: plugins.material/blog: plugin 'material/blog' is not allowed in an untrusted run"),
     "snippets": (lambda b: (_config(b, "  - admonition\n", "  - admonition\n  - pymdownx.snippets\n"),
-                            _chapter(b, '--8<-- "../outside/secret.txt"')), 2,
-                 "error: markdown_extensions.pymdownx.snippets: Markdown extension 'pymdownx.snippets' is not allowed"),
+                            _chapter(b, '--8<-- "../outside/secret.txt"')), 1,
+                 "book/index.md:3: error: the snippet '../outside/secret.txt' is not a file inside the snippets' base path"),
+    "snippets-absolute": (lambda b: (_config(b, "  - admonition\n", "  - admonition\n  - pymdownx.snippets\n"),
+                                     _chapter(b, f'--8<-- "{b.parent / "outside" / "secret.txt"}"')), 1,
+                          "book/index.md:3: error: the snippet '"),
+    "snippets-base-path": (lambda b: _config(b, "  - admonition\n", "  - admonition\n  - pymdownx.snippets:\n      base_path: [../outside]\n"), 2,
+                           "error: markdown_extensions.pymdownx.snippets.base_path: '../outside' is outside the book's folder"),
+    "snippets-symlink": (lambda b: (_config(b, "  - admonition\n", "  - admonition\n  - pymdownx.snippets\n"), (b / "inc").mkdir(),
+                                    (b / "inc" / "leak.md").symlink_to(b.parent / "outside" / "secret.txt"),
+                                    _chapter(b, '--8<-- "inc/leak.md"')), 2,
+                         "error: markdown_extensions.pymdownx.snippets: 'inc/leak.md' is a symbolic link out of the book's folder"),
     "theme-templates": (lambda b: _config(b, "  font: false\n", "  font: false\n  custom_dir: overrides\n"), 2,
                         "error: theme.custom_dir: refused in an untrusted run"),
     "docs-outside": (lambda b: _config(b, "docs_dir: book\n", "docs_dir: ../outside\n"), 2,
@@ -289,3 +298,18 @@ def test_an_iframe_is_on_the_site_only_and_embeds_nothing_anywhere_else(book):
             "what it embeds (link to it, or add a picture of it)") in run.stderr.splitlines()
     for name in ("hostile.pdf", "hostile.epub", "hostile.docx"):
         assert_no_secret(book / "build" / name)
+
+
+def test_snippets_inside_the_book_are_read_in_an_untrusted_build(book):
+    """A pull request may include the book's own files with `--8<--` and `auto_append`: pinned to
+    the book's folder, they come through in every edition."""
+    (book / "includes").mkdir()
+    (book / "includes" / "part.md").write_text("A sentence kept in a snippet file.\n")
+    (book / "includes" / "links.md").write_text("[home]: https://example.org/home\n")
+    _config(book, "  - admonition\n", "  - admonition\n  - pymdownx.snippets:\n      auto_append: [includes/links.md]\n")
+    _chapter(book, '--8<-- "includes/part.md"\n\nSee [the home page][home].')
+    run = presswork("build", "--untrusted", "--no-check", "--quiet", "--format", "epub", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "build" / "hostile.epub") as epub:
+        chapter = " ".join(epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml"))
+    assert "A sentence kept in a snippet file." in chapter and 'href="https://example.org/home"' in chapter

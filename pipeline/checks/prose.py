@@ -217,6 +217,10 @@ class _Blocks:
             tab = _TAB.match(text)
             if not tab:
                 last_tab = None
+            if stripped.startswith("--8<--"):  # a snippet, which names a file: its text is checked in that file, if at all
+                flush()
+                i = self._skip_until(lines, i, lambda t, first: not first and t.strip() == "--8<--") if stripped == "--8<--" else i + 1
+                continue
             fence = _FENCE.match(text)
             if fence:
                 flush()
