@@ -102,6 +102,9 @@ class Rendering:
                         _render(file.page, config, files)
                     except SnippetMissingError as error:
                         raise _missing_snippet(file, str(error), settings.docs_dir) from None
+                    if file.page.present_anchor_ids is not None and file.page.content:
+                        # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts
+                        file.page.present_anchor_ids |= set(html.unescape(i) for i in _IDS.findall(file.page.content))
                     self._template_of(file, env)
             self._files, self._nav, self._env = files, nav, env
         _draw_diagrams(
@@ -224,6 +227,8 @@ class Rendering:
             logger.propagate, logger.handlers = saved[0], saved[1]
             logger.setLevel(saved[2])
 
+
+_IDS = re.compile(r"""\sid=["']([^"']+)["']""")
 
 # What PyMdown's fence formats write for a `mermaid` fence: `fence_code_format` and `fence_div_format`.
 _MERMAID = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>|<div class="mermaid">(?P<div>.*?)</div>', re.DOTALL)

@@ -82,7 +82,7 @@ def conformance(tmp_path_factory) -> Path:
 def sample_book(tmp_path_factory) -> Path:
     """The handbook in book/ built once in all four editions; the folder of its build/."""
     root = tmp_path_factory.mktemp("handbook")
-    for name in ("mkdocs.yml", "book", "styles"):
+    for name in ("mkdocs.yml", "book", "styles", "includes"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)

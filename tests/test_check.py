@@ -404,3 +404,17 @@ def test_snippet_definitions_queries_wrapped_labels_and_pages_outside_nav(tmp_pa
     assert built.returncode == 0, built.stderr
     page = (book / "build" / "site" / "index.html").read_text()
     assert 'href="https://www.mkdocs.org/user-guide/configuration/#nav"' in page  # the site read the same definition
+
+
+def test_smart_symbols_and_shortcodes_are_read_as_the_site_shows_them(tmp_path):
+    """With pymdownx.smartsymbols, `-->` and `(tm)` are an arrow and a sign, not text to check; a
+    shortcode before a full stop leaves no space before it."""
+    from pipeline.checks import prose
+    from pipeline.manuscript import Chapter
+
+    text = "# Symbols\n\nArrows --> and trademark (tm) signs, and a smile :smile:.\n"
+    chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)
+    (unit,) = [u for u in prose.extract(chapter, prose.Dialect(symbols=True)).units if u.kind == "paragraph"]
+    assert unit.text == "Arrows → and trademark ™ signs, and a smile."
+    (plain,) = [u for u in prose.extract(chapter).units if u.kind == "paragraph"]
+    assert "-->" in plain.text and "(tm)" in plain.text

@@ -83,7 +83,7 @@ def editions(build: Path, slug: str) -> dict[str, str]:
         ) + drawn(epub)
     with zipfile.ZipFile(build / f"{slug}.docx") as docx:
         docx_text = " ".join(
-            re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab/>|<w:br/>", "\n", docx.read(name).decode())) for name in ("word/document.xml", "word/footnotes.xml") if name in docx.namelist()
+            re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab\s*/>|<w:br\s*/>", "\n", docx.read(name).decode())) for name in ("word/document.xml", "word/footnotes.xml") if name in docx.namelist()
         ) + drawn(docx)
     pdf_text = "\n".join(page.extract_text() for page in Pdf(build / f"{slug}.pdf").reader.pages)  # lines kept: words hyphenated at their end are joined
     return {"pdf": pdf_text, "epub": epub_text, "docx": docx_text}
@@ -117,8 +117,12 @@ CASES = {
     "material": ("material-dialect", ["index.md", "blocks.md", "code.md", "inline.md"]),
     "conformance": ("conformance-corpus", ["index.md", "second.md"]),
     "sample_book": ("the-presswork-handbook", [
-        "index.md", "getting-started.md", "writing.md", "material.md", "configuration.md", "editions.md", "building.md", "checking.md",
+        "index.md", "getting-started.md", "writing.md", "configuration.md", "editions.md", "building.md", "checking.md",
         "reproducible.md", "architecture.md", "publishing.md", "troubleshooting.md",
+        *(f"gallery/{name}.md" for name in (
+            "index", "admonitions", "tabs", "code-blocks", "annotations", "formatting", "lists", "icons-emojis", "tooltips",
+            "footnotes", "buttons", "grids", "data-tables", "images", "math", "diagrams", "snippets",
+        )),
     ]),
 }  # fmt: skip
 

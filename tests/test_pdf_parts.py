@@ -25,6 +25,7 @@ def _with_parts(folder, words: int, name: str = "conformance"):
         book = folder / "book"
         shutil.copytree(REPO / "book", book / "book")
         shutil.copytree(REPO / "styles", book / "styles")
+        shutil.copytree(REPO / "includes", book / "includes")
         shutil.copy(REPO / "mkdocs.yml", book / "mkdocs.yml")
     config = book / "mkdocs.yml"
     text = config.read_text()
@@ -87,9 +88,9 @@ def _outline(path):
 
 def test_every_page_reads_as_in_the_book_typeset_whole(parts, whole):
     joined, single = Pdf(parts), Pdf(whole)
-    # A hyphen typst breaks a word with is the same glyph in both; without tags its text is U+00AD
-    # (soft hyphen), with tags "-".
-    assert [page.replace("\xad", "-") for page in joined.page_texts()] == single.page_texts()
+    # A hyphen typst breaks a word with is the same glyph in both; its text is U+00AD (soft hyphen)
+    # without tags, and "-" with tags except inside emphasis.
+    assert [page.replace("\xad", "-") for page in joined.page_texts()] == [page.replace("\xad", "-") for page in single.page_texts()]
     assert joined.reader.page_labels == single.reader.page_labels
     assert len(single.chapters()) >= 3  # the contents and chapters of several parts
 

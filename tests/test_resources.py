@@ -111,6 +111,7 @@ def test_a_book_ten_times_the_handbook_builds_within_the_memory_target(tmp_path)
     root = tmp_path / "big"
     (root / "book").mkdir(parents=True)
     shutil.copytree(REPO / "styles", root / "styles")
+    shutil.copytree(REPO / "includes", root / "includes")
     shutil.copytree(REPO / "book" / "images", root / "book" / "images")
     config = (REPO / "mkdocs.yml").read_text()
     nav_start, nav_end = config.index("\nnav:\n") + 1, config.index("\nmarkdown_extensions:")

@@ -59,19 +59,21 @@ class Inline:
             self.keep(char, PLACEHOLDER_OFFSET)
 
 
-def read(chars: str, offsets: list[int], *, code_as_text: bool = False) -> Inline:
-    """Read inline Markdown. `code_as_text` keeps code spans' contents (for heading ids)."""
+def read(chars: str, offsets: list[int], *, code_as_text: bool = False, symbols: bool = False) -> Inline:
+    """Read inline Markdown. `code_as_text` keeps code spans' contents (for heading ids); with
+    `symbols`, `-->` or `(tm)` are read as the arrow or sign pymdownx.smartsymbols makes of them."""
     out = Inline()
-    _Reader(chars, offsets, out, code_as_text).run()
+    _Reader(chars, offsets, out, code_as_text, symbols).run()
     return out
 
 
 class _Reader:
-    def __init__(self, chars: str, offsets: list[int], out: Inline, code_as_text: bool) -> None:
+    def __init__(self, chars: str, offsets: list[int], out: Inline, code_as_text: bool, symbols: bool = False) -> None:
         self.s = chars
         self.o = offsets
         self.out = out
         self.code_as_text = code_as_text
+        self.symbols = symbols
         self.closers: dict[int, int] = {}  # index of a link's "]" -> index after its "(...)" tail
 
     def run(self) -> None:
@@ -81,6 +83,11 @@ class _Reader:
                 i = self.closers.pop(i)
                 continue
             c = s[i]
+            symbol = _SYMBOLS.match(s, i) if self.symbols and c in "-<=+(c" else None
+            if symbol:
+                self.out.keep(_SYMBOL_OF[symbol.group(0).lower()], self.o[i])
+                i = symbol.end()
+                continue
             handler = _HANDLERS.get(c)
             if handler is not None:
                 step = handler(self, i)
@@ -255,6 +262,9 @@ class _Reader:
             return None
         end = match.end()
         spaced = (i == 0 or self.s[i - 1] == " ") and self.s[end : end + 1] == " "
+        if self.out.text and self.out.text[-1] == " " and self.s[end : end + 1] not in ("", " ", "\n"):
+            self.out.text.pop()  # `a smile :smile:.`: no space before the full stop
+            self.out.offsets.pop()
         return end + 1 if spaced else end  # one space stays where the picture was
 
     def ampersand(self, i: int) -> int | None:
@@ -310,5 +320,8 @@ _HANDLERS = {
     "^": _Reader.marks,
     ":": _Reader.colon,
 }
+# What pymdownx.smartsymbols makes of plain characters.
+_SYMBOL_OF = {"<-->": "↔", "-->": "→", "<--": "←", "(tm)": "™", "(c)": "©", "(r)": "®", "+/-": "±", "=/=": "≠", "c/o": "℅"}
+_SYMBOLS = re.compile("|".join(re.escape(key) for key in _SYMBOL_OF), re.IGNORECASE)
 _KEYS = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+(?:-[a-z0-9_+-]+)*:(?![\w/])")

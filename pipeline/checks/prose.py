@@ -66,6 +66,7 @@ class Dialect:
     tab_slugify: Callable | None = None  # pymdownx.tabbed's, if set: tab ids made from labels (else `__tabbed_1_1`)
     combine_header_slug: bool = False  # tab ids prefixed with their heading's
     footnote_separator: str | None = None  # `footnotes`' (`fn:1`, `fnref:1`), if the extension is on
+    symbols: bool = False  # pymdownx.smartsymbols: `-->` is read as an arrow
     appended: tuple[tuple[str, str], ...] = ()  # link definitions `pymdownx.snippets` appends to every page
 
 
@@ -126,7 +127,7 @@ def extract(chapter: Chapter, dialect: Dialect | None = None) -> Prose:
         lines.append(Line(text, offset))
         offset += len(text) + 1
     try:
-        _Blocks(prose, chapter.meta.get("lang")).read(lines)
+        _Blocks(prose, chapter.meta.get("lang"), dialect.symbols).read(lines)
     except RecursionError:
         raise ContentError(
             "lists, quotes or admonitions nest too deeply to be read", path=chapter.display, line=chapter.body_line,
@@ -164,6 +165,7 @@ def dialect(settings) -> Dialect:
         combine_header_slug=bool(tabbed.get("combine_header_slug")),
         footnote_separator=str(footnotes.get("SEPARATOR", ":")) if "footnotes" in extensions else None,
         appended=_appended(settings) if "pymdownx.snippets" in extensions else (),
+        symbols="pymdownx.smartsymbols" in extensions,
     )  # fmt: skip
 
 
@@ -190,8 +192,9 @@ def label_key(label: str) -> str:
 
 
 class _Blocks:
-    def __init__(self, prose: Prose, language: str | None) -> None:
+    def __init__(self, prose: Prose, language: str | None, symbols: bool = False) -> None:
         self.prose = prose
+        self.symbols = symbols
         self.language = str(language) if language else None
         self.tab_sets = 0
 
@@ -345,7 +348,7 @@ class _Blocks:
             lead = len(content) - len(content.lstrip())
             chars.append(content[lead:])
             offsets.extend(range(line.offset + lead, line.offset + len(content)))
-        result = inline.read("".join(chars), offsets)
+        result = inline.read("".join(chars), offsets, symbols=self.symbols)
         self.prose.references.extend(result.references)
         self.prose.comments.extend(result.comments)
         for reference in result.references:
