@@ -36,6 +36,7 @@ _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
 # Material's code annotation markers: a comment holding only `(1)!` becomes `(1)` (the note is the list after).
 _ANNOTATION = re.compile(r"(?:#|//|--|;|%|/\*|<!--)\s*\((\d+)\)!(?:\s*(?:\*/|-->))?")
 _COMMENTS = frozenset({"c", "c1", "ch", "cm", "cs", "cpf"})  # Pygments' comment tokens
+_MARKED = "\ue000"  # a private-use character that marks, for a moment, where a highlighted line starts
 _LANGUAGE = re.compile(r"^language-([\w+#.-]+)$")
 
 
@@ -204,12 +205,18 @@ def _code(root) -> None:
                 for child in list(comment):
                     comment.remove(child)
                 comment.text = f"({marker.group(1)})"
-        text = code_pre.text_content().removesuffix("\n")
+        for marked in _select(code_pre, "span", "hll"):  # `hl_lines`: a mark where each marked line starts
+            marked.text = _MARKED + (marked.text or "")
+        lines = code_pre.text_content().removesuffix("\n").split("\n")
+        highlighted = [str(number) for number, line in enumerate(lines, 1) if _MARKED in line]
+        text = "\n".join(lines).replace(_MARKED, "")
         language = next((m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), "")
         title = next(iter(_select(block, "span", "filename")), None)
         new = _element("pre", " ".join(filter(None, [language, "numberLines" if numbered else ""])))
         if numbered and first.isdigit() and first != "1":
             new.set("data-start-from", first)
+        if highlighted:
+            new.set("data-highlight", " ".join(highlighted))  # line numbers within the block, from 1
         code = etree.SubElement(new, "code")
         code.text = text
         if title is not None:

@@ -240,3 +240,15 @@ def test_a_site_that_loads_from_the_network_is_built_with_one_warning_per_addres
     assert len(fonts) == 1 and ": warning: " in fonts[0] and "more page" in fonts[0] and "theme.font: false" in fonts[0], run.stderr
     assert "https://example.org/picture.png' from the network" in run.stderr
     assert "fonts.googleapis.com" in (book / "build" / "site" / "index.html").read_text()
+
+
+def test_numbered_and_highlighted_code_lines_in_the_pdf(material):
+    """`linenums="1" hl_lines="2 3"`: the PDF numbers the lines in the margin of the block and lays
+    the two marked lines, and only those, on a tinted ground."""
+    pdf = Pdf(material / "material-dialect.pdf")
+    text = pdf.text()
+    assert "1 def bubble_sort(items):" in text and "5 items[j], items[j + 1]" in text
+    page = pdf.reader.pages[pdf.page_of("def bubble_sort(items):")]
+    drawn = page.get_contents().get_data().decode("latin-1")
+    tinted = re.findall(r"\b1 0\.95\d* 0\.69\d* (?:rg|scn)\b", drawn)  # #fff3b0, the marked lines' ground
+    assert len(tinted) == 2, re.findall(r"[\d.]+ [\d.]+ [\d.]+ (?:rg|scn)", drawn)

@@ -37,6 +37,7 @@ class PdfBuilder:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
         document = inputs.document(_admonition)
+        tree.rewrite_blocks(document["blocks"], _numbered)
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
@@ -94,6 +95,37 @@ def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
     opening = f'#admonition(kind: "{kind}", title: "{title_text}")['
     call = [{"t": "RawBlock", "c": ["typst", opening]}, *body, {"t": "RawBlock", "c": ["typst", "]"]}]
     return [{"t": "Div", "c": [tree.make_attr(), call]}]  # inside a Div, an admonition in the body is drawn too
+
+
+def _numbered(node: Any) -> list[Any] | None:
+    """A code block with numbered or highlighted lines (`linenums`, `hl_lines`) as a call of the
+    template's `pw-code`, which typst highlights in its language as any code block, and numbers."""
+    if node["t"] != "CodeBlock":
+        return None
+    (identifier, classes, pairs), text = node["c"]
+    values = dict(pairs)
+    numbered, marked = "numberLines" in classes, values.get("highlight", "").split()
+    if not numbered and not marked:
+        return None
+    language = next((c for c in classes if c != "numberLines"), None)
+    start = values.get("startFrom", values.get("start-from", "1"))
+    arguments = [
+        f"lang: {_string(language) if language else 'none'}",
+        f"start: {int(start) if start.isdigit() else 1}",
+        f"numbered: {'true' if numbered else 'false'}",
+        f"marked: ({''.join(f'{int(n)},' for n in marked if n.isdigit())})",
+    ]
+    call = f"#pw-code({', '.join(arguments)}, {_string(text)})"
+    return [{"t": "RawBlock", "c": ["typst", call + (f" <{identifier}>" if identifier else "")]}]
+
+
+def _string(text: str) -> str:
+    """A Typst string literal holding `text` exactly."""
+    escaped = "".join(
+        {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c) or (f"\\u{{{ord(c):x}}}" if ord(c) < 32 else c)
+        for c in text
+    )
+    return f'"{escaped}"'
 
 
 def _anchor(node: Any) -> list[Any] | None:
