@@ -9,8 +9,9 @@ as hostile, and runs no code from them:
   `docs_dir` outside the book's folder, a plugin outside `PLUGINS` or a Markdown extension outside
   `MARKDOWN_EXTENSIONS` (each is imported while the configuration is validated, so they are taken
   out before that and reported);
-- `pymdownx.snippets` reads only inside the book's folder: its base paths must be there and hold no
-  symbolic link out of it, and it runs with `restrict_base_path`, `check_paths` and no downloads;
+- `pymdownx.snippets` reads only inside the book's folder: its base paths must be there, it reads no
+  file whose real path leaves them (`pipeline.snippets`), a missing snippet is an error and nothing
+  is downloaded;
 - pandoc runs with `--sandbox` and gets the images, already checked, inside its document;
 - raw HTML is sanitised (`pipeline.sanitiser`) and raw blocks for other formats (Typst, OpenXML) are
   dropped, each reported with its position.
@@ -22,7 +23,6 @@ included), and `!ENV` is refused by the YAML loader; `!!python/...` tags name on
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,15 +142,15 @@ def _allowed(items: Any, allowed: frozenset[str]) -> tuple[Any, list[str]]:
 
 def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> Any:
     """The extensions (a list of names and one-key mappings, or a mapping) with `pymdownx.snippets`
-    pinned to the book's folder: each base path resolved inside it (else refused) and holding no
-    symbolic link out of it, a missing snippet an error, nothing downloaded. With no base path
-    left, the extension is taken out."""
+    swapped for `pipeline.snippets` (the same, reading no file whose real path leaves its base paths),
+    each base path resolved inside the book's folder (else refused), a missing snippet an error,
+    nothing downloaded. With no base path left, the extension is taken out."""
     listed = isinstance(items, list)
     if listed and not all(isinstance(i, str) or (isinstance(i, dict) and len(i) == 1) for i in items):
         return items  # not a shape MkDocs accepts: its own validation says so
     if not listed and not isinstance(items, dict):
         return items
-    pairs = [(i, None) if isinstance(i, str) else next(iter(i.items())) for i in items] if listed else list((items or {}).items())
+    pairs = [(i, None) if isinstance(i, str) else next(iter(i.items())) for i in items] if listed else list(items.items())
     if "pymdownx.snippets" not in [name for name, _ in pairs]:
         return items
     options = dict(dict(pairs)["pymdownx.snippets"] or {})
@@ -158,28 +158,17 @@ def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> An
     top, safe = root.resolve(), []
     for base in [bases] if isinstance(bases, str) else list(bases):
         folder = (root / str(base)).resolve()
-        leak = _link_out(folder, top) if folder.is_relative_to(top) else None
-        if not folder.is_relative_to(top):
-            refused.append(("markdown_extensions.pymdownx.snippets.base_path", f"'{base}' is outside the book's folder", "keep the snippets inside the repository"))
-        elif leak is not None:
-            refused.append(("markdown_extensions.pymdownx.snippets", f"'{leak.relative_to(top).as_posix()}' is a symbolic link out of the book's folder, which snippets would follow", "copy the file into the book, or remove the link"))
-        else:
+        if folder.is_relative_to(top):
             safe.append(str(folder))
+        else:
+            refused.append(("markdown_extensions.pymdownx.snippets.base_path", f"'{base}' is outside the book's folder", "keep the snippets inside the repository"))
     pinned = {**options, "base_path": safe, "restrict_base_path": True, "check_paths": True, "url_download": False}
-    kept = [(name, pinned if name == "pymdownx.snippets" else value) for name, value in pairs if name != "pymdownx.snippets" or safe]
+    kept = [
+        (CONFINED_SNIPPETS, pinned) if name == "pymdownx.snippets" else (name, value)
+        for name, value in pairs
+        if name != "pymdownx.snippets" or safe
+    ]
     return [name if value is None else {name: value} for name, value in kept] if listed else dict(kept)
 
 
-def _link_out(folder: Path, top: Path) -> Path | None:
-    """The first symbolic link under `folder` that leads out of `top`, if any."""
-    for current, folders, files in os.walk(folder):
-        for entry in [*folders, *files]:
-            path = Path(current, entry)
-            if path.is_symlink():
-                try:
-                    target = path.resolve()
-                except (OSError, RuntimeError):
-                    return path
-                if not target.is_relative_to(top):
-                    return path
-    return None
+CONFINED_SNIPPETS = "pipeline.snippets"

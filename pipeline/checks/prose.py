@@ -164,13 +164,17 @@ def dialect(settings) -> Dialect:
         tab_slugify=tabbed.get("slugify") if callable(tabbed.get("slugify")) else None,
         combine_header_slug=bool(tabbed.get("combine_header_slug")),
         footnote_separator=str(footnotes.get("SEPARATOR", ":")) if "footnotes" in extensions else None,
-        appended=_appended(settings) if "pymdownx.snippets" in extensions else (),
+        appended=_appended(settings, "pymdownx.snippets" if "pymdownx.snippets" in extensions else "pipeline.snippets"),
         symbols="pymdownx.smartsymbols" in extensions,
     )  # fmt: skip
 
 
-def _appended(settings) -> tuple[tuple[str, str], ...]:
-    options = settings.mkdocs.mdx_configs.get("pymdownx.snippets") or {}
+def _appended(settings, name: str) -> tuple[tuple[str, str], ...]:
+    """The link definitions of the files snippets (`name`: PyMdown's, or an untrusted run's
+    `pipeline.snippets`) appends to every page."""
+    if name not in settings.mkdocs.markdown_extensions:
+        return ()
+    options = settings.mkdocs.mdx_configs.get(name) or {}
     bases = options.get("base_path", ["."])
     root = Path(settings.root).resolve()
     found: dict[str, str] = {}
