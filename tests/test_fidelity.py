@@ -252,3 +252,11 @@ def test_numbered_and_highlighted_code_lines_in_the_pdf(material):
     drawn = page.get_contents().get_data().decode("latin-1")
     tinted = re.findall(r"\b1 0\.95\d* 0\.69\d* (?:rg|scn)\b", drawn)  # #fff3b0, the marked lines' ground
     assert len(tinted) == 2, re.findall(r"[\d.]+ [\d.]+ [\d.]+ (?:rg|scn)", drawn)
+
+
+def test_a_figure_without_a_caption_is_not_numbered_in_the_pdf(material):
+    """A drawn diagram has no caption: the PDF shows it centred, without a lone "Figure N."."""
+    pdf = Pdf(material / "material-dialect.pdf")
+    page = pdf.page_texts()[pdf.page_of("Start")]
+    assert not re.search(r"Figure \d+\.?\s*$|Figure \d+\.\s*(?![A-Z])", page), page
+    assert re.search(r"Figure \d+\W+The figure caption about puffins", pdf.text())  # one with a caption still is

@@ -37,7 +37,7 @@ class PdfBuilder:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
         document = inputs.document(_admonition)
-        tree.rewrite_blocks(document["blocks"], _numbered)
+        tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node))
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
@@ -117,6 +117,15 @@ def _numbered(node: Any) -> list[Any] | None:
     ]
     call = f"#pw-code({', '.join(arguments)}, {_string(text)})"
     return [{"t": "RawBlock", "c": ["typst", call + (f" <{identifier}>" if identifier else "")]}]
+
+
+def _captionless(node: Any) -> list[Any] | None:
+    """A figure without a caption (a diagram, say) centred as it is, not numbered: "Figure 3." alone
+    under a picture tells a reader nothing."""
+    if node["t"] != "Figure" or tree.stringify(node["c"][1]).strip():
+        return None
+    body = [{"t": "RawBlock", "c": ["typst", "#align(center)["]}, *node["c"][2], {"t": "RawBlock", "c": ["typst", "]"]}]
+    return [{"t": "Div", "c": [tree.make_attr(node["c"][0][0]), body]}]
 
 
 def _string(text: str) -> str:
