@@ -120,7 +120,7 @@ def _numbered(node: Any) -> list[Any] | None:
 
 
 def _captionless(node: Any) -> list[Any] | None:
-    """A figure without a caption (a diagram, say) centred as it is, not numbered: "Figure 3." alone
+    """A figure without a caption (a diagram, say) centered as it is, not numbered: "Figure 3." alone
     under a picture tells a reader nothing."""
     if node["t"] != "Figure" or tree.stringify(node["c"][1]).strip():
         return None
