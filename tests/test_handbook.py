@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,24 @@ def test_the_site_opened_from_disk_follows_every_link_of_its_navigation(sample_b
         assert heading and "Index of" not in page, link
     assert 'src="assets/presswork/iframe-worker-shim.js"' in home and "unpkg.com" not in home
     assert (site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+
+
+MERMAID_MODULES = Path(os.environ.get("PRESSWORK_CACHE", Path.home() / ".cache" / "presswork")) / "mermaid" / "node_modules"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
+@pytest.mark.skipif(not (MERMAID_MODULES / "puppeteer-core").is_dir(), reason="puppeteer-core is not installed (make installs it from npm, with mermaid)")
+def test_the_site_opened_from_disk_finds_what_a_reader_searches_for(sample_book):
+    """Typed into the search box of the site opened from file://, a word of one chapter lists that
+    chapter, and each result opens a page on disk."""
+    site = (sample_book / "site").resolve()
+    run = subprocess.run(
+        ["node", str(Path(__file__).with_name("search.mjs")), site.joinpath("index.html").as_uri(), "reproducible"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PRESSWORK_NODE_MODULES": str(MERMAID_MODULES), "PRESSWORK_CHROMIUM": CHROMIUM},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = json.loads(run.stdout)
+    assert any("Same input, same bytes" in title for title in found["titles"]), found
+    for link in found["links"]:
+        assert link.startswith("file://") and Path(urllib.parse.urlparse(link).path.split("#")[0]).is_file(), link

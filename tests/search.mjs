@@ -1,0 +1,28 @@
+// Search a site in headless chromium, as a reader would: open the page, type the words into Material's
+// search box, and print the titles of the results (JSON) once they appear. Used by tests/test_handbook.py.
+// argv: the page's URL, the words; PRESSWORK_NODE_MODULES holds puppeteer-core, PRESSWORK_CHROMIUM the browser.
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(join(process.env.PRESSWORK_NODE_MODULES, "presswork.js"));
+const puppeteer = require("puppeteer-core");
+const [url, words] = process.argv.slice(2);
+const browser = await puppeteer.launch({
+  executablePath: process.env.PRESSWORK_CHROMIUM,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--allow-file-access-from-files"],
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(url, { waitUntil: "load" });
+  await page.click("label.md-search__icon, label[for='__search']").catch(() => {});
+  await page.type("input.md-search__input", words, { delay: 20 });
+  await page.waitForSelector(".md-search-result__item", { timeout: 20000 });
+  const titles = await page.$$eval(".md-search-result__item h1, .md-search-result__item h2", (items) => items.map((item) => item.textContent.trim()));
+  const links = await page.$$eval(".md-search-result__item a", (items) => items.map((item) => item.href));
+  process.stdout.write(JSON.stringify({ titles, links, errors }));
+} finally {
+  await browser.close();
+}
