@@ -76,6 +76,7 @@ class _Tree:
     ids: set[str]  # the ids as the site has them: what authors link to
     anchor: str  # the site id of the chapter's first heading
     renames: dict[str, str] = field(default_factory=dict)  # site id -> id in the combined document
+    holders: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)  # id now -> the attributes holding it
 
     def resolve(self, fragment: str) -> str | None:
         if fragment not in self.ids:
@@ -96,7 +97,7 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     generated: dict[str, bytes] = {}
     warnings: list[str] = []
     trees = [
-        _normalise(chapter, rendering.pages[chapter.name].url, html, _notes(blocks) if 'class="pw-note' in html else blocks, svgs, generated, warnings)
+        _normalise(chapter, rendering.pages[chapter.name].url, html, _notes(blocks, html) if 'class="pw-note' in html else blocks, svgs, generated, warnings)
         for chapter, blocks, (html, svgs) in zip(manuscript.chapters, parsed, prepared)
     ]  # each walk of a chapter's tree only where its HTML says there is something for it to do
     _qualify_shared_ids(trees)
@@ -155,7 +156,7 @@ def _batches(indexes: list[int], sizes: list[int], workers: int) -> list[list[in
     return batches
 
 
-def _notes(blocks: list[Any]) -> list[Any]:
+def _notes(blocks: list[Any], html: str) -> list[Any]:
     """Footnotes as pandoc notes: each reference (`span.pw-noteref`) takes its body (`div.pw-note`),
     and keeps the site's ids of both (`fnref:x`, `fn:x`) so links to either still land."""
     bodies: dict[str, list[Any]] = {}
@@ -166,7 +167,12 @@ def _notes(blocks: list[Any]) -> list[Any]:
             return []
         return None
 
-    blocks = tree.rewrite_blocks(blocks, take)
+    # Python-Markdown writes the notes at the end of the page: taken from there without a walk of
+    # the whole chapter, unless one is elsewhere (a page an extension built otherwise).
+    kept = [block for block in blocks if take(block) is None]
+    if html.count('class="pw-note"') > len(bodies):
+        kept = tree.rewrite_blocks(kept, take)
+    blocks[:] = kept
     if not bodies:
         return blocks
 
@@ -190,17 +196,21 @@ def _normalise(
     """The site's ids collected, inline pictures made files, and the chapter given a title heading."""
     used: set[str] = set()
     headers, repeated = [], []
+    holders: dict[str, list[list[Any]]] = {}  # so that ids are renamed later without another walk
     for node in tree.nodes(blocks):
         a = tree.attr(node)
         if a and a[0]:
             if a[0] in used:
                 repeated.append(a)
             used.add(a[0])
+            holders.setdefault(a[0], []).append(a)
         if node["t"] == "Header":
             headers.append(node)
     for a in repeated:  # the site has it twice, and its links land on the first: so do the editions'
         warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
+        holders[a[0]].remove(a)
         a[0] = tree.unique_id(a[0], used)
+        holders.setdefault(a[0], []).append(a)
     if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
         _nesting(chapter, blocks)
     titles = sum(1 for node in headers if node["c"][0] == 1)
@@ -221,12 +231,14 @@ def _normalise(
         anchor = tree.unique_id(chapter.stem or "chapter", used)
         if first is None:
             blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
+            holders.setdefault(anchor, []).append(blocks[0]["c"][1])
         else:
             first["c"][1][0] = anchor
+            holders.setdefault(anchor, []).append(first["c"][1])
     ids = set(used)
     renames = {i: tree.unique_id(i, used) for i in sorted(ids & _RESERVED)}
-    _rename(blocks, renames)
-    return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames)
+    _rename(holders, renames)
+    return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames, holders=holders)
 
 
 def _left_out(chapter: Chapter, blocks: list[Any], warnings: list[str]) -> None:
@@ -258,8 +270,9 @@ def _empty_headings(blocks: list[Any]) -> list[Any]:
         if node["t"] != "Header" or tree.stringify(node["c"][2]).strip():
             return None
         node["t"] = "Plain"  # the node object itself: `headers` no longer counts it
-        identifier = node["c"][1][0]
-        node["c"] = [{"t": "Span", "c": [tree.make_attr(identifier), []]}] if identifier else []
+        attributes = node["c"][1]  # the same list, which `_Tree.holders` knows
+        attributes[1:] = [[], []]
+        node["c"] = [{"t": "Span", "c": [attributes, []]}] if attributes[0] else []
         return [node]
 
     return tree.rewrite_blocks(blocks, change)
@@ -272,8 +285,9 @@ def _nested_titles(blocks: list[Any]) -> None:
 
     def inside(node: Any) -> list[Any] | None:
         if node["t"] == "Header" and node["c"][0] == 1:
-            identifier = node["c"][1][0]
-            mark = [{"t": "Span", "c": [tree.make_attr(identifier), []]}] if identifier else []
+            attributes = node["c"][1]  # the same list, which `_Tree.holders` knows
+            attributes[1:] = [[], []]
+            mark = [{"t": "Span", "c": [attributes, []]}] if attributes[0] else []
             return [{"t": "Para", "c": [*mark, {"t": "Strong", "c": node["c"][2]}]}]
         return None
 
@@ -359,12 +373,14 @@ def _duplicate_id(chapter: Chapter, identifier: str, count: int) -> str:
     )
 
 
-def _rename(blocks: list[Any], renames: dict[str, str]) -> None:
-    if renames:
-        for node in tree.nodes(blocks):
-            a = tree.attr(node)
-            if a and a[0] in renames:
-                a[0] = renames[a[0]]
+def _rename(holders: dict[str, list[list[Any]]], renames: dict[str, str]) -> None:
+    """Ids renamed where they are held (`_Tree.holders`, kept up to date)."""
+    moved = {old: holders.pop(old) for old in renames if old in holders}
+    for old, attributes in moved.items():
+        for a in attributes:
+            if a[0] == old:
+                a[0] = renames[old]
+        holders.setdefault(renames[old], []).extend(attributes)
 
 
 def _qualify_shared_ids(trees: list[_Tree]) -> None:
@@ -372,7 +388,7 @@ def _qualify_shared_ids(trees: list[_Tree]) -> None:
     counts = Counter(identifier for item in trees for identifier in item.ids)
     for item in trees:
         shared = {i for i in item.ids if counts[i] > 1}
-        _rename(item.blocks, {item.renames.get(i, i): f"{item.chapter.stem}--{i}" for i in shared})
+        _rename(item.holders, {item.renames.get(i, i): f"{item.chapter.stem}--{i}" for i in shared})
         item.renames.update({i: f"{item.chapter.stem}--{i}" for i in shared})
 
 
