@@ -21,7 +21,7 @@ import tempfile
 import urllib.parse
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,16 +84,70 @@ class _Tree:
         return self.renames.get(fragment, fragment)
 
 
-def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: Store | None = None) -> Book:
-    """The book from `rendering` (made here, and not written anywhere, when none is given)."""
+class Reading:
+    """Chapters read by pandoc while MkDocs renders the others: given each page as it is rendered
+    (`page`, Rendering's `on_page`), it reads them in runs of `_BATCH_BYTES` in the background, so
+    that pandoc's reading runs beside MkDocs' rendering instead of after it."""
+
+    def __init__(self, manuscript: Manuscript, store: Store) -> None:
+        settings = manuscript.settings
+        self._displays = {chapter.name: chapter.display for chapter in manuscript.chapters}
+        self._store, self._timeout, self._sandbox = store, settings.presswork.timeout, not settings.trust.trusted
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        self._waiting: list[tuple[str, str, str]] = []  # (store key, HTML for pandoc, display)
+        self._size = 0
+        self.read: dict[str, tuple[Future, int]] = {}  # store key -> (its run, its place in the run)
+        self.prepared: dict[str, tuple[str, tuple[str, list[str]]]] = {}  # chapter -> (page HTML, for_pandoc's)
+
+    def page(self, name: str, html: str) -> None:
+        if name not in self._displays:
+            return
+        prepared = markup.for_pandoc(html)
+        self.prepared[name] = (html, prepared)
+        name_key = _chapter_key(prepared[0])
+        if name_key in self.read or self._store.get_json("chapters", name_key) is not None:
+            return
+        self._waiting.append((name_key, prepared[0], self._displays[name]))
+        self._size += len(prepared[0])
+        if self._size >= _BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self._waiting, self._size = self._waiting, [], 0
+        if batch:
+            run = self._pool.submit(
+                pandoc.read_html, [html for _, html, _ in batch], timeout=self._timeout, displays=[d for _, _, d in batch],
+                sandbox=self._sandbox,
+            )  # fmt: skip
+            for place, (name_key, _, _) in enumerate(batch):
+                self.read[name_key] = (run, place)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _chapter_key(html: str) -> str:
+    """A chapter's tree in the store: its HTML, read by this pandoc, each chapter in a div of its own."""
+    return key("chapter-html", __version__, pandoc.version(), pandoc.READER, "wrapped", html)
+
+
+def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: Store | None = None, reading: Reading | None = None) -> Book:
+    """The book from `rendering` (made here, and not written anywhere, when none is given); what
+    `reading` read while it was rendered is taken from it."""
     settings = manuscript.settings
     if rendering is None:
         with tempfile.TemporaryDirectory(prefix="presswork-render-") as folder:
             rendering = Rendering(settings, site_dir=Path(folder) / "site", epoch=manuscript.epoch, trusted=settings.trust.trusted, downloads=[])
     timeout = settings.presswork.timeout
     store = store or Store(None)
-    prepared = [markup.for_pandoc(rendering.pages[chapter.name].html) for chapter in manuscript.chapters]
-    parsed = _parse([html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted)
+    early = reading.prepared if reading is not None else {}
+    prepared = [
+        early[c.name][1] if c.name in early and early[c.name][0] == rendering.pages[c.name].html else markup.for_pandoc(rendering.pages[c.name].html)
+        for c in manuscript.chapters
+    ]  # fmt: skip
+    if reading is not None:
+        reading.flush()
+    parsed = _parse([html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted, reading=reading)
     generated: dict[str, bytes] = {}
     warnings: list[str] = []
     trees = [
@@ -118,11 +172,19 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     return Book(document=document, assets=assets, cover=cover, anchors=anchors, generated=generated, warnings=tuple(warnings))
 
 
-def _parse(htmls: list[str], chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bool = False) -> list[list[Any]]:
+def _parse(
+    htmls: list[str], chapters: list[Chapter], timeout: float, store: Store, *, sandbox: bool = False, reading: Reading | None = None
+) -> list[list[Any]]:
     """Each chapter's tree, read once by pandoc's HTML reader: reused from the store while its HTML
-    and pandoc stay the same; the others read in a few runs of pandoc, side by side."""
-    names = [key("chapter-html", __version__, pandoc.version(), html) for html in htmls]
+    and pandoc stay the same, or taken from what `reading` read; the others read in a few runs of
+    pandoc, side by side."""
+    names = [_chapter_key(html) for html in htmls]
     parsed = [store.get_json("chapters", name) for name in names]
+    for index, name in enumerate(names):
+        if parsed[index] is None and reading is not None and name in reading.read:
+            run, place = reading.read[name]
+            parsed[index] = run.result()[place]  # a chapter pandoc cannot read fails here, as below
+            store.put_json("chapters", name, parsed[index])
     missing = [index for index, blocks in enumerate(parsed) if blocks is None]
     workers = os.cpu_count() or 2
     batches = _batches(missing, [len(htmls[i]) for i in missing], workers)

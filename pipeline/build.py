@@ -59,10 +59,13 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    inputs: Inputs | None = None
     try:
         files = [b for b in builders if b.suffix]
         planned = [(b.name, staging / f"{settings.slug}{b.suffix}") for b in files] if any(not b.suffix for b in builders) else []
-        inputs = Inputs(manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams)
+        inputs = Inputs(
+            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams, book_wanted=bool(files)
+        )
         book = _fingerprint(manuscript)
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
@@ -82,6 +85,8 @@ def build(
         artifacts = [artifact for artifact, _, _ in made + sites]
         return _move_into_place(artifacts, out, staging)
     finally:
+        if inputs is not None:
+            inputs.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -19,7 +19,7 @@ import logging
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,19 +59,20 @@ class Rendering:
 
     def __init__(
         self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, Path]], offline: bool = False,
-        diagrams: mermaid.Renderer | None = None, store: Store | None = None,
+        diagrams: mermaid.Renderer | None = None, store: Store | None = None, on_page: Callable[[str, str], None] | None = None,
     ) -> None:
         """Render every page of `settings`' book; `downloads` are the (format, file) of the editions
         the site's Downloads page will list (empty: no such page). With `offline`, a site that works
         opened from disk: pages as `.html` files, and Material's `offline` plugin for its search.
-        Mermaid diagrams are drawn by `diagrams` (kept in `store`), on the site as in every edition."""
+        Mermaid diagrams are drawn by `diagrams` (kept in `store`), on the site as in every edition.
+        `on_page(name, html)` is told each page as soon as it is rendered (one with a diagram, once drawn)."""
         self.settings = settings
         self.site_dir = site_dir
         data = copy.deepcopy(settings.data)
         self.clean_urls = bool(data.get("use_directory_urls", True))  # the published site's addresses
         if offline:
             data = _offline(data)
-        data = _snippets_checked(data)
+        data = _snippets_checked(data, settings.root)
         config = MkDocsConfig(config_file_path=str(settings.path))
         config.load_dict(data)
         config.validate()  # already checked once by pipeline.config; this makes the plugin instances
@@ -106,6 +107,8 @@ class Rendering:
                         # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts
                         file.page.present_anchor_ids |= set(html.unescape(i) for i in _IDS.findall(file.page.content))
                     self._template_of(file, env)
+                    if on_page is not None and file.page.content and not _MERMAID.search(file.page.content):
+                        on_page(file.src_uri, file.page.content)
             self._files, self._nav, self._env = files, nav, env
         _draw_diagrams(
             [file for file in files.documentation_pages() if file.page is not None and file.page.content], diagrams,
@@ -298,18 +301,24 @@ def _render(page: MkDocsPage, config: MkDocsConfig, files) -> None:
     mkdocs_build._populate_page(page, config, files, False)
 
 
-def _snippets_checked(data: dict) -> dict:
+def _snippets_checked(data: dict, root: Path) -> dict:
     """`pymdownx.snippets` told to stop at a snippet it cannot find (`check_paths`), unless the
-    configuration says otherwise: left alone, it leaves the text out of the page without a word."""
+    configuration says otherwise (left alone, it leaves the text out of the page without a word), and
+    its base paths taken from the book's folder, wherever Presswork is run from."""
     items = data.get("markdown_extensions")
     if not isinstance(items, list):
         return data
     changed = []
     for item in items:
         if item == "pymdownx.snippets":
-            item = {"pymdownx.snippets": {"check_paths": True}}
-        elif isinstance(item, dict) and isinstance(item.get("pymdownx.snippets", 0), (dict, type(None))) and "pymdownx.snippets" in item:
-            item = {"pymdownx.snippets": {"check_paths": True, **(item["pymdownx.snippets"] or {})}}
+            item = {"pymdownx.snippets": {}}
+        if isinstance(item, dict) and "pymdownx.snippets" in item and isinstance(item["pymdownx.snippets"], (dict, type(None))):
+            options = {"check_paths": True, **(item["pymdownx.snippets"] or {})}
+            bases = options.get("base_path", ["."])
+            bases = [bases] if isinstance(bases, str) else bases
+            if isinstance(bases, list):
+                options["base_path"] = [str(root / str(base)) for base in bases]
+            item = {"pymdownx.snippets": options}
         changed.append(item)
     return {**data, "markdown_extensions": changed}
 

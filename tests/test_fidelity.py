@@ -260,3 +260,23 @@ def test_a_figure_without_a_caption_is_not_numbered_in_the_pdf(material):
     page = pdf.page_texts()[pdf.page_of("Start")]
     assert not re.search(r"Figure \d+\.?\s*$|Figure \d+\.\s*(?![A-Z])", page), page
     assert re.search(r"Figure \d+\W+The figure caption about puffins", pdf.text())  # one with a caption still is
+
+
+@pytest.mark.parametrize("name", ["material", "conformance"])
+def test_chapters_read_while_the_others_render_make_the_same_book(name, tmp_path):
+    """pandoc reads each chapter as soon as MkDocs has rendered it (`assembly.Reading`): the book is
+    the one read after the whole rendering, node for node, with the same warnings."""
+    from pipeline import assembly, config, manuscript
+    from pipeline.render import Rendering
+    from pipeline.store import Store
+
+    book = copy_book(TESTS / ("books" if name == "material" else "") / name if name == "material" else TESTS / name, tmp_path / "book")
+    settings = config.load(book / "mkdocs.yml")
+    chapters = manuscript.read(settings, 0)
+    made = []
+    for early in (True, False):
+        reading = assembly.Reading(chapters, Store(None)) if early else None
+        rendering = Rendering(settings, site_dir=tmp_path / f"site-{early}", epoch=0, trusted=True, downloads=[], on_page=reading.page if reading else None)
+        made.append(assembly.assemble(chapters, rendering, Store(None), reading))
+        assert not early or reading.read, "some chapters were read while the others rendered"
+    assert made[0].document == made[1].document and made[0].warnings == made[1].warnings

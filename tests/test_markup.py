@@ -79,3 +79,15 @@ def test_an_annotation_marker_is_one_only_in_a_comment():
     """`# (1)!` in a comment is Material's marker; shown in a Markdown example, it is text."""
     root, _ = mapped('``` markdown\n# (1)! is how a marker is written\n```\n')
     assert root.xpath("//pre")[0].text_content() == "# (1)! is how a marker is written"
+
+
+def test_a_chapter_read_alone_or_with_others_gives_the_same_tree():
+    """pandoc reads chapters in runs; one alone in its run is read as it is among others."""
+    from pipeline.tools import pandoc
+
+    math = '<math display="block"><semantics><mi>x</mi><annotation encoding="application/x-tex">x</annotation></semantics></math>'
+    first = f"<p>Text.</p>\n{math}\n<h2>Next</h2>"  # display math between blocks: a Para alone, a Plain in a div
+    second = "<p>Another chapter.</p>"
+    alone = pandoc.read_html([first], timeout=60, displays=["a.md"])
+    together = pandoc.read_html([first, second], timeout=60, displays=["a.md", "b.md"])
+    assert alone[0] == together[0] and together[1][0]["t"] == "Para"

@@ -56,6 +56,7 @@ class Inputs:
     site_dir: Path | None = None  # where the site is written, if it is
     offline: bool = False  # a site to open from disk (`file://`), not to serve
     diagrams: mermaid.Renderer | None = None  # what draws Mermaid diagrams, if anything here can
+    book_wanted: bool = True  # a single-file edition will be built: chapters are read by pandoc as they are rendered
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -64,8 +65,18 @@ class Inputs:
         site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
         return Rendering(
             self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned,
-            offline=self.offline, diagrams=self.diagrams, store=self.store,
+            offline=self.offline, diagrams=self.diagrams, store=self.store, on_page=self._reading.page if self._reading else None,
         )
+
+    @cached_property
+    def _reading(self) -> assembly.Reading | None:
+        return assembly.Reading(self.manuscript, self.store) if self.book_wanted else None
+
+    def close(self) -> None:
+        """Stop what is still reading in the background (a build that stopped early)."""
+        reading = self.__dict__.get("_reading")
+        if reading is not None:
+            reading.close()
 
     @property
     def rendering(self) -> Rendering:
@@ -75,7 +86,7 @@ class Inputs:
 
     @cached_property
     def _book(self) -> assembly.Book:
-        return assembly.assemble(self.manuscript, self.rendering, self.store)
+        return assembly.assemble(self.manuscript, self.rendering, self.store, self._reading)
 
     @property
     def book(self) -> assembly.Book:

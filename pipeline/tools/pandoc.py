@@ -94,18 +94,20 @@ _CHAPTER = "pw-chapter"
 def read_html(htmls: list[str], *, timeout: float, displays: list[str], sandbox: bool = False) -> list[list[dict[str, Any]]]:
     """Read several chapters' HTML in one run of pandoc, each in a `div` of its own; the blocks of
     each, in order. Should pandoc fail or time out, each chapter is read alone, which names the one at fault."""
+    # Each chapter in a div of its own, read alone or with others: the same tree either way.
+    wrapped = [f'<div class="{_CHAPTER}">\n{html}\n</div>\n' for html in htmls]
     if len(htmls) > 1:
-        whole = "".join(f'<div class="{_CHAPTER}">\n{html}\n</div>\n' for html in htmls)
         try:
-            blocks = _read(whole, timeout=timeout, sandbox=sandbox)
+            blocks = _read("".join(wrapped), timeout=timeout, sandbox=sandbox)
         except (ToolError, ContentError):
             blocks = None
         if blocks is not None and len(blocks) == len(htmls) and all(_is_chapter(block) for block in blocks):
             return [block["c"][1] for block in blocks]
     chapters = []
-    for html, display in zip(htmls, displays):
+    for html, display in zip(wrapped, displays):
         try:
-            chapters.append(_read(html, timeout=timeout, sandbox=sandbox))
+            blocks = _read(html, timeout=timeout, sandbox=sandbox)
+            chapters.append(blocks[0]["c"][1] if len(blocks) == 1 and _is_chapter(blocks[0]) else blocks)
         except ToolError as error:
             if "timed out" in error.message:
                 raise ContentError(
