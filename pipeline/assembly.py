@@ -180,11 +180,14 @@ def _parse(
     pandoc, side by side."""
     names = [_chapter_key(html) for html in htmls]
     parsed = [store.get_json("chapters", name) for name in names]
+    taken: set[str] = set()
     for index, name in enumerate(names):
         if parsed[index] is None and reading is not None and name in reading.read:
             run, place = reading.read[name]
-            parsed[index] = run.result()[place]  # a chapter pandoc cannot read fails here, as below
-            store.put_json("chapters", name, parsed[index])
+            blocks = run.result()[place]  # a chapter pandoc cannot read fails here, as below
+            parsed[index] = tree.copy(blocks) if name in taken else blocks  # two chapters alike: a tree each
+            taken.add(name)
+            store.put_json("chapters", name, blocks)
     missing = [index for index, blocks in enumerate(parsed) if blocks is None]
     workers = os.cpu_count() or 2
     batches = _batches(missing, [len(htmls[i]) for i in missing], workers)
