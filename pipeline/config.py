@@ -109,8 +109,9 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
 
     known = {name for name, _ in MkDocsConfig._schema}
     for key in data:
-        if key not in known:
-            problem(key, "unknown key", hint=_did_you_mean(key, known))
+        if key not in known:  # a key YAML reads as no string (`?` alone is a null key) is named as YAML writes it
+            name = key if isinstance(key, str) else "null" if key is None else str(key)
+            problem(name, "unknown key", hint=_did_you_mean(name, known))
     plugin_reported = bool(problems)
     mkdocs, errors = _all_errors(MkDocsConfig, {k: v for k, v in data.items() if k in known}, path)
     for key, error in errors:
