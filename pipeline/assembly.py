@@ -5,20 +5,17 @@ PyMdown mean more than their elements say (`pipeline.markup`) and read by pandoc
 a few runs side by side. Then, in this order: footnotes are joined to their references; ids, which
 are the site's own, are kept, and those that two chapters share are qualified with the chapter's
 name; links between chapters are pointed at the combined document's ids, and checked; images (from
-Markdown or raw HTML alike) are checked and given content-addressed names under `assets/`, and
-inline SVG pictures (icons, emoji) become image files of their own.
+Markdown or raw HTML alike) are checked and given content-addressed names under `assets/`
+(both in `pipeline.references`), and inline SVG pictures (icons, emoji) become image files of their own.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
-import posixpath
 import re
 import shutil
 import tempfile
-import urllib.parse
 import uuid
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, images, markup, tree
+from pipeline import __version__, images, markup, references, tree, words
 from pipeline.clock import utc
 from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter, Manuscript
@@ -34,10 +31,8 @@ from pipeline.render import Rendering, plain_url
 from pipeline.store import Store, key
 from pipeline.tools import pandoc
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 # Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
 _RESERVED = frozenset({"footnotes", "toc", "cover", "title-page", "title_page", "nav", "landmarks", "page-list"})
-_SITE = "http://presswork.invalid/"  # a base to resolve the site's relative addresses against
 
 
 @dataclass(frozen=True)
@@ -159,9 +154,9 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
     for item in trees:
-        linking = _links(item, by_url, rendering, warnings)
-        staging = _images(item, manuscript, rendering, assets, generated, warnings)
-        blocks.extend(tree.rewrite_inlines(item.blocks, _both(linking, staging)))
+        linking = references.linking(item, by_url, rendering, warnings)
+        staging = references.staging(item, manuscript, rendering, assets, generated, warnings)
+        blocks.extend(tree.rewrite_inlines(item.blocks, references.both(linking, staging)))
     cover = images.cover(manuscript, assets)
     document = {
         "pandoc-api-version": pandoc.api_version(),
@@ -457,146 +452,6 @@ def _qualify_shared_ids(trees: list[_Tree]) -> None:
         item.renames.update({i: f"{item.chapter.stem}--{i}" for i in shared})
 
 
-def _resolve(item: _Tree, url: str) -> tuple[str, str]:
-    """A relative address on `item`'s page as a path from the site's root, and its fragment."""
-    joined = urllib.parse.urljoin(_SITE + item.url, url)
-    path, _, fragment = joined.removeprefix(_SITE).partition("#")
-    return urllib.parse.unquote(path.split("?", 1)[0]), urllib.parse.unquote(fragment)
-
-
-def _both(links, images):
-    """Links and images changed in one walk: what a changed link holds (an image, say) is changed too,
-    since a walk does not look again at what it put in."""
-
-    def change(node: Any) -> list[Any] | None:
-        if node["t"] != "Link":
-            return images(node)
-        changed = links(node)
-        return None if changed is None else tree.rewrite_inlines(changed, images)
-
-    return change
-
-
-def _links(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warnings: list[str]):
-    """What becomes of a link: to the book's chapters (and their headings), pointed at the combined
-    document's ids; to a page of the site that is no chapter, pointed at its published address."""
-    chapter = item.chapter
-    strict_anchors = rendering.settings.mkdocs.validation.links.anchors >= logging.WARNING
-
-    def change(node: Any) -> list[Any] | None:
-        if node["t"] != "Link":
-            return None
-        attr, content, (url, title) = node["c"]
-        if not url.strip() or url.strip() == "#":
-            return content  # a link to nowhere (`[text]()`): its text
-        if _SCHEME.match(url):
-            return None
-        if url.startswith("#"):
-            target, fragment = item, urllib.parse.unquote(url[1:])
-        else:
-            path, fragment = _resolve(item, url)
-            target = by_url.get(plain_url(path))
-            if target is None:
-                page = rendering.page_at(path)
-                if page is None and url.split("#", 1)[0].endswith(".md"):  # MkDocs found no such page
-                    _fail(chapter, url, f"link to '{url.split('#', 1)[0]}', which is not a chapter in nav", "link to a chapter listed in nav")
-                if page is None:
-                    return content  # a file of the site (a download, say): text only in a single-file edition
-                if rendering.site_url:
-                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", rendering.published_url(page)) + (f"#{fragment}" if fragment else "")
-                    return [{"t": "Link", "c": [attr, content, [published, title]]}]
-                line, column = _position(chapter, url, page.name)
-                warnings.append(
-                    f"{chapter.display}:{line or 1}:{column or 1}: warning: the link to '{page.name}', a page of the site "
-                    "that nav does not list, is text only in the PDF, EPUB and DOCX (add it to nav, or set site_url)"
-                )
-                return content
-        if fragment:
-            resolved = target.resolve(fragment)
-            if resolved is None:
-                where = f"'{target.chapter.name}'" if target is not item else "this chapter"
-                message = f"link to '#{fragment}', which is no heading or anchor in {where}"
-                if strict_anchors:  # as the site is checked (validation.links.anchors: warn, in strict mode)
-                    _fail(chapter, url, message, "check the heading's id", "#" + fragment)
-                line, column = _position(chapter, url, "#" + fragment)
-                warnings.append(f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: it leads to the top of {where}, as on the site (check the heading's id)")
-                resolved = target.resolve(target.anchor)
-        else:
-            resolved = target.resolve(target.anchor)
-        return [{"t": "Link", "c": [attr, content, ["#" + resolved, title]]}]
-
-    return change
-
-
-def _images(
-    item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str]
-):
-    """What becomes of an image, written in Markdown or in raw HTML: checked and given its staged
-    name; of a light and dark pair (Material's `#only-light`, `#only-dark`), the light one."""
-    chapter = item.chapter
-
-    def change(node: Any) -> list[Any] | None:
-        if node["t"] != "Image":
-            return None
-        attr, content, (url, title) = node["c"]
-        if url in generated:
-            return None
-        if url.startswith("data:") and not manuscript.settings.trust.trusted:
-            _fail(chapter, url[:20], "an image written as a data: URL", "an untrusted build takes images from files only")
-        if url.startswith("data:"):
-            return None
-        if _SCHEME.match(url) and {"twemoji", "emojione", "gemoji"} & set(attr[1]) and content:
-            return content  # an emoji PyMdown links from a CDN: the character itself
-        if _SCHEME.match(url):  # no edition fetches anything: the site shows it from its host, the others say what it is
-            line, column = _position(chapter, url)
-            warnings.append(
-                f"{chapter.display}:{line or 1}:{column or 1}: warning: image '{url}' is not in the book: the PDF, EPUB and DOCX "
-                "show its description instead (download it into the book's folder and link it by its path)"
-            )
-            shown = content or tree.text_inlines(f"[{posixpath.basename(url.split('?', 1)[0]) or 'image'}]")
-            return [{"t": "Link", "c": [tree.make_attr(), shown, [url, ""]]}] if url.startswith(("http:", "https:")) else shown
-        path, fragment = _resolve(item, url)
-        if fragment == "only-dark":
-            return []
-        source = rendering.source_of(path)
-        if source is None:  # not where the site looks: where the author wrote it, beside the chapter
-            source = (chapter.path.parent / urllib.parse.unquote(url.split("#", 1)[0].split("?", 1)[0])).resolve()
-            if source.is_file() and source.is_relative_to(manuscript.docs_dir.resolve()):
-                # raw HTML, whose address MkDocs leaves as written and the site resolves against the page's address
-                line, column = _position(chapter, url)
-                warnings.append(
-                    f"{chapter.display}:{line or 1}:{column or 1}: warning: the site looks for '{url}' at '{path}', where there is "
-                    "no such file; the other editions take it beside the chapter (write the address relative to the page's URL)"
-                )
-        staged = images.check(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint, posixpath.basename(path)))
-        assets[staged] = source
-        return [{"t": "Image", "c": [attr, content, [staged, title]]}]
-
-    return change
-
-
-def _position(chapter: Chapter, url: str, *needles: str) -> tuple[int | None, int | None]:
-    """Where the Markdown writes a link or image the rendering shows at `url`: the address as written
-    or, since MkDocs rewrites addresses (`other.md` becomes `other/`), the target around the first
-    of `needles` found, from its start. Python-Markdown percent-encodes what it does not keep as
-    written (`–` becomes `%E2%80%93`): the address decoded, and without its query, are tried too."""
-    for needle in filter(None, (url, urllib.parse.unquote(url), url.split("?", 1)[0], *needles)):
-        line, column = chapter.position_of(needle)
-        if column is None:
-            continue
-        text = chapter.text.split("\n")[line - chapter.body_line]
-        opening = text.rfind("](", 0, column)
-        if opening >= 0 and not re.search(r"[\s)]", text[opening + 2 : column - 1]):
-            return line, opening + 3
-        return line, column
-    return None, None
-
-
-def _fail(chapter: Chapter, url: str, message: str, hint: str, *needles: str) -> None:
-    line, column = _position(chapter, url, *needles)
-    raise ContentError(message, path=chapter.display, line=line, column=column, hint=hint)
-
-
 def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
     settings = manuscript.settings
     book = settings.presswork.book
@@ -611,6 +466,9 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
         "identifier": book.identifier or _default_identifier(settings.title, list(book.authors)),
         "cover": cover,
     }
+    wording = words.of(book.language, book.words)
+    values["toc-title"] = wording["contents"]  # the EPUB's and DOCX's table of contents
+    values["pw-words"] = wording  # what the PDF's template prints itself
     return {key: _meta(value) for key, value in values.items() if value}
 
 
@@ -622,6 +480,8 @@ def _default_identifier(title: str, authors: list[str]) -> str:
 def _meta(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         return {"t": "MetaList", "c": [_meta(item) for item in value]}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {key: _meta(item) for key, item in value.items()}}
     if isinstance(value, bool):
         return {"t": "MetaBool", "c": value}
     return {"t": "MetaString", "c": str(value)}

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline import sanitiser, styles
+from pipeline import sanitiser, styles, words
 from pipeline.clock import utc
 from pipeline.formats.base import human_size
 from pipeline.render import IFRAME_WORKER
@@ -46,10 +46,15 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         self.trusted = True  # False in an untrusted run, set by `pipeline.render`
         self.epoch: int | None = None  # the build's time, set by `pipeline.render`: every page's date
 
+    @property
+    def words(self) -> dict[str, str]:
+        """The words the site prints itself (the Downloads page), in the book's language."""
+        return words.of(self.config.book.language, self.config.book.words)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
         if self.planned and config.nav is not None:
-            config.nav.append({"Downloads": DOWNLOADS_PAGE})
+            config.nav.append({self.words["downloads"]: DOWNLOADS_PAGE})
         if "pymdownx.highlight" in config.markdown_extensions or "pymdownx.superfences" in config.markdown_extensions:
             config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
         return config
@@ -66,7 +71,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if self.planned:
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-            files.append(File.generated(config, DOWNLOADS_PAGE, content="# Downloads\n"))  # written once they are built
+            files.append(File.generated(config, DOWNLOADS_PAGE, content=f"# {self.words['downloads']}\n"))  # written once they are built
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -87,26 +92,28 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         `extra.presswork`; see `pipeline.publish.release`.
         """
         title = self.config.book.title or config.site_name
+        wording = self.words
         files = [
             {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path)} for a in self.downloads
         ]
-        intro = f"# Downloads\n\n*{title}* as a book, from the same sources as this site.\n\n"
+        intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
         release = (config.extra or {}).get("presswork") or {}
         if not release:
-            return intro + _files_table(files, None)
+            return intro + _files_table(files, None, wording)
         from pipeline.publish.catalog import version_key
 
         here = {"version": release["version"], "date": release["date"], "files": files}
         editions = sorted([here, *release.get("editions", [])], key=lambda e: version_key(e["version"]), reverse=True)
         # Links in raw HTML are relative to the page: <version>/downloads/ (or <version>/downloads.html).
         here_folder, up = ("", "../../") if config.use_directory_urls else ("downloads/", "../")
-        parts = [intro, "Every published edition, newest first. Each file's SHA-256 is also in its edition's `SHA256SUMS`.\n"]
+        parts = [intro, wording["every_edition"].replace("SHA256SUMS", "`SHA256SUMS`") + "\n"]
         for edition in editions:
             version, this = html.escape(edition["version"]), edition is here
             folder = here_folder if this else f"{up}{version}/downloads/"
             sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
-            heading = f"## {version} · {html.escape(edition['date'])}{' (this edition)' if this else ''}"
-            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder)}\nChecksums: {sums}\n")
+            mark = f" ({wording['current']})" if this else ""
+            heading = f"## {version} · {html.escape(edition['date'])}{mark}"
+            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder, wording)}\n{wording['checksums']}: {sums}\n")
         return "\n".join(parts)
 
 
@@ -136,13 +143,13 @@ def _first_chapter(nav) -> str | None:
     return None
 
 
-def _files_table(files: list[dict], folder: str | None) -> str:
+def _files_table(files: list[dict], folder: str | None, wording: dict[str, str]) -> str:
     rows = "\n".join(
         f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
         f"| {human_size(int(f['size']))} | `{f['sha256']}` |"
         for f in files
     )
-    return f"| Edition | File | Size | SHA-256 |\n|---|---|---|---|\n{rows}\n"
+    return f"| {wording['edition']} | {wording['file']} | {wording['size']} | SHA-256 |\n|---|---|---|---|\n{rows}\n"
 
 
 def _link(name: str, folder: str | None) -> str:

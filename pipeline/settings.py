@@ -7,6 +7,8 @@ import re
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from pipeline import words
+
 PLUGIN_NAME = "presswork"
 FORMATS = ("site", "pdf", "epub", "docx")
 
@@ -70,6 +72,26 @@ class Slug(c.BaseConfigOption[str]):
         return value
 
 
+class Words(c.BaseConfigOption[dict]):
+    """The book's own wording of what the editions print themselves (`pipeline.words.KEYS`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise c.ValidationError("expected a mapping of words, such as 'contents: Table of contents'")
+        for name, word in value.items():
+            if name not in words.KEYS:
+                raise c.ValidationError(f"'{name}' is not a word the editions print: use one of {', '.join(words.KEYS)}")
+            if not isinstance(word, str) or not word.strip():
+                raise c.ValidationError(f"the word '{name}' must be some text")
+        return dict(value)
+
+
 class BookConfig(base.Config):
     """Book metadata, shared by every edition."""
 
@@ -81,6 +103,7 @@ class BookConfig(base.Config):
     license = c.Optional(c.Type(str))
     publisher = c.Optional(c.Type(str))
     cover = c.Optional(c.Type(str))  # an image, relative to docs_dir
+    words = Words()  # overrides of the words the editions print, in the book's language
 
 
 # `v` and a semantic version (https://semver.org): v1.2.0, v2.0.0-rc.1. The `version` group names the

@@ -1,0 +1,156 @@
+"""Words of the book's own: what the editions print themselves (Contents, Chapter, Figure, ...), in
+the book's language.
+
+Fifteen languages are known; a language tag is matched by its first part (`pt-BR` takes `pt`), and
+an unknown language takes English. A book overrides any word under `presswork: book: words:`.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+KEYS = (
+    "contents",  # the contents page, and the EPUB's and DOCX's table of contents
+    "chapter",  # the label over a chapter's number
+    "figure",  # "Figure 3." under a figure
+    "table",  # "Table 2." over a table
+    "listing",  # "Listing 1." by a titled code block
+    "published_by",  # the copyright page: "Published by <publisher>"
+    "this_edition",  # the copyright page: "This edition: <date>"
+    "identifier",  # the copyright page: "Identifier: <urn or ISBN>"
+    "downloads",  # the site's Downloads page, its title and its entry in the navigation
+    "as_a_book",  # under that title: "<title> as a book, from the same sources as this site."
+    "every_edition",  # over a release's list of editions
+    "checksums",  # before the links to SHA256SUMS and the manifest
+    "current",  # beside the edition a page belongs to: "(this edition)"
+    "edition", "file", "size",  # the headings of the Downloads page's table
+)
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "contents": "Contents", "chapter": "Chapter", "figure": "Figure", "table": "Table", "listing": "Listing",
+        "published_by": "Published by", "this_edition": "This edition", "identifier": "Identifier",
+        "downloads": "Downloads", "as_a_book": "{title} as a book, from the same sources as this site.",
+        "every_edition": "Every published edition, newest first. Each file's SHA-256 is also in its edition's SHA256SUMS.",
+        "checksums": "Checksums", "current": "this edition",
+        "edition": "Edition", "file": "File", "size": "Size",
+    },
+    "de": {
+        "contents": "Inhalt", "chapter": "Kapitel", "figure": "Abbildung", "table": "Tabelle", "listing": "Listing",
+        "published_by": "Verlag:", "this_edition": "Diese Ausgabe", "identifier": "Kennung",
+        "downloads": "Downloads", "as_a_book": "{title} als Buch, aus denselben Quellen wie diese Website.",
+        "every_edition": "Alle veröffentlichten Ausgaben, die neueste zuerst. Die SHA-256 jeder Datei steht auch in den SHA256SUMS ihrer Ausgabe.",
+        "checksums": "Prüfsummen", "current": "diese Ausgabe",
+        "edition": "Ausgabe", "file": "Datei", "size": "Größe",
+    },
+    "fr": {
+        "contents": "Table des matières", "chapter": "Chapitre", "figure": "Figure", "table": "Tableau", "listing": "Listing",
+        "published_by": "Publié par", "this_edition": "Cette édition", "identifier": "Identifiant",
+        "downloads": "Téléchargements", "as_a_book": "{title} en livre, à partir des mêmes sources que ce site.",
+        "every_edition": "Toutes les éditions publiées, la plus récente d'abord. Le SHA-256 de chaque fichier figure aussi dans le SHA256SUMS de son édition.",
+        "checksums": "Sommes de contrôle", "current": "cette édition",
+        "edition": "Édition", "file": "Fichier", "size": "Taille",
+    },
+    "es": {
+        "contents": "Índice", "chapter": "Capítulo", "figure": "Figura", "table": "Tabla", "listing": "Listado",
+        "published_by": "Publicado por", "this_edition": "Esta edición", "identifier": "Identificador",
+        "downloads": "Descargas", "as_a_book": "{title} como libro, a partir de las mismas fuentes que este sitio.",
+        "every_edition": "Todas las ediciones publicadas, la más reciente primero. El SHA-256 de cada archivo figura también en el SHA256SUMS de su edición.",
+        "checksums": "Sumas de comprobación", "current": "esta edición",
+        "edition": "Edición", "file": "Archivo", "size": "Tamaño",
+    },
+    "pt": {
+        "contents": "Sumário", "chapter": "Capítulo", "figure": "Figura", "table": "Tabela", "listing": "Listagem",
+        "published_by": "Publicado por", "this_edition": "Esta edição", "identifier": "Identificador",
+        "downloads": "Downloads", "as_a_book": "{title} em livro, a partir das mesmas fontes deste site.",
+        "every_edition": "Todas as edições publicadas, a mais recente primeiro. O SHA-256 de cada arquivo também está no SHA256SUMS da sua edição.",
+        "checksums": "Somas de verificação", "current": "esta edição",
+        "edition": "Edição", "file": "Arquivo", "size": "Tamanho",
+    },
+    "it": {
+        "contents": "Indice", "chapter": "Capitolo", "figure": "Figura", "table": "Tabella", "listing": "Listato",
+        "published_by": "Pubblicato da", "this_edition": "Questa edizione", "identifier": "Identificativo",
+        "downloads": "Download", "as_a_book": "{title} come libro, dalle stesse fonti di questo sito.",
+        "every_edition": "Tutte le edizioni pubblicate, dalla più recente. Lo SHA-256 di ogni file è anche nel SHA256SUMS della sua edizione.",
+        "checksums": "Checksum", "current": "questa edizione",
+        "edition": "Edizione", "file": "File", "size": "Dimensione",
+    },
+    "nl": {
+        "contents": "Inhoud", "chapter": "Hoofdstuk", "figure": "Figuur", "table": "Tabel", "listing": "Listing",
+        "published_by": "Uitgegeven door", "this_edition": "Deze editie", "identifier": "Identificatie",
+        "downloads": "Downloads", "as_a_book": "{title} als boek, uit dezelfde bronnen als deze site.",
+        "every_edition": "Alle gepubliceerde edities, de nieuwste eerst. De SHA-256 van elk bestand staat ook in de SHA256SUMS van de editie.",
+        "checksums": "Controlegetallen", "current": "deze editie",
+        "edition": "Editie", "file": "Bestand", "size": "Grootte",
+    },
+    "pl": {
+        "contents": "Spis treści", "chapter": "Rozdział", "figure": "Rysunek", "table": "Tabela", "listing": "Listing",
+        "published_by": "Wydawca:", "this_edition": "To wydanie", "identifier": "Identyfikator",
+        "downloads": "Do pobrania", "as_a_book": "{title} jako książka, z tych samych źródeł co ta strona.",
+        "every_edition": "Wszystkie opublikowane wydania, od najnowszego. SHA-256 każdego pliku jest też w pliku SHA256SUMS jego wydania.",
+        "checksums": "Sumy kontrolne", "current": "to wydanie",
+        "edition": "Wydanie", "file": "Plik", "size": "Rozmiar",
+    },
+    "ru": {
+        "contents": "Содержание", "chapter": "Глава", "figure": "Рисунок", "table": "Таблица", "listing": "Листинг",
+        "published_by": "Издатель:", "this_edition": "Это издание", "identifier": "Идентификатор",
+        "downloads": "Загрузки", "as_a_book": "{title} в виде книги, из тех же исходников, что и этот сайт.",
+        "every_edition": "Все опубликованные издания, начиная с последнего. SHA-256 каждого файла есть и в SHA256SUMS его издания.",
+        "checksums": "Контрольные суммы", "current": "это издание",
+        "edition": "Издание", "file": "Файл", "size": "Размер",
+    },
+    "uk": {
+        "contents": "Зміст", "chapter": "Розділ", "figure": "Рисунок", "table": "Таблиця", "listing": "Лістинг",
+        "published_by": "Видавець:", "this_edition": "Це видання", "identifier": "Ідентифікатор",
+        "downloads": "Завантаження", "as_a_book": "{title} у вигляді книги, з тих самих джерел, що й цей сайт.",
+        "every_edition": "Усі опубліковані видання, починаючи з найновішого. SHA-256 кожного файлу є також у SHA256SUMS його видання.",
+        "checksums": "Контрольні суми", "current": "це видання",
+        "edition": "Видання", "file": "Файл", "size": "Розмір",
+    },
+    "zh": {
+        "contents": "目录", "chapter": "章", "figure": "图", "table": "表", "listing": "代码",
+        "published_by": "出版者：", "this_edition": "本版", "identifier": "标识符",
+        "downloads": "下载", "as_a_book": "{title}的图书版本，与本站出自同一份源文件。",
+        "every_edition": "所有已发布的版本，最新的在前。每个文件的 SHA-256 也列在其版本的 SHA256SUMS 中。",
+        "checksums": "校验和", "current": "本版",
+        "edition": "版本", "file": "文件", "size": "大小",
+    },
+    "ja": {
+        "contents": "目次", "chapter": "章", "figure": "図", "table": "表", "listing": "リスト",
+        "published_by": "発行：", "this_edition": "この版", "identifier": "識別子",
+        "downloads": "ダウンロード", "as_a_book": "{title}の書籍版。このサイトと同じ原稿から作られています。",
+        "every_edition": "公開されたすべての版（新しい順）。各ファイルの SHA-256 は、その版の SHA256SUMS にも記載されています。",
+        "checksums": "チェックサム", "current": "この版",
+        "edition": "版", "file": "ファイル", "size": "サイズ",
+    },
+    "ko": {
+        "contents": "목차", "chapter": "장", "figure": "그림", "table": "표", "listing": "코드",
+        "published_by": "펴낸곳:", "this_edition": "이 판", "identifier": "식별자",
+        "downloads": "내려받기", "as_a_book": "이 사이트와 같은 원고로 만든 책, {title}.",
+        "every_edition": "발행된 모든 판, 최신 순. 각 파일의 SHA-256은 해당 판의 SHA256SUMS에도 있습니다.",
+        "checksums": "체크섬", "current": "이 판",
+        "edition": "판", "file": "파일", "size": "크기",
+    },
+    "ar": {
+        "contents": "المحتويات", "chapter": "الفصل", "figure": "شكل", "table": "جدول", "listing": "قائمة برمجية",
+        "published_by": "الناشر:", "this_edition": "هذه الطبعة", "identifier": "المعرّف",
+        "downloads": "التنزيلات", "as_a_book": "{title} في كتاب، من مصادر هذا الموقع نفسها.",
+        "every_edition": "كل الطبعات المنشورة، الأحدث أولًا. بصمة SHA-256 لكل ملف موجودة أيضًا في ملف SHA256SUMS لطبعته.",
+        "checksums": "المجاميع الاختبارية", "current": "هذه الطبعة",
+        "edition": "الطبعة", "file": "الملف", "size": "الحجم",
+    },
+    "he": {
+        "contents": "תוכן העניינים", "chapter": "פרק", "figure": "איור", "table": "טבלה", "listing": "קטע קוד",
+        "published_by": "הוצאה לאור:", "this_edition": "מהדורה זו", "identifier": "מזהה",
+        "downloads": "הורדות", "as_a_book": "{title} כספר, מאותם מקורות של אתר זה.",
+        "every_edition": "כל המהדורות שפורסמו, החדשה ביותר ראשונה. ה־SHA-256 של כל קובץ מופיע גם ב־SHA256SUMS של המהדורה שלו.",
+        "checksums": "סכומי ביקורת", "current": "מהדורה זו",
+        "edition": "מהדורה", "file": "קובץ", "size": "גודל",
+    },
+}  # fmt: skip
+
+
+def of(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The words for a book in `language` (a BCP 47 tag), with the book's own `overrides`."""
+    primary = language.split("-", 1)[0].lower()
+    return {**WORDS["en"], **WORDS.get(primary, {}), **(overrides or {})}
