@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean browser review-tools libreoffice bench commonmark-spec commonmark
+.PHONY: install book test serve clean fonts pdftotext browser review-tools libreoffice bench commonmark-spec commonmark
 
 install: $(STAMP)
 
@@ -20,10 +20,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pipeline.tools.mermaid install || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
 	touch $(STAMP)
 
-book: install
+book: install fonts
 	$(BIN)/presswork build
 
-test: install browser review-tools commonmark-spec
+test: install fonts pdftotext browser review-tools commonmark-spec
 	$(BIN)/python -m pytest
 
 # The CommonMark spec's examples, from npm, for tests/test_commonmark.py: `make test` builds a sample,
@@ -35,6 +35,21 @@ commonmark-spec: install
 
 commonmark: commonmark-spec
 	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/test_commonmark.py
+
+# The PDF's fonts for scripts beyond Latin, Greek and Cyrillic: Debian's Noto packages (pipeline/fonts.py
+# lists the files), installed when one is missing and we may. Without them, a PDF with such text stops at
+# its first character that no font shows.
+fonts: install
+	@missing="$$($(BIN)/python -c 'from pipeline import fonts; print(*fonts.missing_packages())')"; \
+	  [ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
+	  echo "$$missing not installed: the PDF shows only Latin, Greek and Cyrillic text"
+
+# The PDF's text is read back as a reader copies it out, by poppler's pdftotext (Debian's poppler-utils).
+pdftotext:
+	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || \
+	  echo "poppler-utils is not installed: the tests of every script in the PDF will be skipped"
 
 # The site is tested in a real browser: Debian's chromium, installed when it is missing and we may.
 browser:

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from publishing import DAY, SLUG, START, copy_project, new_project, sha256
-from pipeline import __version__
+from pipeline import __version__, fonts
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,10 @@ def test_the_manifest_records_provenance_tools_and_files(published):
     assert tools["typst"] == metadata.version("typst")
     assert re.fullmatch(r"\d+(\.\d+)+", tools["pandoc"])
     assert manifest["checks"] == {"codespell": metadata.version("codespell")}  # published without grammar
+    by_file = {font["file"]: font for font in manifest["fonts"]}  # the PDF's fonts beyond typst's own, as on this machine
+    for font in fonts.present():
+        assert by_file[font.path.name]["sha256"] == sha256(font.path.read_bytes()) and by_file[font.path.name]["package"] == font.package
+        assert re.search(r"\d+\.\d+", by_file[font.path.name]["version"])  # the font's own version string
     for entry in manifest["files"]:
         data = project.read("gh-pages", f"1.1.0/downloads/{entry['name']}")
         assert entry["size"] == len(data) and entry["sha256"] == sha256(data)

@@ -7,8 +7,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import tree
-from pipeline.errors import ValidationError
+from pipeline import fonts, tree
+from pipeline.errors import ContentError, ValidationError
 from pipeline.formats import parts
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.tools import pandoc, typst
@@ -19,7 +19,7 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf")]
+        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint()]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / ".work-pdf"
@@ -62,10 +62,13 @@ class PdfBuilder:
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        return typst.compile_pdf(
-            typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-            tags=not variables, report="pw-report" if report else None,
-        )  # fmt: skip
+        try:
+            return typst.compile_pdf(
+                typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
+                tags=not variables, report="pw-report" if report else None, fonts=fonts.folder(source.parent / "fonts"),
+            )  # fmt: skip
+        except typst.MissingGlyph as missing:
+            raise _unshown(inputs, missing.character) from missing
 
     def _typeset_in_parts(self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path) -> None:
         """A long book: the parts one after another, each numbered on from the one before, then the
@@ -87,6 +90,18 @@ class PdfBuilder:
         data = artifact.path.read_bytes()
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
+
+
+def _unshown(inputs: Inputs, character: str) -> ContentError:
+    """The error for a character no font shows, at its first place in the book."""
+    message = f"no font for the PDF can show {typst.describe(character)}"
+    packages = fonts.missing_packages()
+    hint = f"install {' '.join(packages)}, or write it otherwise" if packages else "write it otherwise, or as an image"
+    for chapter in inputs.manuscript.chapters:
+        line, column = chapter.position_of(character)
+        if line is not None:
+            return ContentError(message, path=chapter.display, line=line, column=column, hint=hint)
+    return ContentError(f"{message}, in the book's title or metadata", path=inputs.manuscript.settings.path.name, hint=hint)
 
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, build, checks, config
+from pipeline import __version__, build, checks, config, fonts
 from pipeline.clock import utc
 from pipeline.config import Settings
 from pipeline.errors import ValidationError
@@ -211,6 +211,7 @@ def _manifest(settings: Settings, tag: gate.Tag, edition: Edition, formats: list
         "date": utc(tag.epoch).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source_date_epoch": tag.epoch,
         "tools": tool_versions(formats),
+        **({"fonts": fonts.manifest()} if "pdf" in formats else {}),  # the PDF's fonts beyond typst's own
         "checks": checked,
         "files": [file.__dict__ for file in edition.files],
     }

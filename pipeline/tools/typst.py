@@ -1,19 +1,41 @@
 """typst, the compiler bundled in the `typst` package, run in a child process so it has a timeout.
 
-Only the fonts typst bundles are used (system fonts are ignored), and the PDF's creation date comes
-from the build's epoch: the same source gives the same bytes on any machine.
+Only the fonts typst bundles and those of `pipeline.fonts` (one folder of links) are used, system
+fonts are ignored, and the PDF's creation date comes from the build's epoch: the same source and
+fonts give the same bytes on any machine. Before the PDF is written, every character of the source
+is typeset once in a small document under PDF/A-2b, which typst refuses for a character no font
+shows: that character is reported (`MissingGlyph`) instead of an empty box in the PDF.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from pipeline.errors import ToolError
 from pipeline.tools import process
+
+_MISSING = "missing glyph: "
+_NOT_SHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
+_UNPROBED = frozenset({"Mn", "Me", "Cf", "Cc", "Zs", "Zl", "Zp"})  # shaped with their neighbours, or nothing to show
+
+
+class MissingGlyph(ToolError):
+    """A character of the source that no font typst was given can show."""
+
+    def __init__(self, character: str) -> None:
+        super().__init__(f"no font can show {describe(character)}")
+        self.character = character
+
+
+def describe(text: str) -> str:
+    """'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D), for a message."""
+    return f"'{text}' (" + ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text) + ")"
 
 
 @functools.cache
@@ -25,28 +47,59 @@ def version() -> str:
 
 
 def compile_pdf(
-    source: Path, output: Path, *, root: Path, epoch: int, timeout: float, tags: bool = True, report: str | None = None
+    source: Path, output: Path, *, root: Path, epoch: int, timeout: float, tags: bool = True, report: str | None = None,
+    fonts: Path | None = None,
 ) -> object:
-    """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`; with
-    `report`, return the value of the `metadata` the document labels so (read after it is laid out).
-    `tags=False` leaves out the structure tree (for PDFs that are joined, which cannot keep it)."""
+    """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
+    the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
+    `metadata` the document labels so (read after it is laid out). `tags=False` leaves out the
+    structure tree (for PDFs that are joined, which cannot keep it). Raises `MissingGlyph`, and
+    writes nothing, when a character of the source is in no font."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
-    command += [f"--tags={'yes' if tags else 'no'}", f"--report={report or ''}"]
+    command += [f"--tags={'yes' if tags else 'no'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
     result = process.run("typst", command, timeout=timeout, check=False)
     if result.returncode != 0:
         text = result.stderr.decode("utf-8", "replace").strip()
         first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
+        if first.startswith(_MISSING):
+            raise MissingGlyph(first.removeprefix(_MISSING))
         raise ToolError(f"typst failed: {first.removeprefix('error: ')}", detail=text)
     return json.loads(result.stdout) if report else None
 
 
-def _main(source: str, output: str, root: str, epoch: str, tags: str = "--tags=yes", report: str = "--report=") -> int:
+def _unshown(text: str, font_paths: list[str]) -> str | None:
+    """The first character of `text` that no font shows, asked of typst: PDF/A-2b forbids a
+    character drawn as the fonts' empty box, and typst names it."""
+    import typst
+
+    characters = sorted({c for c in text if ord(c) > 0x7E and unicodedata.category(c) not in _UNPROBED})
+    if not characters:
+        return None
+    probe = "#set page(width: auto, height: auto)\n" + " ".join(f"#str.from-unicode({ord(c)})" for c in characters)
+    try:
+        typst.compile(probe.encode(), font_paths=font_paths, ignore_system_fonts=True, pdf_standards=["a-2b"])
+    except Exception as error:  # typst raises its own TypstError
+        found = _NOT_SHOWN.search(str(error))
+        if found:
+            shown = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), found.group(1))
+            return next((c for c in shown if c in characters), shown)
+    return None
+
+
+def _main(
+    source: str, output: str, root: str, epoch: str, tags: str = "--tags=yes", report: str = "--report=", fonts: str = "--fonts="
+) -> int:
     import typst
 
     label = report.removeprefix("--report=")
+    font_paths = [fonts.removeprefix("--fonts=")] if fonts.removeprefix("--fonts=") else []
     try:
-        compiler = typst.Compiler(source, root=root, ignore_system_fonts=True)
+        unshown = _unshown(Path(source).read_text(encoding="utf-8"), font_paths)
+        if unshown is not None:
+            print(_MISSING + unshown, file=sys.stderr)
+            return 2
+        compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
         compiler.compile(output=output, timestamp=int(epoch), pdf_tags=tags == "--tags=yes")
         if label:  # the layout is cached: asking the document costs next to nothing now
             sys.stdout.write(compiler.query(f"<{label}>", field="value", one=True, format="json"))

@@ -1,0 +1,99 @@
+"""Every script typeset: a Chinese book with chapters in Cyrillic, Greek, Arabic, Hebrew, Devanagari,
+Japanese, Korean and emoji, read back from the PDF as a reader copies it out (poppler's pdftotext),
+and a character no font has stopped at its line before any PDF is written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTS, copy_book, presswork
+from pipeline import fonts
+
+pytestmark = [
+    pytest.mark.skipif(bool(fonts.missing_packages()), reason=f"the Noto fonts are not installed ({' '.join(fonts.missing_packages())}): make test installs them"),
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it"),
+]
+
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    book = copy_book(TESTS / "books" / "scripts", tmp_path_factory.mktemp("scripts") / "book")
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 0, run.stderr
+    return book
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _source_lines(book: Path, name: str) -> list[str]:
+    lines = (book / "book" / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith(("#", "```")) and "](" not in line]
+
+
+def test_chinese_text_comes_out_of_the_pdf_as_written(built):
+    text = "".join(_text(built / "build" / "book.pdf").split())  # a line break in Chinese is no space
+    for line in _source_lines(built, "index.md"):
+        assert "".join(line.split()) in text, line
+
+
+def test_every_script_comes_out_of_the_pdf_as_written(built):
+    lines = [" ".join(_BIDI.sub("", line).split()) for line in _text(built / "build" / "book.pdf").splitlines()]
+    for written in _source_lines(built, "scripts.md"):
+        label, _, rest = written.partition(":") if ":" in written else written.partition("：")
+        if any("\u0590" <= c <= "\u06ff" for c in written):  # right to left: each word as written, in a line of its own
+            line = next((line for line in lines if rest.split()[0] in line), "")
+            assert set(rest.strip().rstrip(".").split()) <= set(line.replace(".", " ").replace(":", " ").split()), (written, line)
+        elif label == "Emoji":  # drawn as pictures on their own baseline: pdftotext may put them before their line
+            assert all(symbol in "".join(lines) for symbol in rest.split()), written
+        else:
+            assert "".join(written.split()) in "".join("".join(lines).split()), written
+
+
+def test_the_pdf_embeds_the_noto_fonts_it_needs(built):
+    data = (built / "build" / "book.pdf").read_bytes()
+    for family in (b"NotoSerifCJK", b"NotoNaskhArabic", b"NotoSerifDevanagari", b"NotoColorEmoji"):  # Hebrew is in Libertinus
+        assert family in data, family
+
+
+def test_the_same_book_gives_the_same_pdf(built, tmp_path):
+    again = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
+    run = presswork("build", "--no-check", "--no-cache", "--format", "pdf", cwd=again)
+    assert run.returncode == 0, run.stderr
+    assert (again / "build" / "book.pdf").read_bytes() == (built / "build" / "book.pdf").read_bytes()
+
+
+def test_a_character_no_font_shows_stops_the_pdf_at_its_line(tmp_path):
+    book = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
+    chapter = book / "book" / "scripts.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nHieroglyphs: 𓀀 here.\n", encoding="utf-8")
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert lines[-1] == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)", run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (book / "build" / "book.pdf").exists()
+
+
+def test_headings_in_any_script_get_ids_that_work_in_every_edition(tmp_path):
+    book = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
+    run = presswork("build", "--no-check", "--format", "site", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    site = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'id="中文排版"' in site and 'id="代码"' in site  # not toc's own `_` and `_1`
+    assert 'href="index.html#代码"' in (book / "build" / "site" / "scripts.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(book / "build" / "book.epub") as epub:
+        chapters = {name: epub.read(name).decode() for name in epub.namelist() if name.startswith("EPUB/text/ch")}
+    holder = next(name for name, text in chapters.items() if 'id="代码"' in text)
+    assert any(f'href="{Path(holder).name}#代码"' in text for text in chapters.values())
+    check = presswork("check", "--no-grammar", cwd=book)
+    assert check.returncode == 0 and "No findings" in check.stdout, check.stdout + check.stderr
