@@ -79,6 +79,41 @@ def slugify(text: str) -> str:
     return slug or "book"
 
 
+def heading_id(value: str, separator: str) -> str:
+    """Python-Markdown's `toc` slugify for Latin text (letters folded to ASCII: `Café au lait` ->
+    `cafe-au-lait`), keeping the letters of every other script, which it drops: `你好，世界` ->
+    `你好世界`, `Глава 1` -> `глава-1` (where `toc`'s own gives `_` and `1`)."""
+    kept = []
+    for character in unicodedata.normalize("NFC", value):
+        folded = unicodedata.normalize("NFKD", character)
+        ascii_part = folded.encode("ascii", "ignore").decode()
+        kept.append(ascii_part if ascii_part == folded or unicodedata.name(character, "").startswith("LATIN") else character)
+    word = "".join(kept)  # as `toc` keeps \w, whitespace and hyphens; and the marks of scripts such as Devanagari
+    text = "".join(c for c in word if re.match(r"[\w\s-]", c) or unicodedata.category(c).startswith("M")).strip().lower()
+    return re.sub(rf"[{re.escape(separator)}\s]+", separator, text)
+
+
+def _heading_ids(data: dict) -> dict:
+    """`toc` given `heading_id` as its slugify, unless the book gives one of its own, so that a
+    heading in any script gets an id that works (the same on the site and in every edition)."""
+    extensions = data.get("markdown_extensions")
+    if extensions is None:
+        extensions = []
+    if not isinstance(extensions, list):
+        return data  # MkDocs reports it
+    entries = []
+    found = False
+    for entry in extensions:
+        if entry == "toc":
+            entry, found = {"toc": {"slugify": heading_id}}, True
+        elif isinstance(entry, dict) and "toc" in entry and (entry["toc"] is None or isinstance(entry["toc"], dict)):
+            entry, found = {**entry, "toc": {"slugify": heading_id, **(entry["toc"] or {})}}, True
+        entries.append(entry)
+    if not found:
+        entries.append({"toc": {"slugify": heading_id}})
+    return {**data, "markdown_extensions": entries}
+
+
 def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once.
 
@@ -107,6 +142,7 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     else:
         _validate(PressworkConfig, block, f"plugins.{PLUGIN_NAME}", path, problem)
 
+    data = _heading_ids(data)
     known = {name for name, _ in MkDocsConfig._schema}
     for key in data:
         if key not in known:  # a key YAML reads as no string (`?` alone is a null key) is named as YAML writes it
