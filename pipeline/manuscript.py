@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import translations
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
 
@@ -83,7 +84,10 @@ def read(settings: Settings, epoch: int) -> Manuscript:
     files = _files(settings)
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
     listed = {name for name, _ in entries}
-    unlisted = tuple(sorted(name for name in files if name.endswith(".md") and name not in listed))
+    languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
+    unlisted = tuple(
+        sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
+    )
     return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted)
 
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -59,6 +59,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
         return config
 
+    @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen each language's files: the pages added here are no language's
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         root = Path(config.config_file_path or ".").parent
         if not self.trusted:  # pages and scripts of the content's own would run on the site
@@ -119,6 +120,8 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
 
 def _home_page(files: Files, config: MkDocsConfig) -> None:
     """The first chapter of nav is the site's home page, whatever its name, when the book has no index.md."""
+    if "i18n" in config.plugins:
+        return  # mkdocs-static-i18n gives each language its home page
     pages = files.documentation_pages()
     if any(file.dest_uri == "index.html" for file in pages):
         return

@@ -1,4 +1,4 @@
-"""The verbs on the book in the work tree: build, check, clean, serve."""
+"""The verbs on the book in the work tree: build, check, translations, clean, serve."""
 
 from __future__ import annotations
 
@@ -50,6 +50,17 @@ def add(verbs) -> None:
     options.trust_option(check_parser)
     check_parser.set_defaults(run=check)
 
+    translations_parser = verbs.add_parser(
+        "translations",
+        parents=[options.common()],
+        help="which translations are current, stale or missing",
+        description="For every language of a book laid out for mkdocs-static-i18n and every chapter of the default language, "
+        "whether its translation is current, stale (its source has commits after the translation's last commit) or missing, "
+        "from git history. Exit 0, or 2 when the book has no such layout.",
+    )
+    translations_parser.add_argument("--format", dest="report", choices=("text", "json"), default="text", help="text (default) or json")
+    translations_parser.set_defaults(run=translations)
+
     clean_parser = verbs.add_parser(
         "clean",
         parents=[options.common()],
@@ -99,6 +110,33 @@ def build(args: argparse.Namespace) -> int:
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")
+    return ExitCode.OK
+
+
+def translations(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline import clock, manuscript, translations as languages
+    from pipeline.tools.git import Repository
+
+    settings = options.settings(args)
+    layout = languages.layout(settings)
+    if layout is None:
+        raise ConfigError(
+            "the book has no languages: mkdocs.yml lists no i18n plugin with languages", path=settings.path.name,
+            hint="lay the book out for mkdocs-static-i18n (plugins: - i18n: languages: ...)",
+        )  # fmt: skip
+    book = manuscript.read(settings, clock.build_epoch(os.environ))
+    found = languages.statuses(book, layout, Repository.find(settings.root, timeout=settings.presswork.timeout))
+    if args.report == "json":
+        print(json.dumps([status.to_json() for status in found], ensure_ascii=False, indent=2))
+        return ExitCode.OK
+    width = max((len(status.chapter) for status in found), default=0)
+    for status in found:
+        detail = f"{status.behind} commit{'s' if status.behind != 1 else ''} behind, {status.words_changed} words changed" if status.status == "stale" else ""
+        print(f"{status.language:<6} {status.chapter:<{width}}  {status.status:<8} {status.translation or '-'}{'  (' + detail + ')' if detail else ''}")
+    counts = {name: sum(status.status == name for status in found) for name in ("current", "stale", "missing")}
+    print(f"{counts['current']} current, {counts['stale']} stale, {counts['missing']} missing in {len(layout.translated)} languages")
     return ExitCode.OK
 
 

@@ -1,0 +1,139 @@
+"""Translations: a book laid out for mkdocs-static-i18n, and whether each translation keeps up.
+
+The layout is the plugin's own configuration (`plugins: - i18n:`), read as it reads it:
+`docs_structure: suffix` keeps a chapter's translations beside it (`birds.md`, `birds.fr.md`),
+`folder` keeps one folder per language (`en/birds.md`, `fr/birds.md`). `nav` lists the default
+language's chapters. Whether a translation is current comes from git history: it is `stale` when
+its source chapter has commits after the translation's last commit, `missing` when there is no
+such file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from pipeline.config import Settings
+from pipeline.tools.git import Repository
+
+if TYPE_CHECKING:
+    from pipeline.manuscript import Manuscript
+
+
+@dataclass(frozen=True)
+class Language:
+    locale: str
+    name: str
+    default: bool
+    build: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    structure: str  # "suffix" or "folder"
+    languages: tuple[Language, ...]
+    fallback: bool  # a chapter missing in a language is the default language's (fallback_to_default)
+
+    @property
+    def default(self) -> Language:
+        return next((language for language in self.languages if language.default), self.languages[0])
+
+    @property
+    def translated(self) -> tuple[Language, ...]:
+        """The languages other than the default that the site builds."""
+        return tuple(language for language in self.languages if language.build and language is not self.default)
+
+    def translation(self, chapter: str, language: Language) -> str:
+        """Where `chapter` (a path under docs_dir, in the default language) is written in `language`."""
+        path = PurePosixPath(chapter)
+        if self.structure == "folder":
+            parts = path.parts[1:] if path.parts and path.parts[0] == self.default.locale else path.parts
+            return PurePosixPath(language.locale, *parts).as_posix()
+        return path.with_name(f"{path.stem}.{language.locale}{path.suffix}").as_posix()
+
+    def is_translation(self, name: str) -> bool:
+        """Whether a file of docs_dir is some other language's than the default."""
+        path = PurePosixPath(name)
+        locales = {language.locale for language in self.languages if language is not self.default}
+        if self.structure == "folder":
+            return bool(path.parts) and path.parts[0] in locales
+        return PurePosixPath(path.stem).suffix.lstrip(".") in locales
+
+
+def layout(settings: Settings) -> Layout | None:
+    """The book's mkdocs-static-i18n layout, or None when it has none."""
+    block = _plugin_block(settings.data.get("plugins"))
+    if block is None:
+        return None
+    languages = tuple(
+        Language(
+            locale=str(entry.get("locale")),
+            name=str(entry.get("name") or entry.get("locale")),
+            default=bool(entry.get("default", False)),
+            build=bool(entry.get("build", True)),
+        )
+        for entry in block.get("languages") or []
+        if isinstance(entry, dict) and entry.get("locale")
+    )
+    if not languages:
+        return None
+    return Layout(structure=str(block.get("docs_structure", "suffix")), languages=languages, fallback=bool(block.get("fallback_to_default", True)))
+
+
+def _plugin_block(plugins: Any) -> dict | None:
+    entries = plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []
+    for entry in entries:
+        if isinstance(entry, dict) and "i18n" in entry:
+            return entry["i18n"] if isinstance(entry["i18n"], dict) else {}
+    return None
+
+
+@dataclass(frozen=True)
+class Status:
+    language: str
+    chapter: str  # the default language's chapter, as nav lists it
+    translation: str | None  # its translation, relative to the repository's root, or None when missing
+    status: str  # "current", "stale" or "missing"
+    behind: int  # the source's commits after the translation's last commit
+    words_changed: int  # words added or removed in the source by those commits
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def statuses(manuscript: Manuscript, layout: Layout, repository: Repository) -> list[Status]:
+    """For every translated language and every chapter of the default language, its translation's status."""
+    docs = manuscript.docs_dir.resolve()
+    result = []
+    for language in layout.translated:
+        for chapter in manuscript.chapters:
+            source = _relative(repository, chapter.path.resolve())
+            target = docs / layout.translation(chapter.name, language)
+            if not target.is_file():
+                result.append(Status(language.locale, chapter.name, None, "missing", 0, 0))
+                continue
+            translation = _relative(repository, target)
+            behind, words = _behind(repository, source, translation)
+            result.append(Status(language.locale, chapter.name, translation, "stale" if behind else "current", behind, words))
+    return result
+
+
+def _relative(repository: Repository, path) -> str:
+    return path.relative_to(repository.root).as_posix()
+
+
+def _behind(repository: Repository, source: str, translation: str) -> tuple[int, int]:
+    """How many commits changed `source` after `translation` last changed, and how many words they changed."""
+    last = repository.run("log", "-1", "--format=%H", "--", translation).text
+    if not last:
+        return 0, 0  # a translation not committed yet is newer than every commit of its source
+    count = int(repository.run("rev-list", "--count", f"{last}..HEAD", "--", source).text or 0)
+    if not count:
+        return 0, 0
+    diff = repository.run("diff", "--word-diff=porcelain", "--no-color", last, "HEAD", "--", source).text
+    words = sum(
+        len(line[1:].split()) for line in diff.splitlines() if re.match(r"^[+-](?![+-]{2} )", line)
+    )
+    return count, words

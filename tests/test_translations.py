@@ -1,0 +1,137 @@
+"""A book laid out for mkdocs-static-i18n: the site built by the real plugin, one tree per language,
+and `presswork translations` reading real git history (commits one after another, a translation
+falling behind, one missing, one catching up)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import presswork
+from publishing import git
+
+_CONFIG = """\
+site_name: Field guide
+docs_dir: docs
+theme:
+  name: material
+  font: false
+nav:
+  - index.md
+  - Birds: birds.md
+  - fish.md
+plugins:
+  - search
+  - i18n:
+      docs_structure: {structure}
+      fallback_to_default: true
+      languages:
+        - locale: en
+          name: English
+          default: true
+          build: true
+        - locale: fr
+          name: Français
+          build: true
+          nav_translations:
+            Birds: Oiseaux
+        - locale: zh
+          name: 中文
+          build: true
+  - presswork:
+      book:
+        title: Field guide
+"""
+
+
+def _commit(book: Path, message: str, files: dict[str, str], when: int) -> None:
+    for name, text in files.items():
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).write_text(text, encoding="utf-8")
+    git("add", "-A", cwd=book)
+    git("commit", "-q", "-m", message, cwd=book, when=when)
+
+
+def _book(folder: Path, structure: str) -> Path:
+    """English, French and Chinese; the French fish and the Chinese birds and fish never written."""
+    en, fr, zh = ("docs/en/", "docs/fr/", "docs/zh/") if structure == "folder" else ("docs/", "docs/", "docs/")
+    fr_name = (lambda stem: f"{fr}{stem}.md") if structure == "folder" else (lambda stem: f"{fr}{stem}.fr.md")
+    zh_name = (lambda stem: f"{zh}{stem}.md") if structure == "folder" else (lambda stem: f"{zh}{stem}.zh.md")
+    folder.mkdir(parents=True)
+    git("init", "-q", "-b", "main", cwd=folder)
+    config = _CONFIG.format(structure=structure)
+    if structure == "folder":
+        config = config.replace("  - index.md\n  - Birds: birds.md\n  - fish.md\n", "  - en/index.md\n  - Birds: en/birds.md\n  - en/fish.md\n")
+    _commit(folder, "English", {
+        "mkdocs.yml": config,
+        f"{en}index.md": "# Field guide\n\nWelcome to the guide.\n",
+        f"{en}birds.md": "# Birds\n\nBirds fly over the sea.\n",
+        f"{en}fish.md": "# Fish\n\nFish swim in the sea.\n",
+    }, when=1_700_000_000)  # fmt: skip
+    _commit(folder, "Translations", {
+        fr_name("index"): "# Guide de terrain\n\nBienvenue dans le guide.\n",
+        fr_name("birds"): "# Oiseaux\n\nLes oiseaux volent au-dessus de la mer.\n",
+        zh_name("index"): "# 野外指南\n\n欢迎阅读本指南。\n",
+    }, when=1_700_000_100)  # fmt: skip
+    _commit(folder, "More birds", {f"{en}birds.md": "# Birds\n\nBirds fly over the sea and the land.\n"}, when=1_700_000_200)
+    _commit(folder, "Their home", {f"{en}birds.md": "# Birds\n\nBirds fly over the sea and the land, far from home.\n"}, when=1_700_000_300)
+    return folder
+
+
+@pytest.mark.parametrize("structure", ["suffix", "folder"])
+def test_translations_report_current_stale_and_missing_from_git_history(tmp_path, structure):
+    book = _book(tmp_path / "book", structure)
+    run = presswork("translations", "--format", "json", cwd=book)
+    assert run.returncode == 0, run.stderr
+    found = {(entry["language"], entry["chapter"]): entry for entry in json.loads(run.stdout)}
+    chapter = (lambda stem: f"en/{stem}.md") if structure == "folder" else (lambda stem: f"{stem}.md")
+    assert len(found) == 6  # two languages, three chapters each
+    birds = found["fr", chapter("birds")]
+    assert birds["status"] == "stale" and birds["behind"] == 2 and birds["words_changed"] > 0
+    assert birds["translation"] == ("docs/fr/birds.md" if structure == "folder" else "docs/birds.fr.md")
+    assert found["fr", chapter("index")]["status"] == "current" and found["fr", chapter("index")]["behind"] == 0
+    assert found["fr", chapter("fish")] == {
+        "language": "fr", "chapter": chapter("fish"), "translation": None, "status": "missing", "behind": 0, "words_changed": 0,
+    }  # fmt: skip
+    assert found["zh", chapter("index")]["status"] == "current"
+    assert found["zh", chapter("birds")]["status"] == found["zh", chapter("fish")]["status"] == "missing"
+
+    # the French birds catch up: current again, whatever the English had before
+    name = "docs/fr/birds.md" if structure == "folder" else "docs/birds.fr.md"
+    _commit(book, "Oiseaux à jour", {name: "# Oiseaux\n\nLes oiseaux volent au-dessus de la mer et de la terre, loin de chez eux.\n"}, when=1_700_000_400)
+    text = presswork("translations", cwd=book)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert any(line.split()[:3] == ["fr", chapter("birds"), "current"] for line in lines), text.stdout
+    assert lines[-1] == "3 current, 0 stale, 3 missing in 2 languages"
+
+
+def test_a_stale_translation_says_how_far_behind_it_is(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    run = presswork("translations", cwd=book)
+    line = next(line for line in run.stdout.splitlines() if line.startswith("fr") and "birds.md" in line)
+    assert line.split()[2] == "stale" and "(2 commits behind, " in line and " words changed)" in line
+
+
+def test_a_book_without_languages_is_told_so(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    (book / "mkdocs.yml").write_text((book / "mkdocs.yml").read_text().split("  - i18n:")[0] + "  - presswork:\n      book:\n        title: Field guide\n")
+    run = presswork("translations", cwd=book)
+    assert run.returncode == 2 and run.stderr.strip().splitlines()[-1].startswith("mkdocs.yml: error: the book has no languages"), run.stderr
+
+
+def test_the_site_is_built_by_the_i18n_plugin_one_tree_per_language(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    run = presswork("build", "--no-check", "--format", "site", "--format", "pdf", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "not in nav" not in run.stderr  # a translation is its language's chapter, not a page nav forgot
+    site = book / "build" / "site"
+    home, french, chinese = (site / "index.html").read_text(), (site / "fr" / "index.html").read_text(), (site / "zh" / "index.html").read_text()
+    assert '<html lang="en"' in home and '<html lang="fr"' in french and '<html lang="zh"' in chinese
+    assert "Welcome to the guide." in home and "Bienvenue dans le guide." in french and "欢迎阅读本指南。" in chinese
+    assert "Oiseaux" in french  # nav_translations
+    assert 'hreflang="fr"' in home and 'hreflang="zh"' in home  # Material's language selector
+    assert "Fish swim in the sea." in (site / "fr" / "fish.html").read_text()  # fallback_to_default
+    assert (book / "build" / "field-guide.pdf").is_file()
