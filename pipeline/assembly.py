@@ -466,6 +466,8 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
         "identifier": book.identifier or _default_identifier(settings.title, list(book.authors)),
         "cover": cover,
     }
+    if words.direction(book.language) == "rtl":  # the EPUB's spine, the DOCX's bidi
+        values["dir"], values["page-progression-direction"] = "rtl", "rtl"
     wording = words.of(book.language, book.words)
     values["toc-title"] = wording["contents"]  # the EPUB's and DOCX's table of contents
     values["pw-words"] = wording  # what the PDF's template prints itself

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import __version__, sanitiser
+from pipeline import __version__, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
@@ -41,18 +41,22 @@ def build(
     store: Store | None = None,
     offline: bool = False,
     diagrams: mermaid.Renderer | None = None,
+    languages: list[str] | None = None,
 ) -> list[Artifact]:
     """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
     (unless `check` is None) have passed. Editions found in `store` are reused, the others built side
     by side, the site last (it lists the others' files). With `offline`, the site is one a reader opens
     from disk (`file://`): pages as `.html` files, search without a server; else it keeps its clean URLs.
-    `diagrams` draws Mermaid diagrams (without one, they are shown as their source, with a warning)."""
+    `diagrams` draws Mermaid diagrams (without one, they are shown as their source, with a warning).
+    A book in several languages (mkdocs-static-i18n) gets the PDF, EPUB and DOCX of each language the
+    site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
         count = len(manuscript.chapters)
         note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
-    for warning in warnings(manuscript):
+    translated = _translated(settings, epoch, languages, any(b.suffix for b in builders))
+    for warning in warnings(manuscript) + [line for book in translated for line in fallback_warnings(book)]:
         progress.say(warning)
     if check is not None:
         _check(settings, manuscript, check, progress)
@@ -60,24 +64,32 @@ def build(
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     inputs: Inputs | None = None
+    others: list[Inputs] = []
     try:
         files = [b for b in builders if b.suffix]
-        planned = [(b.name, staging / f"{settings.slug}{b.suffix}") for b in files] if any(not b.suffix for b in builders) else []
+        default_files = files if languages is None or _default_locale(settings) in languages else []
+        books = [book for book in translated if files]
+        planned = [(b.name, staging / f"{book.settings.slug}{b.suffix}") for book in [manuscript, *books] for b in (files if book is not manuscript else default_files)]
+        planned = planned if any(not b.suffix for b in builders) else []
         inputs = Inputs(
-            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams, book_wanted=bool(files)
-        )
-        book = _fingerprint(manuscript)
+            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams,
+            book_wanted=bool(default_files),
+        )  # fmt: skip
+        others = [Inputs(book, inputs.store, diagrams=diagrams) for book in books]
+        jobs = [(b, inputs, _fingerprint(manuscript)) for b in default_files]
+        jobs += [(b, other, _fingerprint(other.manuscript)) for other in others for b in files]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.
-            written = [Future() for _ in files]
-            checking = [pool.submit(_make_and_validate, b, inputs, book, staging, progress, w) for b, w in zip(files, written)]
+            written = [Future() for _ in jobs]
+            checking = [pool.submit(_make_and_validate, b, job_inputs, book, staging, progress, w) for (b, job_inputs, book), w in zip(jobs, written)]
             made = _all(written)
-            for warning in inputs.warnings():
-                progress.say(warning)
-            inputs.forget_tree()
+            for each in [inputs, *others]:
+                for warning in each.warnings():
+                    progress.say(warning)
+                each.forget_tree()
             inputs.downloads.extend(artifact for artifact, _, _ in made)
-            sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
+            sites = [_make(b, inputs, _fingerprint(manuscript), staging, progress) for b in builders if not b.suffix]
             for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
                 if fresh:
                     _validate(builder, inputs, artifact, name, fresh, progress)
@@ -85,9 +97,40 @@ def build(
         artifacts = [artifact for artifact, _, _ in made + sites]
         return _move_into_place(artifacts, out, staging)
     finally:
-        if inputs is not None:
-            inputs.close()
+        for each in [inputs, *others]:
+            if each is not None:
+                each.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _translated(settings: Settings, epoch: int, languages: list[str] | None, wanted: bool) -> list[manuscripts.Manuscript]:
+    """The manuscripts of the translated languages whose editions are built (none without file editions)."""
+    layout = translations.layout(settings)
+    if layout is None or not wanted:
+        if languages:
+            raise ConfigError("--language names a language, but the book has none", hint="lay the book out for mkdocs-static-i18n")
+        return []
+    known = [language.locale for language in layout.languages]
+    for name in languages or []:
+        if name not in known:
+            raise ConfigError(f"--language '{name}' is not one of the book's languages", hint=f"use one of {', '.join(known)}")
+    chosen = [language for language in layout.translated if languages is None or language.locale in languages]
+    return [manuscripts.read(translations.for_language(settings, language), epoch) for language in chosen]
+
+
+def _default_locale(settings: Settings) -> str | None:
+    layout = translations.layout(settings)
+    return layout.default.locale if layout else None
+
+
+def fallback_warnings(manuscript) -> list[str]:
+    """A translated language's chapters that are shown in the default language, each said once."""
+    locale = manuscript.settings.locale
+    return [
+        f"{chapter.display}: warning: not translated into '{locale}': the '{locale}' editions show it in the default language"
+        for chapter in manuscript.chapters
+        if chapter.name in manuscript.fallbacks
+    ]
 
 
 def warnings(manuscript) -> list[str]:
@@ -115,7 +158,8 @@ def warnings(manuscript) -> list[str]:
 def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> tuple[Artifact, str, bool]:
     """One edition, taken from the store when everything it depends on is unchanged, else built;
     with its store key, and whether it was built (and so still has to be validated)."""
-    with progress.step(builder.name) as note:
+    label = f"{builder.name} {inputs.manuscript.settings.locale}" if inputs.manuscript.settings.locale else builder.name
+    with progress.step(label) as note:
         name = key(book, builder.name, builder.fingerprint(inputs))
         target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
         fresh = not inputs.store.fetch(name, target)
@@ -139,7 +183,8 @@ def _make_and_validate(builder: Builder, inputs: Inputs, book: str, staging: Pat
 
 def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
     """Validate a new edition, then keep it in the store: only what validated is ever reused."""
-    with progress.step(f"{builder.name} valid"):
+    label = f"{builder.name} {inputs.manuscript.settings.locale}" if inputs.manuscript.settings.locale else builder.name
+    with progress.step(f"{label} valid"):
         said = builder.validate(inputs, artifact)
     for warning in said or ():
         progress.say(warning)

@@ -43,6 +43,7 @@ class Settings:
     mkdocs: MkDocsConfig
     presswork: PressworkConfig
     trust: Trust = TRUSTED  # decided once, by the command line (pipeline.trust)
+    locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
 
     @property
     def root(self) -> Path:

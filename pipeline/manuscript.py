@@ -61,6 +61,7 @@ class Manuscript:
     chapters: tuple[Chapter, ...]
     epoch: int  # the build time, from `pipeline.clock`
     unlisted: tuple[str, ...] = ()  # Markdown files of docs_dir that nav does not list (on the site only)
+    fallbacks: tuple[str, ...] = ()  # in a translated language, the chapters shown in the default language
 
     @property
     def root(self) -> Path:
@@ -82,13 +83,18 @@ def read(settings: Settings, epoch: int) -> Manuscript:
             "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
         )
     files = _files(settings)
-    chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
-    listed = {name for name, _ in entries}
     languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
+    listed = {name for name, _ in entries}
+    fallbacks: tuple[str, ...] = ()
+    if settings.locale and languages:  # a translated language: each chapter's translation, or the default's
+        found = [(translations.chapter_file(settings, languages, name), title) for name, title in entries]
+        entries = [(chosen[0], title) for chosen, title in found if chosen is not None]
+        fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
+    chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
     unlisted = tuple(
         sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
     )
-    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted)
+    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, fallbacks=fallbacks)
 
 
 def _files(settings: Settings) -> list[str]:

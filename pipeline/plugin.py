@@ -54,7 +54,11 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
         if self.planned and config.nav is not None:
-            config.nav.append({self.words["downloads"]: DOWNLOADS_PAGE})
+            entry = {self.words["downloads"]: DOWNLOADS_PAGE}
+            if _another_language(config):  # mkdocs-static-i18n builds it with the default language's configuration
+                config.nav = [item for item in config.nav if item != entry]
+            else:
+                config.nav.append(entry)
         if "pymdownx.highlight" in config.markdown_extensions or "pymdownx.superfences" in config.markdown_extensions:
             config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
         return config
@@ -69,7 +73,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
             files.append(File.generated(config, IFRAME_WORKER, abs_src_path=str(styles.find(root, "iframe-worker-shim.js"))))
         _home_page(files, config)
-        if self.planned:
+        if self.planned and not _another_language(config):  # the default language's site lists every language's files
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
             files.append(File.generated(config, DOWNLOADS_PAGE, content=f"# {self.words['downloads']}\n"))  # written once they are built
@@ -116,6 +120,12 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             heading = f"## {version} · {html.escape(edition['date'])}{mark}"
             parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder, wording)}\n{wording['checksums']}: {sums}\n")
         return "\n".join(parts)
+
+
+def _another_language(config: MkDocsConfig) -> bool:
+    """Whether mkdocs-static-i18n is building a language other than the default one."""
+    languages = config.plugins.get("i18n")
+    return languages is not None and languages.current_language not in (None, languages.default_language)
 
 
 def _home_page(files: Files, config: MkDocsConfig) -> None:

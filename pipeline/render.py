@@ -78,6 +78,9 @@ class Rendering:
         config.validate()  # already checked once by pipeline.config; this makes the plugin instances
         config["site_dir"] = str(site_dir)
         config["strict"] = True
+        languages = config.plugins.get("i18n")
+        if languages is not None and settings.locale:  # one translated language, for its editions: the plugin builds no other
+            languages.current_language, languages.building = settings.locale, True
         plugin = config.plugins[PLUGIN_NAME]
         plugin.planned = list(downloads)
         plugin.trusted = trusted

@@ -10,6 +10,8 @@ such file.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -28,6 +30,7 @@ class Language:
     name: str
     default: bool
     build: bool
+    site_name: str | None = None  # the title in this language, if the plugin gives one
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def layout(settings: Settings) -> Layout | None:
             name=str(entry.get("name") or entry.get("locale")),
             default=bool(entry.get("default", False)),
             build=bool(entry.get("build", True)),
+            site_name=str(entry["site_name"]) if entry.get("site_name") else None,
         )
         for entry in block.get("languages") or []
         if isinstance(entry, dict) and entry.get("locale")
@@ -80,6 +84,30 @@ def layout(settings: Settings) -> Layout | None:
     if not languages:
         return None
     return Layout(structure=str(block.get("docs_structure", "suffix")), languages=languages, fallback=bool(block.get("fallback_to_default", True)))
+
+
+def for_language(settings: Settings, language: Language) -> Settings:
+    """The settings of `language`'s editions: its title (the plugin's `site_name` for it), its
+    language, and file names of its own (`<slug>.<locale>.pdf`)."""
+    presswork = copy.copy(settings.presswork)
+    book = copy.copy(presswork.book)
+    book["language"] = language.locale
+    book["title"] = language.site_name or settings.title
+    presswork["book"] = book
+    presswork["slug"] = f"{settings.slug}.{language.locale}"
+    return dataclasses.replace(settings, presswork=presswork, locale=language.locale)
+
+
+def chapter_file(settings: Settings, layout: Layout, name: str) -> tuple[str, bool] | None:
+    """The file of the chapter nav lists as `name` in the settings' language, and whether it is the
+    default language's (no translation, and the plugin falls back); None when the language has none."""
+    language = next((language for language in layout.languages if language.locale == settings.locale), None)
+    if language is None or language is layout.default:
+        return name, False
+    translated = layout.translation(name, language)
+    if (settings.docs_dir / translated).is_file():
+        return translated, False
+    return (name, True) if layout.fallback else None
 
 
 def _plugin_block(plugins: Any) -> dict | None:

@@ -1,4 +1,4 @@
-"""Words of the book's own: what the editions print themselves (Contents, Chapter, Figure, ...), in
+"""Words of the book's own, and the direction its language is written in: what the editions print themselves (Contents, Chapter, Figure, ...), in
 the book's language.
 
 Fifteen languages are known; a language tag is matched by its first part (`pt-BR` takes `pt`), and
@@ -148,6 +148,14 @@ WORDS: dict[str, dict[str, str]] = {
         "edition": "מהדורה", "file": "קובץ", "size": "גודל",
     },
 }  # fmt: skip
+
+
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "ug", "ckb", "dv", "yi"})
+
+
+def direction(language: str) -> str:
+    """'rtl' for a language written right to left (by its tag's first part), else 'ltr'."""
+    return "rtl" if language.split("-", 1)[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
 def of(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:

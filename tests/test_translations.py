@@ -5,10 +5,13 @@ falling behind, one missing, one catching up)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from artifacts import Docx, Pdf
 from conftest import presswork
 from publishing import git
 
@@ -135,3 +138,81 @@ def test_the_site_is_built_by_the_i18n_plugin_one_tree_per_language(tmp_path):
     assert 'hreflang="fr"' in home and 'hreflang="zh"' in home  # Material's language selector
     assert "Fish swim in the sea." in (site / "fr" / "fish.html").read_text()  # fallback_to_default
     assert (book / "build" / "field-guide.pdf").is_file()
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory) -> Path:
+    """The suffix book with Arabic too, every edition of every language built."""
+    book = _book(tmp_path_factory.mktemp("languages") / "book", "suffix")
+    config = (book / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - presswork:", "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n  - presswork:")
+    _commit(book, "Arabic", {
+        "mkdocs.yml": config,
+        "docs/index.ar.md": "# دليل ميداني\n\nمرحبا بكم في هذا الدليل.\n",
+        "docs/birds.ar.md": "# الطيور\n\nتطير الطيور فوق البحر.\n",
+    }, when=1_700_000_500)  # fmt: skip
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "docs/fish.md: warning: not translated into 'fr': the 'fr' editions show it in the default language" in run.stderr
+    return book
+
+
+def test_every_language_gets_its_own_pdf_epub_and_docx(editions):
+    build = editions / "build"
+    for locale in ("fr", "zh", "ar"):
+        for suffix in ("pdf", "epub", "docx"):
+            assert (build / f"field-guide.{locale}.{suffix}").is_file(), (locale, suffix)
+    french = Pdf(build / "field-guide.fr.pdf").text()
+    assert "Bienvenue dans le guide." in french and "Table des matières" in french and "Welcome" not in french
+    assert "Fish swim in the sea." in french  # fish.md is not translated: the default language's chapter
+    assert "Welcome to the guide." in Pdf(build / "field-guide.pdf").text()
+    downloads = (build / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert all(f"field-guide.{locale}.pdf" in downloads for locale in ("fr", "zh", "ar"))
+
+
+def test_each_edition_declares_its_language(editions):
+    build = editions / "build"
+    with zipfile.ZipFile(build / "field-guide.fr.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        chapter = next(epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/text/ch") and "Bienvenue" in epub.read(n).decode())
+    assert "<dc:language>fr</dc:language>" in opf and 'xml:lang="fr"' in chapter
+    styles = zipfile.ZipFile(build / "field-guide.fr.docx").read("word/styles.xml").decode()
+    assert 'w:val="fr"' in styles
+    import pypdf
+
+    assert pypdf.PdfReader(build / "field-guide.zh.pdf").trailer["/Root"]["/Lang"] == "zh"
+
+
+def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions):
+    build = editions / "build"
+    with zipfile.ZipFile(build / "field-guide.ar.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        documents = [epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml")]
+    assert 'page-progression-direction="rtl"' in opf
+    assert documents and all('dir="rtl"' in document.split("<html", 1)[1].split(">", 1)[0] for document in documents)
+    assert "<w:bidi/>" in zipfile.ZipFile(build / "field-guide.ar.docx").read("word/document.xml").decode().replace("<w:bidi />", "<w:bidi/>")
+    text = subprocess.run(["pdftotext", str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    cleaned = "".join(c for c in text if c not in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+    assert "مرحبا بكم في هذا الدليل." in cleaned and "دليل ميداني" in cleaned
+
+
+def test_one_language_s_editions_alone(editions, tmp_path):
+    run = presswork("build", "--no-check", "--format", "pdf", "--language", "zh", "--out", str(tmp_path / "out"), cwd=editions)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-guide.zh.pdf"]
+    wrong = presswork("build", "--no-check", "--language", "de", cwd=editions)
+    assert wrong.returncode == 2 and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar)" in wrong.stderr
+
+
+def test_each_language_is_checked_in_its_own_language(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    _commit(book, "Faute", {"docs/birds.fr.md": "# Oiseaux\n\nLes oiseaux volent tres haut au-dessus de la mer.\n"}, when=1_700_000_600)
+    run = presswork("check", "--format", "json", cwd=book)
+    assert run.returncode == 1, run.stderr
+    findings = json.loads(run.stdout)
+    findings = findings["findings"] if isinstance(findings, dict) else findings
+    french = [f for f in findings if f["path"] == "docs/birds.fr.md"]
+    assert [(f["line"], f["column"], f["rule"]) for f in french] == [(3, 20, "FR_SPELLING_RULE")], findings
+    assert not [f for f in findings if f["path"] != "docs/birds.fr.md"]  # English and Chinese: nothing, fish.md checked once
+    assert run.stderr.count("codespell reads English only: the fr text is left to LanguageTool") == 1
+    assert "codespell reads English only: the zh text is left to LanguageTool" in run.stderr

@@ -135,7 +135,7 @@ def test_a_hostile_chapter_builds_without_a_byte_from_outside(book):
     assert b"raw</w:t>" not in zipfile.ZipFile(build / "hostile.docx").read("word/document.xml")
 
 
-@pytest.mark.parametrize("path, says", [("/etc/passwd", ".work-pdf/etc/passwd"), ("../../../outside/secret.txt", "would escape the project root")])
+@pytest.mark.parametrize("path, says", [("/etc/passwd", "-pdf/etc/passwd"), ("../../../outside/secret.txt", "would escape the project root")])
 def test_typst_in_a_trusted_build_cannot_read_outside_its_folder(book, path, says):
     """Typst's root is the build's own work folder: even a trusted book's own template reads nothing else."""
     (book / "styles").mkdir()

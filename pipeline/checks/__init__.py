@@ -1,20 +1,23 @@
 """The checks: every chapter read once into prose with a source map, then links, spelling (codespell)
 and grammar (LanguageTool), the book's vocabulary and rule settings, the suppressions written in the
-chapters, and, for a review, only the lines changed since a commit."""
+chapters, and, for a review, only the lines changed since a commit. A book in several languages
+(mkdocs-static-i18n) has each language's own chapters checked in that language."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import sanitiser
+from pipeline import sanitiser, translations
 from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, vocabulary
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
-from pipeline.manuscript import Manuscript, read_chapter
+from pipeline.manuscript import Manuscript, read, read_chapter
 from pipeline.progress import Progress
 from pipeline.tools import codespell
 
@@ -53,8 +56,29 @@ def versions(options: Options) -> dict[str, str]:
 
 
 def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:
+    """The book checked: the default language's chapters and, unless `options` names chapters, each
+    translated language's own (not those it shows in the default language), in that language."""
+    layout = translations.layout(settings)
+    engines: dict[str, grammar.Engine] = {}
+    with contextlib.ExitStack() as stack:  # one LanguageTool server for every language
+        report = _run(settings, manuscript, options, progress, engines, stack)
+        if layout is None or options.paths:
+            return report
+        for language in layout.translated:
+            translated = read(translations.for_language(settings, language), manuscript.epoch)
+            own = tuple(chapter for chapter in translated.chapters if chapter.name not in translated.fallbacks)
+            if own:
+                book = dataclasses.replace(translated, chapters=own, unlisted=())
+                found = _run(translated.settings, book, options, progress, engines, stack, f" {language.locale}")
+                report = Report(sorted(set(report.findings + found.findings)), report.checked + found.checked, {**report.proses, **found.proses}, report.sent + found.sent)
+    return report
+
+
+def _run(
+    settings: Settings, manuscript: Manuscript, options: Options, progress: Progress, engines: dict, stack: contextlib.ExitStack, label: str = ""
+) -> Report:
     config = settings.presswork.check
-    with progress.step("prose") as note:
+    with progress.step(f"prose{label}") as note:
         dialect = prose.dialect(settings)  # the configured slugify functions give the ids the site has
         proses = {chapter.name: prose.extract(chapter, dialect) for chapter in manuscript.chapters}
         selected = _selected(settings, options.paths, proses)
@@ -63,25 +87,29 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     words = vocabulary.load(settings.root / "styles", list(config.vocabularies))
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
-    with progress.step("links"):
+    with progress.step(f"links{label}"):
         findings += links.check(proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url)
         if not options.paths:
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:
             findings += _unsafe([proses[name] for name in selected])
-    with progress.step("spelling"):
+    with progress.step(f"spelling{label}") as note:
         findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
+        if not settings.presswork.book.language.startswith("en"):
+            note["text"] = f"codespell reads English only: the {settings.presswork.book.language} text is left to LanguageTool"
         findings += words.rejected(chosen)
     sent = 0
     if options.grammar and config.grammar:
-        with progress.step("grammar") as note:
+        with progress.step(f"grammar{label}") as note:
             cache = FindingsCache(options.cache / "checks" if options.cache else None)
-            engine = grammar.Engine.find(
-                options.languagetool_url or config.languagetool_url,
-                options.cache,
-                heap=config.languagetool_heap,
-                workers=config.workers,
-            )
+            if "engine" not in engines:
+                engines["engine"] = stack.enter_context(grammar.Engine.find(
+                    options.languagetool_url or config.languagetool_url,
+                    options.cache,
+                    heap=config.languagetool_heap,
+                    workers=config.workers,
+                ).kept())  # fmt: skip
+            engine = engines["engine"]
             counted: list[int] = []
             try:
                 findings += grammar.check(

@@ -51,6 +51,27 @@ class Engine:
 
     @contextlib.contextmanager
     def server(self):
+        kept = self.__dict__.get("_kept")
+        if kept is not None:  # inside `kept()`: one server for every check, started by the first
+            if "session" not in kept:
+                kept["session"] = kept["stack"].enter_context(self._started())
+            yield kept["session"]
+            return
+        with self._started() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def kept(self):
+        """One server for every check made inside (a book's languages, one after another)."""
+        with contextlib.ExitStack() as stack:
+            self.__dict__["_kept"] = {"stack": stack}
+            try:
+                yield self
+            finally:
+                self.__dict__.pop("_kept", None)
+
+    @contextlib.contextmanager
+    def _started(self):
         if self.url:
             yield _Session(self.url, None, self.workers)
             return

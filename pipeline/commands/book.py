@@ -26,6 +26,14 @@ def add(verbs) -> None:
         default=[],
         help="an edition to build; repeat for several (default: the formats in mkdocs.yml)",
     )
+    build_parser.add_argument(
+        "--language",
+        dest="languages",
+        action="append",
+        default=None,
+        metavar="LOCALE",
+        help="a book in several languages: build the PDF, EPUB and DOCX of this language only; repeat for several (default: every language)",
+    )
     build_parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="the output folder (default: build/ beside mkdocs.yml)")
     build_parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     build_parser.add_argument("--no-check", action="store_true", help="build without running the checks first")
@@ -107,6 +115,7 @@ def build(args: argparse.Namespace) -> int:
         store=options.store(args),
         offline=True,  # build/site is opened from disk; publish writes the served site
         diagrams=options.diagrams(),
+        languages=args.languages,
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")

@@ -21,7 +21,7 @@ class DocxBuilder:
         return [inputs.style_digest("reference.docx"), pandoc.version()]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        work = staging / ".work-docx"
+        work = staging / f".work-{inputs.slug}-docx"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"

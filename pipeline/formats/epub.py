@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from pipeline import tree
+from pipeline import tree, words
 from pipeline.errors import ValidationError
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.tools import epubcheck, pandoc
@@ -23,7 +23,7 @@ class EpubBuilder:
         return [inputs.style_digest("epub.css"), pandoc.version(), epubcheck.version()]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        work = staging / ".work-epub"
+        work = staging / f".work-{inputs.slug}-epub"  # one for each language's edition
         work.mkdir()
         book = inputs.book
         book.stage(work)
@@ -47,6 +47,8 @@ class EpubBuilder:
         )  # fmt: skip
         if not inputs.trusted:
             _replace_member(output, _STYLESHEET, inputs.style("epub.css").read_bytes())
+        if words.direction(inputs.manuscript.settings.presswork.book.language) == "rtl":
+            _right_to_left(output)
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -69,10 +71,27 @@ _STYLESHEET = "EPUB/styles/stylesheet1.css"  # where pandoc puts the one stylesh
 def _replace_member(path: Path, member: str, data: bytes) -> None:
     """Rewrite the EPUB `path` with `member`'s content replaced, everything else (order, dates,
     compression) as it was."""
+    _replace_members(path, {member: data})
+
+
+def _right_to_left(path: Path) -> None:
+    """Every XHTML document of a right-to-left book marked `dir="rtl"`, which pandoc's EPUB template
+    does not write (it sets the spine's page-progression-direction and `lang`)."""
     with zipfile.ZipFile(path) as archive:
-        entries = [(info, data if info.filename == member else archive.read(info)) for info in archive.infolist()]
-    if member not in {info.filename for info, _ in entries}:
-        raise ValidationError(f"pandoc wrote no {member}", path=path.name)
+        changed = {
+            info.filename: re.sub(rb"<html\b([^>]*?)>", rb'<html\1 dir="rtl">', archive.read(info), count=1)
+            for info in archive.infolist()
+            if info.filename.endswith(".xhtml")
+        }
+    _replace_members(path, changed)
+
+
+def _replace_members(path: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, members.get(info.filename) or archive.read(info)) for info in archive.infolist()]
+    missing = set(members) - {info.filename for info, _ in entries}
+    if missing:
+        raise ValidationError(f"pandoc wrote no {min(missing)}", path=path.name)
     rewritten = path.with_name(path.name + ".new")
     with zipfile.ZipFile(rewritten, "w") as archive:
         for info, content in entries:

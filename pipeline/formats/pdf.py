@@ -22,7 +22,7 @@ class PdfBuilder:
         return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint()]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        work = staging / ".work-pdf"
+        work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
