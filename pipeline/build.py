@@ -76,20 +76,23 @@ def build(
             book_wanted=bool(default_files),
         )  # fmt: skip
         others = [Inputs(book, inputs.store, diagrams=diagrams) for book in books]
-        jobs = [(b, inputs, _fingerprint(manuscript)) for b in default_files]
-        jobs += [(b, other, _fingerprint(other.manuscript)) for other in others for b in files]
+        book = _fingerprint(manuscript)  # each book's files hashed once, whatever reads the key
+        jobs = [(b, inputs, book) for b in default_files]
+        for other in others:
+            other_book = _fingerprint(other.manuscript)
+            jobs += [(b, other, other_book) for b in files]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.
             written = [Future() for _ in jobs]
-            checking = [pool.submit(_make_and_validate, b, job_inputs, book, staging, progress, w) for (b, job_inputs, book), w in zip(jobs, written)]
+            checking = [pool.submit(_make_and_validate, b, job_inputs, fingerprint, staging, progress, w) for (b, job_inputs, fingerprint), w in zip(jobs, written)]
             made = _all(written)
             for each in [inputs, *others]:
                 for warning in each.warnings():
                     progress.say(warning)
                 each.forget_tree()
             inputs.downloads.extend(artifact for artifact, _, _ in made)
-            sites = [_make(b, inputs, _fingerprint(manuscript), staging, progress) for b in builders if not b.suffix]
+            sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
             for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
                 if fresh:
                     _validate(builder, inputs, artifact, name, fresh, progress)
