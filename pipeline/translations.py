@@ -132,19 +132,32 @@ class Status:
 
 
 def statuses(manuscript: Manuscript, layout: Layout, repository: Repository) -> list[Status]:
-    """For every translated language and every chapter of the default language, its translation's status."""
+    """For every translated language and every chapter of the default language, its translation's status.
+
+    A few git commands for the whole book, however many chapters: one log of the docs folder gives each
+    translation's last commit, one log per distinct last commit the sources changed after it, and one
+    word diff per stale translation."""
     docs = manuscript.docs_dir.resolve()
-    result = []
+    pairs = []  # (language, chapter, source, translation or None), relative to the repository
     for language in layout.translated:
         for chapter in manuscript.chapters:
-            source = _relative(repository, chapter.path.resolve())
             target = docs / layout.translation(chapter.name, language)
-            if not target.is_file():
-                result.append(Status(language.locale, chapter.name, None, "missing", 0, 0))
-                continue
-            translation = _relative(repository, target)
-            behind, words = _behind(repository, source, translation)
-            result.append(Status(language.locale, chapter.name, translation, "stale" if behind else "current", behind, words))
+            translation = _relative(repository, target) if target.is_file() else None
+            pairs.append((language.locale, chapter.name, _relative(repository, chapter.path.resolve()), translation))
+    last = _last_commits(repository, _relative(repository, docs))
+    after: dict[str, dict[str, int]] = {}  # a translation's last commit -> the commits of each source since
+    for commit in sorted({last[t] for _, _, _, t in pairs if t in last}):
+        sources = sorted({source for _, _, source, t in pairs if t is not None and last.get(t) == commit})
+        after[commit] = _commits_since(repository, commit, sources)
+    result = []
+    for locale, chapter, source, translation in pairs:
+        if translation is None:
+            result.append(Status(locale, chapter, None, "missing", 0, 0))
+            continue
+        commit = last.get(translation)  # none: not committed yet, so newer than every commit of its source
+        behind = after[commit].get(source, 0) if commit else 0
+        words = _words_changed(repository, source, commit) if behind else 0
+        result.append(Status(locale, chapter, translation, "stale" if behind else "current", behind, words))
     return result
 
 
@@ -152,16 +165,32 @@ def _relative(repository: Repository, path) -> str:
     return path.relative_to(repository.root).as_posix()
 
 
-def _behind(repository: Repository, source: str, translation: str) -> tuple[int, int]:
-    """How many commits changed `source` after `translation` last changed, and how many words they changed."""
-    last = repository.run("log", "-1", "--format=%H", "--", translation).text
-    if not last:
-        return 0, 0  # a translation not committed yet is newer than every commit of its source
-    count = int(repository.run("rev-list", "--count", f"{last}..HEAD", "--", source).text or 0)
-    if not count:
-        return 0, 0
-    diff = repository.run("diff", "--word-diff=porcelain", "--no-color", last, "HEAD", "--", source).text
-    words = sum(
-        len(line[1:].split()) for line in diff.splitlines() if re.match(r"^[+-](?![+-]{2} )", line)
-    )
-    return count, words
+def _log(repository: Repository, *args: str) -> dict[str, list[str]]:
+    """File -> the commits (newest first) that changed it, from one `git log --name-only`."""
+    text = repository.run("log", "--format=@@%H", "--name-only", *args, config={"core.quotePath": "false"}).text
+    changed: dict[str, list[str]] = {}
+    commit = ""
+    for line in text.splitlines():
+        if line.startswith("@@"):
+            commit = line[2:]
+        elif line:
+            changed.setdefault(line, []).append(commit)
+    return changed
+
+
+def _last_commits(repository: Repository, folder: str) -> dict[str, str]:
+    """Each file under `folder` -> the last commit that changed it (none before the first commit)."""
+    if repository.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
+        return {}
+    return {path: commits[0] for path, commits in _log(repository, "HEAD", "--", folder or ".").items()}
+
+
+def _commits_since(repository: Repository, commit: str, sources: list[str]) -> dict[str, int]:
+    """Each of `sources` -> how many commits after `commit` (not reachable from it) changed it."""
+    return {path: len(commits) for path, commits in _log(repository, f"{commit}..HEAD", "--", *sources).items()}
+
+
+def _words_changed(repository: Repository, source: str, since: str) -> int:
+    """The words added or removed in `source` from commit `since` to HEAD."""
+    diff = repository.run("diff", "--word-diff=porcelain", "--no-color", since, "HEAD", "--", source).text
+    return sum(len(line[1:].split()) for line in diff.splitlines() if re.match(r"^[+-](?![+-]{2} )", line))

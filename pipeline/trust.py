@@ -39,9 +39,14 @@ class Trust:
 
 TRUSTED = Trust()
 
-# Plugins an untrusted configuration may list: ours, MkDocs' search, and those of Material's that
-# read nothing outside the docs folder and run nothing from the book.
-PLUGINS = frozenset({"presswork", "search", "tags", "offline", "material/search", "material/tags", "material/offline"})
+# Plugins an untrusted configuration may list: ours, MkDocs' search, those of Material's that read
+# nothing outside the docs folder and run nothing from the book, and mkdocs-static-i18n (whose
+# per-language `theme` overrides are kept to `_LANGUAGE_THEME`).
+PLUGINS = frozenset({"presswork", "search", "tags", "offline", "material/search", "material/tags", "material/offline", "i18n"})
+
+# What a language of mkdocs-static-i18n may override in the theme in an untrusted run: its looks and
+# words, not which templates are rendered.
+_LANGUAGE_THEME = frozenset({"language", "locale", "direction", "palette", "font", "features", "icon", "logo", "favicon"})
 
 # Markdown extensions an untrusted configuration may list: Python-Markdown's own and PyMdown's,
 # except `pymdownx.b64` (it embeds any image a chapter names); `pymdownx.snippets` is pinned to the
@@ -112,6 +117,7 @@ def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple
     kept["plugins"], dropped = _allowed(kept.get("plugins"), PLUGINS)
     for name in dropped:
         refused.append((f"plugins.{name}", f"plugin '{name}' is not allowed in an untrusted run", f"allowed: {', '.join(sorted(PLUGINS))}"))
+    kept["plugins"] = _language_themes(kept["plugins"], refused)
     if "markdown_extensions" in kept:
         kept["markdown_extensions"], dropped = _allowed(kept["markdown_extensions"], MARKDOWN_EXTENSIONS)
         for name in dropped:
@@ -138,6 +144,22 @@ def _allowed(items: Any, allowed: frozenset[str]) -> tuple[Any, list[str]]:
         else:
             dropped.append(str(name))
     return kept, dropped
+
+
+def _language_themes(plugins: Any, refused: list[tuple[str, str, str]]) -> Any:
+    """The plugins with each mkdocs-static-i18n language's `theme` override kept to `_LANGUAGE_THEME`."""
+    entries = plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []
+    for entry in entries:
+        block = entry.get("i18n") if isinstance(entry, dict) else None
+        languages = block.get("languages") if isinstance(block, dict) else None
+        for index, language in enumerate(languages if isinstance(languages, list) else []):
+            theme = language.get("theme") if isinstance(language, dict) else None
+            if not isinstance(theme, dict):
+                continue
+            for key in [key for key in theme if key not in _LANGUAGE_THEME]:
+                refused.append((f"plugins.i18n.languages.{index}.theme.{key}", "refused in an untrusted run: a language may change the theme's looks, not its templates", f"keep to {', '.join(sorted(_LANGUAGE_THEME))}"))
+            language["theme"] = {key: value for key, value in theme.items() if key in _LANGUAGE_THEME}
+    return plugins
 
 
 def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> Any:

@@ -216,3 +216,45 @@ def test_each_language_is_checked_in_its_own_language(tmp_path):
     assert not [f for f in findings if f["path"] != "docs/birds.fr.md"]  # English and Chinese: nothing, fish.md checked once
     assert run.stderr.count("codespell reads English only: the fr text is left to LanguageTool") == 1
     assert "codespell reads English only: the zh text is left to LanguageTool" in run.stderr
+
+
+def test_check_warns_at_a_stale_translation_and_the_rule_can_be_turned_off(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    run = presswork("check", "--no-grammar", "--format", "json", cwd=book)
+    assert run.returncode == 0, run.stderr  # a warning does not fail the check
+    findings = json.loads(run.stdout)
+    findings = findings["findings"] if isinstance(findings, dict) else findings
+    stale = [f for f in findings if f["rule"] == "stale-translation"]
+    assert [(f["path"], f["line"], f["column"], f["end_column"], f["severity"]) for f in stale] == [("docs/birds.fr.md", 1, 1, 10, "warning")]
+    assert "fr translation is 2 commits behind docs/birds.md" in stale[0]["message"]
+    text = presswork("check", "--no-grammar", "--fail-on", "warning", cwd=book)
+    assert text.returncode == 1 and "docs/birds.fr.md\n  1:1  warning  this fr translation" in text.stdout, text.stdout
+
+    config = (book / "mkdocs.yml").read_text().replace("        title: Field guide\n", "        title: Field guide\n      check:\n        rules:\n          stale-translation: off\n")
+    (book / "mkdocs.yml").write_text(config)
+    quiet = presswork("check", "--no-grammar", "--fail-on", "warning", cwd=book)
+    assert quiet.returncode == 0 and "stale" not in quiet.stdout, quiet.stdout
+
+
+def test_the_review_summary_names_the_translations_a_change_makes_stale(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    git("checkout", "-q", "-b", "fish", cwd=book)
+    _commit(book, "Fish and a new chapter", {
+        "docs/index.md": "# Field guide\n\nWelcome to the whole guide.\n",
+        "docs/index.fr.md": "# Guide de terrain\n\nBienvenue dans tout le guide.\n",  # kept up in French, not in Chinese
+        "docs/reptiles.md": "# Reptiles\n\nLizards sleep in the sun.\n",
+        "mkdocs.yml": (book / "mkdocs.yml").read_text().replace("  - fish.md\n", "  - fish.md\n  - reptiles.md\n"),
+    }, when=1_700_000_500)  # fmt: skip
+    run = presswork("diff", "main...fish", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    found = {(t["status"], t["language"], t["translation"]) for t in json.loads(run.stdout)["translations"]}
+    assert found == {
+        ("stale", "zh", "docs/index.zh.md"),
+        ("untranslated", "fr", "docs/reptiles.fr.md"),
+        ("untranslated", "zh", "docs/reptiles.zh.md"),
+    }  # the French index changed with its source; birds, already stale, are not this change's doing
+    markdown = presswork("diff", "main...fish", "--format", "markdown", "--quiet", cwd=book).stdout
+    assert "This change makes 1 translation stale and leaves 2 untranslated:" in markdown
+    assert "| `docs/index.zh.md` | zh | stale: `docs/index.md` changed |" in markdown
+    text = presswork("diff", "main...fish", "--quiet", cwd=book).stdout
+    assert "  stale        zh    docs/index.zh.md  (docs/index.md changed)" in text.splitlines()

@@ -188,6 +188,9 @@ REFUSED = {
                                     (b / "inc" / "leak.md").symlink_to(b.parent / "outside" / "secret.txt"),
                                     _chapter(b, '--8<-- "inc/leak.md"')), 1,
                          "book/index.md:3: error: the snippet 'inc/leak.md' is not a file inside the snippets' base path"),
+    "language-theme-templates": (lambda b: _config(b, "  - search\n", "  - search\n  - i18n:\n      languages:\n        - {locale: en, name: English, default: true}\n"
+                                                   "        - locale: fr\n          name: Français\n          theme:\n            static_templates: [x.html]\n"), 2,
+                                 "error: plugins.i18n.languages.1.theme.static_templates: refused in an untrusted run"),
     "theme-templates": (lambda b: _config(b, "  font: false\n", "  font: false\n  custom_dir: overrides\n"), 2,
                         "error: theme.custom_dir: refused in an untrusted run"),
     "docs-outside": (lambda b: _config(b, "docs_dir: book\n", "docs_dir: ../outside\n"), 2,

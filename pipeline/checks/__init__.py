@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import sanitiser, translations
-from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, vocabulary
+from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, translation, vocabulary
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
@@ -57,7 +57,8 @@ def versions(options: Options) -> dict[str, str]:
 
 def run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress) -> Report:
     """The book checked: the default language's chapters and, unless `options` names chapters, each
-    translated language's own (not those it shows in the default language), in that language."""
+    translated language's own (not those it shows in the default language), in that language, and its translations that fell
+    behind their source (from git history) as warnings."""
     layout = translations.layout(settings)
     engines: dict[str, grammar.Engine] = {}
     with contextlib.ExitStack() as stack:  # one LanguageTool server for every language
@@ -71,6 +72,16 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
                 book = dataclasses.replace(translated, chapters=own, unlisted=())
                 found = _run(translated.settings, book, options, progress, engines, stack, f" {language.locale}")
                 report = Report(sorted(set(report.findings + found.findings)), report.checked + found.checked, {**report.proses, **found.proses}, report.sent + found.sent)
+        with progress.step("translations") as note:
+            behind = translation.stale(settings, manuscript, layout)
+            if behind is None:
+                note["text"] = "not in a git repository: stale translations are not looked for"
+                return report
+            behind = _apply_rules(behind, dict(settings.presswork.check.rules))
+            if options.changed_since:
+                behind = _only_changed(behind, settings.root, options.changed_since, settings.presswork.timeout)
+            note["text"] = f"{len(behind)} stale" if behind else "none stale"
+        report.findings = sorted(set(report.findings + behind))
     return report
 
 

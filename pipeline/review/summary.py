@@ -2,7 +2,9 @@
 
 A chapter is a file `nav` lists. Between the two sides a chapter is `added` (listed only in the newer
 `nav`), `removed` (only in the older), `renamed` (git's rename detection pairs its old and new file),
-`changed` (same file, different text) or `unchanged`. Words are the whitespace-separated words of the
+`changed` (same file, different text) or `unchanged`. In a book laid out for mkdocs-static-i18n, a
+chapter changed while its translation in some language stayed as it was makes that translation
+`stale`, and a chapter added without a translation leaves it `untranslated`. Words are the whitespace-separated words of the
 chapter's Markdown (front matter left out); the words added and removed are those of a word-level
 comparison of the two texts, so rewording one word counts one added and one removed.
 """
@@ -13,6 +15,7 @@ import difflib
 import json
 from dataclasses import asdict, dataclass
 
+from pipeline import translations
 from pipeline.manuscript import Chapter
 from pipeline.review.history import Range, Snapshot
 from pipeline.tools.git import Repository
@@ -33,9 +36,18 @@ class ChapterChange:
 
 
 @dataclass(frozen=True)
+class TranslationChange:
+    status: str  # "stale" (its chapter changed, it did not) or "untranslated" (its chapter is new)
+    language: str
+    chapter: str  # the default language's chapter, relative to mkdocs.yml
+    translation: str  # where the translation is (or would be), relative to mkdocs.yml
+
+
+@dataclass(frozen=True)
 class BookDiff:
     span: Range
     chapters: tuple[ChapterChange, ...]  # in the newer reading order, removed ones where they were
+    translations: tuple[TranslationChange, ...] = ()  # what the change does to each language's translations
 
     def count(self, status: str) -> int:
         return sum(change.status == status for change in self.chapters)
@@ -94,10 +106,14 @@ def pairs(repo: Repository, base: Snapshot, head: Snapshot) -> list[tuple[Chapte
 
 def compare(repo: Repository, span: Range, base: Snapshot, head: Snapshot) -> BookDiff:
     changes = []
+    layout = translations.layout(head.settings)
+    translated: list[TranslationChange] = []
     for before, after in pairs(repo, base, head):
         if after is None:
             changes.append(ChapterChange("removed", before.display, None, _title(before), 0, 0, len(words(before.text))))
             continue
+        if layout is not None:
+            translated += _translations(layout, base, head, before, after)
         if before is None:
             count = len(words(after.text))
             changes.append(ChapterChange("added", after.display, None, _title(after), count, count, 0))
@@ -108,7 +124,27 @@ def compare(repo: Repository, span: Range, base: Snapshot, head: Snapshot) -> Bo
         else:
             status, old_path = ("changed" if before.text != after.text or before.meta != after.meta else "unchanged"), None
         changes.append(ChapterChange(status, after.display, old_path, _title(after), len(words(after.text)), added, removed))
-    return BookDiff(span, tuple(changes))
+    return BookDiff(span, tuple(changes), tuple(translated))
+
+
+def _translations(layout: translations.Layout, base: Snapshot, head: Snapshot, before: Chapter | None, after: Chapter) -> list[TranslationChange]:
+    """The translations of `after` this change leaves behind: stale when the chapter's text changed
+    and the translation's did not, untranslated when the chapter is new and has none."""
+    if before is not None and before.text == after.text:
+        return []
+    found = []
+    for language in layout.translated:
+        name = layout.translation(after.name, language)
+        now = head.settings.docs_dir / name
+        shown = now.relative_to(head.settings.root).as_posix()
+        if before is None:
+            if not now.is_file():
+                found.append(TranslationChange("untranslated", language.locale, after.display, shown))
+            continue
+        was = base.settings.docs_dir / layout.translation(before.name, language)
+        if now.is_file() and was.is_file() and now.read_bytes() == was.read_bytes():
+            found.append(TranslationChange("stale", language.locale, after.display, shown))
+    return found
 
 
 def _display(side: Snapshot, in_repo: str) -> str:
@@ -150,7 +186,13 @@ def _text(diff: BookDiff) -> str:
         out.append(f"  {change.status:<8} {_where(change):<{width}}  {numbers}  {change.title}")
     if not shown:
         out.append("  no chapter changed")
+    for change in diff.translations:
+        out.append(f"  {change.status:<12} {change.language:<5} {change.translation}  ({_because(change)})")
     return "\n".join(out) + "\n"
+
+
+def _because(change: TranslationChange) -> str:
+    return f"{change.chapter} changed" if change.status == "stale" else f"{change.chapter} is new"
 
 
 def _where(change: ChapterChange) -> str:
@@ -164,6 +206,7 @@ def _json(diff: BookDiff) -> str:
         "to": {"ref": span.head.ref, "commit": span.head.commit},
         "totals": {**{status: diff.count(status) for status in STATUSES}, "words_added": diff.words_added, "words_removed": diff.words_removed},
         "chapters": [asdict(change) for change in diff.chapters],
+        "translations": [asdict(change) for change in diff.translations],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -182,6 +225,13 @@ def _markdown(diff: BookDiff) -> str:
     for change in diff.changed:
         where = f"`{_code(change.old_path)}` → `{_code(change.path)}`" if change.old_path else f"`{_code(change.path)}`"
         out.append(f"| {_cell(change.title)} ({where}) | {change.status} | {change.words_added:,} | {change.words_removed:,} |")
+    if diff.translations:
+        stale = sum(change.status == "stale" for change in diff.translations)
+        untranslated = len(diff.translations) - stale
+        counts = [f"makes {stale} translation{'s' if stale != 1 else ''} stale" if stale else "", f"leaves {untranslated} untranslated" if untranslated else ""]
+        out += ["", "#### Translations", "", f"This change {' and '.join(c for c in counts if c)}:", "", "| Translation | Language | Why |", "|---|---|---|"]
+        for change in diff.translations:
+            out.append(f"| `{_code(change.translation)}` | {_cell(change.language)} | {change.status}: `{_code(change.chapter)}` {'changed' if change.status == 'stale' else 'is new'} |")
     return "\n".join(out) + "\n"
 
 
