@@ -6,6 +6,7 @@ of them succeeded are they moved over the previous ones. On any failure `OUT` is
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -167,6 +168,8 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
         target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
         fresh = not inputs.store.fetch(name, target)
         artifact = builder.build(inputs, staging) if fresh else Artifact(builder.name, target)
+        if builder.suffix:
+            artifact = dataclasses.replace(artifact, language=inputs.manuscript.settings.presswork.book.language)
         shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
         note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"
     return artifact, name, fresh
@@ -265,7 +268,7 @@ def _move_into_place(artifacts: list[Artifact], out: Path, staging: Path) -> lis
     except KeyboardInterrupt:
         _finish_moves(staging, out, names)  # a few renames: finish them, then stop
         raise
-    return [Artifact(artifact.format, out / artifact.path.name) for artifact in artifacts]
+    return [dataclasses.replace(artifact, path=out / artifact.path.name) for artifact in artifacts]
 
 
 def _finish_moves(staging: Path, out: Path, names: list[str]) -> None:

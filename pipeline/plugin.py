@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -84,6 +85,11 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             page.update_date = utc(self.epoch).strftime("%Y-%m-%d")
         return page
 
+    @event_priority(-110)  # after mkdocs-static-i18n (50) has pointed the language selector at this page's translations
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        _relative_alternates(config)
+        return context
+
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html_text = _figures(html_text)
         if not self.trusted:
@@ -99,12 +105,13 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         title = self.config.book.title or config.site_name
         wording = self.words
         files = [
-            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path)} for a in self.downloads
+            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language} for a in self.downloads
         ]
+        names = _language_names(config)
         intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
         release = (config.extra or {}).get("presswork") or {}
         if not release:
-            return intro + _files_table(files, None, wording)
+            return intro + _files_table(files, None, wording, names)
         from pipeline.publish.catalog import version_key
 
         here = {"version": release["version"], "date": release["date"], "files": files}
@@ -118,8 +125,23 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
             mark = f" ({wording['current']})" if this else ""
             heading = f"## {version} · {html.escape(edition['date'])}{mark}"
-            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder, wording)}\n{wording['checksums']}: {sums}\n")
+            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder, wording, names, '###')}\n{wording['checksums']}: {sums}\n")
         return "\n".join(parts)
+
+
+def _relative_alternates(config: MkDocsConfig) -> None:
+    """The language selector's links relative to the site, not to the server's root: mkdocs-static-i18n
+    writes `/fr/` for a language's home, which leaves a site published under `<version>/` (or opened
+    from disk) for a page that is not there. A link to another host is left as it is."""
+    prefix = urlsplit(config.site_url or "").path.rstrip("/")
+    extra = config.extra
+    # the plugin sets `extra.alternate` as an attribute, which templates read before the key
+    listed = [*(getattr(extra, "alternate", None) or []), *(extra.get("alternate") or [] if extra is not None else [])]
+    for alternate in listed:
+        link = alternate.get("link") if isinstance(alternate, dict) else None
+        if isinstance(link, str) and link.startswith("/") and not link.startswith("//"):
+            inside = link[len(prefix):] if prefix and link.startswith(prefix + "/") else link
+            alternate["link"] = inside.lstrip("/") or "./"
 
 
 def _another_language(config: MkDocsConfig) -> bool:
@@ -156,7 +178,22 @@ def _first_chapter(nav) -> str | None:
     return None
 
 
-def _files_table(files: list[dict], folder: str | None, wording: dict[str, str]) -> str:
+def _language_names(config: MkDocsConfig) -> dict[str, str]:
+    """Each language's name as mkdocs-static-i18n's `languages` give it (`fr` -> `Français`)."""
+    languages = config.plugins.get("i18n")
+    listed = getattr(getattr(languages, "config", None), "languages", None) or []
+    return {str(entry.locale): str(entry.name) for entry in listed if getattr(entry, "locale", None)}
+
+
+def _files_table(files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], level: str = "##") -> str:
+    """The files as a table; a book in several languages gets one table per language, headed by its name."""
+    languages = list(dict.fromkeys(f.get("language") or "" for f in files))
+    if len(languages) > 1:
+        return "\n".join(
+            f"{level} {html.escape(names.get(language, language))}\n\n"
+            + _files_table([f for f in files if (f.get("language") or "") == language], folder, wording, names)
+            for language in languages
+        )
     rows = "\n".join(
         f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
         f"| {human_size(int(f['size']))} | `{f['sha256']}` |"

@@ -28,6 +28,7 @@ class Artifact:
 
     format: str
     path: Path
+    language: str = ""  # the language a file edition is written in (its BCP 47 tag); "" for the site
 
     def size(self) -> int:
         if self.path.is_dir():

@@ -28,6 +28,7 @@ class File:
     format: str
     size: int
     sha256: str
+    language: str = ""  # the edition's language (a BCP 47 tag); "" in releases made before languages
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Edition:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Edition:
-        files = tuple(File(f["name"], f["format"], int(f["size"]), f["sha256"]) for f in data.get("files", []))
+        files = tuple(File(f["name"], f["format"], int(f["size"]), f["sha256"], str(f.get("language") or "")) for f in data.get("files", []))
         return cls(data["version"], data["tag"], data["commit"], data["date"], int(data["source_date_epoch"]), files)
 
 

@@ -152,7 +152,7 @@ def make(built: Built, tag: gate.Tag) -> Release:
         copied = downloads / artifact.path.name
         if not copied.is_file() or copied.read_bytes() != artifact.path.read_bytes():
             raise ValidationError(f"the site's copy of {artifact.path.name} differs from the edition", path=str(copied))
-        files.append(File(artifact.path.name, artifact.format, artifact.size(), sha256(artifact.path)))
+        files.append(File(artifact.path.name, artifact.format, artifact.size(), sha256(artifact.path), artifact.language))
     edition = Edition(tag.version, tag.name, tag.commit, tag.date, tag.epoch, tuple(files))
     (downloads / SUMS).write_text(sha256sums(edition.files), encoding="utf-8")
     formats = [artifact.format for artifact in built.artifacts]
@@ -213,6 +213,7 @@ def _manifest(settings: Settings, tag: gate.Tag, edition: Edition, formats: list
         "tools": tool_versions(formats),
         **({"fonts": fonts.manifest()} if "pdf" in formats else {}),  # the PDF's fonts beyond typst's own
         "checks": checked,
+        "languages": list(dict.fromkeys(file.language for file in edition.files if file.language)),
         "files": [file.__dict__ for file in edition.files],
     }
 
