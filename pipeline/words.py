@@ -150,6 +150,19 @@ WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+# Each known language's name in that language, as a language selector shows it.
+NAMES = {
+    "en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português", "it": "Italiano",
+    "nl": "Nederlands", "pl": "Polski", "ru": "Русский", "uk": "Українська", "zh": "中文", "ja": "日本語",
+    "ko": "한국어", "ar": "العربية", "he": "עברית",
+}  # fmt: skip
+
+
+def name(language: str) -> str:
+    """The language's own name (`fr` -> `Français`), or its tag when it is not one of the known ones."""
+    return NAMES.get(language.split("-", 1)[0].lower(), language)
+
+
 RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "ug", "ckb", "dv", "yi"})
 
 

@@ -86,3 +86,35 @@ def test_without_a_git_identity_the_first_commit_is_still_made(tmp_path):
     run = presswork("new", "plain", cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
     assert git("log", "--format=%s", cwd=tmp_path / "plain") == "A new book: Plain"
+
+
+def test_a_book_in_several_languages_is_laid_out_for_the_i18n_plugin(tmp_path):
+    run = presswork("new", "tide", "--languages", "en,fr,zh", cwd=tmp_path, env=ENV)
+    assert run.returncode == 0, run.stderr
+    book = tmp_path / "tide"
+    config = yaml.safe_load((book / "mkdocs.yml").read_text())
+    i18n = next(item["i18n"] for item in config["plugins"] if isinstance(item, dict) and "i18n" in item)
+    assert i18n["docs_structure"] == "suffix" and i18n["fallback_to_default"] is True
+    assert [(entry["locale"], entry["name"], entry.get("default", False)) for entry in i18n["languages"]] == [
+        ("en", "English", True), ("fr", "Français", False), ("zh", "中文", False),
+    ]  # fmt: skip
+    assert "The book is also written in Français (`fr`) and 中文 (`zh`)." in " ".join((book / "book" / "index.md").read_text().split())
+    check = presswork("check", "--no-grammar", cwd=book)
+    assert check.returncode == 0 and check.stdout == "No findings in 1 chapter.\n", check.stdout + check.stderr
+    translations = presswork("translations", cwd=book)
+    assert translations.stdout.splitlines()[-1] == "0 current, 0 stale, 2 missing in 2 languages"
+    build = presswork("build", "--no-check", "--format", "pdf", "--format", "site", cwd=book)
+    assert build.returncode == 0, build.stderr
+    assert {p.name for p in (book / "build").iterdir()} == {"site", "tide.pdf", "tide.fr.pdf", "tide.zh.pdf"}
+    assert (book / "build" / "site" / "fr" / "index.html").is_file()
+    assert "book/index.md: warning: not translated into 'fr'" in build.stderr
+
+
+@pytest.mark.parametrize("languages, says", [
+    ("en,fr,en", "--languages names a language twice"),
+    ("en,français", "--languages: 'français' is not a language tag"),
+    ("fr,en", "the first chapter is written in English, so the default language (the first) is English"),
+])  # fmt: skip
+def test_languages_that_cannot_make_a_book_are_refused(tmp_path, languages, says):
+    run = presswork("new", "tide", "--languages", languages, cwd=tmp_path, env=ENV)
+    assert run.returncode == 2 and says in run.stderr and not (tmp_path / "tide").exists(), run.stderr

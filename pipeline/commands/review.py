@@ -38,6 +38,9 @@ def add(verbs) -> None:
     new_parser.add_argument("directory", type=Path, metavar="DIR", help="the folder to create (it may exist if empty)")
     new_parser.add_argument("--title", help="the book's title (default: from DIR's name)")
     new_parser.add_argument("--author", help="the book's author (default: git's user.name, else 'The authors')")
+    new_parser.add_argument(
+        "--languages", metavar="en,fr", help="a book in several languages, laid out for mkdocs-static-i18n; the first (English) is the default"
+    )
     new_parser.set_defaults(run=new)
 
 
@@ -58,7 +61,7 @@ def diff(args: argparse.Namespace) -> int:
 def new(args: argparse.Namespace) -> int:
     from pipeline.review import scaffold
 
-    created = scaffold.create(args.directory, title=args.title, author=args.author, environ=os.environ)
+    created = scaffold.create(args.directory, title=args.title, author=args.author, environ=os.environ, languages=args.languages)
     print(f"created {created.title!r} in {options.shown(created.root)}: {created.count} files, first commit {created.commit[:12]}")
     print(f"next: cd {options.shown(created.root)} && presswork check && presswork build")
     return ExitCode.OK
