@@ -149,6 +149,11 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
         _normalise(chapter, rendering.pages[chapter.name].url, html, _notes(blocks, html) if 'class="pw-note' in html else blocks, svgs, generated, warnings)
         for chapter, blocks, (html, svgs) in zip(manuscript.chapters, parsed, prepared)
     ]  # each walk of a chapter's tree only where its HTML says there is something for it to do
+    if manuscript.fallbacks:
+        note = words.of(settings.presswork.book.language, settings.presswork.book.words)["untranslated"]
+        for item in trees:
+            if item.chapter.name in manuscript.fallbacks:
+                item.blocks = _untranslated(item.blocks, manuscript.original, note)
     _qualify_shared_ids(trees)
     by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
@@ -299,6 +304,33 @@ def _normalise(
     renames = {i: tree.unique_id(i, used) for i in sorted(ids & _RESERVED)}
     _rename(holders, renames)
     return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames, holders=holders)
+
+
+def _untranslated(blocks: list[Any], language: str, note: str) -> list[Any]:
+    """A chapter a translated edition shows in the default language: marked as written in `language`
+    (read aloud, hyphenated and checked as such) and, under its title, a note in the edition's language
+    saying so. Headings stay at the top level, where the contents find them."""
+    marked: list[Any] = []
+    run: list[Any] = []
+    noted = False
+
+    def flush() -> None:
+        if run:
+            marked.append({"t": "Div", "c": [tree.make_attr(pairs={"lang": language}), list(run)]})
+            run.clear()
+
+    for block in blocks:
+        if block.get("t") != "Header":
+            run.append(block)
+            continue
+        flush()
+        block["c"][2] = [{"t": "Span", "c": [tree.make_attr(pairs={"lang": language}), block["c"][2]]}]
+        marked.append(block)
+        if not noted and block["c"][0] == 1:
+            marked.append({"t": "Div", "c": [tree.make_attr(classes=["pw-untranslated"]), [{"t": "Para", "c": [{"t": "Emph", "c": tree.text_inlines(note)}]}]]})
+            noted = True
+    flush()
+    return marked
 
 
 def _left_out(chapter: Chapter, blocks: list[Any], warnings: list[str]) -> None:

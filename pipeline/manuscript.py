@@ -62,6 +62,7 @@ class Manuscript:
     epoch: int  # the build time, from `pipeline.clock`
     unlisted: tuple[str, ...] = ()  # Markdown files of docs_dir that nav does not list (on the site only)
     fallbacks: tuple[str, ...] = ()  # in a translated language, the chapters shown in the default language
+    original: str = ""  # the default language, which `fallbacks` are written in
 
     @property
     def root(self) -> Path:
@@ -94,7 +95,8 @@ def read(settings: Settings, epoch: int) -> Manuscript:
     unlisted = tuple(
         sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
     )
-    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, fallbacks=fallbacks)
+    original = languages.default.locale if fallbacks and languages else ""
+    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, fallbacks=fallbacks, original=original)
 
 
 def _files(settings: Settings) -> list[str]:

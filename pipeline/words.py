@@ -24,6 +24,7 @@ KEYS = (
     "checksums",  # before the links to SHA256SUMS and the manifest
     "current",  # beside the edition a page belongs to: "(this edition)"
     "edition", "file", "size",  # the headings of the Downloads page's table
+    "untranslated",  # under the title of a chapter a translated edition shows in the default language
 )
 
 WORDS: dict[str, dict[str, str]] = {
@@ -34,6 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Every published edition, newest first. Each file's SHA-256 is also in its edition's SHA256SUMS.",
         "checksums": "Checksums", "current": "this edition",
         "edition": "Edition", "file": "File", "size": "Size",
+        "untranslated": "This chapter is not translated yet: it is shown in the book's original language.",
     },
     "de": {
         "contents": "Inhalt", "chapter": "Kapitel", "figure": "Abbildung", "table": "Tabelle", "listing": "Listing",
@@ -42,6 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Alle veröffentlichten Ausgaben, die neueste zuerst. Die SHA-256 jeder Datei steht auch in den SHA256SUMS ihrer Ausgabe.",
         "checksums": "Prüfsummen", "current": "diese Ausgabe",
         "edition": "Ausgabe", "file": "Datei", "size": "Größe",
+        "untranslated": "Dieses Kapitel ist noch nicht übersetzt und erscheint in der Originalsprache des Buches.",
     },
     "fr": {
         "contents": "Table des matières", "chapter": "Chapitre", "figure": "Figure", "table": "Tableau", "listing": "Listing",
@@ -50,6 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Toutes les éditions publiées, la plus récente d'abord. Le SHA-256 de chaque fichier figure aussi dans le SHA256SUMS de son édition.",
         "checksums": "Sommes de contrôle", "current": "cette édition",
         "edition": "Édition", "file": "Fichier", "size": "Taille",
+        "untranslated": "Ce chapitre n’est pas encore traduit : il est présenté dans la langue originale du livre.",
     },
     "es": {
         "contents": "Índice", "chapter": "Capítulo", "figure": "Figura", "table": "Tabla", "listing": "Listado",
@@ -58,6 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Todas las ediciones publicadas, la más reciente primero. El SHA-256 de cada archivo figura también en el SHA256SUMS de su edición.",
         "checksums": "Sumas de comprobación", "current": "esta edición",
         "edition": "Edición", "file": "Archivo", "size": "Tamaño",
+        "untranslated": "Este capítulo aún no está traducido: se muestra en el idioma original del libro.",
     },
     "pt": {
         "contents": "Sumário", "chapter": "Capítulo", "figure": "Figura", "table": "Tabela", "listing": "Listagem",
@@ -66,6 +71,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Todas as edições publicadas, a mais recente primeiro. O SHA-256 de cada arquivo também está no SHA256SUMS da sua edição.",
         "checksums": "Somas de verificação", "current": "esta edição",
         "edition": "Edição", "file": "Arquivo", "size": "Tamanho",
+        "untranslated": "Este capítulo ainda não foi traduzido: é apresentado na língua original do livro.",
     },
     "it": {
         "contents": "Indice", "chapter": "Capitolo", "figure": "Figura", "table": "Tabella", "listing": "Listato",
@@ -74,6 +80,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Tutte le edizioni pubblicate, dalla più recente. Lo SHA-256 di ogni file è anche nel SHA256SUMS della sua edizione.",
         "checksums": "Checksum", "current": "questa edizione",
         "edition": "Edizione", "file": "File", "size": "Dimensione",
+        "untranslated": "Questo capitolo non è ancora tradotto: è presentato nella lingua originale del libro.",
     },
     "nl": {
         "contents": "Inhoud", "chapter": "Hoofdstuk", "figure": "Figuur", "table": "Tabel", "listing": "Listing",
@@ -82,6 +89,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Alle gepubliceerde edities, de nieuwste eerst. De SHA-256 van elk bestand staat ook in de SHA256SUMS van de editie.",
         "checksums": "Controlegetallen", "current": "deze editie",
         "edition": "Editie", "file": "Bestand", "size": "Grootte",
+        "untranslated": "Dit hoofdstuk is nog niet vertaald: het staat in de oorspronkelijke taal van het boek.",
     },
     "pl": {
         "contents": "Spis treści", "chapter": "Rozdział", "figure": "Rysunek", "table": "Tabela", "listing": "Listing",
@@ -90,6 +98,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Wszystkie opublikowane wydania, od najnowszego. SHA-256 każdego pliku jest też w pliku SHA256SUMS jego wydania.",
         "checksums": "Sumy kontrolne", "current": "to wydanie",
         "edition": "Wydanie", "file": "Plik", "size": "Rozmiar",
+        "untranslated": "Ten rozdział nie został jeszcze przetłumaczony: jest podany w języku oryginału książki.",
     },
     "ru": {
         "contents": "Содержание", "chapter": "Глава", "figure": "Рисунок", "table": "Таблица", "listing": "Листинг",
@@ -98,6 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Все опубликованные издания, начиная с последнего. SHA-256 каждого файла есть и в SHA256SUMS его издания.",
         "checksums": "Контрольные суммы", "current": "это издание",
         "edition": "Издание", "file": "Файл", "size": "Размер",
+        "untranslated": "Эта глава ещё не переведена: она приводится на языке оригинала книги.",
     },
     "uk": {
         "contents": "Зміст", "chapter": "Розділ", "figure": "Рисунок", "table": "Таблиця", "listing": "Лістинг",
@@ -106,6 +116,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "Усі опубліковані видання, починаючи з найновішого. SHA-256 кожного файлу є також у SHA256SUMS його видання.",
         "checksums": "Контрольні суми", "current": "це видання",
         "edition": "Видання", "file": "Файл", "size": "Розмір",
+        "untranslated": "Цей розділ ще не перекладено: його подано мовою оригіналу книжки.",
     },
     "zh": {
         "contents": "目录", "chapter": "章", "figure": "图", "table": "表", "listing": "代码",
@@ -114,6 +125,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "所有已发布的版本，最新的在前。每个文件的 SHA-256 也列在其版本的 SHA256SUMS 中。",
         "checksums": "校验和", "current": "本版",
         "edition": "版本", "file": "文件", "size": "大小",
+        "untranslated": "本章尚未翻译，以本书的原文语言呈现。",
     },
     "ja": {
         "contents": "目次", "chapter": "章", "figure": "図", "table": "表", "listing": "リスト",
@@ -122,6 +134,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "公開されたすべての版（新しい順）。各ファイルの SHA-256 は、その版の SHA256SUMS にも記載されています。",
         "checksums": "チェックサム", "current": "この版",
         "edition": "版", "file": "ファイル", "size": "サイズ",
+        "untranslated": "この章はまだ翻訳されていません。本書の原語で掲載しています。",
     },
     "ko": {
         "contents": "목차", "chapter": "장", "figure": "그림", "table": "표", "listing": "코드",
@@ -130,6 +143,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "발행된 모든 판, 최신 순. 각 파일의 SHA-256은 해당 판의 SHA256SUMS에도 있습니다.",
         "checksums": "체크섬", "current": "이 판",
         "edition": "판", "file": "파일", "size": "크기",
+        "untranslated": "이 장은 아직 번역되지 않아 책의 원어로 실려 있습니다.",
     },
     "ar": {
         "contents": "المحتويات", "chapter": "الفصل", "figure": "شكل", "table": "جدول", "listing": "قائمة برمجية",
@@ -138,6 +152,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "كل الطبعات المنشورة، الأحدث أولًا. بصمة SHA-256 لكل ملف موجودة أيضًا في ملف SHA256SUMS لطبعته.",
         "checksums": "المجاميع الاختبارية", "current": "هذه الطبعة",
         "edition": "الطبعة", "file": "الملف", "size": "الحجم",
+        "untranslated": "لم يُترجَم هذا الفصل بعد، فهو معروض بلغة الكتاب الأصلية.",
     },
     "he": {
         "contents": "תוכן העניינים", "chapter": "פרק", "figure": "איור", "table": "טבלה", "listing": "קטע קוד",
@@ -146,6 +161,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_edition": "כל המהדורות שפורסמו, החדשה ביותר ראשונה. ה־SHA-256 של כל קובץ מופיע גם ב־SHA256SUMS של המהדורה שלו.",
         "checksums": "סכומי ביקורת", "current": "מהדורה זו",
         "edition": "מהדורה", "file": "קובץ", "size": "גודל",
+        "untranslated": "פרק זה עדיין לא תורגם, ולכן הוא מוצג בשפת המקור של הספר.",
     },
 }  # fmt: skip
 

@@ -5,6 +5,7 @@ falling behind, one missing, one catching up)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -181,6 +182,23 @@ def test_each_edition_declares_its_language(editions):
     import pypdf
 
     assert pypdf.PdfReader(build / "field-guide.zh.pdf").trailer["/Root"]["/Lang"] == "zh"
+
+
+def test_a_chapter_shown_in_the_default_language_says_so_and_is_marked_as_that_language(editions):
+    build = editions / "build"
+    note = "Ce chapitre n’est pas encore traduit : il est présenté dans la langue originale du livre."
+    french = " ".join(Pdf(build / "field-guide.fr.pdf").text().split())
+    assert french.count(note) == 1 and "Fish swim in the sea." in french  # fish.md alone is not translated
+    with zipfile.ZipFile(build / "field-guide.fr.epub") as epub:
+        chapters = [epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/text/ch")]
+    fish = next(text for text in chapters if "Fish swim" in text)
+    assert re.search(r'<h1[^>]*><span lang="en"[^>]*>Fish</span></h1>', fish), fish
+    assert re.search(r'<div lang="en"[^>]*>\s*<p>Fish swim in the sea.</p>', fish), fish
+    assert note in fish and all(note not in text for text in chapters if text is not fish)
+    document = zipfile.ZipFile(build / "field-guide.fr.docx").read("word/document.xml").decode()
+    run = re.search(r"<w:r>(?:(?!</w:r>).)*Fish swim in the sea\.", document, re.DOTALL).group(0)
+    assert '<w:lang w:val="en" />' in run or '<w:lang w:val="en"/>' in run
+    assert "Ce chapitre n’est pas encore traduit" in document
 
 
 def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions):
