@@ -490,6 +490,7 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {
         "title": settings.title,
         "subtitle": book.subtitle,
+        "description": book.description or settings.mkdocs.site_description,
         "author": list(book.authors) or None,
         "lang": book.language,
         "date": utc(manuscript.epoch).strftime("%Y-%m-%d"),

@@ -92,11 +92,39 @@ class Words(c.BaseConfigOption[dict]):
         return dict(value)
 
 
+class PerLanguage(c.BaseConfigOption[dict]):
+    """The book's title, subtitle and description in each of its other languages: `{fr: {title: ...}}`."""
+
+    FIELDS = ("title", "subtitle", "description")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise c.ValidationError("expected a mapping of languages, such as 'fr: {title: Guide de terrain}'")
+        for tag, fields in value.items():
+            if not isinstance(tag, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", tag):
+                raise c.ValidationError(f"'{tag}' is not a language tag such as 'fr' or 'pt-BR'")
+            if not isinstance(fields, dict):
+                raise c.ValidationError(f"{tag}: expected a mapping such as '{{title: ..., subtitle: ...}}'")
+            for name, text in fields.items():
+                if name not in self.FIELDS:
+                    raise c.ValidationError(f"{tag}.{name}: not a field of the book: use {', '.join(self.FIELDS)}")
+                if not isinstance(text, str) or not text.strip():
+                    raise c.ValidationError(f"{tag}.{name} must be some text")
+        return dict(value)
+
+
 class BookConfig(base.Config):
     """Book metadata, shared by every edition."""
 
     title = c.Optional(c.Type(str))  # defaults to site_name
     subtitle = c.Optional(c.Type(str))
+    description = c.Optional(c.Type(str))  # defaults to site_description
     authors = c.ListOfItems(c.Type(str), default=[])
     language = Language(default="en")
     identifier = c.Optional(Identifier())
@@ -104,6 +132,7 @@ class BookConfig(base.Config):
     publisher = c.Optional(c.Type(str))
     cover = c.Optional(c.Type(str))  # an image, relative to docs_dir
     words = Words()  # overrides of the words the editions print, in the book's language
+    languages = PerLanguage()  # title, subtitle and description in the book's other languages (mkdocs-static-i18n)
 
 
 # `v` and a semantic version (https://semver.org): v1.2.0, v2.0.0-rc.1. The `version` group names the

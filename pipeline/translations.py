@@ -31,6 +31,7 @@ class Language:
     default: bool
     build: bool
     site_name: str | None = None  # the title in this language, if the plugin gives one
+    site_description: str | None = None  # the description in this language, if the plugin gives one
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def layout(settings: Settings) -> Layout | None:
             default=bool(entry.get("default", False)),
             build=bool(entry.get("build", True)),
             site_name=str(entry["site_name"]) if entry.get("site_name") else None,
+            site_description=str(entry["site_description"]) if entry.get("site_description") else None,
         )
         for entry in block.get("languages") or []
         if isinstance(entry, dict) and entry.get("locale")
@@ -87,15 +89,24 @@ def layout(settings: Settings) -> Layout | None:
 
 
 def for_language(settings: Settings, language: Language) -> Settings:
-    """The settings of `language`'s editions: its title (the plugin's `site_name` for it), its
-    language, and file names of its own (`<slug>.<locale>.pdf`)."""
+    """The settings of `language`'s editions: its title, subtitle and description (the book's
+    `languages` entry for it, else the plugin's `site_name` and `site_description` for it, else the
+    default language's), its language, and file names of its own (`<slug>.<locale>.pdf`)."""
     presswork = copy.copy(settings.presswork)
     book = copy.copy(presswork.book)
+    own = book.languages.get(language.locale, {})
     book["language"] = language.locale
-    book["title"] = language.site_name or settings.title
+    book["title"] = own.get("title") or language.site_name or settings.title
+    book["subtitle"] = own.get("subtitle") or book.subtitle
+    book["description"] = own.get("description") or language.site_description or description(settings)
     presswork["book"] = book
     presswork["slug"] = f"{settings.slug}.{language.locale}"
     return dataclasses.replace(settings, presswork=presswork, locale=language.locale)
+
+
+def description(settings: Settings) -> str | None:
+    """The book's description: its own, or the site's (`site_description`)."""
+    return settings.presswork.book.description or settings.mkdocs.site_description or None
 
 
 def chapter_file(settings: Settings, layout: Layout, name: str) -> tuple[str, bool] | None:

@@ -147,6 +147,9 @@ def editions(tmp_path_factory) -> Path:
     book = _book(tmp_path_factory.mktemp("languages") / "book", "suffix")
     config = (book / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - presswork:", "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n  - presswork:")
+    config = config.replace("        title: Field guide\n", "        title: Field guide\n        subtitle: Along the shore\n        description: What lives by the sea.\n"
+                            "        languages:\n          fr:\n            title: Guide de terrain\n            subtitle: Au bord de la mer\n"
+                            "            description: Ce qui vit au bord de la mer.\n")
     _commit(book, "Arabic", {
         "mkdocs.yml": config,
         "docs/index.ar.md": "# دليل ميداني\n\nمرحبا بكم في هذا الدليل.\n",
@@ -199,6 +202,26 @@ def test_a_chapter_shown_in_the_default_language_says_so_and_is_marked_as_that_l
     run = re.search(r"<w:r>(?:(?!</w:r>).)*Fish swim in the sea\.", document, re.DOTALL).group(0)
     assert '<w:lang w:val="en" />' in run or '<w:lang w:val="en"/>' in run
     assert "Ce chapitre n’est pas encore traduit" in document
+
+
+def test_each_language_has_its_own_title_subtitle_and_description(editions):
+    build = editions / "build"
+    with zipfile.ZipFile(build / "field-guide.fr.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        title_page = epub.read("EPUB/text/title_page.xhtml").decode()
+    assert re.search(r"<dc:title[^>]*>Guide de terrain</dc:title>", opf) and '<p class="subtitle">Au bord de la mer</p>' in title_page
+    assert re.search(r"<dc:description>Ce qui vit au bord de la mer.</dc:description>", opf), opf
+    import pypdf
+
+    french = pypdf.PdfReader(build / "field-guide.fr.pdf")
+    assert french.metadata.title == "Guide de terrain" and french.metadata.subject == "Ce qui vit au bord de la mer."
+    assert "Au bord de la mer" in Pdf(build / "field-guide.fr.pdf").text()
+    core = zipfile.ZipFile(build / "field-guide.fr.docx").read("docProps/core.xml").decode()
+    assert "<dc:title>Guide de terrain</dc:title>" in core and "Ce qui vit au bord de la mer." in core
+    english = pypdf.PdfReader(build / "field-guide.pdf").metadata
+    assert english.title == "Field guide" and english.subject == "What lives by the sea."
+    arabic = pypdf.PdfReader(build / "field-guide.ar.pdf").metadata
+    assert arabic.title == "دليل ميداني" and arabic.subject == "What lives by the sea."  # the plugin's site_name; no description of its own
 
 
 def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions):

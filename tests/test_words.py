@@ -92,6 +92,14 @@ def test_a_word_the_editions_do_not_print_is_refused_at_its_line(tmp_path):
     assert "Traceback" not in run.stderr and not (book / "build").exists()
 
 
+def test_a_field_of_another_language_that_the_book_has_not_is_refused_at_its_line(tmp_path):
+    book = _book(tmp_path / "fr", "fr", "        languages:\n          de:\n            titel: Feldführer\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 2, run.stderr
+    assert "mkdocs.yml:17" in run.stderr and "de.titel: not a field of the book: use title, subtitle, description" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_every_language_has_every_word():
     for language in ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "ru", "uk", "zh", "ja", "ko", "ar", "he"):
         assert set(words.WORDS[language]) == set(words.KEYS), language
