@@ -11,7 +11,7 @@ from typing import Mapping
 
 KEYS = (
     "contents",  # the contents page, and the EPUB's and DOCX's table of contents
-    "chapter",  # the label over a chapter's number
+    "chapter",  # the label over a chapter's number, or around it where it holds {number} (第{number}章)
     "figure",  # "Figure 3." under a figure
     "table",  # "Table 2." over a table
     "listing",  # "Listing 1." by a titled code block
@@ -119,7 +119,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Цей розділ ще не перекладено: його подано мовою оригіналу книжки.",
     },
     "zh": {
-        "contents": "目录", "chapter": "章", "figure": "图", "table": "表", "listing": "代码",
+        "contents": "目录", "chapter": "第{number}章", "figure": "图", "table": "表", "listing": "代码",
         "published_by": "出版者：", "this_edition": "本版", "identifier": "标识符",
         "downloads": "下载", "as_a_book": "{title}的图书版本，与本站出自同一份源文件。",
         "every_edition": "所有已发布的版本，最新的在前。每个文件的 SHA-256 也列在其版本的 SHA256SUMS 中。",
@@ -128,7 +128,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "本章尚未翻译，以本书的原文语言呈现。",
     },
     "ja": {
-        "contents": "目次", "chapter": "章", "figure": "図", "table": "表", "listing": "リスト",
+        "contents": "目次", "chapter": "第{number}章", "figure": "図", "table": "表", "listing": "リスト",
         "published_by": "発行：", "this_edition": "この版", "identifier": "識別子",
         "downloads": "ダウンロード", "as_a_book": "{title}の書籍版。このサイトと同じ原稿から作られています。",
         "every_edition": "公開されたすべての版（新しい順）。各ファイルの SHA-256 は、その版の SHA256SUMS にも記載されています。",
@@ -137,7 +137,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "この章はまだ翻訳されていません。本書の原語で掲載しています。",
     },
     "ko": {
-        "contents": "목차", "chapter": "장", "figure": "그림", "table": "표", "listing": "코드",
+        "contents": "목차", "chapter": "제{number}장", "figure": "그림", "table": "표", "listing": "코드",
         "published_by": "펴낸곳:", "this_edition": "이 판", "identifier": "식별자",
         "downloads": "내려받기", "as_a_book": "이 사이트와 같은 원고로 만든 책, {title}.",
         "every_edition": "발행된 모든 판, 최신 순. 각 파일의 SHA-256은 해당 판의 SHA256SUMS에도 있습니다.",

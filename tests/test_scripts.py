@@ -44,6 +44,7 @@ def test_chinese_text_comes_out_of_the_pdf_as_written(built):
     text = "".join(_text(built / "build" / "book.pdf").split())  # a line break in Chinese is no space
     for line in _source_lines(built, "index.md"):
         assert "".join(line.split()) in text, line
+    assert "第1章中文排版" in text and "第2章" in text  # the chapter's number inside its word, as Chinese books write it
 
 
 def test_every_script_comes_out_of_the_pdf_as_written(built):
