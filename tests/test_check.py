@@ -15,7 +15,7 @@ import pytest
 from conftest import TESTS, copy_book, fresh_cache, presswork
 
 SEEDED = TESTS / "books" / "seeded-findings"
-KEYS = ["path", "line", "column", "end_line", "end_column", "severity", "engine", "rule", "message", "suggestions"]
+KEYS = ["path", "line", "column", "end_line", "end_column", "severity", "engine", "rule", "message", "suggestions", "language"]
 
 # Each seeded mistake: (a unique piece of its source line, the word, the engine, the rule).
 MISTAKES = [
@@ -57,6 +57,7 @@ def test_json_findings_have_exactly_the_documented_keys(seeded):
     for finding in findings:
         assert list(finding) == KEYS
         assert finding["severity"] in ("error", "warning", "info")
+        assert finding["language"] == ""  # a book in one language: no language named
         assert finding["engine"] in ("codespell", "languagetool", "links")
         assert isinstance(finding["suggestions"], list)
 

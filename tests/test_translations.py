@@ -253,10 +253,22 @@ def test_each_language_is_checked_in_its_own_language(tmp_path):
     findings = json.loads(run.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     french = [f for f in findings if f["path"] == "docs/birds.fr.md"]
-    assert [(f["line"], f["column"], f["rule"]) for f in french] == [(3, 20, "FR_SPELLING_RULE")], findings
+    assert [(f["line"], f["column"], f["rule"], f["language"]) for f in french] == [(3, 20, "FR_SPELLING_RULE", "fr")], findings
     assert not [f for f in findings if f["path"] != "docs/birds.fr.md"]  # English and Chinese: nothing, fish.md checked once
     assert run.stderr.count("codespell reads English only: the fr text is left to LanguageTool") == 1
     assert "codespell reads English only: the zh text is left to LanguageTool" in run.stderr
+
+    # a word the French text accepts, in the vocabulary's French list: accepted there, and said so nowhere else
+    (book / "styles/config/vocabularies/Guide").mkdir(parents=True)
+    (book / "styles/config/vocabularies/Guide/accept.fr.txt").write_text("tres\n", encoding="utf-8")
+    (book / "docs/fish.md").write_text("# Fish\n\nFish swim tres deep in the sea.\n", encoding="utf-8")
+    again = presswork("check", "--format", "json", cwd=book)
+    found = json.loads(again.stdout)
+    found = found["findings"] if isinstance(found, dict) else found
+    assert not [f for f in found if f["path"] == "docs/birds.fr.md"], found
+    assert [(f["path"], f["language"]) for f in found if f["engine"] in ("codespell", "languagetool")] == [("docs/fish.md", "en")], found
+    text = presswork("check", cwd=book)
+    assert "Possible spelling mistake found. (en) (suggestion: " in text.stdout, text.stdout  # the report names the language
 
 
 def test_check_warns_at_a_stale_translation_and_the_rule_can_be_turned_off(tmp_path):

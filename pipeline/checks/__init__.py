@@ -63,7 +63,10 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     engines: dict[str, grammar.Engine] = {}
     with contextlib.ExitStack() as stack:  # one LanguageTool server for every language
         report = _run(settings, manuscript, options, progress, engines, stack)
-        if layout is None or options.paths:
+        if layout is None:
+            return report
+        report.findings = _in_language(report.findings, settings.presswork.book.language)
+        if options.paths:
             return report
         for language in layout.translated:
             translated = read(translations.for_language(settings, language), manuscript.epoch)
@@ -71,6 +74,7 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
             if own:
                 book = dataclasses.replace(translated, chapters=own, unlisted=())
                 found = _run(translated.settings, book, options, progress, engines, stack, f" {language.locale}")
+                found.findings = _in_language(found.findings, language.locale)
                 report = Report(sorted(set(report.findings + found.findings)), report.checked + found.checked, {**report.proses, **found.proses}, report.sent + found.sent)
         with progress.step("translations") as note:
             behind = translation.stale(settings, manuscript, layout)
@@ -95,7 +99,7 @@ def _run(
         selected = _selected(settings, options.paths, proses)
         chosen = [proses[name] for name in selected]
         note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
-    words = vocabulary.load(settings.root / "styles", list(config.vocabularies))
+    words = vocabulary.load(settings.root / "styles", list(config.vocabularies), settings.presswork.book.language)
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
     with progress.step(f"links{label}"):
@@ -142,6 +146,10 @@ def _run(
         findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
     return Report(sorted(set(findings)), len(chosen), by_display, sent)
+
+
+def _in_language(findings: list[Finding], language: str) -> list[Finding]:
+    return [dataclasses.replace(finding, language=language) for finding in findings]
 
 
 def _unlisted(settings: Settings, name: str) -> Finding:

@@ -22,6 +22,12 @@ class Finding:
     rule: str
     message: str
     suggestions: tuple[str, ...] = field(default=())
+    language: str = ""  # in a book in several languages, the language of the text it was found in
+
+    @property
+    def said(self) -> str:
+        """The message, naming the language in a book in several languages."""
+        return f"{self.message} ({self.language})" if self.language else self.message
 
     def as_json(self) -> dict:
         data = asdict(self)

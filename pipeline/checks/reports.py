@@ -29,7 +29,7 @@ def _text(findings: list[Finding], line_of: LineOf, checked: int) -> str:
         out.append(path)
         for f in group:
             fix = f" (suggestion: {', '.join(f.suggestions[:3])})" if f.suggestions else ""
-            out.append(f"  {f.line}:{f.column}  {f.severity:<7}  {f.message}{fix}  [{f.engine} {f.rule}]")
+            out.append(f"  {f.line}:{f.column}  {f.severity:<7}  {f.said}{fix}  [{f.engine} {f.rule}]")
             source = line_of(f.path, f.line)
             if source:
                 width = (f.end_column if f.end_line == f.line else len(source) + 1) - f.column
@@ -57,7 +57,7 @@ def _github(findings: list[Finding], line_of: LineOf, checked: int) -> str:
                 ("endColumn", f.end_column), ("title", f"{f.engine} {f.rule}"),
             )
         )  # fmt: skip
-        lines.append(f"::{_GITHUB[f.severity]} {properties}::{_escape_data(f.message)}")
+        lines.append(f"::{_GITHUB[f.severity]} {properties}::{_escape_data(f.said)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -77,7 +77,7 @@ def _rdjson(findings: list[Finding], line_of: LineOf, checked: int) -> str:
             "end": {"line": f.end_line, "column": _byte_column(line_of(f.path, f.end_line), f.end_column)},
         }
         diagnostic = {
-            "message": f.message,
+            "message": f.said,
             "location": {"path": f.path, "range": where},
             "severity": _RDJSON_SEVERITY[f.severity],
             "source": {"name": f.engine},
@@ -104,7 +104,7 @@ def _sarif(findings: list[Finding], line_of: LineOf, checked: int) -> str:
         result = {
             "ruleId": f.rule,
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": f.said},
             "locations": [location],
             "properties": {"engine": f.engine},
         }

@@ -38,5 +38,5 @@ def stale(settings: Settings, manuscript: Manuscript, layout: translations.Layou
             f"this {status.language} translation is {commits} behind {source} ({status.words_changed} words changed since it "
             "last changed): bring it up to date and commit it"
         )
-        findings.append(Finding(display, 1, 1, 1, max(2, len(first) + 1), "warning", "translations", RULE, message, ()))
+        findings.append(Finding(display, 1, 1, 1, max(2, len(first) + 1), "warning", "translations", RULE, message, (), status.language))
     return findings

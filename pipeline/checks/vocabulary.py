@@ -1,5 +1,7 @@
 """Accepted and rejected words, in Vale's layout: `styles/config/vocabularies/<Name>/accept.txt` and
-`reject.txt`, one word or regular expression a line (`#` starts a comment). Shared by every engine."""
+`reject.txt`, one word or regular expression a line (`#` starts a comment). Shared by every engine.
+Beside them, `accept.fr.txt` and `reject.fr.txt` hold what only the text in that language accepts or
+rejects (a tag with a region, `pt-BR`, reads `accept.pt.txt` and `accept.pt-BR.txt`)."""
 
 from __future__ import annotations
 
@@ -35,17 +37,27 @@ class Vocabulary:
         return findings
 
 
-def load(styles: Path, names: list[str]) -> Vocabulary:
-    """The vocabularies named (all of them when `names` is empty) under `styles/config/vocabularies`."""
+def load(styles: Path, names: list[str], language: str = "") -> Vocabulary:
+    """The vocabularies named (all of them when `names` is empty) under `styles/config/vocabularies`,
+    with their lists for text in `language`."""
     folder = styles / "config" / "vocabularies"
     chosen = names or sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else names
     vocabulary = Vocabulary()
     for name in chosen:
         if not (folder / name).is_dir():
             raise ConfigError(f"vocabulary '{name}' not found in {folder}", hint="create the folder or fix check.vocabularies")
-        vocabulary.accept += _patterns(folder / name / "accept.txt")
-        vocabulary.reject += _patterns(folder / name / "reject.txt")
+        for kind, patterns in (("accept", vocabulary.accept), ("reject", vocabulary.reject)):
+            for suffix in ["", *_suffixes(language)]:
+                patterns += _patterns(folder / name / f"{kind}{suffix}.txt")
     return vocabulary
+
+
+def _suffixes(language: str) -> list[str]:
+    """`fr` -> ['.fr']; `pt-BR` -> ['.pt', '.pt-BR']."""
+    if not language:
+        return []
+    primary = language.split("-", 1)[0]
+    return [f".{primary}", *([f".{language}"] if language != primary else [])]
 
 
 def _patterns(path: Path) -> list[re.Pattern[str]]:
