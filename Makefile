@@ -83,7 +83,7 @@ serve: install
 
 # Presswork beside the bare tools on the same synthetic book, at 100 and 1,000 chapters.
 bench: install
-	$(BIN)/python bench/run --chapters 100 --json bench/results-100.json
+	$(BIN)/python bench/run --chapters 100 --languages 3 --json bench/results-100.json
 	$(BIN)/python bench/run --chapters 1000 --json bench/results-1000.json --baseline bench/results-100.json
 
 clean:
