@@ -52,14 +52,18 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         """The words the site prints itself (the Downloads page), in the book's language."""
         return words.of(self.config.book.language, self.config.book.words)
 
+    def words_of(self, config: MkDocsConfig) -> dict[str, str]:
+        """The words of the language tree being built (mkdocs-static-i18n's), else the book's."""
+        language = _another_language(config)
+        return words.of(language, self.config.book.words) if language else self.words
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
         if self.planned and config.nav is not None:
-            entry = {self.words["downloads"]: DOWNLOADS_PAGE}
-            if _another_language(config):  # mkdocs-static-i18n builds it with the default language's configuration
-                config.nav = [item for item in config.nav if item != entry]
-            else:
-                config.nav.append(entry)
+            # mkdocs-static-i18n builds another language with the default language's configuration,
+            # whose nav has the default language's entry already: each language's page under its word
+            config.nav = [item for item in config.nav if item != {self.words["downloads"]: DOWNLOADS_PAGE}]
+            config.nav.append({self.words_of(config)["downloads"]: DOWNLOADS_PAGE})
         if "pymdownx.highlight" in config.markdown_extensions or "pymdownx.superfences" in config.markdown_extensions:
             config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
         return config
@@ -74,10 +78,16 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
             files.append(File.generated(config, IFRAME_WORKER, abs_src_path=str(styles.find(root, "iframe-worker-shim.js"))))
         _home_page(files, config)
-        if self.planned and not _another_language(config):  # the default language's site lists every language's files
+        if self.planned and not _another_language(config):  # the default language's site holds every language's files
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
             files.append(File.generated(config, DOWNLOADS_PAGE, content=f"# {self.words['downloads']}\n"))  # written once they are built
+        elif self.planned:  # another language's tree, built once they are: its own page, linking to those files
+            page = File.generated(config, DOWNLOADS_PAGE, content=self.downloads_text(config))
+            page.dest_uri = f"{_another_language(config)}/{page.dest_uri}"  # in its tree, as the plugin puts its pages
+            page.url = page.dest_uri.removesuffix("index.html") if config.use_directory_urls else page.dest_uri
+            page.__dict__.pop("abs_dest_path", None)
+            files.append(page)
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -102,31 +112,40 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         A release hands over the editions published before it (and its own version and date) under
         `extra.presswork`; see `pipeline.publish.release`.
         """
-        title = self.config.book.title or config.site_name
-        wording = self.words
+        language = _another_language(config)
+        title = self._title(config, language)
+        wording = self.words_of(config)
         files = [
             {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language} for a in self.downloads
         ]
         names = _language_names(config)
         intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
         release = (config.extra or {}).get("presswork") or {}
+        # Links in raw HTML are relative to the page (<version>/downloads/, <version>/downloads.html or,
+        # in another language's tree, <version>/<locale>/downloads/), and the files are in the default's.
+        up = ("../" if config.use_directory_urls else "") + ("../" if language else "")
+        here_folder = f"{up}downloads/" if language else ("" if config.use_directory_urls else "downloads/")
         if not release:
-            return intro + _files_table(files, None, wording, names)
+            return intro + _files_table(files, here_folder if language else None, wording, names)  # the default's in Markdown: MkDocs checks them
         from pipeline.publish.catalog import version_key
 
         here = {"version": release["version"], "date": release["date"], "files": files}
         editions = sorted([here, *release.get("editions", [])], key=lambda e: version_key(e["version"]), reverse=True)
-        # Links in raw HTML are relative to the page: <version>/downloads/ (or <version>/downloads.html).
-        here_folder, up = ("", "../../") if config.use_directory_urls else ("downloads/", "../")
         parts = [intro, wording["every_edition"].replace("SHA256SUMS", "`SHA256SUMS`") + "\n"]
         for edition in editions:
             version, this = html.escape(edition["version"]), edition is here
-            folder = here_folder if this else f"{up}{version}/downloads/"
+            folder = here_folder if this else f"{up}../{version}/downloads/"
             sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
             mark = f" ({wording['current']})" if this else ""
             heading = f"## {version} · {html.escape(edition['date'])}{mark}"
-            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this else folder, wording, names, '###')}\n{wording['checksums']}: {sums}\n")
+            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, '###')}\n{wording['checksums']}: {sums}\n")
         return "\n".join(parts)
+
+    def _title(self, config: MkDocsConfig, language: str | None) -> str:
+        """The book's title on the page: in another language, the book's title for it (`book: languages:`),
+        else the i18n plugin's `site_name` for it, else the default language's."""
+        own = self.config.book.languages.get(language, {}).get("title") if language else None
+        return own or (_site_name_of(config, language) if language else None) or self.config.book.title or config.site_name
 
 
 def _relative_alternates(config: MkDocsConfig) -> None:
@@ -144,10 +163,18 @@ def _relative_alternates(config: MkDocsConfig) -> None:
             alternate["link"] = inside.lstrip("/") or "./"
 
 
-def _another_language(config: MkDocsConfig) -> bool:
-    """Whether mkdocs-static-i18n is building a language other than the default one."""
+def _another_language(config: MkDocsConfig) -> str | None:
+    """The language mkdocs-static-i18n is building, when it is not the default one."""
     languages = config.plugins.get("i18n")
-    return languages is not None and languages.current_language not in (None, languages.default_language)
+    if languages is None or languages.current_language in (None, languages.default_language):
+        return None
+    return str(languages.current_language)
+
+
+def _site_name_of(config: MkDocsConfig, language: str) -> str | None:
+    """The `site_name` that mkdocs-static-i18n's `languages` give `language`, if any."""
+    listed = getattr(getattr(config.plugins.get("i18n"), "config", None), "languages", None) or []
+    return next((str(entry.site_name) for entry in listed if getattr(entry, "locale", None) == language and getattr(entry, "site_name", None)), None)
 
 
 def _home_page(files: Files, config: MkDocsConfig) -> None:

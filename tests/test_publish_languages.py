@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import posixpath
 import re
 import subprocess
 import threading
@@ -81,6 +82,20 @@ def test_the_downloads_page_lists_the_files_by_language(published):
     assert english < current.index(f"{SLUG}-1.1.0.pdf") < french < current.index(f"{SLUG}-1.1.0.fr.pdf")
     older = page[page.index('<h2 id="100-'):]
     assert ">Français</h3>" in older and f"../../1.0.0/downloads/{SLUG}-1.0.0.fr.docx" in older
+
+
+def test_each_language_s_tree_has_its_own_downloads_page_in_its_words(published):
+    project = published.project
+    files = set(project.files("gh-pages"))
+    home = project.read("gh-pages", "1.1.0/fr/index.html").decode()
+    assert re.search(r'<a href="downloads/"[^>]*>\s*(<span[^>]*>\s*)?Téléchargements', home), "the French pages' navigation has no Downloads page"
+    page = project.read("gh-pages", "1.1.0/fr/downloads/index.html").decode()
+    assert re.search(r"<h1[^>]*>Téléchargements", page)
+    assert re.search(r"<em>Livre d(&rsquo;|’|')essai</em> en livre", page), "the French page does not give the French title"
+    links = set(re.findall(r'href="([^"]+(?:\.pdf|\.docx|SHA256SUMS|manifest\.json))"', page))
+    assert {f"../../downloads/{SLUG}-1.1.0.fr.pdf", f"../../../1.0.0/downloads/{SLUG}-1.0.0.fr.docx"} <= links
+    for link in links:  # every file it lists is where it points, in the default language's tree
+        assert posixpath.normpath(posixpath.join("1.1.0/fr/downloads", link)) in files, link
 
 
 def test_verify_rebuilds_every_language(published):
