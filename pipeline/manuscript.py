@@ -88,7 +88,8 @@ def read(settings: Settings, epoch: int) -> Manuscript:
     listed = {name for name, _ in entries}
     fallbacks: tuple[str, ...] = ()
     if settings.locale and languages:  # a translated language: each chapter's translation, or the default's
-        found = [(translations.chapter_file(settings, languages, name), title) for name, title in entries]
+        language = languages.language(settings.locale) or languages.default
+        found = [(translations.chapter_file(settings, languages, name), language.nav_title(title)) for name, title in entries]
         entries = [(chosen[0], title) for chosen, title in found if chosen is not None]
         fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)

@@ -32,6 +32,11 @@ class Language:
     build: bool
     site_name: str | None = None  # the title in this language, if the plugin gives one
     site_description: str | None = None  # the description in this language, if the plugin gives one
+    nav_translations: tuple[tuple[str, str], ...] = ()  # nav's titles in this language (title, translation)
+
+    def nav_title(self, title: str | None) -> str | None:
+        """`title`, as nav gives it, in this language (the plugin's `nav_translations`)."""
+        return dict(self.nav_translations).get(title, title) if title else title
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,10 @@ class Layout:
     @property
     def default(self) -> Language:
         return next((language for language in self.languages if language.default), self.languages[0])
+
+    def language(self, locale: str | None) -> Language | None:
+        """The language of `locale`, if the book has it."""
+        return next((language for language in self.languages if language.locale == locale), None)
 
     @property
     def translated(self) -> tuple[Language, ...]:
@@ -79,6 +88,7 @@ def layout(settings: Settings) -> Layout | None:
             build=bool(entry.get("build", True)),
             site_name=str(entry["site_name"]) if entry.get("site_name") else None,
             site_description=str(entry["site_description"]) if entry.get("site_description") else None,
+            nav_translations=tuple((str(k), str(v)) for k, v in (entry.get("nav_translations") or {}).items()),
         )
         for entry in block.get("languages") or []
         if isinstance(entry, dict) and entry.get("locale")
@@ -112,7 +122,7 @@ def description(settings: Settings) -> str | None:
 def chapter_file(settings: Settings, layout: Layout, name: str) -> tuple[str, bool] | None:
     """The file of the chapter nav lists as `name` in the settings' language, and whether it is the
     default language's (no translation, and the plugin falls back); None when the language has none."""
-    language = next((language for language in layout.languages if language.locale == settings.locale), None)
+    language = layout.language(settings.locale)
     if language is None or language is layout.default:
         return name, False
     translated = layout.translation(name, language)

@@ -245,6 +245,17 @@ def test_one_language_s_editions_alone(editions, tmp_path):
     assert wrong.returncode == 2 and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar)" in wrong.stderr
 
 
+def test_a_chapter_without_a_heading_is_titled_as_the_plugin_translates_its_nav_title(tmp_path):
+    book = _book(tmp_path / "book", "suffix")
+    _commit(book, "Sans titre", {"docs/birds.fr.md": "Les oiseaux volent au-dessus de la mer.\n"}, when=1_700_000_600)
+    run = presswork("build", "--no-check", "--format", "docx", "--language", "fr", "--out", str(tmp_path / "out"), cwd=book)
+    assert run.returncode == 0, run.stderr
+    docx = Docx.open(tmp_path / "out" / "field-guide.fr.docx")
+    headings = [text for style, text, _ in docx.paragraphs() if style.startswith("Heading")]
+    assert "Oiseaux" in headings and "Birds" not in headings, headings  # nav_translations: Birds: Oiseaux
+    assert docx.paragraph("Les oiseaux volent au-dessus de la mer.")
+
+
 def test_each_language_is_checked_in_its_own_language(tmp_path):
     book = _book(tmp_path / "book", "suffix")
     _commit(book, "Faute", {"docs/birds.fr.md": "# Oiseaux\n\nLes oiseaux volent tres haut au-dessus de la mer.\n"}, when=1_700_000_600)
