@@ -141,12 +141,17 @@ def test_the_site_is_built_by_the_i18n_plugin_one_tree_per_language(tmp_path):
     assert (book / "build" / "field-guide.pdf").is_file()
 
 
+# Long enough to break across lines: Japanese breaks between any two characters, but not before 。、」
+_JAPANESE = "このガイドへようこそ。海辺に住む鳥と魚を、季節ごとに観察できる場所とともに紹介します。" * 4
+
+
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> Path:
-    """The suffix book with Arabic too, every edition of every language built."""
+    """The suffix book with Arabic, Japanese and Russian too, every edition of every language built."""
     book = _book(tmp_path_factory.mktemp("languages") / "book", "suffix")
     config = (book / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - presswork:", "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n  - presswork:")
+    config = config.replace("  - presswork:", "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n"
+                            "        - locale: ja\n          name: 日本語\n        - locale: ru\n          name: Русский\n  - presswork:")
     config = config.replace("        title: Field guide\n", "        title: Field guide\n        subtitle: Along the shore\n        description: What lives by the sea.\n"
                             "        languages:\n          fr:\n            title: Guide de terrain\n            subtitle: Au bord de la mer\n"
                             "            description: Ce qui vit au bord de la mer.\n")
@@ -154,6 +159,8 @@ def editions(tmp_path_factory) -> Path:
         "mkdocs.yml": config,
         "docs/index.ar.md": "# دليل ميداني\n\nمرحبا بكم في هذا الدليل.\n",
         "docs/birds.ar.md": "# الطيور\n\nتطير الطيور فوق البحر.\n",
+        "docs/index.ja.md": "# 野外ガイド\n\n" + _JAPANESE + "\n",
+        "docs/birds.ru.md": "# Птицы\n\nПтицы летают над морем.\n",
     }, when=1_700_000_500)  # fmt: skip
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
@@ -163,7 +170,7 @@ def editions(tmp_path_factory) -> Path:
 
 def test_every_language_gets_its_own_pdf_epub_and_docx(editions):
     build = editions / "build"
-    for locale in ("fr", "zh", "ar"):
+    for locale in ("fr", "zh", "ar", "ja", "ru"):
         for suffix in ("pdf", "epub", "docx"):
             assert (build / f"field-guide.{locale}.{suffix}").is_file(), (locale, suffix)
     french = Pdf(build / "field-guide.fr.pdf").text()
@@ -172,6 +179,19 @@ def test_every_language_gets_its_own_pdf_epub_and_docx(editions):
     assert "Welcome to the guide." in Pdf(build / "field-guide.pdf").text()
     downloads = (build / "site" / "downloads.html").read_text(encoding="utf-8")
     assert all(f"field-guide.{locale}.pdf" in downloads for locale in ("fr", "zh", "ar"))
+
+
+def test_japanese_and_russian_editions_read_as_written(editions):
+    build = editions / "build"
+    japanese = subprocess.run(["pdftotext", "-enc", "UTF-8", str(build / "field-guide.ja.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line for line in japanese.splitlines() if line.strip()]
+    assert "目次" in lines, lines
+    assert _JAPANESE in "".join(lines)  # every character, in order, across the line breaks
+    assert not any(line.startswith(("。", "、")) for line in lines), lines  # no line starts with a full stop or comma
+    russian = " ".join(Pdf(build / "field-guide.ru.pdf").text().split())
+    assert "Содержание" in russian and "Птицы летают над морем." in russian
+    with zipfile.ZipFile(build / "field-guide.ja.epub") as epub:
+        assert "<dc:language>ja</dc:language>" in epub.read("EPUB/content.opf").decode()
 
 
 def test_each_edition_declares_its_language(editions):
@@ -242,7 +262,7 @@ def test_one_language_s_editions_alone(editions, tmp_path):
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-guide.zh.pdf"]
     wrong = presswork("build", "--no-check", "--language", "de", cwd=editions)
-    assert wrong.returncode == 2 and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar)" in wrong.stderr
+    assert wrong.returncode == 2 and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar, ja, ru)" in wrong.stderr
 
 
 def test_a_chapter_without_a_heading_is_titled_as_the_plugin_translates_its_nav_title(tmp_path):
