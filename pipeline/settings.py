@@ -11,6 +11,7 @@ from pipeline import words
 
 PLUGIN_NAME = "presswork"
 FORMATS = ("site", "pdf", "epub", "docx")
+_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 language tag, as far as the editions need it
 
 
 def isbn_problem(digits: str) -> str | None:
@@ -58,7 +59,7 @@ class Language(c.BaseConfigOption[str]):
         self.default = default
 
     def run_validation(self, value: object) -> str:
-        if not isinstance(value, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", value):
+        if not isinstance(value, str) or not _TAG.match(value):
             raise c.ValidationError(f"'{value}' is not a language tag such as 'en' or 'en-GB'")
         return value
 
@@ -72,8 +73,10 @@ class Slug(c.BaseConfigOption[str]):
         return value
 
 
-class Words(c.BaseConfigOption[dict]):
-    """The book's own wording of what the editions print themselves (`pipeline.words.KEYS`)."""
+class _Mapping(c.BaseConfigOption[dict]):
+    """A mapping, empty unless given; `check` looks at its entries."""
+
+    example = ""  # what the error shows when the value is not a mapping
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,31 +86,36 @@ class Words(c.BaseConfigOption[dict]):
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise c.ValidationError("expected a mapping of words, such as 'contents: Table of contents'")
+            raise c.ValidationError(f"expected a mapping of {self.example}")
+        self.check(value)
+        return dict(value)
+
+    def check(self, value: dict) -> None:
+        raise NotImplementedError
+
+
+class Words(_Mapping):
+    """The book's own wording of what the editions print themselves (`pipeline.words.KEYS`)."""
+
+    example = "words, such as 'contents: Table of contents'"
+
+    def check(self, value: dict) -> None:
         for name, word in value.items():
             if name not in words.KEYS:
                 raise c.ValidationError(f"'{name}' is not a word the editions print: use one of {', '.join(words.KEYS)}")
             if not isinstance(word, str) or not word.strip():
                 raise c.ValidationError(f"the word '{name}' must be some text")
-        return dict(value)
 
 
-class PerLanguage(c.BaseConfigOption[dict]):
+class PerLanguage(_Mapping):
     """The book's title, subtitle and description in each of its other languages: `{fr: {title: ...}}`."""
 
     FIELDS = ("title", "subtitle", "description")
+    example = "languages, such as 'fr: {title: Guide de terrain}'"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = {}
-
-    def run_validation(self, value: object) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise c.ValidationError("expected a mapping of languages, such as 'fr: {title: Guide de terrain}'")
+    def check(self, value: dict) -> None:
         for tag, fields in value.items():
-            if not isinstance(tag, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", tag):
+            if not isinstance(tag, str) or not _TAG.match(tag):
                 raise c.ValidationError(f"'{tag}' is not a language tag such as 'fr' or 'pt-BR'")
             if not isinstance(fields, dict):
                 raise c.ValidationError(f"{tag}: expected a mapping such as '{{title: ..., subtitle: ...}}'")
@@ -116,7 +124,6 @@ class PerLanguage(c.BaseConfigOption[dict]):
                     raise c.ValidationError(f"{tag}.{name}: not a field of the book: use {', '.join(self.FIELDS)}")
                 if not isinstance(text, str) or not text.strip():
                     raise c.ValidationError(f"{tag}.{name} must be some text")
-        return dict(value)
 
 
 class BookConfig(base.Config):
@@ -245,23 +252,16 @@ class Count(c.BaseConfigOption[int]):
         return value
 
 
-class Condition(c.BaseConfigOption[dict]):
+class Condition(_Mapping):
     """Environment variables and the values that make a run untrusted: `{GITHUB_EVENT_NAME: pull_request}`."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = {}
+    example = "environment variables to values, e.g. {GITHUB_EVENT_NAME: pull_request}"
 
-    def run_validation(self, value: object) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise c.ValidationError("expected a mapping of environment variables to values, e.g. {GITHUB_EVENT_NAME: pull_request}")
+    def check(self, value: dict) -> None:
         for name, values in value.items():
             listed = values if isinstance(values, list) else [values]
             if not isinstance(name, str) or not name or not all(isinstance(v, str) for v in listed):
                 raise c.ValidationError(f"'{name}': expected a variable's name and a value or a list of values")
-        return value
 
 
 class CheckConfig(base.Config):
