@@ -1,5 +1,5 @@
-"""The checks: every chapter read once into prose with a source map, then links, spelling (codespell)
-and grammar (LanguageTool), the book's vocabulary and rule settings, the suppressions written in the
+"""The checks: every chapter read once into prose with a source map, then links, accessibility,
+spelling (codespell) and grammar (LanguageTool), the book's vocabulary and rule settings, the suppressions written in the
 chapters, and, for a review, only the lines changed since a commit. A book in several languages
 (mkdocs-static-i18n) has each language's own chapters checked in that language."""
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import sanitiser, translations
-from pipeline.checks import changes, grammar, links, prose, spelling, suppressions, translation, vocabulary
+from pipeline.checks import accessibility, changes, grammar, links, prose, spelling, suppressions, translation, vocabulary
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
@@ -108,6 +108,8 @@ def _run(
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:
             findings += _unsafe([proses[name] for name in selected])
+    with progress.step(f"accessibility{label}"):
+        findings += accessibility.check(proses, selected)
     with progress.step(f"spelling{label}") as note:
         findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
         if not settings.presswork.book.language.startswith("en"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("info", "warning", "error")
-ENGINES = ("codespell", "languagetool", "links", "html", "translations")
+ENGINES = ("codespell", "languagetool", "links", "html", "translations", "accessibility")
 
 
 @dataclass(frozen=True, order=True)

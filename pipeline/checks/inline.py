@@ -21,6 +21,9 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+|[^>\s@]+@[^>\s@]+)>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?\s*/?>")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _HTML_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""")
+_HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""")
+_HTML_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""")
+_STYLE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _ATTR_LIST = re.compile(r"\{:?\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+)))*\s*\}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -32,11 +35,13 @@ _REF_TAIL = re.compile(r"\[([^\]]*)\]")
 class Reference:
     """A link, image or footnote reference, at its offset in the chapter."""
 
-    kind: str  # "link", "image", "footnote", "anchor" (an id declared in raw HTML or an attribute list)
+    kind: str  # "link", "image", "footnote", "anchor" (an id declared in raw HTML or an attribute list), "url" (bare, in the text)
     target: str  # the URL, the reference label, the footnote label or the id
     offset: int  # where the target starts in the chapter's text
     length: int
     reference: bool = False  # a `[text][label]` link: `target` is the label
+    text: str | None = None  # a link's text or an image's alt text, as written (None: it has none of its own)
+    text_span: tuple[int, int] = (-1, -1)  # where that text is in the chapter (the brackets, when it is empty)
 
 
 @dataclass
@@ -47,6 +52,7 @@ class Inline:
     offsets: list[int] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
+    styles: list[tuple[str, int]] = field(default_factory=list)  # `style` attributes (raw HTML, attribute lists): (value, offset)
 
     def keep(self, char: str, offset: int) -> None:
         self.text.append(char)
@@ -97,6 +103,7 @@ class _Reader:
             if c in "hfw" and (i == 0 or not (s[i - 1].isalnum() or s[i - 1] in "/.")):
                 match = _URL.match(s, i)
                 if match:
+                    self._reference("url", match.group(0), i, text=(i, match.end()))
                     self.out.placeholder()
                     i = match.end()
                     continue
@@ -161,7 +168,7 @@ class _Reader:
             return None
         match = _AUTOLINK.match(s, i)
         if match:
-            self._reference("link", match.group(1), i + 1)
+            self._reference("link", match.group(1), i + 1, text=(i + 1, match.end(1)))
             self.out.placeholder()
             return match.end()
         match = _HTML_TAG.match(s, i)
@@ -171,6 +178,12 @@ class _Reader:
                 found = attribute.search(tag)
                 if found:
                     self._reference(kind, found.group(1), i + found.start(1))
+            self._style(tag, i)
+            if tag[:4].lower() == "<img":
+                alt = _HTML_ALT.search(tag)
+                source = _HTML_SRC.search(tag)
+                text = (i + alt.start(2), i + alt.end(2)) if alt else None
+                self._reference("html-image", source.group(1) if source else "", i, text=text, brackets=(i, match.end()))
             return match.end()
         return None
 
@@ -183,7 +196,7 @@ class _Reader:
         tail = _LINK_TAIL.match(self.s, close + 1)
         if not tail:
             return None
-        self._reference("image", tail.group(1), tail.start(1))
+        self._reference("image", tail.group(1), tail.start(1), text=(i + 2, close), brackets=(i, close + 1))
         for k in range(i + 2, close):  # the alt text is prose
             self.out.keep(self.s[k], self.o[k])
         return tail.end()
@@ -201,7 +214,7 @@ class _Reader:
             return None
         tail = _LINK_TAIL.match(s, close + 1)
         if tail:
-            self._reference("link", tail.group(1), tail.start(1))
+            self._reference("link", tail.group(1), tail.start(1), text=(i + 1, close), brackets=(i, close + 1))
             self.closers[close] = tail.end()
             return i + 1
         ref = _REF_TAIL.match(s, close + 1)
@@ -211,7 +224,7 @@ class _Reader:
             return None  # `[text][^1]`: plain text, then a footnote reference (footnotes reads it first)
         label = ref.group(1) or s[i + 1 : close]
         start = close + 2 if ref.group(1) else i + 1
-        self._reference("link", label, start, reference=True)
+        self._reference("link", label, start, reference=True, text=(i + 1, close), brackets=(i, close + 1))
         self.closers[close] = ref.end()
         return i + 1
 
@@ -222,6 +235,7 @@ class _Reader:
         unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", lambda quoted: " " * len(quoted.group(0)), match.group(0))
         for found in re.finditer(r"(?:(?<=\{)|(?<=\{:)|(?<=\s))#([\w-]+)", unquoted):  # `#id`, not a value (`style="color: #EF5350"`)
             self._reference("anchor", found.group(1), i + found.start(1))
+        self._style(match.group(0), i)
         return match.end()
 
     def emphasis(self, i: int) -> int | None:
@@ -298,9 +312,27 @@ class _Reader:
             k += 1
         return None
 
-    def _reference(self, kind: str, target: str, start: int, *, reference: bool = False) -> None:
+    def _reference(
+        self, kind: str, target: str, start: int, *, reference: bool = False, text: tuple[int, int] | None = None,
+        brackets: tuple[int, int] | None = None,
+    ) -> None:
+        """A reference at `start`; `text` is where its text is (indices into this run), if it has one,
+        inside `brackets` (where an empty text is shown)."""
         offset = self.o[start] if start < len(self.o) else self.o[-1]
-        self.out.references.append(Reference(kind, target, offset, len(target), reference))
+        written, span = None, (-1, -1)
+        if text is not None:
+            written = self.s[text[0] : text[1]]
+        shown = text if text is not None and text[1] > text[0] else brackets
+        if shown is not None:
+            span = (self.o[shown[0]], self.o[shown[1] - 1] + 1)
+        self.out.references.append(Reference(kind, target, offset, len(target), reference, written, span))
+
+    def _style(self, tag: str, start: int) -> None:
+        """A `style="..."` in a tag or attribute list starting at `start`."""
+        found = _STYLE.search(tag)
+        if found:
+            group = 1 if found.group(1) is not None else 2
+            self.out.styles.append((found.group(group), self.o[start + found.start(group)]))
 
 
 _HANDLERS = {

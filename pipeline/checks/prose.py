@@ -48,6 +48,11 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Heading(Line):
+    level: int = 1  # 1 to 6, as `#`s (or a setext underline) say
+
+
+@dataclass(frozen=True)
 class Unit:
     """One paragraph (or heading, cell, title) of prose, as the engines read it."""
 
@@ -91,7 +96,9 @@ class Prose:
     footnotes: dict[str, int] = field(default_factory=dict)  # footnote definitions: label -> offset
     definitions: dict[str, str] = field(default_factory=dict)  # link definitions: label -> URL
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
-    headings: list[Line] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    tables: list[Line] = field(default_factory=list)  # each table's header row
+    styles: list[tuple[str, int]] = field(default_factory=list)  # `style` attributes of raw HTML and attribute lists: (value, offset)
     tabs: list[Tab] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
@@ -249,7 +256,7 @@ class _Blocks:
                 i = self._skip_indented(lines, i)  # an indented code block
                 continue
             if paragraph and _SETEXT.match(text) and not _ITEM.match(text):
-                self.heading(paragraph)
+                self.heading(paragraph, 1 if text.strip().startswith("=") else 2)
                 paragraph.clear()
                 i += 1
                 continue
@@ -260,7 +267,7 @@ class _Blocks:
             heading = _HEADING.match(text)
             if heading:
                 flush()
-                self.heading([Line(text[heading.end() :], line.offset + heading.end())])
+                self.heading([Line(text[heading.end() :], line.offset + heading.end())], len(heading.group(1)))
                 i += 1
                 continue
             if tab:
@@ -334,12 +341,12 @@ class _Blocks:
         self.prose.tabs.append(tab)
         return tab
 
-    def heading(self, lines: list[Line]) -> None:
+    def heading(self, lines: list[Line], level: int) -> None:
         text = lines[0].text.rstrip()
         closing = re.search(r"[ \t]+#+[ \t]*$", text)
         if closing:
             text = text[: closing.start()]
-        self.prose.headings.append(Line(text, lines[0].offset))
+        self.prose.headings.append(Heading(text, lines[0].offset, level))
         self.unit([Line(text, lines[0].offset)], "heading")
 
     def unit(self, lines: list[Line], kind: str) -> None:
@@ -355,6 +362,7 @@ class _Blocks:
         result = inline.read("".join(chars), offsets, symbols=self.symbols)
         self.prose.references.extend(result.references)
         self.prose.comments.extend(result.comments)
+        self.prose.styles.extend(result.styles)
         for reference in result.references:
             if reference.kind == "anchor":
                 self.prose.ids.append((reference.target, reference.offset))
@@ -371,12 +379,13 @@ class _Blocks:
 
     def _table(self, lines: list[Line], i: int) -> int:
         rows = [lines[i]]
+        self.prose.tables.append(lines[i])
         i += 2  # the header row, then the rule under it
         while i < len(lines) and lines[i].text.strip() and "|" in lines[i].text:
             rows.append(lines[i])
             i += 1
         for row in rows:
-            for start, end in _cells(row.text):
+            for start, end in cells(row.text):
                 cell = row.text[start:end]
                 lead = len(cell) - len(cell.lstrip())
                 self.unit([Line(cell.strip(), row.offset + start + lead)], "cell")
@@ -464,7 +473,7 @@ class _Blocks:
         return body, i
 
 
-def _cells(row: str) -> list[tuple[int, int]]:
+def cells(row: str) -> list[tuple[int, int]]:
     """The spans of a table row's cells, split on `|` outside code spans and escapes."""
     bounds, start, i, in_code = [], 0, 0, False
     text = row

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.checks import accessibility
 from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose
 
@@ -99,4 +100,6 @@ def _engine_of(rules: tuple[str, ...]) -> str:
         return "links"
     if rules and all(rule in ("codespell", "reject") for rule in rules):
         return "codespell"
+    if rules and all(rule in accessibility.RULES or rule == accessibility.ENGINE for rule in rules):
+        return accessibility.ENGINE
     return "languagetool"
