@@ -24,6 +24,7 @@ through as its HTML, read by pandoc as it reads any HTML.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import lxml.html
@@ -33,11 +34,19 @@ SVG_SCHEME = "pw-svg:"
 # Characters no XML document may hold, written or as references (`&#2;`).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(x?)([0-9a-f]{1,8});", re.IGNORECASE)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL | re.IGNORECASE)
+_ACCESSIBLE = re.compile(r"<(?:title|desc)\b[^>]*>(.*?)</(?:title|desc)>", re.DOTALL | re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
 # Material's code annotation markers: a comment holding only `(1)!` becomes `(1)` (the note is the list after).
 _ANNOTATION = re.compile(r"(?:#|//|--|;|%|/\*|<!--)\s*\((\d+)\)!(?:\s*(?:\*/|-->))?")
 _COMMENTS = frozenset({"c", "c1", "ch", "cm", "cs", "cpf"})  # Pygments' comment tokens
 _MARKED = "\ue000"  # a private-use character that marks, for a moment, where a highlighted line starts
 _LANGUAGE = re.compile(r"^language-([\w+#.-]+)$")
+
+
+def _described(svg: str) -> str:
+    """What a drawn diagram says of itself: Mermaid's `accTitle` and `accDescr` (its SVG's title and desc)."""
+    parts = [_TAGS.sub("", found.group(1)).strip() for found in _ACCESSIBLE.finditer(svg[: svg.find("<g")] if "<g" in svg else svg)]
+    return ": ".join(html_module.unescape(" ".join(part.split())) for part in parts if part)
 
 
 def for_pandoc(html: str) -> tuple[str, list[str]]:
@@ -46,8 +55,10 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
 
     def take(match: re.Match[str]) -> str:
         svgs.append(match.group(0))
-        kind = "pw-svg pw-diagram" if match.group(0).startswith('<svg id="pw-') else "pw-svg"  # drawn by pipeline.tools.mermaid
-        return f'<img class="{kind}" alt="" src="{SVG_SCHEME}{len(svgs) - 1}" />'
+        diagram = match.group(0).startswith('<svg id="pw-')  # drawn by pipeline.tools.mermaid
+        kind = "pw-svg pw-diagram" if diagram else "pw-svg"
+        alt = html_module.escape(_described(match.group(0)), quote=True) if diagram else ""
+        return f'<img class="{kind}" alt="{alt}" src="{SVG_SCHEME}{len(svgs) - 1}" />'
 
     html = _CONTROL.sub(_allowed, _SVG.sub(take, html))  # Python-Markdown's placeholders can leak (`&#2;`)
     if not html.strip():

@@ -27,6 +27,7 @@ PROBLEMS = [
     ("pictures.md", "![heron.svg]", "heron.svg", "image-alt-file-name"),
     ("pictures.md", "![heron]", "heron", "image-alt-file-name"),
     ("pictures.md", '<img src="images/heron.svg" width="40">', '<img src="images/heron.svg" width="40">', "image-no-alt"),
+    ("pictures.md", "```mermaid", "```mermaid", "diagram-no-alt"),
 ]
 
 

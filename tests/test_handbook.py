@@ -102,6 +102,28 @@ def test_the_docx_has_headings_footnotes_and_images(sample_book):
     assert docx.media
 
 
+def test_the_docx_gives_what_word_s_accessibility_checker_asks(sample_book):
+    import zipfile
+
+    with zipfile.ZipFile(sample_book / f"{SLUG}.docx") as archive:
+        document = archive.read("word/document.xml").decode()
+        core = archive.read("docProps/core.xml").decode()
+        styles = archive.read("word/styles.xml").decode()
+    pictures = re.findall(r"<wp:docPr\b[^>]*?(?:/>|>.*?</wp:docPr>)", document, re.DOTALL)
+    assert pictures
+    for picture in pictures:  # described, or marked as decoration (the icons)
+        assert re.search(r'descr="[^"]+"', picture) or '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>' in picture, picture
+    assert any("decorative" in picture for picture in pictures) and "pw-decorative" not in document
+    levels = [int(level) for level in re.findall(r'<w:pStyle w:val="Heading(\d)"', document)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))  # no level skipped
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", document, re.DOTALL)
+    for table in tables:
+        rows = re.findall(r"<w:tr\b.*?</w:tr>", table, re.DOTALL)
+        assert len(rows) < 2 or "<w:tblHeader" in rows[0], rows[0][:300]  # a header row, read again on every page
+    assert "<dc:title>The Presswork Handbook</dc:title>" in core and "<dc:language>en</dc:language>" in core
+    assert re.search(r'<w:lang [^>]*w:val="en"', styles)  # the document's language, for its proofing and its readers
+
+
 def test_the_downloads_page_lists_every_file_with_its_size(sample_book):
     page = (sample_book / "site" / "downloads.html").read_text()
     for suffix in ("pdf", "epub", "docx"):

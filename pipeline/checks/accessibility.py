@@ -5,6 +5,8 @@ like any other (`check.rules: {vague-link-text: error}`, or `off`):
 
 - `image-no-alt`: an image with no alternative text (`![](bird.png)`, `<img>` with no `alt`);
 - `image-alt-file-name`: alternative text that is only the picture's file name;
+- `diagram-no-alt`: a Mermaid diagram with neither `accTitle` nor `accDescr`, which every edition
+  uses as the picture's alternative text;
 - `heading-skipped`: a heading more than one level below the one before it (`##` then `####`);
 - `vague-link-text`: a link whose text says nothing of where it goes ("here", "read more");
 - `url-link-text`: a bare URL as the text a reader hears;
@@ -21,7 +23,7 @@ from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose, cells
 
 ENGINE = "accessibility"
-RULES = ("image-no-alt", "image-alt-file-name", "heading-skipped", "vague-link-text", "url-link-text", "table-no-header", "low-contrast")
+RULES = ("image-no-alt", "image-alt-file-name", "diagram-no-alt", "heading-skipped", "vague-link-text", "url-link-text", "table-no-header", "low-contrast")
 # Link texts that say nothing of where a link goes, in the languages a book is most often written in.
 VAGUE = {
     "here", "click here", "this", "this link", "this page", "link", "more", "read more", "learn more", "click", "go", "details",
@@ -30,6 +32,7 @@ VAGUE = {
     "aquí", "haga clic aquí", "haz clic aquí", "este enlace", "más",
     "aqui", "clique aqui", "este link", "qui", "clicca qui", "questo link",
 }  # fmt: skip
+_ACCESSIBLE = re.compile(r"^\s*acc(?:Title|Descr)\s*[:{]", re.MULTILINE)  # Mermaid's accessible title and description
 _PICTURE = re.compile(r"^[\w\s.-]+\.(?:png|jpe?g|gif|svg|webp|avif|bmp|tiff?)$", re.IGNORECASE)
 _URL_TEXT = re.compile(r"^(?:(?:https?|ftp)://|www\.)\S+$", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_`~=^]+|\{[^}]*\}")
@@ -53,7 +56,7 @@ def check(proses: dict[str, Prose], selected: list[str]) -> list[Finding]:
     findings: list[Finding] = []
     for name in selected:
         prose = proses[name]
-        findings += _images(prose) + _headings(prose) + _links(prose) + _tables(prose) + _contrast(prose)
+        findings += _images(prose) + _diagrams(prose) + _headings(prose) + _links(prose) + _tables(prose) + _contrast(prose)
     return findings
 
 
@@ -72,6 +75,19 @@ def _images(prose: Prose) -> list[Finding]:
         elif _is_file_name(text, reference.target):
             message = f"the alternative text '{text}' is the picture's file name, which tells a reader nothing: describe what it shows"
             findings.append(_finding(prose, reference.text_span, "image-alt-file-name", message))
+    return findings
+
+
+def _diagrams(prose: Prose) -> list[Finding]:
+    findings = []
+    for diagram in prose.diagrams:
+        if not _ACCESSIBLE.search(diagram.text):
+            message = (
+                "this diagram has no text alternative, so a reader who cannot see it is told nothing: add an 'accTitle:' "
+                "and an 'accDescr:' line saying what it shows (every edition gives them as the picture's alternative text)"
+            )
+            fence = prose.chapter.text[diagram.offset :].split("\n", 1)[0]
+            findings.append(_finding(prose, (diagram.offset + len(fence) - len(fence.lstrip()), diagram.offset + len(fence.rstrip())), "diagram-no-alt", message))
     return findings
 
 

@@ -25,6 +25,7 @@ from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MERMAID = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*\{?\s*\.?mermaid\b")  # a Mermaid diagram's fence (superfences' custom fence)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
@@ -98,6 +99,7 @@ class Prose:
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
     headings: list[Heading] = field(default_factory=list)
     tables: list[Line] = field(default_factory=list)  # each table's header row
+    diagrams: list[Line] = field(default_factory=list)  # each Mermaid diagram's source, at its opening fence
     styles: list[tuple[str, int]] = field(default_factory=list)  # `style` attributes of raw HTML and attribute lists: (value, offset)
     tabs: list[Tab] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
@@ -410,6 +412,7 @@ class _Blocks:
 
     def _skip_fence(self, lines: list[Line], i: int, fence: str) -> int:
         info = lines[i].text
+        start = i
         attributes = re.search(r"\{([^}]*)\}\s*$", info)  # superfences' `{ .sh #example }`: the code's id
         if attributes:
             unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", lambda quoted: " " * len(quoted.group(0)), attributes.group(1))
@@ -419,9 +422,11 @@ class _Blocks:
         while i < len(lines):
             match = _FENCE.match(lines[i].text)
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not lines[i].text.strip().strip(fence[0]):
-                return i + 1
+                break
             i += 1
-        return i
+        if _MERMAID.match(info):
+            self.prose.diagrams.append(Line("\n".join(line.text for line in lines[start + 1 : i]), lines[start].offset))
+        return min(i + 1, len(lines))
 
     def _skip_until(self, lines: list[Line], i: int, ends, blank_ends: bool = False) -> int:
         first = True
