@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pipeline.tools.languagetool install
 	@# Mermaid from npm (it draws in Debian's chromium, which `make test` installs), into the cache folder.
 	$(BIN)/python -m pipeline.tools.mermaid install || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
+	@# DAISY Ace from npm (it checks the EPUB's accessibility in Debian's chromium), into the cache folder.
+	$(BIN)/python -m pipeline.tools.ace install || echo "DAISY Ace is not installed: the EPUB's accessibility will not be checked"
 	touch $(STAMP)
 
 book: install fonts

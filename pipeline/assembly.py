@@ -504,19 +504,10 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
     wording = words.of(book.language, book.words)
     values["toc-title"] = wording["contents"]  # the EPUB's and DOCX's table of contents
     values["pw-words"] = wording  # what the PDF's template prints itself
-    return {key: _meta(value) for key, value in values.items() if value}
+    return {key: tree.meta(value) for key, value in values.items() if value}
 
 
 def _default_identifier(title: str, authors: list[str]) -> str:
     """A stable identifier for a book that names none: the same title and authors, the same id."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'presswork:' + title + ':' + ';'.join(authors))}"
 
-
-def _meta(value: Any) -> dict[str, Any]:
-    if isinstance(value, list):
-        return {"t": "MetaList", "c": [_meta(item) for item in value]}
-    if isinstance(value, dict):
-        return {"t": "MetaMap", "c": {key: _meta(item) for key, item in value.items()}}
-    if isinstance(value, bool):
-        return {"t": "MetaBool", "c": value}
-    return {"t": "MetaString", "c": str(value)}

@@ -19,10 +19,9 @@ from pipeline import __version__, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
-from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, human_size
+from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, Programs, human_size
 from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
-from pipeline.tools import mermaid
 
 if TYPE_CHECKING:  # the checks are imported when a build runs them: a build without them starts sooner
     from pipeline import checks
@@ -41,14 +40,15 @@ def build(
     check: checks.Options | None = None,
     store: Store | None = None,
     offline: bool = False,
-    diagrams: mermaid.Renderer | None = None,
+    programs: Programs | None = None,
     languages: list[str] | None = None,
 ) -> list[Artifact]:
     """Build `formats` (all the configured ones when empty) of the book into `out`, after the checks
     (unless `check` is None) have passed. Editions found in `store` are reused, the others built side
     by side, the site last (it lists the others' files). With `offline`, the site is one a reader opens
     from disk (`file://`): pages as `.html` files, search without a server; else it keeps its clean URLs.
-    `diagrams` draws Mermaid diagrams (without one, they are shown as their source, with a warning).
+    `programs` draw Mermaid diagrams and check the EPUB (without them, diagrams are shown as their
+    source and the EPUB claims no conformance, each with a warning).
     A book in several languages (mkdocs-static-i18n) gets the PDF, EPUB and DOCX of each language the
     site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`."""
     builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
@@ -73,10 +73,10 @@ def build(
         planned = [(b.name, staging / f"{book.settings.slug}{b.suffix}") for book in [manuscript, *books] for b in (files if book is not manuscript else default_files)]
         planned = planned if any(not b.suffix for b in builders) else []
         inputs = Inputs(
-            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, diagrams=diagrams,
+            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, programs=programs or Programs(),
             book_wanted=bool(default_files),
         )  # fmt: skip
-        others = [Inputs(book, inputs.store, diagrams=diagrams) for book in books]
+        others = [Inputs(book, inputs.store, programs=inputs.programs) for book in books]
         book = _fingerprint(manuscript)  # each book's files hashed once, whatever reads the key
         jobs = [(b, inputs, book) for b in default_files]
         for other in others:

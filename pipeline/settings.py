@@ -219,8 +219,8 @@ class PublishConfig(base.Config):
 class RuleLevel(c.Choice):
     """`off`, `info`, `warning` or `error`; a bare `off` in YAML is the boolean false, and means off."""
 
-    def __init__(self) -> None:
-        super().__init__(("off", "info", "warning", "error"))
+    def __init__(self, choices: tuple[str, ...] = ("off", "info", "warning", "error"), **kwargs) -> None:
+        super().__init__(choices, **kwargs)
 
     def run_validation(self, value: object) -> str:
         return "off" if value is False else super().run_validation(value)
@@ -276,11 +276,19 @@ class CheckConfig(base.Config):
     fail_on = c.Choice(("error", "warning", "never"), default="error")
 
 
+class AccessibilityConfig(base.Config):
+    """What an edition's accessibility checker does with what it finds: `error` stops the build,
+    `warning` says it and publishes the edition without claiming conformance, `off` does not run it."""
+
+    epub = RuleLevel(("off", "warning", "error"), default="error")  # DAISY Ace
+
+
 class PressworkConfig(base.Config):
     """Everything under `plugins: - presswork:` in `mkdocs.yml`."""
 
     book = c.SubConfig(BookConfig)
     check = c.SubConfig(CheckConfig)
+    accessibility = c.SubConfig(AccessibilityConfig)
     slug = c.Optional(Slug())
     formats = c.ListOfItems(c.Choice(FORMATS), default=list(FORMATS))
     timeout = c.Type(int, default=600)  # seconds, for each run of an external tool

@@ -148,3 +148,14 @@ def text_inlines(text: str) -> list[Node]:
             out.append({"t": "Space"})
         out.append({"t": "Str", "c": word})
     return out
+
+
+def meta(value: Any) -> Node:
+    """A value of a pandoc document's metadata: lists, mappings, booleans and strings."""
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [meta(item) for item in value]}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {key: meta(item) for key, item in value.items()}}
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    return {"t": "MetaString", "c": str(value)}

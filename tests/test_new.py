@@ -21,7 +21,7 @@ def book(tmp_path_factory) -> Path:
     parent = tmp_path_factory.mktemp("new")
     run = presswork("new", "sea-stories", "--title", "Sea Stories: Tides & Harbours", "--author", "Robin Reviewer", cwd=parent, env=ENV)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("created 'Sea Stories: Tides & Harbours' in sea-stories: 13 files, first commit ")
+    assert run.stdout.startswith("created 'Sea Stories: Tides & Harbours' in sea-stories: 14 files, first commit ")
     return parent / "sea-stories"
 
 

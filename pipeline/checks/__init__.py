@@ -141,7 +141,7 @@ def _run(
             finally:
                 cache.close()
             sent = sum(counted)
-            note["text"] = f"{sent} paragraphs sent to LanguageTool" if sent else "all paragraphs from the cache"
+            note["text"] = f"{sent} paragraph{'s' if sent != 1 else ''} sent to LanguageTool" if sent else "all paragraphs from the cache"
     findings = _apply_rules(findings, dict(config.rules))
     findings = suppressions.apply(findings, chosen)
     if options.changed_since:

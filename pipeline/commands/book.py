@@ -114,7 +114,7 @@ def build(args: argparse.Namespace) -> int:
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
         offline=True,  # build/site is opened from disk; publish writes the served site
-        diagrams=options.diagrams(),
+        programs=options.programs(),
         languages=args.languages,
     )
     for artifact in artifacts:

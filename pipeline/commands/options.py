@@ -98,9 +98,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def diagrams():
-    """What draws Mermaid diagrams here: mermaid from the cache folder, in the machine's chromium."""
+def programs():
+    """What draws Mermaid diagrams and checks the EPUB here: mermaid and DAISY Ace from the cache
+    folder, in the machine's chromium."""
     from pipeline.environment import cache_folder
-    from pipeline.tools import mermaid
+    from pipeline.formats.base import Programs
+    from pipeline.tools import ace, mermaid
 
-    return mermaid.Renderer.find(cache_folder(os.environ))
+    cache = cache_folder(os.environ)
+    return Programs(mermaid.Renderer.find(cache), ace.Checker.find(cache))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.formats.base import Artifact, Builder, Inputs, human_size
+from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_size
 from pipeline.formats.docx import DocxBuilder
 from pipeline.formats.epub import EpubBuilder
 from pipeline.formats.pdf import PdfBuilder
@@ -12,4 +12,4 @@ BUILDERS: dict[str, Builder] = {
     builder.name: builder for builder in (PdfBuilder(), EpubBuilder(), DocxBuilder(), SiteBuilder())
 }
 
-__all__ = ["Artifact", "BUILDERS", "Builder", "Inputs", "human_size"]
+__all__ = ["Artifact", "BUILDERS", "Builder", "Inputs", "Programs", "human_size"]

@@ -19,7 +19,7 @@ from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
 from pipeline.render import Rendering
 from pipeline.store import Store, digest
-from pipeline.tools import mermaid
+from pipeline.tools import ace, mermaid
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ def human_size(size: int) -> str:
     return f"{value:.1f} GB"
 
 
+@dataclass(frozen=True)
+class Programs:
+    """The programs in a browser that draw or check editions, as found on this machine."""
+
+    diagrams: mermaid.Renderer | None = None  # draws Mermaid diagrams (without it they show their source)
+    ace: ace.Checker | None = None  # checks the EPUB's accessibility (without it the EPUB claims no conformance)
+
+
 @dataclass
 class Inputs:
     """What the builders of one build share: the manuscript, the assembled book and the styles."""
@@ -56,7 +64,7 @@ class Inputs:
     planned: list[tuple[str, Path]] = field(default_factory=list)  # (format, file) of those editions, known before
     site_dir: Path | None = None  # where the site is written, if it is
     offline: bool = False  # a site to open from disk (`file://`), not to serve
-    diagrams: mermaid.Renderer | None = None  # what draws Mermaid diagrams, if anything here can
+    programs: Programs = field(default_factory=Programs)
     book_wanted: bool = True  # a single-file edition will be built: chapters are read by pandoc as they are rendered
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -66,7 +74,7 @@ class Inputs:
         site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
         return Rendering(
             self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned,
-            offline=self.offline, diagrams=self.diagrams, store=self.store, on_page=self._reading.page if self._reading else None,
+            offline=self.offline, diagrams=self.programs.diagrams, store=self.store, on_page=self._reading.page if self._reading else None,
         )
 
     @cached_property

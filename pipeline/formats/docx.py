@@ -22,14 +22,17 @@ class DocxBuilder:
     suffix = ".docx"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("reference.docx"), pandoc.version()]
+        return [inputs.style_digest("reference.docx"), inputs.style_digest("highlighting.theme"), pandoc.version()]
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-docx"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
-        options = ["--standalone", "--toc", "--reference-doc", str(inputs.style("reference.docx"))]
+        options = [
+            "--standalone", "--toc", "--reference-doc", str(inputs.style("reference.docx")),
+            "--syntax-highlighting", str(inputs.style("highlighting.theme")),
+        ]  # fmt: skip
         document = inputs.document(_admonition)
         tree.rewrite_inlines(document["blocks"], _decorative)
         if not inputs.trusted:

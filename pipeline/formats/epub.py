@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline import tree, words
 from pipeline.errors import ValidationError
+from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.tools import epubcheck, pandoc
 
@@ -20,7 +21,10 @@ class EpubBuilder:
     suffix = ".epub"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("epub.css"), pandoc.version(), epubcheck.version()]
+        return [
+            inputs.style_digest("epub.css"), inputs.style_digest("highlighting.theme"), pandoc.version(), epubcheck.version(),
+            *_checker(inputs),
+        ]  # fmt: skip
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-epub"  # one for each language's edition
@@ -28,8 +32,14 @@ class EpubBuilder:
         book = inputs.book
         book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
-        options = ["--standalone", "--toc", "--split-level=1", "--mathml"]
+        options = ["--standalone", "--toc", "--split-level=1", "--mathml", "--syntax-highlighting", str(inputs.style("highlighting.theme"))]
         document = inputs.document(_admonition)
+        checker, level = _checker(inputs)
+        claims = bool(checker) and level == "error"  # a book that fails the checker is not built
+        contents = accessibility.Contents.of(document["blocks"])
+        document["meta"] = {**document["meta"], **{
+            key: tree.meta(value) for key, value in accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims).items()
+        }}  # fmt: skip
         document["blocks"] = tree.rewrite_inlines(document["blocks"], _unregistered)
         if inputs.trusted:
             options += ["--css", str(inputs.style("epub.css"))]
@@ -45,10 +55,9 @@ class EpubBuilder:
             source, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        if not inputs.trusted:
-            _replace_member(output, _STYLESHEET, inputs.style("epub.css").read_bytes())
-        if words.direction(inputs.manuscript.settings.presswork.book.language) == "rtl":
-            _right_to_left(output)
+        language = inputs.manuscript.settings.presswork.book.language
+        _finish(output, stylesheet=None if inputs.trusted else inputs.style("epub.css").read_bytes(), claims=claims,
+                right_to_left=words.direction(language) == "rtl", english=language.split("-")[0] == "en")  # fmt: skip
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -63,30 +72,76 @@ class EpubBuilder:
                 path=f"{artifact.path.name}/{first.location}",
                 detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
             )
+        level = inputs.manuscript.settings.presswork.accessibility.epub
+        if level == "off":
+            return None
+        ace = inputs.programs.ace
+        problem = ace.missing() if ace else "DAISY Ace is not installed"
+        if problem:
+            return [f"{artifact.path.name}: warning: its accessibility was not checked ({problem}), and it claims no conformance"]
+        found = ace.check(artifact.path, timeout=inputs.timeout)
+        if not found:
+            return None
+        lines = [f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found]
+        if level == "warning":
+            return [f"{artifact.path.name}: warning: DAISY Ace {ace.version}: {_many(len(found))}: {lines[0]}"]
+        first = found[0]
+        raise ValidationError(
+            f"DAISY Ace {ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
+            path=f"{artifact.path.name}/{first.document.lstrip('/')}",
+            hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
+            detail="\n".join(lines),
+        )  # fmt: skip
+
+
+def _checker(inputs: Inputs) -> tuple[str, str]:
+    """The checker that will pass or fail this EPUB ("DAISY Ace 1.4.6", or "" when none will) and the
+    level the book sets for it."""
+    level = inputs.manuscript.settings.presswork.accessibility.epub
+    ace = inputs.programs.ace
+    if level == "off" or ace is None or ace.missing():
+        return "", level
+    return f"DAISY Ace {ace.version}", level
+
+
+def _many(count: int) -> str:
+    return f"{count} violation{'s' if count != 1 else ''}"
 
 
 _STYLESHEET = "EPUB/styles/stylesheet1.css"  # where pandoc puts the one stylesheet, its own or ours
+_PACKAGE = "EPUB/content.opf"
+# The anchor pandoc writes at each line of a code block, where its number is shown: a link with no
+# text, which a reader's keyboard would stop at. Without `href` it numbers the line as before (its
+# number is drawn by the stylesheet) and is no link; a screen reader skips the numbers.
+_LINE_ANCHOR = re.compile(rb'<a href="#[^"]*"(?: aria-hidden="true" tabindex="-1")?></a>')
 
 
-def _replace_member(path: Path, member: str, data: bytes) -> None:
-    """Rewrite the EPUB `path` with `member`'s content replaced, everything else (order, dates,
-    compression) as it was."""
-    _replace_members(path, {member: data})
-
-
-def _right_to_left(path: Path) -> None:
-    """Every XHTML document of a right-to-left book marked `dir="rtl"`, which pandoc's EPUB template
-    does not write (it sets the spine's page-progression-direction and `lang`)."""
+def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left: bool, english: bool) -> None:
+    """What pandoc's EPUB writer does not do, done in place: our stylesheet in a sandboxed build, the
+    code lines' anchors made no links, a right-to-left book's documents marked `dir="rtl"` (pandoc
+    sets the spine's direction and `lang`), and the package's conformance claim (`dcterms:conformsTo`)
+    and the language of its English accessibility summary."""
+    changed: dict[str, bytes] = {} if stylesheet is None else {_STYLESHEET: stylesheet}
     with zipfile.ZipFile(path) as archive:
-        changed = {
-            info.filename: re.sub(rb"<html\b([^>]*?)>", rb'<html\1 dir="rtl">', archive.read(info), count=1)
-            for info in archive.infolist()
-            if info.filename.endswith(".xhtml")
-        }
+        for info in archive.infolist():
+            if info.filename.endswith(".xhtml"):
+                data = _LINE_ANCHOR.sub(b'<a aria-hidden="true"></a>', archive.read(info))
+                if right_to_left:
+                    data = re.sub(rb"<html\b([^>]*?)>", rb'<html\1 dir="rtl">', data, count=1)
+                changed[info.filename] = data
+        package = archive.read(_PACKAGE)
+    if not english:
+        package = package.replace(b'<meta property="schema:accessibilitySummary">', b'<meta property="schema:accessibilitySummary" xml:lang="en">', 1)
+    if claims:
+        claim = f'  <meta property="dcterms:conformsTo">{accessibility.EPUB_CONFORMANCE}</meta>\n  </metadata>'
+        package = package.replace(b"</metadata>", claim.encode(), 1)
+    changed[_PACKAGE] = package
     _replace_members(path, changed)
 
 
 def _replace_members(path: Path, members: dict[str, bytes]) -> None:
+    """Rewrite the EPUB `path` with `members`' contents replaced, everything else (order, dates,
+    compression) as it was."""
     with zipfile.ZipFile(path) as archive:
         entries = [(info, members.get(info.filename) or archive.read(info)) for info in archive.infolist()]
     missing = set(members) - {info.filename for info, _ in entries}

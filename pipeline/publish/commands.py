@@ -114,7 +114,7 @@ def publish(
     if decision.published:
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, diagrams=_diagrams())
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=_programs())
         with progress.step("release") as note:
             made = release.make(built, tag)
             note["text"] = f"{len(made.edition.files)} files, {SUMS}, manifest.json"
@@ -135,7 +135,7 @@ def prebuild(
     if decision.published:
         return Prebuilt(tag.version, tag.name, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, diagrams=_diagrams())
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=_programs())
         made = tuple(
             (artifact.format, artifact.path.name, None if artifact.path.is_dir() else release.sha256(artifact.path))
             for artifact in built.artifacts
@@ -171,7 +171,7 @@ def verify(settings: Settings, name: str, *, overrides: dict[str, Any], progress
     sums = _published_sums(target, tag.version)
     formats = [file.format for file in catalog.find(tag.version).files]
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, diagrams=_diagrams())
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, programs=_programs())
         rebuilt = {artifact.path.name: release.sha256(artifact.path) for artifact in built.downloads}
     checks = []
     for file_name, expected in sorted(sums.items()):
@@ -243,7 +243,7 @@ def _published_sums(target: Target, version: str) -> dict[str, str]:
     return sums
 
 
-def _diagrams():
+def _programs():
     from pipeline.commands import options
 
-    return options.diagrams()
+    return options.programs()

@@ -33,12 +33,11 @@ from pipeline import __version__, build, checks, config, fonts
 from pipeline.clock import utc
 from pipeline.config import Settings
 from pipeline.errors import ValidationError
-from pipeline.formats import Artifact
+from pipeline.formats import Artifact, Programs
 from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
 from pipeline.store import Store
-from pipeline.tools import mermaid
 from pipeline.tools import epubcheck, pandoc, typst
 from pipeline.tools.git import Repository
 
@@ -105,7 +104,7 @@ def build_tag(
     progress: Progress,
     check: checks.Options | None = None,
     store: Store | None = None,
-    diagrams: mermaid.Renderer | None = None,
+    programs: Programs | None = None,
 ) -> Built:
     """Export the tag's tree into `folder` and build it, dated by the tag's commit.
 
@@ -130,7 +129,7 @@ def build_tag(
     # The checks run on the tag's own tree, before anything is built: a failing check publishes nothing.
     artifacts = build.build(
         released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
-        store=store, diagrams=diagrams,
+        store=store, programs=programs,
     )  # fmt: skip
     return Built(released, tuple(artifacts), checks.versions(check) if check is not None else {})
 

@@ -27,7 +27,7 @@ from pipeline.tools.git import Repository
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STYLES = styles.OWN
-STYLE_FILES = ("book.typ", "epub.css", "site.css", "reference.docx")
+STYLE_FILES = ("book.typ", "epub.css", "highlighting.theme", "site.css", "reference.docx")
 WORKFLOWS = ("review.yml", "review-comments.yml", "publish.yml")
 
 # How the workflows install Presswork: in a pull request's jobs from the base branch's checkout (`base/`),
