@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pipeline.tools.mermaid install || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
 	@# DAISY Ace from npm (it checks the EPUB's accessibility in Debian's chromium), into the cache folder.
 	$(BIN)/python -m pipeline.tools.ace install || echo "DAISY Ace is not installed: the EPUB's accessibility will not be checked"
+	@# veraPDF from Maven Central (it validates the PDF against PDF/UA-1), into the cache folder.
+	$(BIN)/python -m pipeline.tools.verapdf install || echo "veraPDF is not installed: the PDF's accessibility will not be checked"
+	@# axe-core from npm (it checks every page of the site in Debian's chromium), into the cache folder.
+	$(BIN)/python -m pipeline.tools.axe install || echo "axe-core is not installed: the site's accessibility will not be checked"
 	touch $(STAMP)
 
 book: install fonts

@@ -19,7 +19,7 @@ from pipeline import __version__, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
-from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, Programs, human_size
+from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, Programs, accessibility, human_size
 from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
 
@@ -169,9 +169,13 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
         fresh = not inputs.store.fetch(name, target)
         artifact = builder.build(inputs, staging) if fresh else Artifact(builder.name, target)
         if builder.suffix:
-            artifact = dataclasses.replace(artifact, language=inputs.manuscript.settings.presswork.book.language)
+            standard = accessibility.declared(artifact.path)
+            conformance = accessibility.Conformance(standard, builder.checked_by(inputs) if standard else "")
+            artifact = dataclasses.replace(artifact, language=inputs.manuscript.settings.presswork.book.language, conformance=conformance)
         shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
         note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"
+    for line in artifact.notes:
+        progress.say(line)
     return artifact, name, fresh
 
 

@@ -28,6 +28,7 @@ from pipeline.tools import pandoc
 
 DOWNLOADS_PAGE = "downloads.md"
 _STYLESHEET = "assets/presswork/site.css"
+_SCRIPT = "assets/presswork/site.js"
 _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
 _FIGURE_BLOCK = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 _ALT = re.compile(r'\balt="([^"]*)"')
@@ -59,6 +60,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.extra_css.append(_STYLESHEET)
+        config.extra_javascript.append(_SCRIPT)
         if self.planned and config.nav is not None:
             # mkdocs-static-i18n builds another language with the default language's configuration,
             # whose nav has the default language's entry already: each language's page under its word
@@ -75,6 +77,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
                 files.remove(file)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
+        files.append(File.generated(config, _SCRIPT, abs_src_path=str(styles.find(root, "site.js"))))
         if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
             files.append(File.generated(config, IFRAME_WORKER, abs_src_path=str(styles.find(root, "iframe-worker-shim.js"))))
         _home_page(files, config)
@@ -101,7 +104,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         return context
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html_text = _figures(html_text)
+        html_text = _task_names(_figures(html_text))
         if not self.trusted:
             html_text, _ = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
         return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
@@ -116,7 +119,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         title = self._title(config, language)
         wording = self.words_of(config)
         files = [
-            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language} for a in self.downloads
+            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language,
+             "conformance": a.conformance.standard, "checked_by": a.conformance.checked_by}
+            for a in self.downloads
         ]
         names = _language_names(config)
         intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
@@ -223,10 +228,16 @@ def _files_table(files: list[dict], folder: str | None, wording: dict[str, str],
         )
     rows = "\n".join(
         f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
-        f"| {human_size(int(f['size']))} | `{f['sha256']}` |"
+        f"| {human_size(int(f['size']))} | {html.escape(_conformance(f)) or '—'} | `{f['sha256']}` |"
         for f in files
     )
-    return f"| {wording['edition']} | {wording['file']} | {wording['size']} | SHA-256 |\n|---|---|---|---|\n{rows}\n"
+    return f"| {wording['edition']} | {wording['file']} | {wording['size']} | {wording['accessibility']} | SHA-256 |\n|---|---|---|---|---|\n{rows}\n"
+
+
+def _conformance(file: dict) -> str:
+    """What a file declares of its accessibility, and the checker that held it to that."""
+    standard, checker = file.get("conformance") or "", file.get("checked_by") or ""
+    return f"{standard} ({checker})" if standard and checker else standard
 
 
 def _link(name: str, folder: str | None) -> str:
@@ -238,6 +249,18 @@ def _link(name: str, folder: str | None) -> str:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# A task list's box (pymdownx.tasklist), which has no name of its own: named by its item's words.
+_TASK = re.compile(r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input type="checkbox" disabled(?: checked)?)(/?>)(.*?)(?=<ul|<ol|</li>)', re.DOTALL)
+
+
+def _task_names(html_text: str) -> str:
+    def name(match: re.Match[str]) -> str:
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(3))).split())
+        return f'{match.group(1)} aria-label="{html.escape(words)}"{match.group(2)}{match.group(3)}' if words else match.group(0)
+
+    return _TASK.sub(name, html_text)
 
 
 def _figures(html_text: str) -> str:

@@ -281,6 +281,8 @@ class AccessibilityConfig(base.Config):
     `warning` says it and publishes the edition without claiming conformance, `off` does not run it."""
 
     epub = RuleLevel(("off", "warning", "error"), default="error")  # DAISY Ace
+    pdf = RuleLevel(("off", "warning", "error"), default="error")  # PDF/UA-1: typst writes it, veraPDF validates it
+    site = RuleLevel(("off", "warning", "error"), default="error")  # axe-core on every page
 
 
 class PressworkConfig(base.Config):

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import TESTS, copy_book, presswork
 from pipeline.environment import cache_folder
-from pipeline.tools import ace
+from pipeline.tools import ace, axe, verapdf
 
 SLUG = "the-presswork-handbook"
 ACE = ace.Checker.find(cache_folder(os.environ))
@@ -89,3 +89,129 @@ def test_a_book_can_publish_what_fails_ace_with_a_warning_and_no_claim(tmp_path)
     assert "dcterms:conformsTo" not in opf
     assert "claims no conformance" in _summary(opf)
     assert "4 of them without a text alternative" in _summary(opf)
+
+
+VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
+NEEDS_VERAPDF = pytest.mark.skipif(VERAPDF.missing() is not None, reason=f"{VERAPDF.missing()} (make test installs it from Maven Central)")
+
+
+def _structure(pdf: Path) -> list[tuple[str, object]]:
+    """Every element of the PDF's structure tree: its type and its alternative text (None: none)."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as document:
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+                continue
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            if "/S" in node:
+                found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
+            if "/K" in node:
+                stack.append(node.K)
+    return found
+
+
+@NEEDS_VERAPDF
+def test_the_handbook_s_pdf_is_pdf_ua_1_by_verapdf(sample_book):
+    import pikepdf
+
+    pdf = sample_book / f"{SLUG}.pdf"
+    assert VERAPDF.check(pdf, timeout=600) == []
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == "en"
+        assert bool(document.Root.ViewerPreferences.DisplayDocTitle)  # the title, not the file name, in the window
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in document.Root.Metadata.read_bytes()
+    elements = _structure(pdf)
+    figures = [alt for kind, alt in elements if kind == "/Figure"]
+    formulas = [alt for kind, alt in elements if kind == "/Formula"]
+    assert figures and all(figures), figures  # every picture described
+    assert "How a build flows from the chapters and mkdocs.yml to the four editions in build/" in figures
+    assert formulas and all(formulas) and any("mc^2" in alt.replace(" ", "") for alt in formulas), formulas
+
+
+def _pdf_fixture(tmp_path: Path, level: str | None) -> Path:
+    book = copy_book(TESTS / "books" / "accessibility", tmp_path / "book")
+    config = (book / "mkdocs.yml").read_text().replace("formats: [site]", "formats: [pdf]")
+    if level:
+        config += f"      accessibility:\n        pdf: {level}\n"
+    (book / "mkdocs.yml").write_text(config)
+    return book
+
+
+def test_a_pdf_that_cannot_be_pdf_ua_1_is_not_written(tmp_path):
+    book = _pdf_fixture(tmp_path, None)  # "#### Wading birds" under "# Shore birds"
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 4, run.stderr
+    line = run.stderr.strip().splitlines()[-1]
+    assert line.startswith("accessibility-findings.pdf: error: typst refuses the PDF: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'"), line
+    assert not (book / "build" / "accessibility-findings.pdf").exists()
+
+
+def test_a_book_can_publish_a_pdf_that_is_not_pdf_ua_1_with_a_warning(tmp_path):
+    import pikepdf
+
+    book = _pdf_fixture(tmp_path, "warning")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "accessibility-findings.pdf: warning: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'; it is written without PDF/UA-1" in run.stderr
+    with pikepdf.open(book / "build" / "accessibility-findings.pdf") as document:
+        assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
+        assert "/StructTreeRoot" in document.Root  # still tagged
+
+
+def test_the_downloads_page_says_what_each_edition_declares_and_what_checked_it(sample_book):
+    page = (sample_book / "site" / "downloads.html").read_text()
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+             for row in re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)]  # fmt: skip
+    rows = {row[0]: " | ".join(row) for row in cells if row}
+    pdf = "PDF/UA-1" + ("" if VERAPDF.missing() else f" (veraPDF {VERAPDF.version})")
+    epub = "" if ACE.missing() else f"EPUB Accessibility 1.1 - WCAG 2.1 Level AA (DAISY Ace {ACE.version})"
+    assert pdf in rows["PDF"], rows["PDF"]
+    assert epub in rows["EPUB"], rows["EPUB"]
+    assert "—" in rows["Word (DOCX)"]
+
+
+AXE = axe.Checker.find(cache_folder(os.environ))
+NEEDS_AXE = pytest.mark.skipif(AXE.missing() is not None, reason=f"{AXE.missing()} (make test installs it from npm)")
+
+
+@NEEDS_AXE
+def test_every_page_of_the_handbook_s_site_passes_axe_core(sample_book):
+    site = sample_book / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    found = AXE.check(site, pages, ["default"], timeout=900)
+    assert found == [], "\n".join(f"{v.page}: {v.rule}: {v.html}" for v in found[:20])
+
+
+def _site_fixture(tmp_path: Path, level: str | None) -> Path:
+    book = copy_book(TESTS / "books" / "accessibility", tmp_path / "book")
+    config = (book / "mkdocs.yml").read_text()
+    if level:
+        config += f"      accessibility:\n        site: {level}\n"
+    (book / "mkdocs.yml").write_text(config)
+    return book
+
+
+@NEEDS_AXE
+def test_a_site_that_fails_axe_core_is_not_written(tmp_path):
+    book = _site_fixture(tmp_path, None)  # a pale grey word, a yellow link
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 4, run.stderr
+    line = run.stderr.strip().splitlines()[-1]
+    assert re.match(r"site/index\.html: error: axe-core [\d.]+: \d+ violations on \d+ pages?, the first serious color-contrast \(default colours\)", line), line
+    assert not (book / "build" / "site").exists()
+
+
+@NEEDS_AXE
+def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
+    book = _site_fixture(tmp_path, "warning")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"site/index\.html: warning: axe-core [\d.]+: \d+ violations? on \d+ pages?", run.stderr), run.stderr
+    assert (book / "build" / "site" / "index.html").is_file()

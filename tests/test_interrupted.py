@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, TESTS, copy_book, presswork
+from conftest import EPOCH, TESTS, copy_book, fresh_cache, presswork
 from publishing import DAY, ENV, START, new_project
 from pipeline import build
 
@@ -64,7 +64,7 @@ BUILD_POINTS = ["manuscript", "pdf", "docx", "epub", "pdf valid", "site", "site 
 
 def test_a_build_killed_at_each_stage_leaves_the_editions_as_before_and_the_store_whole(tmp_path):
     book = copy_book(TESTS / "conformance", tmp_path / "book")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(fresh_cache(tmp_path / "cache"))}
     first = presswork("build", "--no-check", "--quiet", cwd=book, env=env)
     assert first.returncode == 0, first.stderr
     before = editions(book / "build")

@@ -11,8 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import CACHE
 from publishing import DAY, SLUG, START, copy_project, new_project, sha256
 from pipeline import __version__, fonts
+from pipeline.tools import verapdf
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +136,11 @@ def test_the_manifest_records_provenance_tools_and_files(published):
         data = project.read("gh-pages", f"1.1.0/downloads/{entry['name']}")
         assert entry["size"] == len(data) and entry["sha256"] == sha256(data)
     assert {entry["format"] for entry in manifest["files"]} == {"pdf", "docx"}
+    by_format = {entry["format"]: entry for entry in manifest["files"]}  # what each says of its accessibility
+    validator = verapdf.Validator.find(CACHE)
+    assert by_format["pdf"]["conformance"] == "PDF/UA-1"
+    assert by_format["pdf"]["checked_by"] == ("" if validator.missing() else f"veraPDF {validator.version}")
+    assert by_format["docx"]["conformance"] == by_format["docx"]["checked_by"] == ""
 
 
 def test_the_downloads_page_lists_every_edition_newest_first(published):

@@ -105,6 +105,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     from conftest import EPOCH
     from pipeline import build as builds
     from pipeline import config
+    from pipeline.commands import options
     from pipeline.progress import Progress
     from pipeline.store import Store
     from pipeline.tools import typst
@@ -122,5 +123,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     monkeypatch.setattr(store, "fetch", fetched)
     settings = config.load(book / "mkdocs.yml")
     quiet = Progress(sys.stderr, enabled=False)
-    builds.build(settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True)  # as `presswork build`
+    monkeypatch.setenv("PRESSWORK_CACHE", str(cache))  # the programs that check the editions, as the warm build found them
+    programs = options.programs()
+    builds.build(settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True, programs=programs)  # as `presswork build`
     assert sorted(seen) == ["conformance-corpus.docx:cache", "conformance-corpus.epub:cache", "conformance-corpus.pdf:built", "site:cache"]

@@ -99,11 +99,11 @@ def shown(path: Path) -> str:
 
 
 def programs():
-    """What draws Mermaid diagrams and checks the EPUB here: mermaid and DAISY Ace from the cache
-    folder, in the machine's chromium."""
+    """What draws Mermaid diagrams and checks the editions here: mermaid, DAISY Ace and axe-core (in
+    the machine's chromium) and veraPDF, from the cache folder."""
     from pipeline.environment import cache_folder
     from pipeline.formats.base import Programs
-    from pipeline.tools import ace, mermaid
+    from pipeline.tools import ace, axe, mermaid, verapdf
 
     cache = cache_folder(os.environ)
-    return Programs(mermaid.Renderer.find(cache), ace.Checker.find(cache))
+    return Programs(mermaid.Renderer.find(cache), ace.Checker.find(cache), verapdf.Validator.find(cache), axe.Checker.find(cache))

@@ -3,13 +3,46 @@ schema.org metadata (access modes, features, hazards) and the summary a reader i
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pipeline import tree
 
 # What the EPUB claims when its checker passed it (EPUB Accessibility 1.1, section 2.1).
 EPUB_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+PDF_CONFORMANCE = "PDF/UA-1"
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """What a file says of its accessibility, as readers are told on the Downloads page and in the
+    manifest: the standard it declares, and the checker whose failures stopped the build that made it."""
+
+    standard: str = ""  # "PDF/UA-1", ... ("": it declares none)
+    checked_by: str = ""  # "veraPDF 1.28.2" ("": no checker held it to the standard)
+
+    def __str__(self) -> str:
+        return f"{self.standard} ({self.checked_by})" if self.standard and self.checked_by else self.standard
+
+
+def declared(path: Path) -> str:
+    """The accessibility standard the edition `path` declares itself to meet, read from the file."""
+    if path.suffix == ".epub":
+        with zipfile.ZipFile(path) as archive:
+            package = archive.read("EPUB/content.opf").decode("utf-8", "replace")
+        found = re.search(r'<meta property="dcterms:conformsTo">([^<]+)</meta>', package)
+        return found.group(1) if found else ""
+    if path.suffix == ".pdf":
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            metadata = pdf.Root.get("/Metadata")
+            data = metadata.read_bytes() if metadata is not None else b""
+        return PDF_CONFORMANCE if b"<pdfuaid:part>1</pdfuaid:part>" in data else ""
+    return ""
 
 
 @dataclass(frozen=True)

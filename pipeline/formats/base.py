@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import assembly, styles, tree
+from pipeline.formats.accessibility import Conformance
 from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
 from pipeline.render import Rendering
 from pipeline.store import Store, digest
-from pipeline.tools import ace, mermaid
+from pipeline.tools import ace, axe, mermaid, verapdf
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Artifact:
     format: str
     path: Path
     language: str = ""  # the language a file edition is written in (its BCP 47 tag); "" for the site
+    notes: tuple[str, ...] = ()  # what its building found that a reader should be warned of
+    conformance: Conformance = Conformance()  # the accessibility it declares, and what held it to that
 
     def size(self) -> int:
         if self.path.is_dir():
@@ -52,6 +55,8 @@ class Programs:
 
     diagrams: mermaid.Renderer | None = None  # draws Mermaid diagrams (without it they show their source)
     ace: ace.Checker | None = None  # checks the EPUB's accessibility (without it the EPUB claims no conformance)
+    verapdf: verapdf.Validator | None = None  # validates the PDF against PDF/UA-1
+    axe: axe.Checker | None = None  # checks every page of the site against WCAG 2.1 A and AA
 
 
 @dataclass
@@ -193,6 +198,10 @@ class Builder(Protocol):
         ...
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact: ...
+
+    def checked_by(self, inputs: Inputs) -> str:
+        """The checker whose failures stop this build of the edition ("DAISY Ace 1.4.6"; "": none)."""
+        ...
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str] | None:
         """Raise `ValidationError` if the edition is not one to publish; return what a reader should

@@ -24,6 +24,9 @@ class DocxBuilder:
     def fingerprint(self, inputs: Inputs) -> list[str]:
         return [inputs.style_digest("reference.docx"), inputs.style_digest("highlighting.theme"), pandoc.version()]
 
+    def checked_by(self, inputs: Inputs) -> str:
+        return ""  # no standard of accessibility for word processing documents has a checker here
+
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-docx"  # one for each language's edition
         work.mkdir()

@@ -26,6 +26,10 @@ class EpubBuilder:
             *_checker(inputs),
         ]  # fmt: skip
 
+    def checked_by(self, inputs: Inputs) -> str:
+        checker, level = _checker(inputs)
+        return checker if level == "error" else ""
+
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-epub"  # one for each language's edition
         work.mkdir()

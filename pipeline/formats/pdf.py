@@ -19,7 +19,16 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint()]
+        validator = inputs.programs.verapdf
+        checked = [] if validator is None or validator.missing() else [validator.version]
+        level = inputs.manuscript.settings.presswork.accessibility.pdf
+        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint(), level, *checked]
+
+    def checked_by(self, inputs: Inputs) -> str:
+        validator = inputs.programs.verapdf
+        if inputs.manuscript.settings.presswork.accessibility.pdf != "error" or validator is None or validator.missing():
+            return ""
+        return f"veraPDF {validator.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
@@ -27,17 +36,24 @@ class PdfBuilder:
         inputs.book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
         sources, targets = self._save(inputs, work)
+        notes: list[str] = []
         if len(sources) == 1:
-            self._typeset(inputs, sources[0], output)
+            self._typeset(inputs, sources[0], output, notes=notes)
         else:
             self._typeset_in_parts(inputs, sources, targets, work, output)
-        return Artifact(self.name, output)
+            if inputs.manuscript.settings.presswork.accessibility.pdf != "off":
+                notes.append(
+                    f"{output.name}: warning: typeset in parts and joined, it has no tags and is not PDF/UA-1"
+                    " (set pdf_part_words: 0 to typeset it whole, on a machine with the memory for it)"
+                )  # fmt: skip
+        return Artifact(self.name, output, notes=tuple(notes))
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
         document = inputs.document(_admonition)
         tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node))
+        tree.rewrite_inlines(document["blocks"], _described())
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
@@ -52,23 +68,42 @@ class PdfBuilder:
             sources.append(pandoc.save({**document, "blocks": blocks}, work / f"{name}.pandoc.json"))
         return sources, [piece.targets for piece in pieces]
 
-    def _typeset(self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False) -> Any:
+    def _typeset(
+        self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False, notes: list[str] | None = None
+    ) -> Any:
         """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
-        `output`. With `variables` (the template's, for a part or the front matter), without tags; with
-        `report`, the part's report."""
+        `output`: a whole book as PDF/UA-1 (unless the book turns that off), adding to `notes` why it
+        is not when the book makes that a warning. With `variables` (the template's, for a part or
+        the front matter), without tags; with `report`, the part's report."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        try:
+        level = inputs.manuscript.settings.presswork.accessibility.pdf
+        folder = fonts.folder(source.parent / "fonts")
+
+        def compile_pdf(accessible: bool) -> Any:
             return typst.compile_pdf(
                 typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                tags=not variables, report="pw-report" if report else None, fonts=fonts.folder(source.parent / "fonts"),
+                tags=not variables, report="pw-report" if report else None, fonts=folder, accessible=accessible,
             )  # fmt: skip
+
+        try:
+            return compile_pdf(not variables and level != "off")
         except typst.MissingGlyph as missing:
             raise _unshown(inputs, missing.character) from missing
+        except typst.Inaccessible as refused:
+            where = _chapter_at(typ, refused.line)
+            message = f"it cannot be PDF/UA-1: {refused.reason}{f' in the chapter {where!r}' if where else ''}"
+            if level == "error":
+                raise ValidationError(
+                    f"typst refuses the PDF: {message}", path=output.name, detail=str(refused.detail),
+                    hint="'presswork check' names the place (its accessibility warnings); or set accessibility: {pdf: warning} under presswork in mkdocs.yml",
+                ) from refused  # fmt: skip
+            (notes if notes is not None else []).append(f"{output.name}: warning: {message}; it is written without PDF/UA-1")
+            return compile_pdf(False)
 
     def _typeset_in_parts(self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path) -> None:
         """A long book: the parts one after another, each numbered on from the one before, then the
@@ -86,10 +121,34 @@ class PdfBuilder:
         self._typeset(inputs, sources[0], front, ("-V", f"pw-front={data}"))
         parts.join(front, files, reports, output)
 
-    def validate(self, inputs: Inputs, artifact: Artifact) -> None:
+    def validate(self, inputs: Inputs, artifact: Artifact) -> list[str] | None:
         data = artifact.path.read_bytes()
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
+        if b"<pdfuaid:part>1</pdfuaid:part>" not in data:
+            return None  # it claims no PDF/UA-1 (the book turned it off, or was told why)
+        level = inputs.manuscript.settings.presswork.accessibility.pdf
+        validator = inputs.programs.verapdf
+        problem = validator.missing() if validator else "veraPDF is not installed"
+        if problem:
+            return [f"{artifact.path.name}: warning: its PDF/UA-1 was not validated ({problem})"]
+        failed = validator.check(artifact.path, timeout=inputs.timeout)
+        if not failed:
+            return None
+        lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failed]
+        summary = f"veraPDF {validator.version}: PDF/UA-1 fails {len(failed)} rule{'s' if len(failed) != 1 else ''}, the first {lines[0]}"
+        if level == "warning":
+            return [f"{artifact.path.name}: warning: {summary}"]
+        raise ValidationError(summary, path=artifact.path.name, detail="\n".join(lines), hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it anyway")
+
+
+def _chapter_at(typ: Path, line: int) -> str | None:
+    """The title of the chapter (a level-1 heading) that line `line` of the Typst source is in."""
+    if line <= 0:
+        return None
+    lines = typ.read_text(encoding="utf-8").splitlines()[:line]
+    heading = next((text for text in reversed(lines) if text.startswith("= ")), None)
+    return heading.removeprefix("= ").split(" <")[0].strip() if heading else None
 
 
 def _unshown(inputs: Inputs, character: str) -> ContentError:
@@ -150,6 +209,25 @@ def _string(text: str) -> str:
         for c in text
     )
     return f'"{escaped}"'
+
+
+def _described():
+    """Each image and formula inside a call of the template that gives it its alternative text,
+    which PDF/UA-1 asks of every figure and formula and pandoc's Typst writer does not write: an
+    image's own text, a formula's TeX source. An image with none (`alt=""`, as the EPUB and the
+    site have it) and an icon are decoration: artifacts, which a screen reader passes over."""
+    done: set[int] = set()  # the nodes already wrapped: the rewrite visits what it put in
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] not in ("Image", "Math") or id(node) in done:
+            return None
+        done.add(id(node))
+        text = " ".join((node["c"][1] if node["t"] == "Math" else tree.stringify(node["c"][1])).split())
+        decoration = node["t"] == "Image" and (not text or "pw-icon" in node["c"][0][1])
+        opening = "#pw-decoration[" if decoration else f"#pw-alt({_string(text)})["
+        return [{"t": "RawInline", "c": ["typst", opening]}, node, {"t": "RawInline", "c": ["typst", "]"]}]
+
+    return change
 
 
 def _anchor(node: Any) -> list[Any] | None:

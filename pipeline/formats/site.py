@@ -30,7 +30,18 @@ class SiteBuilder:
     def fingerprint(self, inputs: Inputs) -> list[str]:
         versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown")]
         downloads = [(a.path.name, digest(a.path.read_bytes())) for a in inputs.downloads]
-        return [inputs.style_digest("site.css"), pandoc.version(), *versions, json.dumps(downloads), "offline" if inputs.offline else "served"]
+        checker = inputs.programs.axe
+        checked = [] if checker is None or checker.missing() else [checker.version]
+        return [
+            inputs.style_digest("site.css"), inputs.style_digest("site.js"), pandoc.version(), *versions, json.dumps(downloads),
+            "offline" if inputs.offline else "served", inputs.manuscript.settings.presswork.accessibility.site, *checked,
+        ]  # fmt: skip
+
+    def checked_by(self, inputs: Inputs) -> str:
+        checker = inputs.programs.axe
+        if inputs.manuscript.settings.presswork.accessibility.site != "error" or checker is None or checker.missing():
+            return ""
+        return f"axe-core {checker.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         """The site written from the one rendering, in strict mode, into `site/` of the staging folder."""
@@ -46,7 +57,43 @@ class SiteBuilder:
             raise ValidationError(
                 "the site has no home page", path=artifact.path.name, hint="name the first chapter index.md"
             )
-        return _network_loads(artifact.path)
+        return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
+
+
+def _accessibility(inputs: Inputs, site: Path) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA rules on every page, in every colour scheme the site offers: a
+    violation stops the build, or is one warning when the book says so (`accessibility: {site: warning}`)."""
+    level = inputs.manuscript.settings.presswork.accessibility.site
+    if level == "off":
+        return []
+    checker = inputs.programs.axe
+    problem = checker.missing() if checker else "axe-core is not installed"
+    if problem:
+        return [f"{site.name}/: warning: its accessibility was not checked ({problem})"]
+    pages = sorted(site.rglob("*.html"))
+    found = checker.check(site, pages, schemes(inputs.manuscript.settings.mkdocs.theme), timeout=inputs.timeout)
+    if not found:
+        return []
+    first = found[0]
+    where = len({v.page for v in found})
+    summary = (
+        f"axe-core {checker.version}: {len(found)} violation{'s' if len(found) != 1 else ''} on {where} page{'s' if where != 1 else ''}, "
+        f"the first {first.impact} {first.rule} ({first.scheme} colours): {first.text}: {first.html}"
+    )  # fmt: skip
+    if level == "warning":
+        return [f"{site.name}/{first.page}: warning: {summary}"]
+    raise ValidationError(
+        summary, path=f"{site.name}/{first.page}", detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
+        hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
+    )  # fmt: skip
+
+
+def schemes(theme) -> list[str]:
+    """The colour schemes of Material's palette a reader can pick (`default` without one)."""
+    palette = theme.get("palette") if theme is not None else None
+    entries = palette if isinstance(palette, list) else [palette] if isinstance(palette, dict) else []
+    found = [str(entry.get("scheme") or "default") for entry in entries if isinstance(entry, dict)]
+    return list(dict.fromkeys(found)) or ["default"]
 
 
 def _network_loads(site: Path) -> list[str]:

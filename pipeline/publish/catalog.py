@@ -29,6 +29,8 @@ class File:
     size: int
     sha256: str
     language: str = ""  # the edition's language (a BCP 47 tag); "" in releases made before languages
+    conformance: str = ""  # the accessibility standard the file declares ("PDF/UA-1"); "" none
+    checked_by: str = ""  # the checker that held it to that standard ("veraPDF 1.28.2"); "" none
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ class Edition:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Edition:
-        files = tuple(File(f["name"], f["format"], int(f["size"]), f["sha256"], str(f.get("language") or "")) for f in data.get("files", []))
+        files = tuple(
+            File(f["name"], f["format"], int(f["size"]), f["sha256"], str(f.get("language") or ""), str(f.get("conformance") or ""), str(f.get("checked_by") or ""))
+            for f in data.get("files", [])
+        )  # fmt: skip
         return cls(data["version"], data["tag"], data["commit"], data["date"], int(data["source_date_epoch"]), files)
 
 

@@ -21,8 +21,19 @@ from pipeline.errors import ToolError
 from pipeline.tools import process
 
 _MISSING = "missing glyph: "
+_UA = "PDF/UA-1 error: "
 _NOT_SHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
 _UNPROBED = frozenset({"Mn", "Me", "Cf", "Cc", "Zs", "Zl", "Zp"})  # shaped with their neighbours, or nothing to show
+
+
+class Inaccessible(ToolError):
+    """A document typst will not write as PDF/UA-1 (an image without alternative text, a heading
+    level skipped): its reason, and the line of the Typst source it names (0: none)."""
+
+    def __init__(self, reason: str, line: int, detail: str) -> None:
+        super().__init__(reason, detail=detail)
+        self.reason = reason
+        self.line = line
 
 
 class MissingGlyph(ToolError):
@@ -48,22 +59,26 @@ def version() -> str:
 
 def compile_pdf(
     source: Path, output: Path, *, root: Path, epoch: int, timeout: float, tags: bool = True, report: str | None = None,
-    fonts: Path | None = None,
+    fonts: Path | None = None, accessible: bool = False,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
     `metadata` the document labels so (read after it is laid out). `tags=False` leaves out the
-    structure tree (for PDFs that are joined, which cannot keep it). Raises `MissingGlyph`, and
-    writes nothing, when a character of the source is in no font."""
+    structure tree (for PDFs that are joined, which cannot keep it); `accessible` writes PDF/UA-1
+    (tagged). Raises `MissingGlyph`, and writes nothing, when a character of the source is in no
+    font, and `Inaccessible` when the document cannot be PDF/UA-1."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
-    command += [f"--tags={'yes' if tags else 'no'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
+    command += [f"--tags={'ua-1' if accessible else 'yes' if tags else 'no'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
     result = process.run("typst", command, timeout=timeout, check=False)
     if result.returncode != 0:
         text = result.stderr.decode("utf-8", "replace").strip()
         first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
         if first.startswith(_MISSING):
             raise MissingGlyph(first.removeprefix(_MISSING))
+        if first.startswith(_UA):
+            where = re.compile(rf"{re.escape(source.name)}:(\d+):").search(text, max(text.find("error: " + _UA), 0))
+            raise Inaccessible(first.removeprefix(_UA).split(" (hint: ")[0], int(where.group(1)) if where else 0, text)
         raise ToolError(f"typst failed: {first.removeprefix('error: ')}", detail=text)
     return json.loads(result.stdout) if report else None
 
@@ -100,11 +115,13 @@ def _main(
             print(_MISSING + unshown, file=sys.stderr)
             return 2
         compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
-        compiler.compile(output=output, timestamp=int(epoch), pdf_tags=tags == "--tags=yes")
+        accessible = tags == "--tags=ua-1"
+        compiler.compile(output=output, timestamp=int(epoch), pdf_tags=tags != "--tags=no", pdf_standards=["ua-1"] if accessible else [])
         if label:  # the layout is cached: asking the document costs next to nothing now
             sys.stdout.write(compiler.query(f"<{label}>", field="value", one=True, format="json"))
     except Exception as error:  # typst raises its own TypstError; report it to the parent on stderr
         print(" ".join(str(error).split()), file=sys.stderr)
+        print(getattr(error, "diagnostic", ""), file=sys.stderr)  # where in the source, when typst says
         return 1
     return 0
 

@@ -1,0 +1,47 @@
+// axe-core's WCAG 2.1 A and AA rules on pages of the site, in headless chromium (pipeline/tools/axe.py runs it).
+// Reads {"pages": [url, ...], "schemes": ["default", "slate", ...]} on stdin; writes a JSON list of
+// {url, scheme, violations: [{id, impact, help, nodes: [{target, html}]}]}, in order.
+// PRESSWORK_NODE_MODULES names the folder holding axe-core and puppeteer-core; PRESSWORK_CHROMIUM the browser.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(join(process.env.PRESSWORK_NODE_MODULES, "presswork.js"));
+const puppeteer = require("puppeteer-core");
+const { pages, schemes } = JSON.parse(readFileSync(0, "utf8"));
+const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const browser = await puppeteer.launch({
+  executablePath: process.env.PRESSWORK_CHROMIUM,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const out = [];
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  for (const url of pages) {
+    await page.goto(url, { waitUntil: "load" });
+    for (const scheme of schemes) {
+      const violations = await page.evaluate(async (axe, scheme, tags) => {
+        if (!window.axe) {
+          const script = document.createElement("script");
+          script.textContent = axe;
+          document.head.appendChild(script);
+        }
+        // Material's palette: the scheme a reader picks with the toggle, set as the toggle sets it.
+        document.body.setAttribute("data-md-color-scheme", scheme);
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+        return result.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 300) })),
+        }));
+      }, axe, scheme, TAGS);
+      out.push({ url, scheme, violations });
+    }
+  }
+  process.stdout.write(JSON.stringify(out));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,142 @@
+"""veraPDF, the one module that runs it: the reference validator of PDF/A and PDF/UA, installed from
+Maven Central (`org.verapdf.apps:greenfield-apps`) into the cache folder by `python -m
+pipeline.tools.verapdf install` (which `make` runs), and run on the machine's Java with its PDF/UA-1
+profile; its JSON report is read as data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ToolError
+from pipeline.tools import java, process
+
+VERSION = "1.28.2"
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>presswork</groupId><artifactId>verapdf-install</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.verapdf.apps</groupId><artifactId>greenfield-apps</artifactId><version>{v}</version></dependency>
+  </dependencies>
+</project>
+"""
+_MAIN = "org.verapdf.apps.GreenfieldCliWrapper"
+_JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # a short run: started in about half the time
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One rule of the profile the PDF fails: its clause of ISO 14289-1, what it asks, how often it
+    failed, and the first place (an object path inside the PDF)."""
+
+    clause: str
+    test: int
+    text: str
+    count: int
+    where: str
+
+
+@dataclass(frozen=True)
+class Validator:
+    """Where veraPDF is installed (`cache/verapdf/<version>/lib`)."""
+
+    folder: Path
+
+    @classmethod
+    def find(cls, cache: Path) -> Validator:
+        return cls(cache / "verapdf" / VERSION)
+
+    @property
+    def version(self) -> str:
+        return VERSION
+
+    def missing(self) -> str | None:
+        """What stops veraPDF running here, or None."""
+        if not (self.folder / "complete").is_file():
+            return "veraPDF is not installed (run 'make install', or python -m pipeline.tools.verapdf install)"
+        try:
+            java.executable()
+        except ToolError as error:
+            return str(error)
+        return None
+
+    def check(self, pdf: Path, *, timeout: float) -> list[Failure]:
+        """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms)."""
+        problem = self.missing()
+        if problem:
+            raise ToolError(f"veraPDF cannot run: {problem}")
+        command = [java.executable(), *_JVM, "-cp", str(self.folder / "lib" / "*"), _MAIN, "--flavour", "ua1", "--format", "json", str(pdf)]
+        result = process.run("veraPDF", command, timeout=timeout, check=False)
+        try:
+            report = json.loads(result.stdout)
+        except ValueError:
+            text = result.stderr.decode("utf-8", "replace").strip()
+            first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
+            raise ToolError(f"veraPDF gave no report: {first}", detail=text) from None
+        return failures(report)
+
+
+def failures(report: dict) -> list[Failure]:
+    """The failed rules of a veraPDF JSON report, or a `ToolError` when it could not read the file."""
+    found = []
+    for job in report.get("report", {}).get("jobs", []):
+        results = job.get("validationResult")
+        if not results:
+            raise ToolError(f"veraPDF could not validate the PDF: {job.get('taskException', {}).get('exceptionMessage', 'no result')}")
+        for result in results if isinstance(results, list) else [results]:
+            for rule in result.get("details", {}).get("ruleSummaries", []):
+                checks = rule.get("checks") or [{}]
+                found.append(Failure(
+                    rule.get("clause", "?"), int(rule.get("testNumber", 0)), " ".join(str(rule.get("description", "")).split()),
+                    int(rule.get("failedChecks", 0)), checks[0].get("context", ""),
+                ))  # fmt: skip
+    return found
+
+
+def install(cache: Path, *, timeout: float = 1800) -> Path:
+    """Install veraPDF with Maven into `cache/verapdf/<version>`, whole or not at all."""
+    target = Validator.find(cache).folder
+    if (target / "complete").is_file():
+        return target
+    if shutil.which("mvn") is None:
+        raise ToolError("Maven is not installed", hint="install Maven, or set accessibility: {pdf: off} in mkdocs.yml")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".install-", dir=target.parent))
+    try:
+        (work / "pom.xml").write_text(_POM.format(v=VERSION))
+        command = ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib", "-f", str(work / "pom.xml")]
+        result = process.run("Maven", command, timeout=timeout, cwd=work, check=False)
+        if result.returncode != 0:
+            last = (result.stdout + result.stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ToolError(f"veraPDF {VERSION} could not be installed with Maven", detail="\n".join(last))
+        (work / "complete").write_text("lib/*")
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _main(argv: list[str]) -> int:
+    from pipeline.environment import cache_folder
+
+    if argv[:1] != ["install"]:
+        print("usage: python -m pipeline.tools.verapdf install", file=sys.stderr)
+        return 2
+    try:
+        folder = install(cache_folder(os.environ))
+    except ToolError as error:
+        print(str(error), file=sys.stderr)
+        return 3
+    print(f"veraPDF {VERSION} is installed ({folder / 'lib'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
