@@ -109,6 +109,12 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             html_text, _ = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
         return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return _unlabelled_search(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return _unlabelled_search(output_content)  # 404.html, which is no page
+
     def downloads_text(self, config: MkDocsConfig) -> str:
         """The Downloads page: this build's files or, for a release, every published edition, newest first.
 
@@ -261,6 +267,17 @@ def _task_names(html_text: str) -> str:
         return f'{match.group(1)} aria-label="{html.escape(words)}"{match.group(2)}{match.group(3)}' if words else match.group(0)
 
     return _TASK.sub(name, html_text)
+
+
+# Material writes the search toggle's checkbox on every page, and the button labelling it only when the
+# search plugin is on: without it the box has no name, and no use, so it leaves the accessibility tree.
+_SEARCH_TOGGLE = '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">'
+
+
+def _unlabelled_search(output: str) -> str:
+    if _SEARCH_TOGGLE not in output or 'for="__search"' in output:
+        return output
+    return output.replace(_SEARCH_TOGGLE, _SEARCH_TOGGLE[:-1] + " hidden>", 1)
 
 
 def _figures(html_text: str) -> str:

@@ -204,7 +204,8 @@ def test_a_site_that_fails_axe_core_is_not_written(tmp_path):
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
-    assert re.match(r"site/index\.html: error: axe-core [\d.]+: \d+ violations on \d+ pages?, the first serious color-contrast \(default colours\)", line), line
+    assert re.match(r"book/index\.md: error: axe-core [\d.]+: \d+ violations on \d+ pages?, the first serious color-contrast \(default colours\)", line), line
+    assert "(on site/index.html)" in line
     assert not (book / "build" / "site").exists()
 
 
@@ -213,5 +214,5 @@ def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
     book = _site_fixture(tmp_path, "warning")
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert re.search(r"site/index\.html: warning: axe-core [\d.]+: \d+ violations? on \d+ pages?", run.stderr), run.stderr
+    assert re.search(r"book/index\.md: warning: axe-core [\d.]+: \d+ violations? on \d+ pages?", run.stderr), run.stderr
     assert (book / "build" / "site" / "index.html").is_file()

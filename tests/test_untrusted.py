@@ -294,7 +294,7 @@ def test_pages_and_scripts_of_the_content_s_own_are_left_out_of_an_untrusted_sit
 def test_an_iframe_is_on_the_site_only_and_embeds_nothing_anywhere_else(book):
     """pandoc's HTML reader would fetch what an <iframe> names, even in a trusted build: the editions
     hold none of it, and say so at its line."""
-    (book / "book" / "index.md").write_text('# Framed\n\nBefore.\n\n<iframe src="../../outside/secret.txt"></iframe>\n\nAfter.\n')
+    (book / "book" / "index.md").write_text('# Framed\n\nBefore.\n\n<iframe title="A secret" src="../../outside/secret.txt"></iframe>\n\nAfter.\n')
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
     assert ("book/index.md:5:1: warning: a <iframe> element is on the site only: the PDF, EPUB and DOCX cannot hold "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
@@ -60,6 +61,17 @@ class SiteBuilder:
         return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
 
 
+def _source_of(page: str, manuscript) -> str | None:
+    """The chapter a page of the site was made from, as messages name it, if it is one."""
+    directory_urls = manuscript.settings.mkdocs.use_directory_urls
+    for chapter in manuscript.chapters:
+        stem = chapter.name.removesuffix(".md")
+        written = f"{stem}.html" if not directory_urls or stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+        if page == written:
+            return chapter.display
+    return None
+
+
 def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     """axe-core's WCAG 2.1 A and AA rules on every page, in every colour scheme the site offers: a
     violation stops the build, or is one warning when the book says so (`accessibility: {site: warning}`)."""
@@ -71,7 +83,9 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     if problem:
         return [f"{site.name}/: warning: its accessibility was not checked ({problem})"]
     pages = sorted(site.rglob("*.html"))
-    found = checker.check(site, pages, schemes(inputs.manuscript.settings.mkdocs.theme), timeout=inputs.timeout)
+    mkdocs = inputs.manuscript.settings.mkdocs
+    base = urllib.parse.urlsplit(mkdocs.site_url or "").path or "/"
+    found = checker.check(site, pages, schemes(mkdocs.theme), timeout=inputs.timeout, base=base)
     if not found:
         return []
     first = found[0]
@@ -80,10 +94,14 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
         f"axe-core {checker.version}: {len(found)} violation{'s' if len(found) != 1 else ''} on {where} page{'s' if where != 1 else ''}, "
         f"the first {first.impact} {first.rule} ({first.scheme} colours): {first.text}: {first.html}"
     )  # fmt: skip
+    source = _source_of(first.page, inputs.manuscript)
+    if source:
+        summary = f"{summary} (on {site.name}/{first.page})"
+    source = source or f"{site.name}/{first.page}"
     if level == "warning":
-        return [f"{site.name}/{first.page}: warning: {summary}"]
+        return [f"{source}: warning: {summary}"]
     raise ValidationError(
-        summary, path=f"{site.name}/{first.page}", detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
+        summary, path=source, detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
         hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
     )  # fmt: skip
 

@@ -66,8 +66,9 @@ class Checker:
     def version(self) -> str:
         return json.loads((self.modules / "axe-core" / "package.json").read_text())["version"]
 
-    def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float) -> list[Violation]:
-        """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`."""
+    def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/") -> list[Violation]:
+        """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`, the
+        site served under the path `base` (its site_url's, where its 404 page looks for its files)."""
         if not pages:
             return []
         problem = self.missing()
@@ -75,8 +76,8 @@ class Checker:
             raise ToolError(f"axe-core cannot run: {problem}")
         names = {page.relative_to(site).as_posix(): page.relative_to(site).as_posix() for page in pages}
         env = {"PRESSWORK_NODE_MODULES": str(self.modules), "PRESSWORK_CHROMIUM": self.chromium or ""}
-        with _served(site) as origin:
-            names = {f"{origin}/{name}": name for name in names}
+        with _served(site, base) as origin:
+            names = {f"{origin}{name}": name for name in names}
             request = {"pages": list(names), "schemes": schemes}
             result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
         return [
@@ -88,13 +89,20 @@ class Checker:
 
 
 @contextlib.contextmanager
-def _served(site: Path) -> Iterator[str]:
-    """The site served from its folder on a free loopback port, as a reader's browser gets it from a
-    web server (its 404 page links its files from the site's root)."""
+def _served(site: Path, base: str = "/") -> Iterator[str]:
+    """The site served from its folder under the path `base` on a free loopback port, as a reader's
+    browser gets it from a web server (its 404 page links its files from that path); the address of
+    the site's root is returned, ending in a slash."""
+    base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, directory=str(site), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(base):
+                return str(site / ".outside-the-site")  # no such file: 404
+            return super().translate_path("/" + path[len(base):])
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             pass
@@ -103,7 +111,7 @@ def _served(site: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{base}"
     finally:
         server.shutdown()
         server.server_close()
