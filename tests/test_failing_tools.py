@@ -21,7 +21,8 @@ import pytest
 
 from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tree_digest
 from pipeline import styles
-from pipeline.tools import pandoc
+from pipeline.errors import ToolError
+from pipeline.tools import maven, pandoc
 
 PYTHON_ONLY = os.path.dirname(sys.executable)  # a PATH with Python and nothing else: no java, no git
 
@@ -242,3 +243,16 @@ def test_a_languagetool_server_that_dies_twice_fails_the_check(tmp_path, languag
         "error: the LanguageTool server stopped during the check, and again after a restart; nothing is reported "
         "(give it more memory (check.languagetool_heap) or run with --no-grammar)"
     )
+
+
+@pytest.mark.skipif(not maven.available(), reason="Maven is not installed (make installs LanguageTool and veraPDF with it)")
+def test_a_maven_install_that_fails_leaves_no_folder_behind(tmp_path):
+    """A version Maven Central does not have: a clear error, and no half-installed tool that a later
+    run would take for a whole one."""
+    target = tmp_path / "verapdf" / "0.0.0"
+    with pytest.raises(ToolError) as raised:
+        maven.install(target, ["org.verapdf.apps:greenfield-apps:0.0.0"], name="veraPDF 0.0.0", timeout=600)
+    assert str(raised.value) == "error: veraPDF 0.0.0 could not be installed with Maven"
+    assert "0.0.0" in (raised.value.detail or "")  # what Maven said, shown with --debug
+    assert list((tmp_path / "verapdf").iterdir()) == []
+    assert maven.installed(target) is None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import tree
+from pipeline.errors import ValidationError
 
 # What the EPUB claims when its checker passed it (EPUB Accessibility 1.1, section 2.1).
 EPUB_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -26,6 +27,19 @@ class Conformance:
 
     def __str__(self) -> str:
         return f"{self.standard} ({self.checked_by})" if self.standard and self.checked_by else self.standard
+
+
+def unchecked(name: str, problem: str | None) -> list[str]:
+    """The one warning of an edition whose checker cannot run here (`problem` says why)."""
+    return [f"{name}: warning: its accessibility was not checked ({problem})"]
+
+
+def failed(level: str, *, path: str, summary: str, detail: str, hint: str) -> list[str]:
+    """What a checker's failures do at the book's level for it: one warning line (`warning`), or
+    the error that stops the build (`error`)."""
+    if level == "warning":
+        return [f"{path}: warning: {summary}"]
+    raise ValidationError(summary, path=path, detail=detail, hint=hint)
 
 
 def declared(path: Path) -> str:

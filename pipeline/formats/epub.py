@@ -82,19 +82,16 @@ class EpubBuilder:
         ace = inputs.programs.ace
         problem = ace.missing() if ace else "DAISY Ace is not installed"
         if problem:
-            return [f"{artifact.path.name}: warning: its accessibility was not checked ({problem}), and it claims no conformance"]
+            return accessibility.unchecked(artifact.path.name, f"{problem}, and it claims no conformance")
         found = ace.check(artifact.path, timeout=inputs.timeout)
         if not found:
             return None
-        lines = [f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found]
-        if level == "warning":
-            return [f"{artifact.path.name}: warning: DAISY Ace {ace.version}: {_many(len(found))}: {lines[0]}"]
         first = found[0]
-        raise ValidationError(
-            f"DAISY Ace {ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
-            path=f"{artifact.path.name}/{first.document.lstrip('/')}",
+        return accessibility.failed(
+            level, path=f"{artifact.path.name}/{first.document.lstrip('/')}",
+            summary=f"DAISY Ace {ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
+            detail="\n".join(f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found),
             hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
-            detail="\n".join(lines),
         )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline import fonts, tree
 from pipeline.errors import ContentError, ValidationError
-from pipeline.formats import parts
+from pipeline.formats import accessibility, parts
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.tools import pandoc, typst
 
@@ -125,21 +125,21 @@ class PdfBuilder:
         data = artifact.path.read_bytes()
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
-        if b"<pdfuaid:part>1</pdfuaid:part>" not in data:
+        if accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
             return None  # it claims no PDF/UA-1 (the book turned it off, or was told why)
-        level = inputs.manuscript.settings.presswork.accessibility.pdf
         validator = inputs.programs.verapdf
         problem = validator.missing() if validator else "veraPDF is not installed"
         if problem:
-            return [f"{artifact.path.name}: warning: its PDF/UA-1 was not validated ({problem})"]
-        failed = validator.check(artifact.path, timeout=inputs.timeout)
-        if not failed:
+            return accessibility.unchecked(artifact.path.name, problem)
+        failures = validator.check(artifact.path, timeout=inputs.timeout)
+        if not failures:
             return None
-        lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failed]
-        summary = f"veraPDF {validator.version}: PDF/UA-1 fails {len(failed)} rule{'s' if len(failed) != 1 else ''}, the first {lines[0]}"
-        if level == "warning":
-            return [f"{artifact.path.name}: warning: {summary}"]
-        raise ValidationError(summary, path=artifact.path.name, detail="\n".join(lines), hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it anyway")
+        lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failures]
+        return accessibility.failed(
+            inputs.manuscript.settings.presswork.accessibility.pdf, path=artifact.path.name,
+            summary=f"veraPDF {validator.version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}",
+            detail="\n".join(lines), hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it anyway",
+        )  # fmt: skip
 
 
 def _chapter_at(typ: Path, line: int) -> str | None:

@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline.errors import ValidationError
+from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.store import digest
 from pipeline.tools import pandoc
@@ -81,18 +82,23 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     checker = inputs.programs.axe
     problem = checker.missing() if checker else "axe-core is not installed"
     if problem:
-        return [f"{site.name}/: warning: its accessibility was not checked ({problem})"]
+        return accessibility.unchecked(f"{site.name}/", problem)
     pages = sorted(site.rglob("*.html"))
     mkdocs = inputs.manuscript.settings.mkdocs
     base = urllib.parse.urlsplit(mkdocs.site_url or "").path or "/"
     found = checker.check(site, pages, schemes(mkdocs.theme), timeout=inputs.timeout, base=base)
     if not found:
         return []
-    first = found[0]
-    where = len({v.page for v in found})
+    first, pages_with = found[0], len({v.page for v in found})
     summary = (
-        f"axe-core {checker.version}: {len(found)} violation{'s' if len(found) != 1 else ''} on {where} page{'s' if where != 1 else ''}, "
+        f"axe-core {checker.version}: {len(found)} violation{'s' if len(found) != 1 else ''} on {pages_with} page{'s' if pages_with != 1 else ''}, "
         f"the first {first.impact} {first.rule} ({first.scheme} colours): {first.text}: {first.html}"
+    )  # fmt: skip
+    source = _source_of(first.page, inputs.manuscript)
+    return accessibility.failed(
+        level, path=source or f"{site.name}/{first.page}", summary=f"{summary} (on {site.name}/{first.page})" if source else summary,
+        detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
+        hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
     )  # fmt: skip
     source = _source_of(first.page, inputs.manuscript)
     if source:

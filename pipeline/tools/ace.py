@@ -1,20 +1,17 @@
 """DAISY Ace, the one module that runs it: the reference checker of EPUB accessibility (`@daisy/ace-cli`
 from npm, axe-core inside), in Debian's chromium, installed into the cache folder by `python -m
-pipeline.tools.ace install` (which `make` runs)."""
+pipeline.tools.ace install` (which `make` runs; see `pipeline.tools.npm`)."""
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import process
+from pipeline.tools import npm, process
 
 PACKAGE = "@daisy/ace-cli@1.4.6"
 
@@ -31,33 +28,14 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class Checker:
+class Checker(npm.Installed):
     """Where Ace is installed (`cache/ace/node_modules`) and the browser it runs in."""
 
-    folder: Path
-    chromium: str | None
-
-    @classmethod
-    def find(cls, cache: Path) -> Checker:
-        return cls(cache / "ace", shutil.which("chromium") or shutil.which("chromium-browser"))
-
-    @property
-    def _package(self) -> Path:
-        return self.folder / "node_modules" / "@daisy" / "ace-cli"
-
-    def missing(self) -> str | None:
-        """What stops Ace running here, or None."""
-        if shutil.which("node") is None:
-            return "Node.js is not installed"
-        if not (self._package / "package.json").is_file():
-            return "DAISY Ace is not installed (run 'make install', or python -m pipeline.tools.ace install)"
-        if self.chromium is None:
-            return "chromium is not installed (apt-get install chromium)"
-        return None
-
-    @functools.cached_property
-    def version(self) -> str:
-        return json.loads((self._package / "package.json").read_text())["version"]
+    title = "DAISY Ace"
+    name = "ace"
+    main = "@daisy/ace-cli"
+    packages = (PACKAGE,)
+    without = "set accessibility: {epub: off} in mkdocs.yml"
 
     def check(self, epub: Path, *, timeout: float) -> list[Violation]:
         """Every violation Ace reports in `epub` (an empty list: it passes)."""
@@ -66,7 +44,7 @@ class Checker:
             raise ToolError(f"DAISY Ace cannot run: {problem}")
         with tempfile.TemporaryDirectory(prefix="presswork-ace-") as scratch:
             out = Path(scratch) / "report"
-            command = ["node", str(self._package / "bin" / "ace.js"), "--force", "--silent", "--outdir", str(out),
+            command = ["node", str(self.package / "bin" / "ace.js"), "--force", "--silent", "--outdir", str(out),
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
             result = process.run("DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""})
             report = out / "report.json"
@@ -91,31 +69,5 @@ def violations(report: dict) -> list[Violation]:
     return found
 
 
-def install(folder: Path, *, timeout: float = 900) -> None:
-    """Install Ace from npm into `folder` (no browser download: Debian's chromium is used)."""
-    if shutil.which("npm") is None:
-        raise ToolError("npm is not installed", hint="install Node.js, or set accessibility: {epub: off} in mkdocs.yml")
-    folder.mkdir(parents=True, exist_ok=True)
-    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), PACKAGE]
-    process.run("npm", command, timeout=timeout, env={"PUPPETEER_SKIP_DOWNLOAD": "1"})
-
-
-def _main(argv: list[str]) -> int:
-    from pipeline.environment import cache_folder
-
-    if argv[:1] != ["install"]:
-        print("usage: python -m pipeline.tools.ace install", file=sys.stderr)
-        return 2
-    checker = Checker.find(cache_folder(os.environ))
-    try:
-        if not (checker._package / "package.json").is_file():
-            install(checker.folder)
-    except ToolError as error:
-        print(str(error), file=sys.stderr)
-        return 3
-    print(f"DAISY Ace {checker.version} is installed ({checker.folder / 'node_modules'})")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
+    raise SystemExit(Checker.command_line(sys.argv[1:]))

@@ -6,11 +6,8 @@ are checked in one run of the browser, once in each colour scheme the site offer
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.server
 import json
-import os
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import process
+from pipeline.tools import npm, process
 
 PACKAGES = ("axe-core@4.11.0", "puppeteer-core@24.31.0")
 _SCRIPT = Path(__file__).with_name("axe.mjs")
@@ -38,33 +35,14 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class Checker:
+class Checker(npm.Installed):
     """Where axe-core is installed (`cache/axe/node_modules`) and the browser that runs it."""
 
-    folder: Path
-    chromium: str | None
-
-    @classmethod
-    def find(cls, cache: Path) -> Checker:
-        return cls(cache / "axe", shutil.which("chromium") or shutil.which("chromium-browser"))
-
-    @property
-    def modules(self) -> Path:
-        return self.folder / "node_modules"
-
-    def missing(self) -> str | None:
-        """What stops axe-core running here, or None."""
-        if shutil.which("node") is None:
-            return "Node.js is not installed"
-        if not (self.modules / "axe-core" / "package.json").is_file():
-            return "axe-core is not installed (run 'make install', or python -m pipeline.tools.axe install)"
-        if self.chromium is None:
-            return "chromium is not installed (apt-get install chromium)"
-        return None
-
-    @functools.cached_property
-    def version(self) -> str:
-        return json.loads((self.modules / "axe-core" / "package.json").read_text())["version"]
+    title = "axe-core"
+    name = "axe"
+    main = "axe-core"
+    packages = PACKAGES
+    without = "set accessibility: {site: off} in mkdocs.yml"
 
     def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/") -> list[Violation]:
         """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`, the
@@ -117,31 +95,5 @@ def _served(site: Path, base: str = "/") -> Iterator[str]:
         server.server_close()
 
 
-def install(folder: Path, *, timeout: float = 900) -> None:
-    """Install axe-core and puppeteer-core from npm into `folder` (no browser download: Debian's chromium is used)."""
-    if shutil.which("npm") is None:
-        raise ToolError("npm is not installed", hint="install Node.js, or set accessibility: {site: off} in mkdocs.yml")
-    folder.mkdir(parents=True, exist_ok=True)
-    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), *PACKAGES]
-    process.run("npm", command, timeout=timeout, env={"PUPPETEER_SKIP_DOWNLOAD": "1"})
-
-
-def _main(argv: list[str]) -> int:
-    from pipeline.environment import cache_folder
-
-    if argv[:1] != ["install"]:
-        print("usage: python -m pipeline.tools.axe install", file=sys.stderr)
-        return 2
-    checker = Checker.find(cache_folder(os.environ))
-    try:
-        if not (checker.modules / "axe-core" / "package.json").is_file():
-            install(checker.folder)
-    except ToolError as error:
-        print(str(error), file=sys.stderr)
-        return 3
-    print(f"axe-core {checker.version} is installed ({checker.modules})")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
+    raise SystemExit(Checker.command_line(sys.argv[1:]))

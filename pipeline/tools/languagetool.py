@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,19 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ConfigError, ToolError
-from pipeline.tools import java, process
+from pipeline.tools import java, maven
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>presswork</groupId><artifactId>languagetool-install</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.languagetool</groupId><artifactId>languagetool-server</artifactId><version>{v}</version></dependency>
-    <dependency><groupId>org.languagetool</groupId><artifactId>language-en</artifactId><version>{v}</version></dependency>
-  </dependencies>
-</project>
-"""
+_ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
 _HOW_TO_FIX = "run 'make install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
 
 
@@ -61,9 +51,9 @@ class Installation:
 def installed(cache: Path) -> Installation | None:
     """The newest complete installation in `cache`, if any."""
     for version in VERSIONS:
-        folder = cache / "languagetool" / version
-        if (folder / "complete").is_file():  # it holds the classpath, relative to the folder
-            return Installation(version, str(folder / (folder / "complete").read_text().strip()))
+        classpath = maven.installed(cache / "languagetool" / version)
+        if classpath:
+            return Installation(version, classpath)
     return None
 
 
@@ -73,26 +63,16 @@ def install(cache: Path, *, timeout: float = 1800) -> Installation:
     if found:
         return found
     (cache / "languagetool").mkdir(parents=True, exist_ok=True)
-    if shutil.which("mvn") is None:
+    if not maven.available():
         return _download(cache)
-    last = ""
+    failed = None
     for version in VERSIONS:
-        work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=cache / "languagetool"))
         try:
-            (work / "pom.xml").write_text(_POM.format(v=version))
-            command = ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib", "-f", str(work / "pom.xml")]
-            result = process.run("Maven", command, timeout=timeout, cwd=work, check=False)
-            if result.returncode != 0:
-                last = (result.stdout + result.stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
-                continue
-            (work / "complete").write_text("lib/*")
-            target = cache / "languagetool" / version
-            shutil.rmtree(target, ignore_errors=True)
-            os.replace(work, target)
-            return Installation(version, str(target / "lib" / "*"))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    raise ToolError(f"no LanguageTool {'/'.join(VERSIONS)} could be installed with Maven", detail="\n".join(last))
+            artifacts = [artifact.format(v=version) for artifact in _ARTIFACTS]
+            return Installation(version, maven.install(cache / "languagetool" / version, artifacts, name=f"LanguageTool {version}", timeout=timeout))
+        except ToolError as error:
+            failed = error
+    raise ToolError(f"no LanguageTool {'/'.join(VERSIONS)} could be installed with Maven", detail=failed.detail if failed else "")
 
 
 def _download(cache: Path) -> Installation:

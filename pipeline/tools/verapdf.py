@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import java, process
+from pipeline.tools import java, maven, process
 
 VERSION = "1.28.2"
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>presswork</groupId><artifactId>verapdf-install</artifactId><version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency><groupId>org.verapdf.apps</groupId><artifactId>greenfield-apps</artifactId><version>{v}</version></dependency>
-  </dependencies>
-</project>
-"""
+ARTIFACT = f"org.verapdf.apps:greenfield-apps:{VERSION}"
 _MAIN = "org.verapdf.apps.GreenfieldCliWrapper"
 _JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # a short run: started in about half the time
 
@@ -58,7 +48,7 @@ class Validator:
 
     def missing(self) -> str | None:
         """What stops veraPDF running here, or None."""
-        if not (self.folder / "complete").is_file():
+        if maven.installed(self.folder) is None:
             return "veraPDF is not installed (run 'make install', or python -m pipeline.tools.verapdf install)"
         try:
             java.executable()
@@ -102,24 +92,10 @@ def failures(report: dict) -> list[Failure]:
 def install(cache: Path, *, timeout: float = 1800) -> Path:
     """Install veraPDF with Maven into `cache/verapdf/<version>`, whole or not at all."""
     target = Validator.find(cache).folder
-    if (target / "complete").is_file():
-        return target
-    if shutil.which("mvn") is None:
-        raise ToolError("Maven is not installed", hint="install Maven, or set accessibility: {pdf: off} in mkdocs.yml")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".install-", dir=target.parent))
-    try:
-        (work / "pom.xml").write_text(_POM.format(v=VERSION))
-        command = ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib", "-f", str(work / "pom.xml")]
-        result = process.run("Maven", command, timeout=timeout, cwd=work, check=False)
-        if result.returncode != 0:
-            last = (result.stdout + result.stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
-            raise ToolError(f"veraPDF {VERSION} could not be installed with Maven", detail="\n".join(last))
-        (work / "complete").write_text("lib/*")
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(work, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if maven.installed(target) is None:
+        if not maven.available():
+            raise ToolError("Maven is not installed", hint="install Maven, or set accessibility: {pdf: off} in mkdocs.yml")
+        maven.install(target, [ARTIFACT], name=f"veraPDF {VERSION}", timeout=timeout)
     return target
 
 
