@@ -15,6 +15,9 @@ plain form, with classes that `pipeline.assembly` and the builders recognise:
   `div.admonition.KIND[data-title]`, open; content tabs (`div.tabbed-set`) become one such block
   per tab (kind `tab`), titled by its label;
 - a task list's check boxes become ☐ and ☒;
+- the language an element says it is in (`<em lang="ru">`, `<p lang="ru">`, from an attribute list)
+  is held by a `span` (inline) or `div` (a block) around its content, which pandoc keeps on every
+  edition (it keeps `lang` on headings, spans and divs only);
 - inline SVG (icons, emoji) is taken out before parsing, byte for byte (an HTML parser would fold
   `viewBox` to `viewbox`), and replaced by `img.pw-svg`, whose `src` indexes the list returned.
 
@@ -67,7 +70,7 @@ def for_pandoc(html: str) -> tuple[str, list[str]]:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except etree.ParserError:  # nothing an HTML parser counts as content (a comment alone, say)
         return html, svgs
-    for rewrite in (_unshown, _permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes, _anchors):
+    for rewrite in (_unshown, _permalinks, _footnotes, _code, _tabs, _admonitions, _details, _checkboxes, _anchors, _languages):
         rewrite(root)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return inner, svgs
@@ -325,3 +328,24 @@ def _anchors(root) -> None:
         else:
             anchor.tail, element.text = element.text, None
             element.insert(0, anchor)
+
+
+# Elements whose `lang` pandoc keeps as it reads them; any other's is moved onto a span or div.
+_KEEPS_LANG = frozenset({"span", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({"p", "blockquote", "ul", "ol", "dl", "table", "pre", "figure", "hr", "div", "details"})
+
+
+def _languages(root) -> None:
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and e.get("lang") and e.tag not in _KEEPS_LANG]:
+        language = element.attrib.pop("lang")
+        if element.tag in _BLOCKS:  # the block inside a div that says its language
+            holder = _element("div", lang=language)
+            element.addprevious(holder)
+            holder.tail, element.tail = element.tail, None
+            holder.append(element)
+            continue
+        blocks = any(isinstance(child.tag, str) and child.tag in _BLOCKS for child in element)
+        holder = _element("div" if blocks else "span", lang=language)
+        _move_children(source=element, target=holder)
+        element.text = None
+        element.append(holder)

@@ -20,6 +20,7 @@ PROBLEMS = [
     ("index.md", "<https://example.org/shore-birds>", "https://example.org/shore-birds", "url-link-text"),
     ("index.md", "https://mirror.example.org/shore-birds", "https://mirror.example.org/shore-birds", "url-link-text"),
     ("index.md", "#### Wading birds", "Wading birds", "heading-skipped"),
+    ("index.md", "цапля серая", "цапля серая", "language-not-marked"),
     ("index.md", "| | |", "| | |", "table-no-header"),
     ("index.md", 'style="color: #aaaaaa"', "color: #aaaaaa", "low-contrast"),
     ("index.md", 'style="color: yellow"', "color: yellow", "low-contrast"),
@@ -65,6 +66,19 @@ def test_messages_say_what_is_wrong_and_what_to_do(checked):
     contrast = [f["message"] for f in findings if f["rule"] == "low-contrast"]
     assert any("#aaaaaa on #ffffff has a contrast of 2.3:1" in m for m in contrast), contrast  # WCAG 2.1's formula
     assert any("#ffff00 on #ffffff has a contrast of 1.1:1" in m for m in contrast), contrast
+    assert "'цапля серая' is in Cyrillic script, not English" in said["language-not-marked"]
+    assert '<span lang="ru">цапля серая</span>' in said["language-not-marked"]
+
+
+def test_a_chapter_in_another_language_is_read_in_its_own_script(tmp_path):
+    """A Russian chapter's Cyrillic is its own language; the English name in it (Latin) is never a finding."""
+    book = copy_book(FIXTURE, tmp_path / "book")
+    chapter = book / "book" / "pictures.md"
+    chapter.write_text("---\nlang: ru\n---\n\n# Цапли\n\nСерая цапля (grey heron) и 青鹭 стоят в воде.\n")
+    run = presswork("check", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    found = [(f["line"], f["column"], f["message"].split(",")[0]) for f in json.loads(run.stdout) if f["path"] == "book/pictures.md"]
+    line, column = where(book, "pictures.md", "青鹭", "青鹭")
+    assert found == [(line, column, "'青鹭' is in Han script")], found
 
 
 def test_each_rule_is_levelled_like_any_other(tmp_path):

@@ -199,3 +199,25 @@ def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
     assert run.returncode == 0, run.stderr
     assert re.search(r"book/index\.md: warning: axe-core [\d.]+: \d+ violations? on \d+ pages?", run.stderr), run.stderr
     assert (book / "build" / "site" / "index.html").is_file()
+
+
+def test_a_language_the_source_marks_is_marked_in_every_edition(tmp_path):
+    """`<span lang="ru">`, `*чайка*{ lang=ru }` and a paragraph's `{: lang=ru }` (tests/books/accessibility):
+    pandoc keeps the language of spans and blocks only, and its Typst writer of blocks only."""
+    import pikepdf
+
+    book = _fixture(tmp_path, "epub, pdf, docx", None)
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "      accessibility: {epub: off, pdf: off, site: off}\n")
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    chapter = _members(book / "build" / "accessibility-findings.epub")["EPUB/text/ch001.xhtml"]
+    assert re.search(r'<span lang="ru"[^>]*>цапля</span>', chapter) and re.search(r'<span lang="ru"[^>]*>чайка</span>', chapter), chapter
+    assert re.search(r'<div lang="ru"[^>]*>\s*<p>Серая цапля стоит в воде\.</p>', chapter), chapter
+    with zipfile.ZipFile(book / "build" / "accessibility-findings.docx") as docx:
+        document = docx.read("word/document.xml").decode()
+    russian = re.findall(r'<w:r>(?:(?!</w:r>).)*?<w:lang w:val="ru" />(?:(?!</w:r>).)*?<w:t[^>]*>([^<]*)</w:t>', document)
+    assert {"цапля", "чайка", "Серая цапля стоит в воде."} <= set(russian), russian
+    with pikepdf.open(book / "build" / "accessibility-findings.pdf") as pdf:
+        marked = b"".join(page.Contents.read_bytes() for page in pdf.pages if "/Contents" in page)
+    assert marked.count(b"/Lang(ru)") >= 2, "the two Russian words are in marked content that says so"

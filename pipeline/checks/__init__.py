@@ -109,7 +109,7 @@ def _run(
         if not settings.trust.trusted:
             findings += _unsafe([proses[name] for name in selected])
     with progress.step(f"accessibility{label}"):
-        findings += accessibility.check(proses, selected)
+        findings += accessibility.check(proses, selected, settings.presswork.book.language)
     with progress.step(f"spelling{label}") as note:
         findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
         if not settings.presswork.book.language.startswith("en"):

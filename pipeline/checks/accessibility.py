@@ -11,7 +11,10 @@ like any other (`check.rules: {vague-link-text: error}`, or `off`):
 - `vague-link-text`: a link whose text says nothing of where it goes ("here", "read more");
 - `url-link-text`: a bare URL as the text a reader hears;
 - `table-no-header`: a table whose header row is empty;
-- `low-contrast`: a color in a `style` attribute below WCAG 2.1 AA's 4.5:1 against its background.
+- `low-contrast`: a color in a `style` attribute below WCAG 2.1 AA's 4.5:1 against its background;
+- `language-not-marked`: words in a script the chapter's language is not written in (Cyrillic in an
+  English chapter, Latin excepted), outside any element that says its language (`<span lang="ru">`,
+  `*слово*{ lang=ru }`, a block's `{: lang=ru }`), which a screen reader would speak as the chapter's.
 """
 
 from __future__ import annotations
@@ -19,11 +22,15 @@ from __future__ import annotations
 import posixpath
 import re
 
+from pipeline.checks import scripts
 from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose, cells
 
 ENGINE = "accessibility"
-RULES = ("image-no-alt", "image-alt-file-name", "diagram-no-alt", "heading-skipped", "vague-link-text", "url-link-text", "table-no-header", "low-contrast")
+RULES = (
+    "image-no-alt", "image-alt-file-name", "diagram-no-alt", "heading-skipped", "vague-link-text", "url-link-text",
+    "table-no-header", "low-contrast", "language-not-marked",
+)  # fmt: skip
 # Link texts that say nothing of where a link goes, in the languages a book is most often written in.
 VAGUE = {
     "here", "click here", "this", "this link", "this page", "link", "more", "read more", "learn more", "click", "go", "details",
@@ -51,12 +58,13 @@ TEXT = (0, 0, 0)  # the text a background without a color of its own is under
 AA = 4.5  # WCAG 2.1 AA, success criterion 1.4.3, for text of ordinary size
 
 
-def check(proses: dict[str, Prose], selected: list[str]) -> list[Finding]:
-    """The accessibility findings of the chapters named in `selected`."""
+def check(proses: dict[str, Prose], selected: list[str], language: str = "en") -> list[Finding]:
+    """The accessibility findings of the chapters named in `selected`, of a book in `language`."""
     findings: list[Finding] = []
     for name in selected:
         prose = proses[name]
         findings += _images(prose) + _diagrams(prose) + _headings(prose) + _links(prose) + _tables(prose) + _contrast(prose)
+        findings += _languages(prose, language)
     return findings
 
 
@@ -162,6 +170,17 @@ def _contrast(prose: Prose) -> list[Finding]:
                 "that WCAG 2.1 AA asks of text: choose colors further apart"
             )
             findings.append(_finding(prose, (offset, offset + max(len(style), 1)), "low-contrast", message))
+    return findings
+
+
+def _languages(prose: Prose, book_language: str) -> list[Finding]:
+    findings = []
+    for run in scripts.unmarked(prose, book_language):
+        message = (
+            f"'{run.text}' is in {run.script} script, not {run.language_name}, and no element says its language: mark it, "
+            f"as <span lang=\"{run.guess}\">{run.text}</span> (with its own language tag), so that a screen reader speaks it in its language"
+        )
+        findings.append(_finding(prose, run.span, "language-not-marked", message))
     return findings
 
 

@@ -54,6 +54,8 @@ class PdfBuilder:
         document = inputs.document(_admonition)
         tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node))
         tree.rewrite_inlines(document["blocks"], _described())
+        tree.rewrite_inlines(document["blocks"], _spoken_in())
+        tree.rewrite_blocks(document["blocks"], _heading_in)
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
@@ -228,6 +230,43 @@ def _described():
         return [{"t": "RawInline", "c": ["typst", opening]}, node, {"t": "RawInline", "c": ["typst", "]"]}]
 
     return change
+
+
+def _text_in(language: str) -> str:
+    """The opening of a Typst `text` call setting the language of what it holds (and the region, if
+    the tag has one): pandoc's Typst writer keeps the language of a block, not of a span or heading."""
+    primary, *rest = language.replace("_", "-").split("-")
+    region = next((part for part in rest if len(part) == 2 and part.isalpha()), None)
+    return f"#text(lang: {_string(primary.lower())}{f', region: {_string(region.upper())}' if region else ''})["
+
+
+def _spoken_in():
+    """A span with a language of its own (`<span lang="ru">`), set in that language: tagged with it
+    in the PDF, hyphenated and shaped by its rules."""
+    done: set[int] = set()
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Span" or id(node) in done:
+            return None
+        done.add(id(node))
+        language = dict(node["c"][0][2]).get("lang")
+        if not language:
+            return None
+        return [{"t": "RawInline", "c": ["typst", _text_in(language)]}, node, {"t": "RawInline", "c": ["typst", "]"]}]
+
+    return change
+
+
+def _heading_in(node: Any) -> list[Any] | None:
+    """A heading with a language of its own, its words set in that language."""
+    if node["t"] != "Header":
+        return None
+    language = dict(node["c"][1][2]).get("lang")
+    words = node["c"][2]
+    if not language or (words and words[0].get("t") == "RawInline" and str(words[0]["c"][1]).startswith("#text(lang:")):
+        return None
+    node["c"][2] = [{"t": "RawInline", "c": ["typst", _text_in(language)]}, *words, {"t": "RawInline", "c": ["typst", "]"]}]
+    return [node]
 
 
 def _anchor(node: Any) -> list[Any] | None:
