@@ -33,7 +33,7 @@ class SiteBuilder:
         versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown")]
         downloads = [(a.path.name, digest(a.path.read_bytes())) for a in inputs.downloads]
         checker = inputs.programs.axe
-        checked = [] if checker is None or checker.missing() else [checker.version]
+        checked = [] if checker is None or checker.missing() else [checker.fingerprint]
         return [
             inputs.style_digest("site.css"), inputs.style_digest("site.js"), pandoc.version(), *versions, json.dumps(downloads),
             "offline" if inputs.offline else "served", inputs.manuscript.settings.presswork.accessibility.site, *checked,
@@ -97,7 +97,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     source = _source_of(first.page, inputs.manuscript)
     return accessibility.failed(
         level, path=source or f"{site.name}/{first.page}", summary=f"{summary} (on {site.name}/{first.page})" if source else summary,
-        detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
+        detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}{' ' + v.why if v.why else ''}" for v in found),
         hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
     )  # fmt: skip
     source = _source_of(first.page, inputs.manuscript)
@@ -107,7 +107,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     if level == "warning":
         return [f"{source}: warning: {summary}"]
     raise ValidationError(
-        summary, path=source, detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}" for v in found),
+        summary, path=source, detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}{' ' + v.why if v.why else ''}" for v in found),
         hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
     )  # fmt: skip
 

@@ -29,13 +29,20 @@ try {
           script.textContent = axe;
           document.head.appendChild(script);
         }
-        // Material's palette: the scheme a reader picks with the toggle, set as the toggle sets it.
+        // Material's palette: the scheme a reader picks with the toggle, set as the toggle sets it, its
+        // colours taken at once (Material fades them in, and a colour half-way is no reader's).
+        if (!document.getElementById("presswork-still")) {
+          const still = document.createElement("style");
+          still.id = "presswork-still";
+          still.textContent = "*, *::before, *::after { transition: none !important; animation: none !important; }";
+          document.head.appendChild(still);
+        }
         document.body.setAttribute("data-md-color-scheme", scheme);
         await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
         const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
         return result.violations.map((v) => ({
           id: v.id, impact: v.impact, help: v.help,
-          nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 300) })),
+          nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 300), summary: (n.failureSummary || "").split("\n").slice(1).join(" ").trim() })),
         }));
       }, axe, scheme, TAGS);
       out.push({ url, scheme, violations });

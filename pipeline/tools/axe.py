@@ -6,6 +6,7 @@ are checked in one run of the browser, once in each colour scheme the site offer
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.server
 import json
 import sys
@@ -32,6 +33,7 @@ class Violation:
     text: str  # what the rule asks
     target: str  # the element, as a CSS selector
     html: str
+    why: str = ""  # what axe-core measured: "Element has insufficient color contrast of 3.2 (foreground color: ...)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Checker(npm.Installed):
     main = "axe-core"
     packages = PACKAGES
     without = "set accessibility: {site: off} in mkdocs.yml"
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides its verdict: axe-core's version and the script that runs it."""
+        return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()}"
 
     def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/") -> list[Violation]:
         """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`, the
@@ -59,7 +66,7 @@ class Checker(npm.Installed):
             request = {"pages": list(names), "schemes": schemes}
             result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
         return [
-            Violation(names.get(checked["url"], checked["url"]), checked["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"])
+            Violation(names.get(checked["url"], checked["url"]), checked["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
             for checked in json.loads(result.stdout)
             for rule in checked["violations"]
             for node in rule["nodes"]
