@@ -117,7 +117,7 @@ CASES = {
     "material": ("material-dialect", ["index.md", "blocks.md", "code.md", "inline.md"]),
     "conformance": ("conformance-corpus", ["index.md", "second.md"]),
     "sample_book": ("the-presswork-handbook", [
-        "index.md", "getting-started.md", "writing.md", "configuration.md", "editions.md", "building.md", "checking.md",
+        "index.md", "getting-started.md", "writing.md", "configuration.md", "editions.md", "accessibility.md", "building.md", "checking.md",
         "reproducible.md", "architecture.md", "publishing.md", "troubleshooting.md",
         *(f"gallery/{name}.md" for name in (
             "index", "admonitions", "tabs", "code-blocks", "annotations", "formatting", "lists", "icons-emojis", "tooltips",
