@@ -96,7 +96,7 @@ def test_text_report_groups_by_file_and_underlines_the_span(seeded):
     assert source.strip() == "Ångström 🙂 this is an unique idea in plain prose."
     assert underline.index("^") - source.index("Å") == column - 1
     assert underline.strip() == "^^"
-    assert re.search(r"\d+ errors, 1 warning in 1 file \(2 chapters checked\)\.", run.stdout)  # the warning: a bare URL
+    assert re.search(r"\d+ errors, 3 warnings in 1 file \(2 chapters checked\)\.", run.stdout)  # a bare URL, and Japanese and Russian words not marked as such
 
 
 def test_github_annotations(seeded):

@@ -46,7 +46,7 @@ def test_every_run_of_a_program_names_its_timeout():
         for node, name in _calls(path)
         if name == "process.run"
     ]
-    assert {name for name, _ in runs} >= {"pandoc.py", "typst.py", "epubcheck.py", "java.py", "codespell.py", "languagetool.py"}
+    assert {name for name, _ in runs} >= {"pandoc.py", "typst.py", "epubcheck.py", "java.py", "codespell.py", "maven.py", "npm.py", "ace.py", "verapdf.py"}
     assert all(timed for _, timed in runs), runs
     assert "kill_after_timeout=self.timeout" in (PIPELINE / "tools" / "git.py").read_text()
 

@@ -118,7 +118,7 @@ def _translations(languages: list[str]) -> str:
     others = languages[1:]
     if not others:
         return ""
-    names = [f"{words.name(tag)} (`{tag}`)" for tag in others]
+    names = [f'<span lang="{tag}">{words.name(tag)}</span> (`{tag}`)' for tag in others]  # each name in its own language
     named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     example = f"`index.{others[0]}.md`"
     return (
