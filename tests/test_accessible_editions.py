@@ -205,6 +205,52 @@ def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
     assert (book / "build" / "site" / "index.html").is_file()
 
 
+def _two_pages(folder: Path, css: str = "") -> Path:
+    """A book of two chapters, built as a site, its axe-core findings warnings."""
+    (folder / "book").mkdir(parents=True)
+    (folder / "book" / "index.md").write_text("# Home\n\nThe first page.\n")
+    (folder / "book" / "two.md").write_text("# Two\n\nThe second page.\n")
+    extra = ""
+    if css:
+        (folder / "book" / "pale.css").write_text(css)
+        extra = "extra_css: [pale.css]\n"
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Two pages\ndocs_dir: book\ntheme:\n  name: material\n  font: false\n" + extra +
+        "nav:\n  - index.md\n  - two.md\nplugins:\n  - presswork:\n      formats: [site]\n      accessibility: {site: warning}\n"
+    )  # fmt: skip
+    return folder
+
+
+@NEEDS_AXE
+def test_the_navigation_is_checked_once_and_still_fails_the_site(tmp_path):
+    """The chapters' navigation is the same on every page: axe-core checks it on the home page, so a
+    pale navigation is found there, and the other pages are checked for what they hold of their own."""
+    book = _two_pages(tmp_path / "book", ".md-nav__link { color: #d8d8d8 !important; }\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    warning = next(line for line in run.stderr.splitlines() if "warning: axe-core" in line)
+    assert re.match(r"book/index\.md: warning: axe-core [\d.]+: 2 violations on 1 page, the first serious color-contrast \(default colours\)", warning), warning
+    assert '<span class="md-ellipsis"> Home </span> (on site/index.html)' in warning, warning
+
+
+@NEEDS_AXE
+def test_a_page_s_verdict_is_kept_until_the_page_changes(tmp_path):
+    """A rebuild checks again only the pages that changed: a violation on a page left alone is still
+    reported, and one mended is not."""
+    book = _two_pages(tmp_path / "book")
+    two = book / "book" / "two.md"
+    two.write_text('# Two\n\n<span style="color: #dddddd">A pale line.</span>\n')
+    first = presswork("build", "--no-check", cwd=book)
+    assert "warning: axe-core" in first.stderr and "1 page" in first.stderr, first.stderr
+    (book / "book" / "index.md").write_text("# Home\n\nThe first page, changed.\n")
+    again = presswork("build", "--no-check", cwd=book)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"book/two\.md: warning: axe-core [\d.]+: 1 violation on 1 page", again.stderr), again.stderr
+    two.write_text('# Two\n\n<span style="color: #333333">A dark line.</span>\n')
+    mended = presswork("build", "--no-check", cwd=book)
+    assert mended.returncode == 0 and "axe-core" not in mended.stderr, mended.stderr
+
+
 def test_a_language_the_source_marks_is_marked_in_every_edition(tmp_path):
     """`<span lang="ru">`, `*чайка*{ lang=ru }` and a paragraph's `{: lang=ru }` (tests/books/accessibility):
     pandoc keeps the language of spans and blocks only, and its Typst writer of blocks only."""

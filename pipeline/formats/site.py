@@ -3,17 +3,19 @@ self-contained, with a downloads page."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
+from pipeline import translations
 from pipeline.errors import ValidationError
 from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Inputs
-from pipeline.store import digest
-from pipeline.tools import pandoc
+from pipeline.store import digest, key
+from pipeline.tools import axe, pandoc
 
 # What would make a reader's browser reach out to the network when the site is opened offline.
 _EXTERNAL = re.compile(
@@ -62,9 +64,9 @@ class SiteBuilder:
         return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
 
 
-def _source_of(page: str, manuscript) -> str | None:
-    """The chapter a page of the site was made from, as messages name it, if it is one."""
-    directory_urls = manuscript.settings.mkdocs.use_directory_urls
+def _source_of(page: str, manuscript, offline: bool) -> str | None:
+    """The chapter a page of the site (`offline`: one read from disk) was made from, as messages name it, if it is one."""
+    directory_urls = manuscript.settings.mkdocs.use_directory_urls and not offline
     for chapter in manuscript.chapters:
         stem = chapter.name.removesuffix(".md")
         written = f"{stem}.html" if not directory_urls or stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
@@ -75,7 +77,9 @@ def _source_of(page: str, manuscript) -> str | None:
 
 def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     """axe-core's WCAG 2.1 A and AA rules on every page, in every colour scheme the site offers: a
-    violation stops the build, or is one warning when the book says so (`accessibility: {site: warning}`)."""
+    violation stops the build, or is one warning when the book says so (`accessibility: {site: warning}`).
+    Each page's verdict is kept in the store under what decides it (the page, the stylesheets and
+    scripts it loads, axe-core and how it is run): a page that did not change is not checked again."""
     level = inputs.manuscript.settings.presswork.accessibility.site
     if level == "off":
         return []
@@ -86,30 +90,70 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     pages = sorted(site.rglob("*.html"))
     mkdocs = inputs.manuscript.settings.mkdocs
     base = urllib.parse.urlsplit(mkdocs.site_url or "").path or "/"
-    found = checker.check(site, pages, schemes(mkdocs.theme), timeout=inputs.timeout, base=base)
+    palettes = schemes(mkdocs.theme)
+    whole = _whole(site, pages, inputs.manuscript.settings)
+    loaded: dict[Path, str] = {}
+    names = {page: key(checker.fingerprint, palettes, base, page in whole, _decides(site, page, base, loaded)) for page in pages}
+    known = {page: inputs.store.get_json("axe", name) for page, name in names.items()}
+    unknown = [page for page, verdict in known.items() if verdict is None]
+    fresh = checker.check(site, unknown, palettes, timeout=inputs.timeout, base=base, whole=whole) if unknown else []
+    for page in unknown:
+        shown = page.relative_to(site).as_posix()
+        known[page] = [dataclasses.asdict(v) for v in fresh if v.page == shown]
+        inputs.store.put_json("axe", names[page], known[page])
+    found = [axe.Violation(**v) for page in pages for v in known[page]]
     if not found:
         return []
     first, pages_with = found[0], len({v.page for v in found})
     summary = (
         f"axe-core {checker.version}: {len(found)} violation{'s' if len(found) != 1 else ''} on {pages_with} page{'s' if pages_with != 1 else ''}, "
-        f"the first {first.impact} {first.rule} ({first.scheme} colours): {first.text}: {first.html}"
+        f"the first {first.impact} {first.rule} ({first.scheme} colours): {first.text}: {' '.join(first.html.split())}"
     )  # fmt: skip
-    source = _source_of(first.page, inputs.manuscript)
+    source = _source_of(first.page, inputs.manuscript, inputs.offline)
     return accessibility.failed(
         level, path=source or f"{site.name}/{first.page}", summary=f"{summary} (on {site.name}/{first.page})" if source else summary,
         detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}{' ' + v.why if v.why else ''}" for v in found),
         hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
     )  # fmt: skip
-    source = _source_of(first.page, inputs.manuscript)
-    if source:
-        summary = f"{summary} (on {site.name}/{first.page})"
-    source = source or f"{site.name}/{first.page}"
-    if level == "warning":
-        return [f"{source}: warning: {summary}"]
-    raise ValidationError(
-        summary, path=source, detail="\n".join(f"{v.page} ({v.scheme}): {v.impact} {v.rule}: {v.text}: {v.target}: {v.html}{' ' + v.why if v.why else ''}" for v in found),
-        hint="fix what it names, or set accessibility: {site: warning} under presswork in mkdocs.yml",
-    )  # fmt: skip
+
+
+def _whole(site: Path, pages: list[Path], settings) -> frozenset[Path]:
+    """The pages axe-core checks with the book's navigation: the home page of each language's tree
+    (its first page when it has none). The others are checked without it (see `axe.Checker.check`)."""
+    layout = translations.layout(settings)
+    locales = {language.locale for language in layout.languages if language is not layout.default} if layout else set()
+    trees: dict[str, list[Path]] = {}
+    for page in pages:
+        parts = page.relative_to(site).parts
+        trees.setdefault(parts[0] if len(parts) > 1 and parts[0] in locales else "", []).append(page)
+    homes = set()
+    for tree, members in trees.items():
+        home = site / tree / "index.html" if tree else site / "index.html"
+        homes.add(home if home in members else members[0])
+    return frozenset(homes)
+
+
+_LOADS = re.compile(r"""<(?:link\b[^>]*\brel=["']?stylesheet\b[^>]*\bhref|script\b[^>]*\bsrc)=["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _decides(site: Path, page: Path, base: str, loaded: dict[Path, str]) -> list[str]:
+    """What axe-core's verdict on a page depends on: its bytes and those of each stylesheet and
+    script of the site (served under the path `base`) it loads, each file read once (into `loaded`)."""
+    text = page.read_bytes()
+    parts = [digest(text)]
+    for match in _LOADS.finditer(text.decode("utf-8", "replace")):
+        address = urllib.parse.urlsplit(match.group(1))
+        if address.scheme or address.netloc or not address.path:
+            parts.append(match.group(1))  # from elsewhere: its address is all a build knows of it
+            continue
+        relative = urllib.parse.unquote(address.path)
+        if relative.startswith("/"):
+            relative = str(site / relative.removeprefix(base.rstrip("/")).lstrip("/"))
+        path = (page.parent / relative).resolve()
+        if path not in loaded:
+            loaded[path] = digest(path.read_bytes()) if path.is_file() and path.is_relative_to(site.resolve()) else "absent"
+        parts.append(loaded[path])
+    return parts
 
 
 def schemes(theme) -> list[str]:

@@ -1,6 +1,9 @@
 // axe-core's WCAG 2.1 A and AA rules on pages of the site, in headless chromium (pipeline/tools/axe.py runs it).
-// Reads {"pages": [url, ...], "schemes": ["default", "slate", ...]} on stdin; writes a JSON list of
-// {url, scheme, violations: [{id, impact, help, nodes: [{target, html}]}]}, in order.
+// Reads {"pages": [{url, whole}, ...], "schemes": ["default", "slate", ...], "chrome": [selector, ...]}
+// on stdin; writes a JSON list of {url, scheme, violations: [{id, impact, help, nodes: [{target, html, summary}]}]}.
+// A page that is not `whole` is checked without the `chrome` (the navigation Material writes the same
+// on every page: it is checked on the pages that are whole), one page after another in one tab (two
+// tabs on two cores took as long: the browser's work is what takes the time).
 // PRESSWORK_NODE_MODULES names the folder holding axe-core and puppeteer-core; PRESSWORK_CHROMIUM the browser.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,7 +11,7 @@ import { join } from "node:path";
 
 const require = createRequire(join(process.env.PRESSWORK_NODE_MODULES, "presswork.js"));
 const puppeteer = require("puppeteer-core");
-const { pages, schemes } = JSON.parse(readFileSync(0, "utf8"));
+const { pages, schemes, chrome } = JSON.parse(readFileSync(0, "utf8"));
 const axe = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const browser = await puppeteer.launch({
@@ -20,15 +23,11 @@ const out = [];
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
-  for (const url of pages) {
+  await page.evaluateOnNewDocument(axe); // sent to the browser once, run in every page it opens
+  for (const { url, whole } of pages) {
     await page.goto(url, { waitUntil: "load" });
     for (const scheme of schemes) {
-      const violations = await page.evaluate(async (axe, scheme, tags) => {
-        if (!window.axe) {
-          const script = document.createElement("script");
-          script.textContent = axe;
-          document.head.appendChild(script);
-        }
+      const violations = await page.evaluate(async (scheme, tags, without) => {
         // Material's palette: the scheme a reader picks with the toggle, set as the toggle sets it, its
         // colours taken at once (Material fades them in, and a colour half-way is no reader's).
         if (!document.getElementById("presswork-still")) {
@@ -38,13 +37,14 @@ try {
           document.head.appendChild(still);
         }
         document.body.setAttribute("data-md-color-scheme", scheme);
-        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-        const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+        void getComputedStyle(document.body).color; // the new colours computed before axe-core reads them
+        const context = { include: [document], exclude: without.filter((selector) => document.querySelector(selector)) };
+        const result = await window.axe.run(context, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
         return result.violations.map((v) => ({
           id: v.id, impact: v.impact, help: v.help,
           nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 300), summary: (n.failureSummary || "").split("\n").slice(1).join(" ").trim() })),
         }));
-      }, axe, scheme, TAGS);
+      }, scheme, TAGS, whole ? [] : chrome);
       out.push({ url, scheme, violations });
     }
   }

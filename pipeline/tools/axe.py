@@ -20,6 +20,8 @@ from pipeline.tools import npm, process
 
 PACKAGES = ("axe-core@4.11.0", "puppeteer-core@24.31.0")
 _SCRIPT = Path(__file__).with_name("axe.mjs")
+# Material's navigation of the whole book (its tabs and the primary sidebar), the same on every page of a language.
+CHROME = (".md-tabs", ".md-sidebar--primary")
 
 
 @dataclass(frozen=True)
@@ -49,21 +51,26 @@ class Checker(npm.Installed):
     @property
     def fingerprint(self) -> str:
         """What decides its verdict: axe-core's version and the script that runs it."""
-        return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()}"
+        return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()} {' '.join(CHROME)}"
 
-    def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/") -> list[Violation]:
+    def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/", whole: frozenset[Path] | None = None) -> list[Violation]:
         """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`, the
-        site served under the path `base` (its site_url's, where its 404 page looks for its files)."""
+        site served under the path `base` (its site_url's, where its 404 page looks for its files). The
+        pages in `whole` (every page, when None) are checked with their navigation (`CHROME`), the others
+        without it: Material writes it the same on every page of a language, and it holds a link to
+        every chapter (checked on every page, a book's navigation costs as much as all its chapters)."""
         if not pages:
             return []
         problem = self.missing()
         if problem:
             raise ToolError(f"axe-core cannot run: {problem}")
-        names = {page.relative_to(site).as_posix(): page.relative_to(site).as_posix() for page in pages}
         env = {"PRESSWORK_NODE_MODULES": str(self.modules), "PRESSWORK_CHROMIUM": self.chromium or ""}
         with _served(site, base) as origin:
-            names = {f"{origin}{name}": name for name in names}
-            request = {"pages": list(names), "schemes": schemes}
+            names = {f"{origin}{page.relative_to(site).as_posix()}": page.relative_to(site).as_posix() for page in pages}
+            request = {
+                "pages": [{"url": url, "whole": whole is None or page in whole} for url, page in zip(names, pages)],
+                "schemes": schemes, "chrome": list(CHROME),
+            }  # fmt: skip
             result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
         return [
             Violation(names.get(checked["url"], checked["url"]), checked["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
