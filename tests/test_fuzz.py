@@ -92,7 +92,7 @@ def document(draw) -> tuple[str, int]:
     """A chapter with one misspelling, and the misspelling's offset."""
     count = draw(st.integers(1, 5))
     planted = draw(st.integers(0, count - 1))
-    parts, offset = [], None
+    offset = None
     text = "# Chapter\n\n"
     for index in range(count):
         piece, at = draw(block(index == planted))

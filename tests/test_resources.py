@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CACHE, EPOCH, REPO
+from conftest import EPOCH, REPO
 
 PIPELINE = REPO / "pipeline"
 MEMORY_TARGET_MB = 4096

@@ -8,7 +8,6 @@ and every stream of the PDF, decompressed.
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 

@@ -245,7 +245,7 @@ def test_the_workflow_s_steps_publish_the_matrix_s_editions_without_typesetting_
     step with tools that cannot typeset; and the step that takes the published editions for the
     Release, which gets the very bytes the matrix built."""
     from conftest import fresh_cache
-    from publishing import ENV, REFUSED, SLUG, START, new_project, no_typesetting
+    from publishing import ENV, SLUG, START, new_project, no_typesetting
 
     project = new_project(tmp_path)
     config = project.root / "mkdocs.yml"
