@@ -24,6 +24,8 @@ PROBLEMS = [
     ("index.md", "| | |", "| | |", "table-no-header"),
     ("index.md", 'style="color: #aaaaaa"', "color: #aaaaaa", "low-contrast"),
     ("index.md", 'style="color: yellow"', "color: yellow", "low-contrast"),
+    ("index.md", '<font color="#444444">Shag', 'color="#444444"', "low-contrast"),  # on its cell's #222222
+    ("index.md", '<p style="color: #bbbbbb">', "color: #bbbbbb", "low-contrast"),  # in an HTML block
     ("pictures.md", "![](images/heron.svg)", "![]", "image-no-alt"),
     ("pictures.md", "![heron.svg]", "heron.svg", "image-alt-file-name"),
     ("pictures.md", "![heron]", "heron", "image-alt-file-name"),
@@ -54,7 +56,7 @@ def test_each_problem_is_found_at_its_exact_place_and_nothing_else(checked):
         line, column = where(book, chapter, piece, span)
         expected.add((f"book/{chapter}", line, column, line, column + len(span), rule))
     found = {(f["path"], f["line"], f["column"], f["end_line"], f["end_column"], f["rule"]) for f in findings}
-    assert found == expected  # not the described image, the heading in order, alt="", #333, the code block
+    assert found == expected  # not the described image, the heading in order, alt="", #333, white on a dark cell, the code block
     assert {(f["engine"], f["severity"]) for f in findings} == {("accessibility", "warning")}
 
 
@@ -66,6 +68,7 @@ def test_messages_say_what_is_wrong_and_what_to_do(checked):
     contrast = [f["message"] for f in findings if f["rule"] == "low-contrast"]
     assert any("#aaaaaa on #ffffff has a contrast of 2.3:1" in m for m in contrast), contrast  # WCAG 2.1's formula
     assert any("#ffff00 on #ffffff has a contrast of 1.1:1" in m for m in contrast), contrast
+    assert any("#444444 on #222222" in m for m in contrast), contrast  # a cell's background under its text's color
     assert "'цапля серая' is in Cyrillic script, not English" in said["language-not-marked"]
     assert '<span lang="ru">цапля серая</span>' in said["language-not-marked"]
 

@@ -11,7 +11,7 @@ like any other (`check.rules: {vague-link-text: error}`, or `off`):
 - `vague-link-text`: a link whose text says nothing of where it goes ("here", "read more");
 - `url-link-text`: a bare URL as the text a reader hears;
 - `table-no-header`: a table whose header row is empty;
-- `low-contrast`: a color in a `style` attribute below WCAG 2.1 AA's 4.5:1 against its background;
+- `low-contrast`: a color in a `style`, `color` or `bgcolor` attribute (raw HTML, attribute lists) below WCAG 2.1 AA's 4.5:1 against its background;
 - `language-not-marked`: words in a script the chapter's language is not written in (Cyrillic in an
   English chapter, Latin excepted), outside any element that says its language (`<span lang="ru">`,
   `*слово*{ lang=ru }`, a block's `{: lang=ru }`), which a screen reader would speak as the chapter's.
@@ -154,7 +154,7 @@ def _tables(prose: Prose) -> list[Finding]:
 
 def _contrast(prose: Prose) -> list[Finding]:
     findings = []
-    for style, offset in prose.styles:
+    for style, start, end in prose.styles:
         colors = {}
         for declaration in _DECLARATION.finditer(style):
             color = _color(declaration.group(2))
@@ -169,7 +169,7 @@ def _contrast(prose: Prose) -> list[Finding]:
                 f"the text color {_hex(foreground)} on {_hex(background)} has a contrast of {ratio:.1f}:1, under the {AA}:1 "
                 "that WCAG 2.1 AA asks of text: choose colors further apart"
             )
-            findings.append(_finding(prose, (offset, offset + max(len(style), 1)), "low-contrast", message))
+            findings.append(_finding(prose, (start, end), "low-contrast", message))
     return findings
 
 

@@ -24,6 +24,8 @@ _HTML_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""")
 _HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""")
 _HTML_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""")
 _STYLE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# HTML's own colour attributes (`<font color>`, `<td bgcolor>`), read as the CSS they stand for.
+_COLOR_ATTRIBUTE = re.compile(r"""(?<![\w-])(color|bgcolor)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _ATTR_LIST = re.compile(r"\{:?\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+)))*\s*\}")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -52,7 +54,7 @@ class Inline:
     offsets: list[int] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
-    styles: list[tuple[str, int]] = field(default_factory=list)  # `style` attributes (raw HTML, attribute lists): (value, offset)
+    styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours of raw HTML and attribute lists: (CSS, start, end)
 
     def keep(self, char: str, offset: int) -> None:
         self.text.append(char)
@@ -328,11 +330,24 @@ class _Reader:
         self.out.references.append(Reference(kind, target, offset, len(target), reference, written, span))
 
     def _style(self, tag: str, start: int) -> None:
-        """A `style="..."` in a tag or attribute list starting at `start`."""
-        found = _STYLE.search(tag)
-        if found:
-            group = 1 if found.group(1) is not None else 2
-            self.out.styles.append((found.group(group), self.o[start + found.start(group)]))
+        """The colours a tag or attribute list starting at `start` gives its element."""
+        for value, begin, end in colours(tag):
+            self.out.styles.append((value, self.o[start + begin], self.o[start + end - 1] + 1))
+
+
+def colours(tag: str) -> list[tuple[str, int, int]]:
+    """What a tag or attribute list says of its element's colours, as CSS declarations, each with the
+    indexes in `tag` where it is written (start, end): its `style`, and HTML's `color` and `bgcolor`."""
+    found = []
+    style = _STYLE.search(tag)
+    if style:
+        group = 1 if style.group(1) is not None else 2
+        found.append((style.group(group), style.start(group), max(style.end(group), style.start(group) + 1)))
+    attributes = [match for match in _COLOR_ATTRIBUTE.finditer(re.sub(r"\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')", lambda m: " " * len(m.group(0)), tag))]
+    if attributes and tag.startswith("<"):
+        declarations = "; ".join(f"{'color' if m.group(1).lower() == 'color' else 'background-color'}: {next(g for g in m.groups()[1:] if g is not None)}" for m in attributes)
+        found.append((declarations, attributes[0].start(), attributes[-1].end()))
+    return found
 
 
 _HANDLERS = {

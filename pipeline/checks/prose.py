@@ -37,6 +37,8 @@ _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*")
 _DEFINITION = re.compile(r"^ {0,3}:[ \t]+")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?(\S+?)>?(?:[ \t]+.*)?$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_TAG_OR_END = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*/?>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _HTML_BLOCK = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9]*)[\s/>]")
 _ATTR_LINE = re.compile(r"^ {0,3}\{:?[^}]*\}\s*$")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
@@ -100,7 +102,7 @@ class Prose:
     headings: list[Heading] = field(default_factory=list)
     tables: list[Line] = field(default_factory=list)  # each table's header row
     diagrams: list[Line] = field(default_factory=list)  # each Mermaid diagram's source, at its opening fence
-    styles: list[tuple[str, int]] = field(default_factory=list)  # `style` attributes of raw HTML and attribute lists: (value, offset)
+    styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours raw HTML and attribute lists give (`style`, `color`, `bgcolor`): (CSS, start, end)
     tabs: list[Tab] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
 
@@ -252,7 +254,9 @@ class _Blocks:
                 continue
             html = _HTML_BLOCK.match(text)
             if html and html.group(1).lower() in BLOCK_LEVEL_ELEMENTS and not paragraph:
-                i = self._skip_until(lines, i, lambda t, first: False, blank_ends=True)
+                end = self._skip_until(lines, i, lambda t, first: False, blank_ends=True)
+                self._colours(lines[i:end])
+                i = end
                 continue
             if len(text) - len(text.lstrip(" ")) >= 4 and not paragraph:
                 i = self._skip_indented(lines, i)  # an indented code block
@@ -428,6 +432,38 @@ class _Blocks:
             self.prose.diagrams.append(Line("\n".join(line.text for line in lines[start + 1 : i]), lines[start].offset))
         return min(i + 1, len(lines))
 
+    def _colours(self, lines: list[Line]) -> None:
+        """The colours the tags of an HTML block give their elements (`style`, `color`, `bgcolor`), each
+        read on the background of the element it is in (`<td bgcolor="#111"><font color="#222">`); an
+        element that sets only a background is read with the default text unless one inside it sets a color."""
+        open_: list[tuple[str, str, int | None]] = []  # (tag name, its background declaration, its entry in `found`)
+        found: list[tuple[str, int, int] | None] = []
+        for line in lines:
+            for tag in _TAG_OR_END.finditer(line.text):
+                name = tag.group(2).lower()
+                if tag.group(1):  # an end tag: close up to its element
+                    names = [entry[0] for entry in open_]
+                    if name in names:
+                        del open_[len(names) - 1 - names[::-1].index(name):]
+                    continue
+                colours = inline.colours(tag.group(0))
+                value = "; ".join(v for v, _, _ in colours)
+                background = next((d for d in value.split(";") if d.strip().lower().startswith("background")), "")
+                sets_colour = any(d.strip().lower().startswith("color") for d in value.split(";"))
+                inherited = next((entry[1] for entry in reversed(open_) if entry[1]), "")
+                index = None
+                if colours:
+                    if sets_colour:
+                        for _, _, outer in open_:
+                            if outer is not None and found[outer] is not None and not _sets_colour(found[outer][0]):
+                                found[outer] = None  # its text is this element's color, judged here
+                    index = len(found)
+                    at = line.offset + tag.start()
+                    found.append((value if background or not inherited else f"{inherited}; {value}", at + colours[0][1], at + colours[-1][2]))
+                if not tag.group(0).endswith("/>") and name not in _VOID:
+                    open_.append((name, background or "", index))
+        self.prose.styles.extend(entry for entry in found if entry is not None)
+
     def _skip_until(self, lines: list[Line], i: int, ends, blank_ends: bool = False) -> int:
         first = True
         while i < len(lines):
@@ -530,3 +566,7 @@ def _tab_ids(tabs: list[Tab], headings: list[str], used: set[str], dialect: Dial
             slug = f"{headings[tab.headings - 1]}-{slug}"
         ids.append((tree.unique_id(slug, used), tab.offset))
     return ids
+
+
+def _sets_colour(declarations: str) -> bool:
+    return any(d.strip().lower().startswith("color") for d in declarations.split(";"))
