@@ -45,8 +45,8 @@ def add(verbs) -> None:
     check_parser = verbs.add_parser(
         "check",
         parents=[options.common()],
-        help="check spelling, grammar and links",
-        description="Check the chapters in nav (or the PATHs given): links, spelling (codespell), grammar (LanguageTool). "
+        help="check links, spelling, grammar and accessibility",
+        description="Check the chapters in nav (or the PATHs given): links, spelling (codespell), grammar (LanguageTool), accessibility. "
         "Exit 0 when nothing at or above --fail-on was found, 1 when something was, 2 on a usage or configuration error.",
     )
     check_parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: every chapter in nav)")
