@@ -21,7 +21,6 @@ from mkdocs.structure.pages import Page
 
 from pipeline import sanitiser, styles, words
 from pipeline.clock import utc
-from pipeline.formats.base import human_size
 from pipeline.render import IFRAME_WORKER
 from pipeline.settings import PressworkConfig
 from pipeline.tools import pandoc
@@ -130,6 +129,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             for a in self.downloads
         ]
         names = _language_names(config)
+        written_in = language or self.config.book.language
         intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
         release = (config.extra or {}).get("presswork") or {}
         # Links in raw HTML are relative to the page (<version>/downloads/, <version>/downloads.html or,
@@ -137,7 +137,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         up = ("../" if config.use_directory_urls else "") + ("../" if language else "")
         here_folder = f"{up}downloads/" if language else ("" if config.use_directory_urls else "downloads/")
         if not release:
-            return intro + _files_table(files, here_folder if language else None, wording, names)  # the default's in Markdown: MkDocs checks them
+            return intro + _files_table(files, here_folder if language else None, wording, names, written_in)  # the default's in Markdown: MkDocs checks them
         from pipeline.publish.catalog import version_key
 
         here = {"version": release["version"], "date": release["date"], "files": files}
@@ -149,7 +149,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
             mark = f" ({wording['current']})" if this else ""
             heading = f"## {version} · {html.escape(edition['date'])}{mark}"
-            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, '###')}\n{wording['checksums']}: {sums}\n")
+            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, written_in, '###')}\n{wording['checksums']}: {sums}\n")
         return "\n".join(parts)
 
     def _title(self, config: MkDocsConfig, language: str | None) -> str:
@@ -223,18 +223,19 @@ def _language_names(config: MkDocsConfig) -> dict[str, str]:
     return {str(entry.locale): str(entry.name) for entry in listed if getattr(entry, "locale", None)}
 
 
-def _files_table(files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], level: str = "##") -> str:
-    """The files as a table; a book in several languages gets one table per language, headed by its name."""
+def _files_table(files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], written_in: str, level: str = "##") -> str:
+    """The files as a table, their sizes as the page's language writes them; a book in several
+    languages gets one table per language, headed by its name."""
     languages = list(dict.fromkeys(f.get("language") or "" for f in files))
     if len(languages) > 1:
         return "\n".join(
             f"{level} {html.escape(names.get(language, language))}\n\n"
-            + _files_table([f for f in files if (f.get("language") or "") == language], folder, wording, names)
+            + _files_table([f for f in files if (f.get("language") or "") == language], folder, wording, names, written_in)
             for language in languages
         )
     rows = "\n".join(
         f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
-        f"| {human_size(int(f['size']))} | {html.escape(_conformance(f)) or '—'} | `{f['sha256']}` |"
+        f"| {words.file_size(int(f['size']), written_in)} | {html.escape(_conformance(f)) or '—'} | `{f['sha256']}` |"
         for f in files
     )
     return f"| {wording['edition']} | {wording['file']} | {wording['size']} | {wording['accessibility']} | SHA-256 |\n|---|---|---|---|---|\n{rows}\n"

@@ -191,3 +191,19 @@ def of(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, s
     """The words for a book in `language` (a BCP 47 tag), with the book's own `overrides`."""
     primary = language.split("-", 1)[0].lower()
     return {**WORDS["en"], **WORDS.get(primary, {}), **(overrides or {})}
+
+
+def file_size(size: int, language: str) -> str:
+    """A file's size as a reader of `language` writes it, from CLDR's data (Babel): `3.4 MB`, `3,4 Mo`,
+    `3,4 МБ`; below a thousand bytes, in bytes."""
+    from babel.core import Locale, UnknownLocaleError
+    from babel.units import format_unit
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    for unit, scale in (("digital-gigabyte", 1e9), ("digital-megabyte", 1e6), ("digital-kilobyte", 1e3)):
+        if size >= scale:
+            return format_unit(size / scale, unit, length="short", format="#,##0.0", locale=locale)
+    return format_unit(size, "digital-byte", length="short", locale=locale)

@@ -131,7 +131,7 @@ def test_the_downloads_page_lists_every_file_with_its_size(sample_book):
         assert f'href="downloads/{name}"' in page  # the site opened from disk: pages are files beside their folders
         copied = sample_book / "site" / "downloads" / name
         assert copied.read_bytes() == (sample_book / name).read_bytes()
-    assert re.search(r"\d+(\.\d)? (KB|MB)", page)
+    assert re.search(r"\d+(\.\d)? (kB|MB)", page)
     home = (sample_book / "site" / "index.html").read_text()
     assert 'href="downloads.html"' in home
 

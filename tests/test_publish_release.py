@@ -156,7 +156,7 @@ def test_the_downloads_page_lists_every_edition_newest_first(published):
         assert edition["files"]
     links = re.findall(r'href="([^"]+\.(?:pdf|docx))"', page)
     assert links == [f"{SLUG}-1.1.0.pdf", f"{SLUG}-1.1.0.docx", f"../../1.0.0/downloads/{SLUG}-1.0.0.pdf", f"../../1.0.0/downloads/{SLUG}-1.0.0.docx"]
-    assert re.search(r"<td>\d+(\.\d)? KB</td>", page)
+    assert re.search(r"<td>\d+(\.\d)? kB</td>", page)
     older = project.read("gh-pages", "1.0.0/downloads/index.html").decode()
     assert "1.1.0" not in re.findall(r"<h2[^>]*>(.*?)</h2>", older)[0]  # it lists what was published before it
 

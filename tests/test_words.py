@@ -73,6 +73,8 @@ def test_the_site_s_downloads_page_is_in_the_book_s_language(french):
     assert "<h1 id=\"telechargements\">Téléchargements</h1>" in page or ">Téléchargements</h1>" in page
     assert "<em>Le livre</em> en livre, à partir des mêmes sources que ce site." in page
     assert "<th>Fichier</th>" in page and "<th>Taille</th>" in page
+    sizes = re.findall(r"<td>(\d[^<]*(?:o|Mo|ko))</td>", page)
+    assert sizes and all(re.fullmatch(r"\d+,\d[\u00a0\u202f](ko|Mo)|\d+[\u00a0\u202f]o", size) for size in sizes), sizes  # as a French reader writes them
 
 
 def test_a_book_overrides_a_word(tmp_path):

@@ -40,9 +40,9 @@ class Artifact:
 
 
 def human_size(size: int) -> str:
-    """`1234567` -> `1.2 MB`, as readers expect a file size written."""
+    """`1234567` -> `1.2 MB` (and `431.0 kB`), as readers of English expect a file size written."""
     value = float(size)
-    for unit in ("bytes", "KB", "MB"):
+    for unit in ("bytes", "kB", "MB"):
         if value < 1000:
             return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1000
