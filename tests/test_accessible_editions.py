@@ -205,32 +205,41 @@ def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
     assert (book / "build" / "site" / "index.html").is_file()
 
 
-def _two_pages(folder: Path, css: str = "") -> Path:
-    """A book of two chapters, built as a site, its axe-core findings warnings."""
+def _two_pages(folder: Path, css: str = "", birds: bool = False) -> Path:
+    """A book of two chapters (and two more in a folder, `birds/`), built as a site, its axe-core
+    findings warnings."""
     (folder / "book").mkdir(parents=True)
     (folder / "book" / "index.md").write_text("# Home\n\nThe first page.\n")
     (folder / "book" / "two.md").write_text("# Two\n\nThe second page.\n")
+    nav = ["index.md", "two.md"]
+    if birds:
+        (folder / "book" / "birds").mkdir()
+        for name in ("tern", "gull"):
+            (folder / "book" / "birds" / f"{name}.md").write_text(f"# {name.title()}\n\nA bird.\n")
+            nav.append(f"birds/{name}.md")
     extra = ""
     if css:
         (folder / "book" / "pale.css").write_text(css)
         extra = "extra_css: [pale.css]\n"
     (folder / "mkdocs.yml").write_text(
         "site_name: Two pages\ndocs_dir: book\ntheme:\n  name: material\n  font: false\n" + extra +
-        "nav:\n  - index.md\n  - two.md\nplugins:\n  - presswork:\n      formats: [site]\n      accessibility: {site: warning}\n"
+        "nav:\n" + "".join(f"  - {name}\n" for name in nav) + "plugins:\n  - presswork:\n      formats: [site]\n      accessibility: {site: warning}\n"
     )  # fmt: skip
     return folder
 
 
 @NEEDS_AXE
 def test_the_navigation_is_checked_once_and_still_fails_the_site(tmp_path):
-    """The chapters' navigation is the same on every page: axe-core checks it on the home page, so a
-    pale navigation is found there, and the other pages are checked for what they hold of their own."""
-    book = _two_pages(tmp_path / "book", ".md-nav__link { color: #d8d8d8 !important; }\n")
+    """The chapters' navigation is the same on every page: axe-core checks it on the home page and on
+    the first page of each folder of chapters (a tab of its own, with navigation.tabs), so a pale
+    navigation is found there, and the other pages are checked for what they hold of their own."""
+    book = _two_pages(tmp_path / "book", ".md-nav__link { color: #d8d8d8 !important; }\n", birds=True)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
     warning = next(line for line in run.stderr.splitlines() if "warning: axe-core" in line)
-    assert re.match(r"book/index\.md: warning: axe-core [\d.]+: 2 violations on 1 page, the first serious color-contrast \(default colours\)", warning), warning
-    assert '<span class="md-ellipsis"> Home </span> (on site/index.html)' in warning, warning
+    # the home page and birds/gull.html (the first of its folder), not two.html or birds/tern.html
+    assert re.match(r"book/birds/gull\.md: warning: axe-core [\d.]+: \d+ violations on 2 pages, the first serious color-contrast \(default colours\)", warning), warning
+    assert '<span class="md-ellipsis"> Home </span> (on site/birds/gull.html)' in warning, warning
 
 
 @NEEDS_AXE

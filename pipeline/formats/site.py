@@ -91,7 +91,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     mkdocs = inputs.manuscript.settings.mkdocs
     base = urllib.parse.urlsplit(mkdocs.site_url or "").path or "/"
     palettes = schemes(mkdocs.theme)
-    whole = _whole(site, pages, inputs.manuscript.settings)
+    whole = _whole(site, pages, inputs.manuscript)
     loaded: dict[Path, str] = {}
     names = {page: key(checker.fingerprint, palettes, base, page in whole, _decides(site, page, base, loaded)) for page in pages}
     known = {page: inputs.store.get_json("axe", name) for page, name in names.items()}
@@ -117,20 +117,28 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     )  # fmt: skip
 
 
-def _whole(site: Path, pages: list[Path], settings) -> frozenset[Path]:
-    """The pages axe-core checks with the book's navigation: the home page of each language's tree
-    (its first page when it has none). The others are checked without it (see `axe.Checker.check`)."""
-    layout = translations.layout(settings)
+def _whole(site: Path, pages: list[Path], manuscript) -> frozenset[Path]:
+    """The pages axe-core checks with the book's navigation: in each language's tree, the home page
+    (its first page when it has none) and the first page of each folder of chapters (with Material's
+    `navigation.tabs`, a folder is usually a tab, whose pages show a sidebar of their own). The others
+    are checked without it (see `axe.Checker.check`)."""
+    layout = translations.layout(manuscript.settings)
     locales = {language.locale for language in layout.languages if language is not layout.default} if layout else set()
+    folders = sorted({chapter.name.split("/", 1)[0] for chapter in manuscript.chapters if "/" in chapter.name})
     trees: dict[str, list[Path]] = {}
     for page in pages:
         parts = page.relative_to(site).parts
         trees.setdefault(parts[0] if len(parts) > 1 and parts[0] in locales else "", []).append(page)
-    homes = set()
+    whole = set()
     for tree, members in trees.items():
         home = site / tree / "index.html" if tree else site / "index.html"
-        homes.add(home if home in members else members[0])
-    return frozenset(homes)
+        whole.add(home if home in members else members[0])
+        inside = [(page, page.relative_to(site / tree).as_posix()) for page in members]
+        for folder in folders:
+            first = next((page for page, name in inside if name.startswith(f"{folder}/")), None)
+            if first is not None:
+                whole.add(first)
+    return frozenset(whole)
 
 
 _LOADS = re.compile(r"""<(?:link\b[^>]*\brel=["']?stylesheet\b[^>]*\bhref|script\b[^>]*\bsrc)=["']?([^"'\s>]+)""", re.IGNORECASE)
