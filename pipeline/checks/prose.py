@@ -449,11 +449,10 @@ class _Blocks:
                 colours = inline.colours(tag.group(0))
                 value = "; ".join(v for v, _, _ in colours)
                 background = next((d for d in value.split(";") if d.strip().lower().startswith("background")), "")
-                sets_colour = any(d.strip().lower().startswith("color") for d in value.split(";"))
                 inherited = next((entry[1] for entry in reversed(open_) if entry[1]), "")
                 index = None
                 if colours:
-                    if sets_colour:
+                    if _sets_colour(value):
                         for _, _, outer in open_:
                             if outer is not None and found[outer] is not None and not _sets_colour(found[outer][0]):
                                 found[outer] = None  # its text is this element's color, judged here
