@@ -15,6 +15,7 @@ KEYS = (
     "figure",  # "Figure 3." under a figure
     "table",  # "Table 2." over a table
     "listing",  # "Listing 1." by a titled code block
+    "pages",  # the EPUB's list of the print edition's pages (hidden from view, read out by reading systems)
     "published_by",  # the copyright page: "Published by <publisher>"
     "this_edition",  # the copyright page: "This edition: <date>"
     "identifier",  # the copyright page: "Identifier: <urn or ISBN>"
@@ -29,7 +30,7 @@ KEYS = (
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "contents": "Contents", "chapter": "Chapter", "figure": "Figure", "table": "Table", "listing": "Listing",
+        "contents": "Contents", "chapter": "Chapter", "figure": "Figure", "table": "Table", "listing": "Listing", "pages": "Pages",
         "published_by": "Published by", "this_edition": "This edition", "identifier": "Identifier",
         "downloads": "Downloads", "as_a_book": "{title} as a book, from the same sources as this site.",
         "every_edition": "Every published edition, newest first. Each file's SHA-256 is also in its edition's SHA256SUMS.",
@@ -38,7 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "This chapter is not translated yet: it is shown in the book's original language.",
     },
     "de": {
-        "contents": "Inhalt", "chapter": "Kapitel", "figure": "Abbildung", "table": "Tabelle", "listing": "Listing",
+        "contents": "Inhalt", "chapter": "Kapitel", "figure": "Abbildung", "table": "Tabelle", "listing": "Listing", "pages": "Seiten",
         "published_by": "Verlag:", "this_edition": "Diese Ausgabe", "identifier": "Kennung",
         "downloads": "Downloads", "as_a_book": "{title} als Buch, aus denselben Quellen wie diese Website.",
         "every_edition": "Alle veröffentlichten Ausgaben, die neueste zuerst. Die SHA-256 jeder Datei steht auch in den SHA256SUMS ihrer Ausgabe.",
@@ -47,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Dieses Kapitel ist noch nicht übersetzt und erscheint in der Originalsprache des Buches.",
     },
     "fr": {
-        "contents": "Table des matières", "chapter": "Chapitre", "figure": "Figure", "table": "Tableau", "listing": "Listing",
+        "contents": "Table des matières", "chapter": "Chapitre", "figure": "Figure", "table": "Tableau", "listing": "Listing", "pages": "Pages",
         "published_by": "Publié par", "this_edition": "Cette édition", "identifier": "Identifiant",
         "downloads": "Téléchargements", "as_a_book": "{title} en livre, à partir des mêmes sources que ce site.",
         "every_edition": "Toutes les éditions publiées, la plus récente d'abord. Le SHA-256 de chaque fichier figure aussi dans le SHA256SUMS de son édition.",
@@ -56,7 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Ce chapitre n’est pas encore traduit : il est présenté dans la langue originale du livre.",
     },
     "es": {
-        "contents": "Índice", "chapter": "Capítulo", "figure": "Figura", "table": "Tabla", "listing": "Listado",
+        "contents": "Índice", "chapter": "Capítulo", "figure": "Figura", "table": "Tabla", "listing": "Listado", "pages": "Páginas",
         "published_by": "Publicado por", "this_edition": "Esta edición", "identifier": "Identificador",
         "downloads": "Descargas", "as_a_book": "{title} como libro, a partir de las mismas fuentes que este sitio.",
         "every_edition": "Todas las ediciones publicadas, la más reciente primero. El SHA-256 de cada archivo figura también en el SHA256SUMS de su edición.",
@@ -65,7 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Este capítulo aún no está traducido: se muestra en el idioma original del libro.",
     },
     "pt": {
-        "contents": "Sumário", "chapter": "Capítulo", "figure": "Figura", "table": "Tabela", "listing": "Listagem",
+        "contents": "Sumário", "chapter": "Capítulo", "figure": "Figura", "table": "Tabela", "listing": "Listagem", "pages": "Páginas",
         "published_by": "Publicado por", "this_edition": "Esta edição", "identifier": "Identificador",
         "downloads": "Downloads", "as_a_book": "{title} em livro, a partir das mesmas fontes deste site.",
         "every_edition": "Todas as edições publicadas, a mais recente primeiro. O SHA-256 de cada arquivo também está no SHA256SUMS da sua edição.",
@@ -74,7 +75,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Este capítulo ainda não foi traduzido: é apresentado na língua original do livro.",
     },
     "it": {
-        "contents": "Indice", "chapter": "Capitolo", "figure": "Figura", "table": "Tabella", "listing": "Listato",
+        "contents": "Indice", "chapter": "Capitolo", "figure": "Figura", "table": "Tabella", "listing": "Listato", "pages": "Pagine",
         "published_by": "Pubblicato da", "this_edition": "Questa edizione", "identifier": "Identificativo",
         "downloads": "Download", "as_a_book": "{title} come libro, dalle stesse fonti di questo sito.",
         "every_edition": "Tutte le edizioni pubblicate, dalla più recente. Lo SHA-256 di ogni file è anche nel SHA256SUMS della sua edizione.",
@@ -83,7 +84,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Questo capitolo non è ancora tradotto: è presentato nella lingua originale del libro.",
     },
     "nl": {
-        "contents": "Inhoud", "chapter": "Hoofdstuk", "figure": "Figuur", "table": "Tabel", "listing": "Listing",
+        "contents": "Inhoud", "chapter": "Hoofdstuk", "figure": "Figuur", "table": "Tabel", "listing": "Listing", "pages": "Pagina's",
         "published_by": "Uitgegeven door", "this_edition": "Deze editie", "identifier": "Identificatie",
         "downloads": "Downloads", "as_a_book": "{title} als boek, uit dezelfde bronnen als deze site.",
         "every_edition": "Alle gepubliceerde edities, de nieuwste eerst. De SHA-256 van elk bestand staat ook in de SHA256SUMS van de editie.",
@@ -92,7 +93,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Dit hoofdstuk is nog niet vertaald: het staat in de oorspronkelijke taal van het boek.",
     },
     "pl": {
-        "contents": "Spis treści", "chapter": "Rozdział", "figure": "Rysunek", "table": "Tabela", "listing": "Listing",
+        "contents": "Spis treści", "chapter": "Rozdział", "figure": "Rysunek", "table": "Tabela", "listing": "Listing", "pages": "Strony",
         "published_by": "Wydawca:", "this_edition": "To wydanie", "identifier": "Identyfikator",
         "downloads": "Do pobrania", "as_a_book": "{title} jako książka, z tych samych źródeł co ta strona.",
         "every_edition": "Wszystkie opublikowane wydania, od najnowszego. SHA-256 każdego pliku jest też w pliku SHA256SUMS jego wydania.",
@@ -101,7 +102,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Ten rozdział nie został jeszcze przetłumaczony: jest podany w języku oryginału książki.",
     },
     "ru": {
-        "contents": "Содержание", "chapter": "Глава", "figure": "Рисунок", "table": "Таблица", "listing": "Листинг",
+        "contents": "Содержание", "chapter": "Глава", "figure": "Рисунок", "table": "Таблица", "listing": "Листинг", "pages": "Страницы",
         "published_by": "Издатель:", "this_edition": "Это издание", "identifier": "Идентификатор",
         "downloads": "Загрузки", "as_a_book": "{title} в виде книги, из тех же исходников, что и этот сайт.",
         "every_edition": "Все опубликованные издания, начиная с последнего. SHA-256 каждого файла есть и в SHA256SUMS его издания.",
@@ -110,7 +111,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Эта глава ещё не переведена: она приводится на языке оригинала книги.",
     },
     "uk": {
-        "contents": "Зміст", "chapter": "Розділ", "figure": "Рисунок", "table": "Таблиця", "listing": "Лістинг",
+        "contents": "Зміст", "chapter": "Розділ", "figure": "Рисунок", "table": "Таблиця", "listing": "Лістинг", "pages": "Сторінки",
         "published_by": "Видавець:", "this_edition": "Це видання", "identifier": "Ідентифікатор",
         "downloads": "Завантаження", "as_a_book": "{title} у вигляді книги, з тих самих джерел, що й цей сайт.",
         "every_edition": "Усі опубліковані видання, починаючи з найновішого. SHA-256 кожного файлу є також у SHA256SUMS його видання.",
@@ -119,7 +120,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "Цей розділ ще не перекладено: його подано мовою оригіналу книжки.",
     },
     "zh": {
-        "contents": "目录", "chapter": "第{number}章", "figure": "图", "table": "表", "listing": "代码",
+        "contents": "目录", "chapter": "第{number}章", "figure": "图", "table": "表", "listing": "代码", "pages": "页码",
         "published_by": "出版者：", "this_edition": "本版", "identifier": "标识符",
         "downloads": "下载", "as_a_book": "{title}的图书版本，与本站出自同一份源文件。",
         "every_edition": "所有已发布的版本，最新的在前。每个文件的 SHA-256 也列在其版本的 SHA256SUMS 中。",
@@ -128,7 +129,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "本章尚未翻译，以本书的原文语言呈现。",
     },
     "ja": {
-        "contents": "目次", "chapter": "第{number}章", "figure": "図", "table": "表", "listing": "リスト",
+        "contents": "目次", "chapter": "第{number}章", "figure": "図", "table": "表", "listing": "リスト", "pages": "ページ",
         "published_by": "発行：", "this_edition": "この版", "identifier": "識別子",
         "downloads": "ダウンロード", "as_a_book": "{title}の書籍版。このサイトと同じ原稿から作られています。",
         "every_edition": "公開されたすべての版（新しい順）。各ファイルの SHA-256 は、その版の SHA256SUMS にも記載されています。",
@@ -137,7 +138,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "この章はまだ翻訳されていません。本書の原語で掲載しています。",
     },
     "ko": {
-        "contents": "목차", "chapter": "제{number}장", "figure": "그림", "table": "표", "listing": "코드",
+        "contents": "목차", "chapter": "제{number}장", "figure": "그림", "table": "표", "listing": "코드", "pages": "페이지",
         "published_by": "펴낸곳:", "this_edition": "이 판", "identifier": "식별자",
         "downloads": "내려받기", "as_a_book": "이 사이트와 같은 원고로 만든 책, {title}.",
         "every_edition": "발행된 모든 판, 최신 순. 각 파일의 SHA-256은 해당 판의 SHA256SUMS에도 있습니다.",
@@ -146,7 +147,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "이 장은 아직 번역되지 않아 책의 원어로 실려 있습니다.",
     },
     "ar": {
-        "contents": "المحتويات", "chapter": "الفصل", "figure": "شكل", "table": "جدول", "listing": "قائمة برمجية",
+        "contents": "المحتويات", "chapter": "الفصل", "figure": "شكل", "table": "جدول", "listing": "قائمة برمجية", "pages": "الصفحات",
         "published_by": "الناشر:", "this_edition": "هذه الطبعة", "identifier": "المعرّف",
         "downloads": "التنزيلات", "as_a_book": "{title} في كتاب، من مصادر هذا الموقع نفسها.",
         "every_edition": "كل الطبعات المنشورة، الأحدث أولًا. بصمة SHA-256 لكل ملف موجودة أيضًا في ملف SHA256SUMS لطبعته.",
@@ -155,7 +156,7 @@ WORDS: dict[str, dict[str, str]] = {
         "untranslated": "لم يُترجَم هذا الفصل بعد، فهو معروض بلغة الكتاب الأصلية.",
     },
     "he": {
-        "contents": "תוכן העניינים", "chapter": "פרק", "figure": "איור", "table": "טבלה", "listing": "קטע קוד",
+        "contents": "תוכן העניינים", "chapter": "פרק", "figure": "איור", "table": "טבלה", "listing": "קטע קוד", "pages": "עמודים",
         "published_by": "הוצאה לאור:", "this_edition": "מהדורה זו", "identifier": "מזהה",
         "downloads": "הורדות", "as_a_book": "{title} כספר, מאותם מקורות של אתר זה.",
         "every_edition": "כל המהדורות שפורסמו, החדשה ביותר ראשונה. ה־SHA-256 של כל קובץ מופיע גם ב־SHA256SUMS של המהדורה שלו.",
