@@ -77,11 +77,11 @@ def build(
             book_wanted=bool(default_files),
         )  # fmt: skip
         others = [Inputs(book, inputs.store, programs=inputs.programs) for book in books]
-        book = _fingerprint(manuscript)  # each book's files hashed once, whatever reads the key
+        inputs.book_key = book = _fingerprint(manuscript)  # each book's files hashed once, whatever reads the key
         jobs = [(b, inputs, book) for b in default_files]
         for other in others:
-            other_book = _fingerprint(other.manuscript)
-            jobs += [(b, other, other_book) for b in files]
+            other.book_key = _fingerprint(other.manuscript)
+            jobs += [(b, other, other.book_key) for b in files]
         with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +53,59 @@ class Epub:
             if element.get("id") == identifier:
                 return element
         raise AssertionError(f"no id {identifier!r} in {name}")
+
+
+_SECTIONS = re.compile(r"^(?:\s*</section>|\s*<section[^>]*>)*\s*")
+_END = re.compile(r'(?:\s*</section>)*\s*(?:<section id="footnotes"|</body>)')
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd|th|td|pre|figcaption)>")
+_MARKERS = re.compile(r'(?:<span id="pw-page-(\d+)" role="doc-pagebreak" epub:type="pagebreak" aria-label="\1"></span>\s*)+')
+
+
+@dataclass
+class Place:
+    """Where in the EPUB one or more pages begin: their numbers, the document, and the text after."""
+
+    pages: list[int]
+    document: str
+    after: str  # the next words, without spaces (as pypdf and the XHTML space them differently)
+    kind: str  # "text": the words after are a paragraph's or heading's; "end": of a chapter; "other": a table, code, ...
+
+
+def _squeezed(markup: str) -> str:
+    return "".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def places(epub: Path) -> list[Place]:
+    """Every place a page begins, in reading order."""
+    with zipfile.ZipFile(epub) as archive:
+        package = archive.read("EPUB/content.opf").decode()
+        manifest = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', package))
+        spine = [manifest[ref] for ref in re.findall(r'<itemref idref="([^"]+)"', package)]
+        found = []
+        for document in spine:
+            data = archive.read(f"EPUB/{document}").decode()
+            for match in _MARKERS.finditer(data):
+                numbers = [int(n) for n in re.findall(r'id="pw-page-(\d+)"', match.group(0))]
+                before, rest = data[: match.start()], data[match.end() :]
+                opening = _SECTIONS.sub("", rest[:500])  # the sections closed and opened where it is
+                if _END.match(rest):
+                    kind = "end"
+                elif opening.startswith(("<p>", "<h")) or before.rfind("<p>") > before.rfind("</p>"):
+                    kind = "text"
+                else:
+                    kind = "other"
+                words = _squeezed(_BLOCK_END.split(rest[:3000], maxsplit=1)[0])  # in the block it is in, or opens
+                found.append(Place(numbers, document, words[:16], kind))
+    return found
+
+
+def page_list(epub: Path) -> list[tuple[str, str]]:
+    """The navigation document's page list: (label, href)."""
+    with zipfile.ZipFile(epub) as archive:
+        navigation = archive.read("EPUB/nav.xhtml").decode()
+    listed = re.search(r'<nav epub:type="page-list" role="doc-pagelist"[^>]*>(.*?)</nav>', navigation, re.DOTALL)
+    assert listed, "the EPUB has no page list"
+    return [(label, href) for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', listed.group(1))]
 
 
 # --- DOCX -----------------------------------------------------------------------------------------

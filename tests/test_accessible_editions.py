@@ -44,8 +44,11 @@ def test_the_epub_declares_its_accessibility_from_what_it_holds(sample_book):
     members = _members(sample_book / f"{SLUG}.epub")
     opf = members["EPUB/content.opf"]
     assert CLAIM in opf
-    for feature in ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "MathML"):
+    for feature in ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "MathML", "pageBreakMarkers", "pageNavigation"):
         assert f'<meta property="schema:accessibilityFeature">{feature}</meta>' in opf
+    # its pages are the PDF's (tests/test_print_pages.py), and it says so
+    assert f'<dc:source id="pw-page-source">{SLUG}.pdf</dc:source>' in opf
+    assert '<meta refines="#pw-page-source" property="source-of">pagination</meta>' in opf
     assert '<meta property="schema:accessibilityHazard">none</meta>' in opf
     summary = _summary(opf)
     assert f"DAISY Ace {ACE.version} found no violation" in summary
@@ -54,6 +57,7 @@ def test_the_epub_declares_its_accessibility_from_what_it_holds(sample_book):
     formulas = sum(text.count("<math") for text in chapters)
     assert f"{tables} tables, each with a header row" in summary
     assert f"({formulas} formulas)" in summary
+    assert "The pages of its PDF edition are marked where they begin and listed" in summary
     for name, text in members.items():  # every document says its language
         if name.endswith(".xhtml"):
             assert re.search(r'<html [^>]*xml:lang="en"', text), name

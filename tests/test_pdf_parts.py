@@ -13,7 +13,7 @@ import shutil
 
 import pypdf
 import pytest
-from artifacts import Pdf
+from artifacts import Pdf, page_list, places
 from conftest import REPO, TESTS, copy_book, presswork
 
 BOOKS = {"conformance": 1, "handbook": 4000}  # pdf_part_words that split each into several parts
@@ -132,6 +132,20 @@ def test_typeset_in_parts_twice_gives_the_same_bytes(book, parts, tmp_path):
     assert run.returncode == 0, run.stderr
     again = _pdf(folder / "build")
     assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(parts.read_bytes()).digest()
+
+
+def test_the_epub_cites_the_pages_of_the_pdf_typeset_in_parts(book, tmp_path, request):
+    # Built alone, the EPUB still has the PDF's pages: the book is typeset (in parts) to know them.
+    folder = _with_parts(tmp_path, BOOKS[book], book)
+    run = presswork("build", "--no-check", "--format", "epub", cwd=folder)
+    assert run.returncode == 0, run.stderr
+    assert not list((folder / "build").glob("*.pdf"))
+    (epub,) = (folder / "build").glob("*.epub")
+    (typeset_whole,) = request.getfixturevalue("conformance" if book == "conformance" else "sample_book").glob("*.epub")
+    found = places(epub)
+    assert len(found) >= (3 if book == "conformance" else 50)
+    assert found == places(typeset_whole)
+    assert page_list(epub) == page_list(typeset_whole)
 
 
 def test_a_book_within_the_limit_is_typeset_whole(tmp_path):

@@ -88,10 +88,10 @@ class Contents:
         return cls(**counts)
 
 
-def epub_metadata(contents: Contents, *, checked_by: str | None, claims: bool) -> dict[str, Any]:
+def epub_metadata(contents: Contents, *, checked_by: str | None, claims: bool, paged: bool = False) -> dict[str, Any]:
     """pandoc's EPUB accessibility metadata (`accessModes`, ...) for a book holding `contents`.
     `checked_by` names the checker that will pass or fail it (None: none here); `claims`: a book that
-    passes it conforms (its violations stop the build)."""
+    passes it conforms (its violations stop the build); `paged`: it marks and lists the PDF's pages."""
     modes = ["textual", *(["visual"] if contents.images else [])]
     sufficient = ["textual"] if contents.described == contents.images else []
     if contents.images:
@@ -101,16 +101,18 @@ def epub_metadata(contents: Contents, *, checked_by: str | None, claims: bool) -
         features.append("alternativeText")
     if contents.math:
         features.append("MathML")
+    if paged:
+        features += ["pageBreakMarkers", "pageNavigation"]
     return {
         "accessModes": modes,
         "accessModeSufficient": sufficient,
         "accessibilityFeatures": features,
         "accessibilityHazards": ["none"],
-        "accessibilitySummary": summary(contents, checked_by=checked_by, claims=claims),
+        "accessibilitySummary": summary(contents, checked_by=checked_by, claims=claims, paged=paged),
     }
 
 
-def summary(contents: Contents, *, checked_by: str | None, claims: bool) -> str:
+def summary(contents: Contents, *, checked_by: str | None, claims: bool, paged: bool = False) -> str:
     """The accessibility summary, written from what the book holds."""
     if checked_by and claims:
         said = [f"This publication meets {_spoken(EPUB_CONFORMANCE)}: {checked_by} found no violation in it."]
@@ -119,6 +121,8 @@ def summary(contents: Contents, *, checked_by: str | None, claims: bool) -> str:
     else:
         said = ["This publication has not been checked for accessibility and claims no conformance."]
     said.append("Its table of contents and its headings, in order, lead through it; its text can be enlarged and restyled.")
+    if paged:
+        said.append("The pages of its PDF edition are marked where they begin and listed, so that a page cited in one edition can be found in the other.")
     held = []
     if contents.images:
         undescribed = contents.images - contents.described

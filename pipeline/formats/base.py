@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import assembly, styles, tree
+from pipeline.formats import pages
 from pipeline.formats.accessibility import Conformance
 from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
@@ -71,6 +72,10 @@ class Inputs:
     offline: bool = False  # a site to open from disk (`file://`), not to serve
     programs: Programs = field(default_factory=Programs)
     book_wanted: bool = True  # a single-file edition will be built: chapters are read by pandoc as they are rendered
+    book_key: str = ""  # the store's key of the book's own files and configuration ("": keep nothing under it)
+    print_pages: dict[str, list[int]] | None = None  # where the PDF's pages begin (`pages.place`), once typeset
+    pages_failed: BaseException | None = None  # why the PDF could not be typeset, if it could not
+    pages_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # held while they are found
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -169,10 +174,13 @@ class Inputs:
     def style_digest(self, name: str) -> str:
         return digest(self.style(name).read_bytes())
 
-    def document(self, admonition) -> dict[str, Any]:
-        """A copy of the book's document with each admonition drawn by `admonition(kind, title, body)`."""
+    def document(self, admonition, *, marked: bool = False) -> dict[str, Any]:
+        """A copy of the book's document with each admonition drawn by `admonition(kind, title, body)`;
+        `marked`, with the marks of `pages` (the PDF's and the EPUB's, which place them alike)."""
         document = dict(self.book.document)
         document["blocks"] = tree.copy(document["blocks"])  # changed in place below; the shared tree is not
+        if marked:
+            document["blocks"] = pages.mark(document["blocks"])
 
         def change(node: dict[str, Any]) -> list[dict[str, Any]] | None:
             if node["t"] != "Div" or "admonition" not in node["c"][0][1]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import urllib.parse
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import tree, words
 from pipeline.errors import ValidationError
-from pipeline.formats import accessibility
+from pipeline.formats import accessibility, pages
 from pipeline.formats.base import Artifact, Inputs
+from pipeline.formats.pdf import PdfBuilder, print_pages
 from pipeline.tools import epubcheck, pandoc
 
 
@@ -21,9 +24,10 @@ class EpubBuilder:
     suffix = ".epub"
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
+        paged = PdfBuilder().fingerprint(inputs) if _paged(inputs) else []  # its pages are the PDF's
         return [
             inputs.style_digest("epub.css"), inputs.style_digest("highlighting.theme"), pandoc.version(), epubcheck.version(),
-            *_checker(inputs),
+            *_checker(inputs), *paged,
         ]  # fmt: skip
 
     def checked_by(self, inputs: Inputs) -> str:
@@ -37,14 +41,16 @@ class EpubBuilder:
         book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
         options = ["--standalone", "--toc", "--split-level=1", "--mathml", "--syntax-highlighting", str(inputs.style("highlighting.theme"))]
-        document = inputs.document(_admonition)
+        paged = _paged(inputs)
+        document = inputs.document(_admonition, marked=paged)
+        paged = paged and any(node["t"] == "RawBlock" and node["c"][0] == pages.MARK for node in document["blocks"])
         checker, level = _checker(inputs)
         claims = bool(checker) and level == "error"  # a book that fails the checker is not built
         contents = accessibility.Contents.of(document["blocks"])
-        document["meta"] = {**document["meta"], **{
-            key: tree.meta(value) for key, value in accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims).items()
-        }}  # fmt: skip
-        document["blocks"] = tree.rewrite_inlines(document["blocks"], _unregistered)
+        described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
+        document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
+        tree.rewrite_inlines(document["blocks"], lambda node: pages.as_comment(node) or _unregistered(node))
+        document["blocks"] = tree.rewrite_blocks(document["blocks"], pages.as_comment)
         if inputs.trusted:
             options += ["--css", str(inputs.style("epub.css"))]
             if book.cover:
@@ -59,9 +65,13 @@ class EpubBuilder:
             source, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        language = inputs.manuscript.settings.presswork.book.language
-        _finish(output, stylesheet=None if inputs.trusted else inputs.style("epub.css").read_bytes(), claims=claims,
-                right_to_left=words.direction(language) == "rtl", english=language.split("-")[0] == "en")  # fmt: skip
+        book_settings = inputs.manuscript.settings.presswork.book
+        language = book_settings.language
+        _finish(
+            output, stylesheet=None if inputs.trusted else inputs.style("epub.css").read_bytes(), claims=claims,
+            right_to_left=words.direction(language) == "rtl", english=language.split("-")[0] == "en",
+            paged=_Paged(print_pages(inputs), f"{inputs.slug}.pdf", words.of(language, book_settings.words)["pages"]) if paged else None,
+        )  # fmt: skip
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -105,32 +115,61 @@ def _checker(inputs: Inputs) -> tuple[str, str]:
     return f"DAISY Ace {ace.version}", level
 
 
+def _paged(inputs: Inputs) -> bool:
+    """Whether the EPUB marks the pages of a PDF edition: the book has one."""
+    return "pdf" in inputs.manuscript.settings.formats
+
+
+@dataclass(frozen=True)
+class _Paged:
+    """The print pages the EPUB marks: where each begins (`pages.place`), the PDF they are the pages
+    of (its file, the EPUB's `dc:source`), and the page list's title in the book's language."""
+
+    placed: dict[str, list[int]]
+    source: str
+    title: str
+
+
 def _many(count: int) -> str:
     return f"{count} violation{'s' if count != 1 else ''}"
 
 
 _STYLESHEET = "EPUB/styles/stylesheet1.css"  # where pandoc puts the one stylesheet, its own or ours
 _PACKAGE = "EPUB/content.opf"
+_NAVIGATION = "EPUB/nav.xhtml"
 # The anchor pandoc writes at each line of a code block, where its number is shown: a link with no
 # text, which a reader's keyboard would stop at. Without `href` it numbers the line as before (its
 # number is drawn by the stylesheet) and is no link; a screen reader skips the numbers.
 _LINE_ANCHOR = re.compile(rb'<a href="#[^"]*"(?: aria-hidden="true" tabindex="-1")?></a>')
 
 
-def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left: bool, english: bool) -> None:
+def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left: bool, english: bool, paged: _Paged | None) -> None:
     """What pandoc's EPUB writer does not do, done in place: our stylesheet in a sandboxed build, the
     code lines' anchors made no links, a right-to-left book's documents marked `dir="rtl"` (pandoc
-    sets the spine's direction and `lang`), and the package's conformance claim (`dcterms:conformsTo`)
-    and the language of its English accessibility summary."""
+    sets the spine's direction and `lang`), the print pages marked where they begin and listed in the
+    navigation, and the package's conformance claim (`dcterms:conformsTo`), the source of its pages
+    (`dc:source`) and the language of its English accessibility summary."""
     changed: dict[str, bytes] = {} if stylesheet is None else {_STYLESHEET: stylesheet}
+    listed: list[tuple[int, str]] = []  # (page, the document it begins in)
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if info.filename.endswith(".xhtml"):
                 data = _LINE_ANCHOR.sub(b'<a aria-hidden="true"></a>', archive.read(info))
                 if right_to_left:
                     data = re.sub(rb"<html\b([^>]*?)>", rb'<html\1 dir="rtl">', data, count=1)
+                if paged is not None:
+                    data, found = pages.replace_comments(data, paged.placed)
+                    listed += [(page, info.filename.removeprefix("EPUB/")) for page in found]
                 changed[info.filename] = data
         package = archive.read(_PACKAGE)
+    if paged is not None:
+        page_list = pages.page_list(sorted(listed), paged.title).encode()
+        changed[_NAVIGATION] = changed[_NAVIGATION].replace(b"</body>", page_list + b"</body>", 1)
+        source = (
+            f'  <dc:source id="pw-page-source">{html.escape(paged.source)}</dc:source>\n'
+            '  <meta refines="#pw-page-source" property="source-of">pagination</meta>\n  </metadata>'
+        )
+        package = package.replace(b"</metadata>", source.encode(), 1)
     if not english:
         package = package.replace(b'<meta property="schema:accessibilitySummary">', b'<meta property="schema:accessibilitySummary" xml:lang="en">', 1)
     if claims:

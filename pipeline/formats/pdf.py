@@ -3,14 +3,16 @@ book in parts, joined by `pipeline.formats.parts`)."""
 
 from __future__ import annotations
 
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pipeline import fonts, tree
 from pipeline.errors import ContentError, ValidationError
-from pipeline.formats import accessibility, parts
+from pipeline.formats import accessibility, pages, parts
 from pipeline.formats.base import Artifact, Inputs
+from pipeline.store import key
 from pipeline.tools import pandoc, typst
 
 
@@ -31,6 +33,14 @@ class PdfBuilder:
         return f"veraPDF {validator.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
+        with inputs.pages_lock:  # the EPUB waits for the pages it cites
+            try:
+                return self._build(inputs, staging)
+            except BaseException as error:
+                inputs.pages_failed = error  # the EPUB fails with it, without typesetting the book again
+                raise
+
+    def _build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
@@ -38,23 +48,28 @@ class PdfBuilder:
         sources, targets = self._save(inputs, work)
         notes: list[str] = []
         if len(sources) == 1:
-            self._typeset(inputs, sources[0], output, notes=notes)
+            found = self._typeset(inputs, sources[0], output, report="pw-pages", notes=notes)
+            inputs.print_pages = pages.place(found["marks"], found["last"])
         else:
-            self._typeset_in_parts(inputs, sources, targets, work, output)
+            reports = self._typeset_in_parts(inputs, sources, targets, work, output)
+            inputs.print_pages = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
             if inputs.manuscript.settings.presswork.accessibility.pdf != "off":
                 notes.append(
                     f"{output.name}: warning: typeset in parts and joined, it has no tags and is not PDF/UA-1"
                     " (set pdf_part_words: 0 to typeset it whole, on a machine with the memory for it)"
                 )  # fmt: skip
+        if inputs.book_key:
+            inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
         return Artifact(self.name, output, notes=tuple(notes))
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
-        document = inputs.document(_admonition)
-        tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node))
+        document = inputs.document(_admonition, marked=True)
+        tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node) or pages.as_typst(node))
         tree.rewrite_inlines(document["blocks"], _described())
-        tree.rewrite_inlines(document["blocks"], _spoken_in())
+        spoken = _spoken_in()
+        tree.rewrite_inlines(document["blocks"], lambda node: pages.as_typst(node) or spoken(node))
         tree.rewrite_blocks(document["blocks"], _heading_in)
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
@@ -71,12 +86,13 @@ class PdfBuilder:
         return sources, [piece.targets for piece in pieces]
 
     def _typeset(
-        self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: bool = False, notes: list[str] | None = None
+        self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: str | None = None,
+        notes: list[str] | None = None,
     ) -> Any:
         """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
         `output`: a whole book as PDF/UA-1 (unless the book turns that off), adding to `notes` why it
         is not when the book makes that a warning. With `variables` (the template's, for a part or
-        the front matter), without tags; with `report`, the part's report."""
+        the front matter), without tags; returned, the value of the metadata labelled `report`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
@@ -89,7 +105,7 @@ class PdfBuilder:
         def compile_pdf(accessible: bool) -> Any:
             return typst.compile_pdf(
                 typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                tags=not variables, report="pw-report" if report else None, fonts=folder, accessible=accessible,
+                tags=not variables, report=report, fonts=folder, accessible=accessible,
             )  # fmt: skip
 
         try:
@@ -107,21 +123,24 @@ class PdfBuilder:
             (notes if notes is not None else []).append(f"{output.name}: warning: {message}; it is written without PDF/UA-1")
             return compile_pdf(False)
 
-    def _typeset_in_parts(self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path) -> None:
+    def _typeset_in_parts(
+        self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path
+    ) -> list[dict[str, Any]]:
         """A long book: the parts one after another, each numbered on from the one before, then the
-        front matter with the contents they reported, then one PDF of them all."""
+        front matter with the contents they reported, then one PDF of them all; the parts' reports."""
         reports: list[dict[str, Any]] = []
         files: list[Path] = []
         for number, (source, linked) in enumerate(zip(sources[1:], targets[1:]), start=1):
             setting = {**parts.start(reports[-1] if reports else None), "targets": linked}
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
-            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report=True))
+            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report="pw-report"))
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
         self._typeset(inputs, sources[0], front, ("-V", f"pw-front={data}"))
         parts.join(front, files, reports, output)
+        return reports
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str] | None:
         data = artifact.path.read_bytes()
@@ -142,6 +161,24 @@ class PdfBuilder:
             summary=f"veraPDF {validator.version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}",
             detail="\n".join(lines), hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it anyway",
         )  # fmt: skip
+
+
+def print_pages(inputs: Inputs) -> dict[str, list[int]]:
+    """Where each page of the book's PDF begins (`pages.place`): as this build typeset it (waited
+    for), or as the store kept it, or, when this build makes no PDF, typeset now to be known."""
+    with inputs.pages_lock:
+        if inputs.print_pages is None and inputs.book_key:
+            inputs.print_pages = inputs.store.get_json("pages", _pages_key(inputs))
+        if inputs.pages_failed is not None:
+            raise inputs.pages_failed
+        if inputs.print_pages is None:
+            with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
+                PdfBuilder().build(inputs, Path(folder))
+        return inputs.print_pages or {}
+
+
+def _pages_key(inputs: Inputs) -> str:
+    return key(inputs.book_key, "pages", PdfBuilder().fingerprint(inputs))
 
 
 def _chapter_at(typ: Path, line: int) -> str | None:
