@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pipeline.tools.axe install || echo "axe-core is not installed: the site's accessibility will not be checked"
 	touch $(STAMP)
 
-book: install fonts
+book: install fonts browser
 	$(BIN)/presswork build
 
 test: install fonts pdftotext browser review-tools commonmark-spec
@@ -57,11 +57,12 @@ pdftotext:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || \
 	  echo "poppler-utils is not installed: the tests of every script in the PDF will be skipped"
 
-# The site is tested in a real browser: Debian's chromium, installed when it is missing and we may.
+# Debian's chromium draws the Mermaid diagrams, runs DAISY Ace and axe-core, and is what the site is
+# tested in: installed when it is missing and we may.
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	  echo "chromium is not installed: the browser test will be skipped"
+	  echo "chromium is not installed: diagrams stay as their source, the EPUB and site go unchecked, the browser tests are skipped"
 
 # The review tests run the real tools: actionlint and reviewdog from the Go module proxy (built into
 # .venv/bin), pre-commit from PyPI, shellcheck (actionlint checks run: scripts with it) and LibreOffice
