@@ -5,6 +5,7 @@ falling behind, one missing, one catching up)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import zipfile
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from artifacts import Docx, Pdf
+from artifacts import Docx, Pdf, page_list
 from conftest import presswork
+from pipeline.environment import cache_folder
+from pipeline.tools import ace, axe, verapdf
 from publishing import git
 
 _CONFIG = """\
@@ -255,6 +258,31 @@ def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions)
     text = subprocess.run(["pdftotext", str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     cleaned = "".join(c for c in text if c not in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
     assert "مرحبا بكم في هذا الدليل." in cleaned and "دليل ميداني" in cleaned
+
+
+_CHECKERS = [checker.find(cache_folder(os.environ)) for checker in (ace.Checker, verapdf.Validator, axe.Checker)]
+_UNCHECKED = next((checker.missing() for checker in _CHECKERS if checker.missing()), None)
+
+
+@pytest.mark.skipif(_UNCHECKED is not None, reason=f"{_UNCHECKED} (make test installs it)")
+def test_every_language_s_editions_pass_the_reference_checkers(editions):
+    """The build ran DAISY Ace, veraPDF and axe-core on every language's editions and stops at a
+    violation: each EPUB claims EPUB Accessibility 1.1 (only one that Ace passed does), each PDF
+    PDF/UA-1, and each EPUB lists the pages of its own language's PDF."""
+    import pikepdf
+    import pypdf
+
+    build = editions / "build"
+    for suffix in ("", ".fr", ".zh", ".ar", ".ja", ".ru"):
+        epub, pdf = build / f"field-guide{suffix}.epub", build / f"field-guide{suffix}.pdf"
+        opf = zipfile.ZipFile(epub).read("EPUB/content.opf").decode()
+        assert '<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>' in opf, suffix
+        with pikepdf.open(pdf) as document:
+            assert b"<pdfuaid:part>1</pdfuaid:part>" in document.Root.Metadata.read_bytes(), suffix
+        numbered = [label for label in pypdf.PdfReader(pdf).page_labels if label.isdigit()]
+        assert [label for label, _ in page_list(epub)] == numbered, suffix
+    downloads = (build / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert downloads.count("EPUB Accessibility 1.1 - WCAG 2.1 Level AA") >= 6 and downloads.count("PDF/UA-1") >= 6
 
 
 def test_one_language_s_editions_alone(editions, tmp_path):
