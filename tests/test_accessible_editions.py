@@ -162,6 +162,51 @@ def test_a_book_can_publish_a_pdf_that_is_not_pdf_ua_1_with_a_warning(tmp_path):
         assert "/StructTreeRoot" in document.Root  # still tagged
 
 
+@NEEDS_VERAPDF
+def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_path, monkeypatch):
+    """A fake for a fault that cannot be produced for real here: no book is known whose PDF typst
+    writes as PDF/UA-1 and veraPDF then fails. veraPDF runs for real on the PDF, and one failure is
+    added to what it reports; the PDF published is typeset again without claiming PDF/UA-1, and
+    the Downloads page claims nothing for it."""
+    import io
+    import pikepdf
+
+    from conftest import EPOCH
+    from pipeline import build as builds
+    from pipeline.commands import options
+    from pipeline.progress import Progress
+    from pipeline.store import Store
+
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "docs" / "index.md").write_text("# Gulls\n\nGulls nest on cliffs.\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Gulls\ntheme: {name: material, font: false}\nnav:\n  - index.md\nplugins:\n  - presswork:\n"
+        "      formats: [pdf, site]\n      accessibility: {pdf: warning, site: off}\n"
+    )  # fmt: skip
+    real = verapdf.Validator.check
+    seen = []
+
+    def check(self, pdf, *, timeout):
+        seen.append(real(self, pdf, timeout=timeout))
+        return [*seen[-1], verapdf.Failure("7.1", 3, "Content shall be marked as Artifact or tagged as real content", 1, "root/document[0]/pages[0]")]
+
+    monkeypatch.setattr(verapdf.Validator, "check", check)
+    said = io.StringIO()
+    builds.build(
+        config.load(book / "mkdocs.yml"), formats=[], out=book / "build", epoch=int(EPOCH), progress=Progress(said),
+        store=Store(tmp_path / "store"), offline=True, programs=options.programs(),
+    )  # fmt: skip
+    assert seen == [[]]  # veraPDF ran once, as the PDF was built, and passed it
+    assert f"gulls.pdf: warning: veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in said.getvalue(), said.getvalue()
+    assert "it is written without PDF/UA-1" in said.getvalue()
+    with pikepdf.open(book / "build" / "gulls.pdf") as document:
+        assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
+        assert "/StructTreeRoot" in document.Root  # still tagged
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", (book / "build" / "site" / "downloads.html").read_text(), re.DOTALL) if "gulls.pdf" in r)
+    assert "PDF/UA-1" not in row and "veraPDF" not in row, row
+
+
 def test_the_downloads_page_says_what_each_edition_declares_and_what_checked_it(sample_book):
     page = (sample_book / "site" / "downloads.html").read_text()
     cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]

@@ -3,6 +3,7 @@ book in parts, joined by `pipeline.formats.parts`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -27,18 +28,21 @@ class PdfBuilder:
         return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint(), level, *checked]
 
     def checked_by(self, inputs: Inputs) -> str:
+        """veraPDF, when it holds a PDF that declares PDF/UA-1 to it: at `error` its failures stop the
+        build, at `warning` they make the PDF one that declares nothing (`_held`)."""
         validator = inputs.programs.verapdf
-        if inputs.manuscript.settings.presswork.accessibility.pdf != "error" or validator is None or validator.missing():
+        if inputs.manuscript.settings.presswork.accessibility.pdf == "off" or validator is None or validator.missing():
             return ""
         return f"veraPDF {validator.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        with inputs.pages_lock:  # the EPUB waits for the pages it cites
+        with inputs.pages_lock:  # the EPUB waits for the pages it cites, not for veraPDF
             try:
-                return self._build(inputs, staging)
+                artifact = self._build(inputs, staging)
             except BaseException as error:
                 inputs.pages_failed = error  # the EPUB fails with it, without typesetting the book again
                 raise
+        return self._held(inputs, artifact, staging / f".work-{inputs.slug}-pdf")
 
     def _build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
@@ -61,6 +65,26 @@ class PdfBuilder:
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
         return Artifact(self.name, output, notes=tuple(notes))
+
+    def _held(self, inputs: Inputs, artifact: Artifact, work: Path) -> Artifact:
+        """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
+        as it is built: one that fails is typeset again without the claim, and a warning says why. (At
+        `error`, veraPDF's failures stop the build when the PDF is validated.)"""
+        if inputs.manuscript.settings.presswork.accessibility.pdf != "warning" or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
+            return artifact
+        validator = inputs.programs.verapdf
+        problem = validator.missing() if validator else "veraPDF is not installed"
+        if problem:
+            return dataclasses.replace(artifact, notes=(*artifact.notes, *accessibility.unchecked(artifact.path.name, problem)))
+        failures = validator.check(artifact.path, timeout=inputs.timeout)
+        if not failures:
+            return artifact
+        typst.compile_pdf(
+            work / "book.typ", artifact.path, root=work, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
+            fonts=fonts.folder(work / "fonts"), accessible=False,
+        )  # fmt: skip
+        said = f"{_failed(validator.version, failures)[0]}; it is written without PDF/UA-1"
+        return dataclasses.replace(artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"))
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
@@ -148,6 +172,8 @@ class PdfBuilder:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
         if accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
             return None  # it claims no PDF/UA-1 (the book turned it off, or was told why)
+        if inputs.manuscript.settings.presswork.accessibility.pdf != "error":
+            return None  # held to it as it was built
         validator = inputs.programs.verapdf
         problem = validator.missing() if validator else "veraPDF is not installed"
         if problem:
@@ -155,12 +181,17 @@ class PdfBuilder:
         failures = validator.check(artifact.path, timeout=inputs.timeout)
         if not failures:
             return None
-        lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failures]
+        summary, detail = _failed(validator.version, failures)
         return accessibility.failed(
-            inputs.manuscript.settings.presswork.accessibility.pdf, path=artifact.path.name,
-            summary=f"veraPDF {validator.version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}",
-            detail="\n".join(lines), hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it anyway",
+            "error", path=artifact.path.name, summary=summary, detail=detail,
+            hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it without claiming PDF/UA-1",
         )  # fmt: skip
+
+
+def _failed(version: str, failures: list[Any]) -> tuple[str, str]:
+    """veraPDF's failures told: one line, and every rule with the place of its first failure."""
+    lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failures]
+    return f"veraPDF {version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}", "\n".join(lines)
 
 
 def print_pages(inputs: Inputs) -> dict[str, list[int]]:
