@@ -258,6 +258,16 @@ def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions)
     text = subprocess.run(["pdftotext", str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     cleaned = "".join(c for c in text if c not in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
     assert "مرحبا بكم في هذا الدليل." in cleaned and "دليل ميداني" in cleaned
+    # The contents read right to left, the English title of the fallback chapter too: its number at
+    # the right, then the title, and its page at the left.
+    number = next(n for n, page in enumerate(cleaned.split("\f"), start=1) if "المحتويات" in page)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    words = [(float(x), float(y), word.strip("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")) for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)]
+    fish = next((x, y) for x, y, word in words if word == "Fish")
+    beside = sorted((x, word) for x, y, word in words if abs(y - fish[1]) < 2 and word.isdigit())
+    assert len(beside) == 2 and beside[0][0] < fish[0] < beside[1][0], (fish, beside)
 
 
 _CHECKERS = [checker.find(cache_folder(os.environ)) for checker in (ace.Checker, verapdf.Validator, axe.Checker)]
