@@ -166,7 +166,7 @@ def test_a_book_can_publish_a_pdf_that_is_not_pdf_ua_1_with_a_warning(tmp_path):
 def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_path, monkeypatch):
     """A fake for a fault that cannot be produced for real here: no book is known whose PDF typst
     writes as PDF/UA-1 and veraPDF then fails. veraPDF runs for real on the PDF, and one failure is
-    added to what it reports; the PDF published is typeset again without claiming PDF/UA-1, and
+    added to what it reports; the PDF published, tagged as it was, no longer claims PDF/UA-1, and
     the Downloads page claims nothing for it."""
     import io
     import pikepdf
@@ -199,7 +199,7 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
     )  # fmt: skip
     assert seen == [[]]  # veraPDF ran once, as the PDF was built, and passed it
     assert f"gulls.pdf: warning: veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in said.getvalue(), said.getvalue()
-    assert "it is written without PDF/UA-1" in said.getvalue()
+    assert "it is written without claiming PDF/UA-1" in said.getvalue()
     with pikepdf.open(book / "build" / "gulls.pdf") as document:
         assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
         assert "/StructTreeRoot" in document.Root  # still tagged

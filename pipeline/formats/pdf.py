@@ -4,6 +4,7 @@ book in parts, joined by `pipeline.formats.parts`)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -42,7 +43,7 @@ class PdfBuilder:
             except BaseException as error:
                 inputs.pages_failed = error  # the EPUB fails with it, without typesetting the book again
                 raise
-        return self._held(inputs, artifact, staging / f".work-{inputs.slug}-pdf")
+        return self._held(inputs, artifact)
 
     def _build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
@@ -55,21 +56,16 @@ class PdfBuilder:
             found = self._typeset(inputs, sources[0], output, report="pw-pages", notes=notes)
             inputs.print_pages = pages.place(found["marks"], found["last"])
         else:
-            reports = self._typeset_in_parts(inputs, sources, targets, work, output)
+            reports = self._typeset_in_parts(inputs, sources, targets, work, output, notes)
             inputs.print_pages = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
-            if inputs.manuscript.settings.presswork.accessibility.pdf != "off":
-                notes.append(
-                    f"{output.name}: warning: typeset in parts and joined, it has no tags and is not PDF/UA-1"
-                    " (set pdf_part_words: 0 to typeset it whole, on a machine with the memory for it)"
-                )  # fmt: skip
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
         return Artifact(self.name, output, notes=tuple(notes))
 
-    def _held(self, inputs: Inputs, artifact: Artifact, work: Path) -> Artifact:
+    def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
-        as it is built: one that fails is typeset again without the claim, and a warning says why. (At
-        `error`, veraPDF's failures stop the build when the PDF is validated.)"""
+        as it is built: one that fails loses the claim, and a warning says why. (At `error`,
+        veraPDF's failures stop the build when the PDF is validated.)"""
         if inputs.manuscript.settings.presswork.accessibility.pdf != "warning" or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
             return artifact
         validator = inputs.programs.verapdf
@@ -79,11 +75,8 @@ class PdfBuilder:
         failures = validator.check(artifact.path, timeout=inputs.timeout)
         if not failures:
             return artifact
-        typst.compile_pdf(
-            work / "book.typ", artifact.path, root=work, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-            fonts=fonts.folder(work / "fonts"), accessible=False,
-        )  # fmt: skip
-        said = f"{_failed(validator.version, failures)[0]}; it is written without PDF/UA-1"
+        _disclaimed(artifact.path)
+        said = f"{_failed(validator.version, failures)[0]}; it is written without claiming PDF/UA-1"
         return dataclasses.replace(artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"))
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
@@ -114,9 +107,9 @@ class PdfBuilder:
         notes: list[str] | None = None,
     ) -> Any:
         """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
-        `output`: a whole book as PDF/UA-1 (unless the book turns that off), adding to `notes` why it
-        is not when the book makes that a warning. With `variables` (the template's, for a part or
-        the front matter), without tags; returned, the value of the metadata labelled `report`."""
+        `output`, tagged: as PDF/UA-1 (unless the book turns that off), adding to `notes` why it is
+        not when the book makes that a warning. `variables` are the template's (for a part or the
+        front matter); returned, the value of the metadata labelled `report`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
@@ -129,11 +122,11 @@ class PdfBuilder:
         def compile_pdf(accessible: bool) -> Any:
             return typst.compile_pdf(
                 typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                tags=not variables, report=report, fonts=folder, accessible=accessible,
+                report=report, fonts=folder, accessible=accessible,
             )  # fmt: skip
 
         try:
-            return compile_pdf(not variables and level != "off")
+            return compile_pdf(level != "off")
         except typst.MissingGlyph as missing:
             raise _unshown(inputs, missing.character) from missing
         except typst.Inaccessible as refused:
@@ -148,21 +141,22 @@ class PdfBuilder:
             return compile_pdf(False)
 
     def _typeset_in_parts(
-        self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path
+        self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path, notes: list[str]
     ) -> list[dict[str, Any]]:
         """A long book: the parts one after another, each numbered on from the one before, then the
-        front matter with the contents they reported, then one PDF of them all; the parts' reports."""
+        front matter with the contents they reported, then one PDF of them all, its structure tree
+        theirs; the parts' reports."""
         reports: list[dict[str, Any]] = []
         files: list[Path] = []
         for number, (source, linked) in enumerate(zip(sources[1:], targets[1:]), start=1):
             setting = {**parts.start(reports[-1] if reports else None), "targets": linked}
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
-            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report="pw-report"))
+            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report="pw-report", notes=notes))
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
-        self._typeset(inputs, sources[0], front, ("-V", f"pw-front={data}"))
+        self._typeset(inputs, sources[0], front, ("-V", f"pw-front={data}"), notes=notes)
         parts.join(front, files, reports, output)
         return reports
 
@@ -186,6 +180,16 @@ class PdfBuilder:
             "error", path=artifact.path.name, summary=summary, detail=detail,
             hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it without claiming PDF/UA-1",
         )  # fmt: skip
+
+
+def _disclaimed(path: Path) -> None:
+    """The PDF `path`, tagged as it was, without its claim of PDF/UA-1 (in its XMP metadata)."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        metadata = pdf.Root.Metadata
+        metadata.write(re.sub(rb'\s*<pdfuaid:part>1</pdfuaid:part>|\s*xmlns:pdfuaid="[^"]*"', b"", metadata.read_bytes()))
+        pdf.save(path, deterministic_id=True)
 
 
 def _failed(version: str, failures: list[Any]) -> tuple[str, str]:
