@@ -65,6 +65,16 @@ def test_the_epub_declares_its_accessibility_from_what_it_holds(sample_book):
     assert not any(re.search(r'<a href="#cb\d+-\d+"', text) for text in chapters)
 
 
+@NEEDS_ACE
+def test_ace_s_epub_parser_is_mended_for_long_books():
+    """`make` mends Ace's EPUB parser, which looked up each spine item's manifest entry with an XPath
+    query over the whole manifest (minutes for a book of 1,000 chapters), once: the lookups are by id."""
+    text = (ACE.modules / "@daisy" / "epub-utils" / "lib" / "epub-parse.js").read_text(encoding="utf-8")
+    assert "manifestItemById(idref.nodeValue)" in text and "manifestItemById(moAttr)" in text
+    assert "opf:item[@id=" not in text
+    assert ACE.mend() is None  # already mended: nothing is done twice
+
+
 def _fixture(tmp_path: Path, edition: str, level: str | None) -> Path:
     """The book of accessibility findings, built as `edition` alone, its checker at `level` (or the default)."""
     book = copy_book(TESTS / "books" / "accessibility", tmp_path / "book")

@@ -72,6 +72,10 @@ class Installed:
         command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--silent", "--prefix", str(self.folder), *self.packages]
         process.run("npm", command, timeout=timeout, env={"PUPPETEER_SKIP_DOWNLOAD": "1"})
 
+    def mend(self) -> str | None:
+        """Mend what the installed packages do slowly (nothing, for most); what was mended, or None."""
+        return None
+
     @classmethod
     def command_line(cls, argv: list[str]) -> int:
         """`python -m pipeline.tools.<name> install`: install it unless it is installed; exit 3 if npm fails."""
@@ -84,8 +88,9 @@ class Installed:
         try:
             if not tool.installed:
                 tool.install()
+            mended = tool.mend()
         except ToolError as error:
             print(str(error), file=sys.stderr)
             return 3
-        print(f"{cls.title} {tool.version} is installed ({tool.modules})")
+        print(f"{cls.title} {tool.version} is installed ({tool.modules}){f'; {mended}' if mended else ''}")
         return 0
