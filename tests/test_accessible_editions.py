@@ -288,6 +288,20 @@ def _two_pages(folder: Path, css: str = "", birds: bool = False) -> Path:
 
 
 @NEEDS_AXE
+@NEEDS_AXE
+def test_a_long_site_is_checked_in_runs_of_the_browser_with_the_same_verdict(tmp_path, monkeypatch):
+    """A long book's site is checked `axe.BATCH` pages to a run of the browser, each run within the
+    timeout: one page to a run finds what one run for them all finds."""
+    book = _fixture(tmp_path, "site", "warning")
+    assert presswork("build", "--no-check", cwd=book).returncode == 0
+    site = book / "build" / "site"
+    pages = sorted(site.rglob("*.html"))
+    together = AXE.check(site, pages, ["default"], timeout=600)
+    monkeypatch.setattr(axe, "BATCH", 1)
+    assert together and AXE.check(site, pages, ["default"], timeout=600) == together
+    assert len(pages) > 1
+
+
 def test_the_navigation_is_checked_once_and_still_fails_the_site(tmp_path):
     """The chapters' navigation is the same on every page: axe-core checks it on the home page and on
     the first page of each folder of chapters (a tab of its own, with navigation.tabs), so a pale

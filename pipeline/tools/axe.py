@@ -22,6 +22,7 @@ PACKAGES = ("axe-core@4.11.0", "puppeteer-core@24.31.0")
 _SCRIPT = Path(__file__).with_name("axe.mjs")
 # Material's navigation of the whole book (its tabs and the primary sidebar), the same on every page of a language.
 CHROME = (".md-tabs", ".md-sidebar--primary")
+BATCH = 100  # pages checked in one run of the browser: a long book's site in several, each within the timeout
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,21 @@ class Checker(npm.Installed):
         if problem:
             raise ToolError(f"axe-core cannot run: {problem}")
         env = {"PRESSWORK_NODE_MODULES": str(self.modules), "PRESSWORK_CHROMIUM": self.chromium or ""}
+        checked = []
         with _served(site, base) as origin:
             names = {f"{origin}{page.relative_to(site).as_posix()}": page.relative_to(site).as_posix() for page in pages}
-            request = {
-                "pages": [{"url": url, "whole": whole is None or page in whole} for url, page in zip(names, pages)],
-                "schemes": schemes, "chrome": list(CHROME),
-            }  # fmt: skip
-            result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
+            addresses = list(names)
+            for start in range(0, len(pages), BATCH):  # each run `timeout` long at most, in a browser of its own
+                request = {
+                    "pages": [{"url": url, "whole": whole is None or page in whole} for url, page in zip(addresses[start : start + BATCH], pages[start : start + BATCH])],
+                    "schemes": schemes, "chrome": list(CHROME),
+                }  # fmt: skip
+                result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
+                checked += json.loads(result.stdout)
         return [
-            Violation(names.get(checked["url"], checked["url"]), checked["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
-            for checked in json.loads(result.stdout)
-            for rule in checked["violations"]
+            Violation(names.get(page["url"], page["url"]), page["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
+            for page in checked
+            for rule in page["violations"]
             for node in rule["nodes"]
         ]  # fmt: skip
 
