@@ -6,6 +6,7 @@ profile; its JSON report is read as data."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -57,10 +58,15 @@ class Validator:
         return None
 
     def check(self, pdf: Path, *, timeout: float) -> list[Failure]:
-        """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms)."""
+        """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms); `timeout` for each
+        500 of its pages (veraPDF reads every page and the whole structure tree, in one run)."""
+        import pikepdf
+
         problem = self.missing()
         if problem:
             raise ToolError(f"veraPDF cannot run: {problem}")
+        with pikepdf.open(pdf) as document:
+            timeout *= max(1, math.ceil(len(document.pages) / 500))
         command = [java.executable(), *_JVM, "-cp", str(self.folder / "lib" / "*"), _MAIN, "--flavour", "ua1", "--format", "json", str(pdf)]
         result = process.run("veraPDF", command, timeout=timeout, check=False)
         try:
