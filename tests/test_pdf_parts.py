@@ -154,6 +154,32 @@ def test_the_joined_pdf_keeps_the_structure_a_screen_reader_reads(parts, whole):
 
     assert body(joined) == body(single)
     assert any(kind == "/Figure" for kind, _ in body(single)) and any(kind == "/Table" for kind, _ in body(single))
+    # Each id (of a note, a table cell) names one element, and every table cell's headers are ids.
+    ids, headers = _ids(parts)
+    assert len(ids) == len(set(ids)) and len(ids) == len(_ids(whole)[0])
+    assert headers and set(headers) <= set(ids)
+
+
+def _ids(path):
+    """The ids of the PDF's structure elements, and the ids that table cells name as their headers."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        ids = [str(name) for name in pikepdf.NameTree(root.IDTree).keys()] if "/IDTree" in root else []
+        headers, stack = [], [root.K]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                attributes = node.get("/A")
+                for attribute in attributes if isinstance(attributes, pikepdf.Array) else [attributes] if attributes is not None else []:
+                    if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                        headers += [str(header) for header in attribute.Headers]
+                if "/K" in node:
+                    stack.append(node.K)
+    return ids, headers
 
 
 def test_typeset_in_parts_twice_gives_the_same_bytes(book, parts, tmp_path):
