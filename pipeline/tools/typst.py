@@ -58,18 +58,17 @@ def version() -> str:
 
 
 def compile_pdf(
-    source: Path, output: Path, *, root: Path, epoch: int, timeout: float, tags: bool = True, report: str | None = None,
+    source: Path, output: Path, *, root: Path, epoch: int, timeout: float, report: str | None = None,
     fonts: Path | None = None, accessible: bool = False,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
-    `metadata` the document labels so (read after it is laid out). `tags=False` leaves out the
-    structure tree (for PDFs that are joined, which cannot keep it); `accessible` writes PDF/UA-1
-    (tagged). Raises `MissingGlyph`, and writes nothing, when a character of the source is in no
+    `metadata` the document labels so (read after it is laid out). The PDF is tagged; `accessible`
+    writes it as PDF/UA-1. Raises `MissingGlyph`, and writes nothing, when a character of the source is in no
     font, and `Inaccessible` when the document cannot be PDF/UA-1."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
-    command += [f"--tags={'ua-1' if accessible else 'yes' if tags else 'no'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
+    command += [f"--tags={'ua-1' if accessible else 'yes'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
     result = process.run("typst", command, timeout=timeout, check=False)
     if result.returncode != 0:
         text = result.stderr.decode("utf-8", "replace").strip()
@@ -116,7 +115,7 @@ def _main(
             return 2
         compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
         accessible = tags == "--tags=ua-1"
-        compiler.compile(output=output, timestamp=int(epoch), pdf_tags=tags != "--tags=no", pdf_standards=["ua-1"] if accessible else [])
+        compiler.compile(output=output, timestamp=int(epoch), pdf_tags=True, pdf_standards=["ua-1"] if accessible else [])
         if label:  # the layout is cached: asking the document costs next to nothing now
             sys.stdout.write(compiler.query(f"<{label}>", field="value", one=True, format="json"))
     except Exception as error:  # typst raises its own TypstError; report it to the parent on stderr
