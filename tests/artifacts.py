@@ -239,3 +239,22 @@ class Pdf:
 
     def image_count(self, page_index: int) -> int:
         return len(self.reader.pages[page_index].images)
+
+
+def structure(pdf: Path) -> list[tuple[str, str | None]]:
+    """The PDF's structure tree read in document order: each element's type (`/Figure`) and its
+    alternative text (None: it has none)."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as document:
+        stack = [document.Root.StructTreeRoot.K]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(reversed(node))
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
+                if "/K" in node:
+                    stack.append(node.K)
+    return found

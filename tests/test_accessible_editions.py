@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from artifacts import structure
 from conftest import REPO, TESTS, copy_book, presswork
 from pipeline import config
 from pipeline.environment import cache_folder
@@ -112,27 +113,6 @@ VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
 NEEDS_VERAPDF = pytest.mark.skipif(VERAPDF.missing() is not None, reason=f"{VERAPDF.missing()} (make test installs it from Maven Central)")
 
 
-def _structure(pdf: Path) -> list[tuple[str, object]]:
-    """Every element of the PDF's structure tree: its type and its alternative text (None: none)."""
-    import pikepdf
-
-    found = []
-    with pikepdf.open(pdf) as document:
-        stack = [document.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Array):
-                stack.extend(node)
-                continue
-            if not isinstance(node, pikepdf.Dictionary):
-                continue
-            if "/S" in node:
-                found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
-            if "/K" in node:
-                stack.append(node.K)
-    return found
-
-
 @NEEDS_VERAPDF
 def test_the_handbook_s_pdf_is_pdf_ua_1_by_verapdf(sample_book):
     import pikepdf
@@ -143,7 +123,7 @@ def test_the_handbook_s_pdf_is_pdf_ua_1_by_verapdf(sample_book):
         assert str(document.Root.Lang) == "en"
         assert bool(document.Root.ViewerPreferences.DisplayDocTitle)  # the title, not the file name, in the window
         assert b"<pdfuaid:part>1</pdfuaid:part>" in document.Root.Metadata.read_bytes()
-    elements = _structure(pdf)
+    elements = structure(pdf)
     figures = [alt for kind, alt in elements if kind == "/Figure"]
     formulas = [alt for kind, alt in elements if kind == "/Formula"]
     assert figures and all(figures), figures  # every picture described

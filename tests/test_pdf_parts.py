@@ -14,7 +14,7 @@ import shutil
 
 import pypdf
 import pytest
-from artifacts import Pdf, page_list, places
+from artifacts import Pdf, page_list, places, structure
 from conftest import REPO, TESTS, copy_book, presswork
 from pipeline.environment import cache_folder
 from pipeline.tools import verapdf
@@ -125,28 +125,10 @@ def test_the_joined_pdf_has_the_books_metadata(parts, whole):
     assert joined.trailer["/Root"]["/Lang"] == single.trailer["/Root"]["/Lang"]
 
 
-def _structure(path):
-    """The PDF's structure tree read in order: each element's type, and its alternative text."""
-    import pikepdf
-
-    found = []
-    with pikepdf.open(path) as pdf:
-        stack = [pdf.Root.StructTreeRoot.K]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Array):
-                stack.extend(reversed(node))
-            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
-                if "/K" in node:
-                    stack.append(node.K)
-    return found
-
-
 def test_the_joined_pdf_keeps_the_structure_a_screen_reader_reads(parts, whole):
     """Each part's tags, joined in order: the same headings, figures (with their alternative texts),
     formulas, tables, lists, notes and code as in the book typeset whole, in the same order."""
-    joined, single = _structure(parts), _structure(whole)
+    joined, single = structure(parts), structure(whole)
     assert [kind for kind, _ in joined].count("/Part") >= 3  # the front matter and each part, under one Document
 
     def body(found):  # the contents page is tagged otherwise in the joined PDF: paragraphs of links
