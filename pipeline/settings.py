@@ -278,11 +278,13 @@ class CheckConfig(base.Config):
 
 class AccessibilityConfig(base.Config):
     """What an edition's accessibility checker does with what it finds: `error` stops the build,
-    `warning` says it and publishes the edition without claiming conformance, `off` does not run it."""
+    `warning` says it and publishes the edition without claiming conformance, `off` does not run it.
+    Unset, it is `warning`, or `error` in a book MkDocs builds in strict mode (`strict: true`): see
+    `pipeline.formats.accessibility.level`."""
 
-    epub = RuleLevel(("off", "warning", "error"), default="error")  # DAISY Ace
-    pdf = RuleLevel(("off", "warning", "error"), default="error")  # PDF/UA-1: typst writes it, veraPDF validates it
-    site = RuleLevel(("off", "warning", "error"), default="error")  # axe-core on every page
+    epub = c.Optional(RuleLevel(("off", "warning", "error")))  # DAISY Ace
+    pdf = c.Optional(RuleLevel(("off", "warning", "error")))  # PDF/UA-1: typst writes it, veraPDF validates it
+    site = c.Optional(RuleLevel(("off", "warning", "error")))  # axe-core on every page
 
 
 class PressworkConfig(base.Config):

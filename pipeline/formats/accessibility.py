@@ -29,6 +29,13 @@ class Conformance:
         return f"{self.standard} ({self.checked_by})" if self.standard and self.checked_by else self.standard
 
 
+def level(settings, edition: str) -> str:
+    """What the book makes of the failures of `edition`'s checker: as `accessibility:` sets it, else a
+    warning, or an error in a book that asks MkDocs for strict mode (`strict: true`)."""
+    chosen = settings.presswork.accessibility[edition]
+    return chosen or ("error" if settings.mkdocs.strict else "warning")
+
+
 def unchecked(name: str, problem: str | None) -> list[str]:
     """The one warning of an edition whose checker cannot run here (`problem` says why)."""
     return [f"{name}: warning: its accessibility was not checked ({problem})"]

@@ -86,7 +86,7 @@ class EpubBuilder:
                 path=f"{artifact.path.name}/{first.location}",
                 detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
             )
-        level = inputs.manuscript.settings.presswork.accessibility.epub
+        level = accessibility.level(inputs.manuscript.settings, "epub")
         if level == "off":
             return None
         ace = inputs.programs.ace
@@ -108,7 +108,7 @@ class EpubBuilder:
 def _checker(inputs: Inputs) -> tuple[str, str]:
     """The checker that will pass or fail this EPUB ("DAISY Ace 1.4.6", or "" when none will) and the
     level the book sets for it."""
-    level = inputs.manuscript.settings.presswork.accessibility.epub
+    level = accessibility.level(inputs.manuscript.settings, "epub")
     ace = inputs.programs.ace
     if level == "off" or ace is None or ace.missing():
         return "", level

@@ -25,14 +25,14 @@ class PdfBuilder:
     def fingerprint(self, inputs: Inputs) -> list[str]:
         validator = inputs.programs.verapdf
         checked = [] if validator is None or validator.missing() else [validator.version]
-        level = inputs.manuscript.settings.presswork.accessibility.pdf
+        level = accessibility.level(inputs.manuscript.settings, "pdf")
         return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint(), level, *checked]
 
     def checked_by(self, inputs: Inputs) -> str:
         """veraPDF, when it holds a PDF that declares PDF/UA-1 to it: at `error` its failures stop the
         build, at `warning` they make the PDF one that declares nothing (`_held`)."""
         validator = inputs.programs.verapdf
-        if inputs.manuscript.settings.presswork.accessibility.pdf == "off" or validator is None or validator.missing():
+        if accessibility.level(inputs.manuscript.settings, "pdf") == "off" or validator is None or validator.missing():
             return ""
         return f"veraPDF {validator.version}"
 
@@ -66,7 +66,7 @@ class PdfBuilder:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
         as it is built: one that fails loses the claim, and a warning says why. (At `error`,
         veraPDF's failures stop the build when the PDF is validated.)"""
-        if inputs.manuscript.settings.presswork.accessibility.pdf != "warning" or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
+        if accessibility.level(inputs.manuscript.settings, "pdf") != "warning" or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
             return artifact
         validator = inputs.programs.verapdf
         problem = validator.missing() if validator else "veraPDF is not installed"
@@ -116,7 +116,7 @@ class PdfBuilder:
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        level = inputs.manuscript.settings.presswork.accessibility.pdf
+        level = accessibility.level(inputs.manuscript.settings, "pdf")
         folder = fonts.folder(source.parent / "fonts")
 
         def compile_pdf(accessible: bool) -> Any:
@@ -166,7 +166,7 @@ class PdfBuilder:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
         if accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
             return None  # it claims no PDF/UA-1 (the book turned it off, or was told why)
-        if inputs.manuscript.settings.presswork.accessibility.pdf != "error":
+        if accessibility.level(inputs.manuscript.settings, "pdf") != "error":
             return None  # held to it as it was built
         validator = inputs.programs.verapdf
         problem = validator.missing() if validator else "veraPDF is not installed"

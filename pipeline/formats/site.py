@@ -38,12 +38,12 @@ class SiteBuilder:
         checked = [] if checker is None or checker.missing() else [checker.fingerprint]
         return [
             inputs.style_digest("site.css"), inputs.style_digest("site.js"), pandoc.version(), *versions, json.dumps(downloads),
-            "offline" if inputs.offline else "served", inputs.manuscript.settings.presswork.accessibility.site, *checked,
+            "offline" if inputs.offline else "served", accessibility.level(inputs.manuscript.settings, "site"), *checked,
         ]  # fmt: skip
 
     def checked_by(self, inputs: Inputs) -> str:
         checker = inputs.programs.axe
-        if inputs.manuscript.settings.presswork.accessibility.site != "error" or checker is None or checker.missing():
+        if accessibility.level(inputs.manuscript.settings, "site") != "error" or checker is None or checker.missing():
             return ""
         return f"axe-core {checker.version}"
 
@@ -80,7 +80,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     violation stops the build, or is one warning when the book says so (`accessibility: {site: warning}`).
     Each page's verdict is kept in the store under what decides it (the page, the stylesheets and
     scripts it loads, axe-core and how it is run): a page that did not change is not checked again."""
-    level = inputs.manuscript.settings.presswork.accessibility.site
+    level = accessibility.level(inputs.manuscript.settings, "site")
     if level == "off":
         return []
     checker = inputs.programs.axe
