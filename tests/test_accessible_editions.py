@@ -87,8 +87,8 @@ def _fixture(tmp_path: Path, edition: str, level: str | None) -> Path:
 
 
 @NEEDS_ACE
-def test_an_epub_that_fails_ace_is_not_written(tmp_path):
-    book = _fixture(tmp_path, "epub", None)
+def test_an_epub_that_fails_ace_is_not_written_when_the_book_makes_it_an_error(tmp_path):
+    book = _fixture(tmp_path, "epub", "error")
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
@@ -98,8 +98,8 @@ def test_an_epub_that_fails_ace_is_not_written(tmp_path):
 
 
 @NEEDS_ACE
-def test_a_book_can_publish_what_fails_ace_with_a_warning_and_no_claim(tmp_path):
-    book = _fixture(tmp_path, "epub", "warning")
+def test_an_epub_that_fails_ace_is_published_with_a_warning_and_no_claim_by_default(tmp_path):
+    book = _fixture(tmp_path, "epub", None)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
     assert re.search(r"accessibility-findings\.epub/text/ch001\.xhtml: warning: DAISY Ace [\d.]+: \d+ violations, the first serious color-contrast", run.stderr), run.stderr
@@ -107,6 +107,31 @@ def test_a_book_can_publish_what_fails_ace_with_a_warning_and_no_claim(tmp_path)
     assert "dcterms:conformsTo" not in opf
     assert "claims no conformance" in _summary(opf)
     assert "4 of them without a text alternative" in _summary(opf)
+
+
+@NEEDS_ACE
+def test_an_epub_that_passes_ace_at_warning_claims_conformance(tmp_path):
+    """Held to its claim as it is built: an EPUB that DAISY Ace passes keeps it at the default level."""
+    book = _fixture(tmp_path, "epub", None)
+    (book / "book" / "index.md").write_text("# Shore birds\n\nA heron stands in the water.\n")
+    (book / "book" / "pictures.md").write_text("# Pictures\n\nNone yet.\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0 and "warning" not in run.stderr, run.stderr
+    opf = _members(book / "build" / "accessibility-findings.epub")["EPUB/content.opf"]
+    assert CLAIM in opf and f"DAISY Ace {ACE.version} found no violation" in _summary(opf)
+
+
+def test_strict_mode_makes_an_edition_s_accessibility_failure_an_error(tmp_path):
+    """`strict: true`, MkDocs' own switch for warnings that stop the build, does so for the editions'
+    checkers too, unless the book sets their level itself."""
+    book = _fixture(tmp_path, "pdf", None)
+    (book / "mkdocs.yml").write_text("strict: true\n" + (book / "mkdocs.yml").read_text())
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 4, run.stderr
+    assert "error: typst refuses the PDF: it cannot be PDF/UA-1" in run.stderr.strip().splitlines()[-1]
+    config = (book / "mkdocs.yml").read_text() + "      accessibility:\n        pdf: warning\n"
+    (book / "mkdocs.yml").write_text(config)
+    assert presswork("build", "--no-check", cwd=book).returncode == 0
 
 
 VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
@@ -131,8 +156,8 @@ def test_the_handbook_s_pdf_is_pdf_ua_1_by_verapdf(sample_book):
     assert formulas and all(formulas) and any("mc^2" in alt.replace(" ", "") for alt in formulas), formulas
 
 
-def test_a_pdf_that_cannot_be_pdf_ua_1_is_not_written(tmp_path):
-    book = _fixture(tmp_path, "pdf", None)  # "#### Wading birds" under "# Shore birds"
+def test_a_pdf_that_cannot_be_pdf_ua_1_is_not_written_when_the_book_makes_it_an_error(tmp_path):
+    book = _fixture(tmp_path, "pdf", "error")  # "#### Wading birds" under "# Shore birds"
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
@@ -140,10 +165,10 @@ def test_a_pdf_that_cannot_be_pdf_ua_1_is_not_written(tmp_path):
     assert not (book / "build" / "accessibility-findings.pdf").exists()
 
 
-def test_a_book_can_publish_a_pdf_that_is_not_pdf_ua_1_with_a_warning(tmp_path):
+def test_a_pdf_that_is_not_pdf_ua_1_is_published_with_a_warning_by_default(tmp_path):
     import pikepdf
 
-    book = _fixture(tmp_path, "pdf", "warning")
+    book = _fixture(tmp_path, "pdf", None)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
     assert "accessibility-findings.pdf: warning: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'; it is written without PDF/UA-1" in run.stderr
@@ -225,8 +250,8 @@ def test_every_page_of_the_handbook_s_site_passes_axe_core(sample_book):
 
 
 @NEEDS_AXE
-def test_a_site_that_fails_axe_core_is_not_written(tmp_path):
-    book = _fixture(tmp_path, "site", None)  # a pale grey word, a yellow link
+def test_a_site_that_fails_axe_core_is_not_written_when_the_book_makes_it_an_error(tmp_path):
+    book = _fixture(tmp_path, "site", "error")  # a pale grey word, a yellow link
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
@@ -236,8 +261,8 @@ def test_a_site_that_fails_axe_core_is_not_written(tmp_path):
 
 
 @NEEDS_AXE
-def test_a_book_can_publish_a_site_that_fails_axe_core_with_a_warning(tmp_path):
-    book = _fixture(tmp_path, "site", "warning")
+def test_a_site_that_fails_axe_core_is_published_with_a_warning_by_default(tmp_path):
+    book = _fixture(tmp_path, "site", None)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
     assert re.search(r"book/index\.md: warning: axe-core [\d.]+: \d+ violations? on \d+ pages?", run.stderr), run.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import re
@@ -31,8 +32,10 @@ class EpubBuilder:
         ]  # fmt: skip
 
     def checked_by(self, inputs: Inputs) -> str:
-        checker, level = _checker(inputs)
-        return checker if level == "error" else ""
+        """DAISY Ace, when it holds the EPUB to its claim: at `error` its violations stop the build, at
+        `warning` they make the EPUB one that claims nothing (`_held`)."""
+        checker, _ = _checker(inputs)
+        return checker
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         work = staging / f".work-{inputs.slug}-epub"  # one for each language's edition
@@ -45,7 +48,7 @@ class EpubBuilder:
         document = inputs.document(_admonition, marked=paged)
         paged = paged and any(node["t"] == "RawBlock" and node["c"][0] == pages.MARK for node in document["blocks"])
         checker, level = _checker(inputs)
-        claims = bool(checker) and level == "error"  # a book that fails the checker is not built
+        claims = bool(checker)  # at `error` a book that fails the checker is not built; at `warning` it loses the claim
         contents = accessibility.Contents.of(document["blocks"])
         described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
         document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
@@ -72,7 +75,26 @@ class EpubBuilder:
             right_to_left=words.direction(language) == "rtl", english=language.split("-")[0] == "en",
             paged=_Paged(print_pages(inputs), f"{inputs.slug}.pdf", words.of(language, book_settings.words)["pages"]) if paged else None,
         )  # fmt: skip
-        return Artifact(self.name, output)
+        artifact = Artifact(self.name, output)
+        if claims and level == "warning":
+            artifact = self._held(inputs, artifact, contents, paged)
+        return artifact
+
+    def _held(self, inputs: Inputs, artifact: Artifact, contents: accessibility.Contents, paged: bool) -> Artifact:
+        """At `accessibility: {epub: warning}`, the EPUB is held to its claim by DAISY Ace as it is
+        built: one that fails loses the claim (and says so in its summary), and a warning says why."""
+        found = _violations(inputs, artifact.path)
+        if not found:
+            return artifact
+        checker, _ = _checker(inputs)
+        claimed, plain = (accessibility.summary(contents, checked_by=checker, claims=claims, paged=paged) for claims in (True, False))
+        with zipfile.ZipFile(artifact.path) as archive:
+            package = archive.read(_PACKAGE).decode("utf-8")
+        package = package.replace(f"  <meta property=\"dcterms:conformsTo\">{accessibility.EPUB_CONFORMANCE}</meta>\n", "", 1)
+        package = package.replace(html.escape(claimed, quote=False), html.escape(plain, quote=False), 1)
+        _replace_members(artifact.path, {_PACKAGE: package.encode("utf-8")})
+        said = accessibility.failed("warning", **_told(inputs, artifact.path, found))
+        return dataclasses.replace(artifact, notes=(*artifact.notes, *said))
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
         if not inputs.trusted:
@@ -93,16 +115,25 @@ class EpubBuilder:
         problem = ace.missing() if ace else "DAISY Ace is not installed"
         if problem:
             return accessibility.unchecked(artifact.path.name, f"{problem}, and it claims no conformance")
-        found = ace.check(artifact.path, timeout=inputs.timeout)
-        if not found:
-            return None
-        first = found[0]
-        return accessibility.failed(
-            level, path=f"{artifact.path.name}/{first.document.lstrip('/')}",
-            summary=f"DAISY Ace {ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
-            detail="\n".join(f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found),
-            hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
-        )  # fmt: skip
+        if level != "error":
+            return None  # held to its claim as it was built
+        found = _violations(inputs, artifact.path)
+        return accessibility.failed(level, **_told(inputs, artifact.path, found)) if found else None
+
+
+def _violations(inputs: Inputs, path: Path) -> list[Any]:
+    return inputs.programs.ace.check(path, timeout=inputs.timeout)
+
+
+def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:
+    """DAISY Ace's violations as a warning or an error tells them: at the first one's document."""
+    first = found[0]
+    return dict(
+        path=f"{path.name}/{first.document.lstrip('/')}",
+        summary=f"DAISY Ace {inputs.programs.ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
+        detail="\n".join(f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found),
+        hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
+    )
 
 
 def _checker(inputs: Inputs) -> tuple[str, str]:
