@@ -88,15 +88,15 @@ def build(
             written = [Future() for _ in jobs]
             checking = [pool.submit(_make_and_validate, b, job_inputs, fingerprint, staging, progress, w) for (b, job_inputs, fingerprint), w in zip(jobs, written)]
             made = _all(written)
+            told: set[str] = set()
             for each in [inputs, *others]:
-                for warning in each.warnings():
-                    progress.say(warning)
+                _tell(_book_warnings(each), told, progress)
                 each.forget_tree()
             inputs.downloads.extend(artifact for artifact, _, _ in made)
             sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
+            _tell(_book_warnings(inputs), told, progress)  # a site rendered for itself alone
             for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
-                if fresh:
-                    _validate(builder, inputs, artifact, name, fresh, progress)
+                _validate(builder, inputs, artifact, name, fresh, progress)
             _all(checking)
         artifacts = [artifact for artifact, _, _ in made + sites]
         return _move_into_place(artifacts, out, staging)
@@ -105,6 +105,24 @@ def build(
             if each is not None:
                 each.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _book_warnings(inputs: Inputs) -> tuple[str, ...]:
+    """What rendering and assembling the book left out, now or when it last was: a book whose
+    editions came from the store says again what it said when they were made (its key holds all it
+    is made of, so what was said of it then is still true)."""
+    stored = inputs.store.get_json("said", inputs.book_key) or [] if inputs.book_key else []
+    said = tuple(dict.fromkeys([*inputs.warnings(), *stored]))
+    if inputs.book_key and len(said) > len(stored):
+        inputs.store.put_json("said", inputs.book_key, list(said))
+    return said
+
+
+def _tell(lines: tuple[str, ...], told: set[str], progress: Progress) -> None:
+    for line in lines:
+        if line not in told:
+            told.add(line)
+            progress.say(line)
 
 
 def _translated(settings: Settings, epoch: int, languages: list[str] | None, wanted: bool) -> list[manuscripts.Manuscript]:
@@ -144,6 +162,11 @@ def warnings(manuscript) -> list[str]:
     docs = settings.docs_dir
     shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
     lines = [
+        f"{settings.path.name}:{settings.line_mentioning(name) or 1}: warning: nav lists '{name}', which does not exist in {shown}/: "
+        "no edition has it (create the chapter or remove it from nav)"
+        for name in manuscript.missing
+    ]
+    lines += [
         f"{shown}/{name}:1: warning: not in nav: it is on the site but in no other edition (add it to nav, or move it out of {shown}/)"
         for name in manuscript.unlisted
     ]
@@ -167,7 +190,11 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
         name = key(book, builder.name, builder.fingerprint(inputs))
         target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
         fresh = not inputs.store.fetch(name, target)
-        artifact = builder.build(inputs, staging) if fresh else Artifact(builder.name, target)
+        if fresh:
+            artifact = builder.build(inputs, staging)
+            inputs.store.put_json("said", name, list(artifact.notes))
+        else:  # what its building found is said again, as a rebuild would say it
+            artifact = Artifact(builder.name, target, notes=tuple(inputs.store.get_json("said", name) or ()))
         if builder.suffix:
             standard = accessibility.declared(artifact.path)
             conformance = accessibility.Conformance(standard, builder.checked_by(inputs) if standard else "")
@@ -187,17 +214,22 @@ def _make_and_validate(builder: Builder, inputs: Inputs, book: str, staging: Pat
         written.set_exception(error)
         raise
     written.set_result(made)
-    if made[2]:
-        _validate(builder, inputs, *made, progress)
+    _validate(builder, inputs, *made, progress)
 
 
 def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
-    """Validate a new edition, then keep it in the store: only what validated is ever reused."""
+    """Validate a new edition, then keep it in the store: only what validated is ever reused. One
+    taken from the store says again what its validation said."""
+    if not fresh:
+        for warning in inputs.store.get_json("said-valid", name) or ():
+            progress.say(warning)
+        return
     label = f"{builder.name} {inputs.manuscript.settings.locale}" if inputs.manuscript.settings.locale else builder.name
     with progress.step(f"{label} valid"):
         said = builder.validate(inputs, artifact)
     for warning in said or ():
         progress.say(warning)
+    inputs.store.put_json("said-valid", name, list(said or ()))
     inputs.store.keep(name, artifact.path)
 
 
@@ -240,13 +272,19 @@ def _check(settings: Settings, manuscript, options: checks.Options, progress: Pr
 
     report = checks.run(settings, manuscript, options, progress)
     level = settings.presswork.check.fail_on
-    if report.failed(level):
-        progress.error(reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip())
-        count = sum(f.at_least(level) for f in report.findings)
+    if not report.findings:
+        return
+    listed = reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip()
+    count = sum(f.at_least(level) for f in report.findings)
+    if settings.mkdocs.strict and report.failed(level):
+        progress.error(listed)
         raise ContentError(
-            f"the checks found {count} problem{'s' if count != 1 else ''}; nothing was built",
+            f"the checks found {count} problem{'s' if count != 1 else ''} and the book builds in strict mode; nothing was built",
             hint="fix what is listed above, or build with --no-check",
         )
+    progress.say(listed)  # a book builds with what its checks find, as MkDocs builds with its warnings
+    if count:
+        progress.say(f"warning: the checks found {count} problem{'s' if count != 1 else ''}; the editions are built all the same (strict: true in mkdocs.yml stops the build at them)")
 
 
 def _selected(settings: Settings, formats: list[str]) -> list[str]:

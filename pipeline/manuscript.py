@@ -61,6 +61,7 @@ class Manuscript:
     chapters: tuple[Chapter, ...]
     epoch: int  # the build time, from `pipeline.clock`
     unlisted: tuple[str, ...] = ()  # Markdown files of docs_dir that nav does not list (on the site only)
+    missing: tuple[str, ...] = ()  # files nav lists that are not there (a warning, as MkDocs gives it; in strict mode an error)
     fallbacks: tuple[str, ...] = ()  # in a translated language, the chapters shown in the default language
     original: str = ""  # the default language, which `fallbacks` are written in
 
@@ -92,12 +93,20 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         found = [(translations.chapter_file(settings, languages, name), language.nav_title(title)) for name, title in entries]
         entries = [(chosen[0], title) for chosen, title in found if chosen is not None]
         fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
+    missing: tuple[str, ...] = ()
+    if not settings.mkdocs.strict:  # MkDocs warns of a nav entry whose file is not there, and builds
+        missing = tuple(name for name, _ in entries if not (settings.docs_dir / name).is_file() and name not in files)
+        entries = [(name, title) for name, title in entries if name not in missing]
+        if not entries:
+            read_chapter(settings, missing[0])  # raises: nothing to build
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
     unlisted = tuple(
         sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
     )
     original = languages.default.locale if fallbacks and languages else ""
-    return Manuscript(settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, fallbacks=fallbacks, original=original)
+    return Manuscript(
+        settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, missing=missing, fallbacks=fallbacks, original=original
+    )
 
 
 def _files(settings: Settings) -> list[str]:

@@ -51,7 +51,9 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
     """What becomes of a link: to the book's chapters (and their headings), pointed at the combined
     document's ids; to a page of the site that is no chapter, pointed at its published address."""
     chapter = item.chapter
-    strict_anchors = rendering.settings.mkdocs.validation.links.anchors >= logging.WARNING
+    validation = rendering.settings.mkdocs.validation.links
+    strict_anchors = rendering.strict and validation.anchors >= logging.WARNING
+    strict_links = rendering.strict and validation.not_found >= logging.WARNING
 
     def change(node: Any) -> list[Any] | None:
         if node["t"] != "Link":
@@ -69,7 +71,12 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
             if target is None:
                 page = rendering.page_at(path)
                 if page is None and url.split("#", 1)[0].endswith(".md"):  # MkDocs found no such page
-                    _fail(chapter, url, f"link to '{url.split('#', 1)[0]}', which is not a chapter in nav", "link to a chapter listed in nav")
+                    message, hint = f"link to '{url.split('#', 1)[0]}', which is not a chapter in nav", "link to a chapter listed in nav"
+                    if strict_links:  # as MkDocs checks links (validation.links.not_found: warn, in strict mode)
+                        _fail(chapter, url, message, hint)
+                    line, column = _position(chapter, url)
+                    warnings.append(f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: the PDF, EPUB and DOCX show its text ({hint})")
+                    return content
                 if page is None:
                     return content  # a file of the site (a download, say): text only in a single-file edition
                 if rendering.site_url:
@@ -138,6 +145,14 @@ def staging(
                     f"{chapter.display}:{line or 1}:{column or 1}: warning: the site looks for '{url}' at '{path}', where there is "
                     "no such file; the other editions take it beside the chapter (write the address relative to the page's URL)"
                 )
+        if not source.is_file() and source.is_relative_to(manuscript.root.resolve()) and not rendering.strict:
+            line, column = _position(chapter, url, posixpath.basename(path))
+            shown = Path(source).relative_to(manuscript.root.resolve()).as_posix()
+            warnings.append(
+                f"{chapter.display}:{line or 1}:{column or 1}: warning: image '{shown}' not found: every edition shows its "
+                "description instead (check the path; it is relative to the chapter)"
+            )
+            return content or tree.text_inlines(f"[{posixpath.basename(path) or 'image'}]")
         staged = images.check(source, manuscript, lambda message, hint: _fail(chapter, url, message, hint, posixpath.basename(path)))
         assets[staged] = source
         return [{"t": "Image", "c": [attr, content, [staged, title]]}]

@@ -77,7 +77,7 @@ class Rendering:
         config.load_dict(data)
         config.validate()  # already checked once by pipeline.config; this makes the plugin instances
         config["site_dir"] = str(site_dir)
-        config["strict"] = True
+        config["strict"] = self.strict = bool(settings.mkdocs.strict)  # MkDocs' warnings stop the build only when the book asks
         languages = config.plugins.get("i18n")
         if languages is not None and settings.locale:  # one translated language, for its editions: the plugin builds no other
             languages.current_language, languages.building = settings.locale, True
@@ -113,6 +113,9 @@ class Rendering:
                     if on_page is not None and file.page.content and not _MERMAID.search(file.page.content):
                         on_page(file.src_uri, file.page.content)
             self._files, self._nav, self._env = files, nav, env
+        if self._warnings and not self.strict:
+            self.notes += _warned(self._warnings, settings.mkdocs.docs_dir)
+            self._warnings.clear()
         _draw_diagrams(
             [file for file in files.documentation_pages() if file.page is not None and file.page.content], diagrams,
             store or Store(None), settings, self.notes,
@@ -149,9 +152,10 @@ class Rendering:
             return None
         return Path(file.abs_src_path)
 
-    def write(self, downloads: list) -> None:
+    def write(self, downloads: list) -> list[str]:
         """Write the site from this rendering into its site_dir; `downloads` are the built editions
-        (`pipeline.formats.Artifact`) its Downloads page lists. In strict mode, as the site is built."""
+        (`pipeline.formats.Artifact`) its Downloads page lists. What MkDocs warns of as it writes the
+        site is returned, a line each; in strict mode (`strict: true`) it stops the build."""
         config, files, nav, env = self._config, self._files, self._nav, self._env
         plugin = config.plugins[PLUGIN_NAME]
         plugin.downloads = list(downloads)
@@ -181,8 +185,11 @@ class Rendering:
             except Exception as error:
                 config.plugins.on_build_error(error=error)
                 raise
-        if self._warnings:
+        if self._warnings and self.strict:
             raise _content_error(self._warnings, self.settings.mkdocs.docs_dir)
+        said = _warned(self._warnings, self.settings.mkdocs.docs_dir)
+        self._warnings.clear()
+        return said
 
     def _template_of(self, file, env: jinja2.Environment) -> None:
         """The template a page's front matter names is one the theme has: said now, before any edition
@@ -347,6 +354,15 @@ def plain_url(url: str) -> str:
     path = "" if path == "." else path
     path = re.sub(r"(^|/)index\.html$", "", path)
     return path.rstrip("/")
+
+
+def _warned(warnings: list[str], docs_dir: str) -> list[str]:
+    """MkDocs' warnings as a build says them, each at the chapter it names."""
+    said = []
+    for warning in dict.fromkeys(warnings):
+        match = re.search(r"Doc file '([^']+)'", warning)
+        said.append(f"{Path(docs_dir).name}/{match.group(1)}: warning: MkDocs: {warning}" if match else f"warning: MkDocs: {warning}")
+    return said
 
 
 def _content_error(warnings: list[str], docs_dir: str, fallback: str = "") -> ContentError:

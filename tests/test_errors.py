@@ -15,7 +15,7 @@ from conftest import TESTS, copy_book, presswork, tree_digest
 
 CASES = {
     # fixture: (exit code, the start of the one line, a word of the fix)
-    "missing-chapter": (1, "mkdocs.yml:8: error: nav lists 'missing.md', which does not exist", "create the chapter"),
+    "missing-chapter": (1, "mkdocs.yml:9: error: nav lists 'missing.md', which does not exist", "create the chapter"),
     "missing-image": (1, "book/index.md:5:22: error: image 'book/images/sea.png' not found", "relative to the chapter"),
     "missing-chapter-link": (1, "book/index.md:3:21: error: link to 'next.md', which is not a chapter in nav", "nav"),
     "missing-anchor": (1, "book/index.md:3:19: error: link to '#nowhere', which is no heading or anchor in 'other.md'", "id"),
@@ -99,14 +99,48 @@ def test_an_unknown_format_on_the_command_line_is_a_usage_error(tmp_path):
     assert "invalid choice: 'html'" in run.stderr
 
 
-def test_build_runs_the_checks_first_and_builds_nothing_when_they_fail(tmp_path):
+def test_build_runs_the_checks_first_and_in_strict_mode_builds_nothing_when_they_fail(tmp_path):
     book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
     run = presswork("build", "--no-grammar", cwd=book)
     assert run.returncode == 1
     assert "book/index.md\n  3:19  error    no heading or anchor '#nowhere' in 'other.md'" in run.stderr
     last = run.stderr.strip().splitlines()[-1]
-    assert last == "error: the checks found 1 problem; nothing was built (fix what is listed above, or build with --no-check)"
+    assert last == ("error: the checks found 1 problem and the book builds in strict mode; nothing was built "
+                    "(fix what is listed above, or build with --no-check)")
     assert not (book / "build").exists() or not any((book / "build").iterdir())
+
+
+def test_without_strict_mode_the_checks_findings_are_said_and_every_edition_is_built(tmp_path):
+    """As MkDocs builds a site with its warnings unless the book sets `strict: true`."""
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("strict: true", "strict: false"))
+    run = presswork("build", "--no-grammar", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "book/index.md\n  3:19  error    no heading or anchor '#nowhere' in 'other.md'" in run.stderr
+    assert "warning: the checks found 1 problem; the editions are built all the same" in run.stderr
+    assert sorted(p.name for p in (book / "build").iterdir()) == ["missing-anchor.docx", "missing-anchor.epub", "missing-anchor.pdf", "site"]
+
+
+# Each as MkDocs gives it without strict mode: a warning at its place, and every edition built.
+WARNINGS = {
+    "missing-chapter": "mkdocs.yml:9: warning: nav lists 'missing.md', which does not exist in book/: no edition has it",
+    "missing-image": "book/index.md:5:22: warning: image 'book/images/sea.png' not found: every edition shows its description instead",
+    "missing-chapter-link": "book/index.md:3:21: warning: link to 'next.md', which is not a chapter in nav: the PDF, EPUB and DOCX show its text",
+    "missing-anchor": "book/index.md:3:19: warning: link to '#nowhere', which is no heading or anchor in 'other.md': it leads to the top",
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(WARNINGS))
+def test_what_strict_mode_makes_an_error_is_otherwise_a_warning(fixture, tmp_path):
+    book = copy_book(TESTS / "books" / fixture, tmp_path / fixture)
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("strict: true", "strict: false"))
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert any(line.startswith(WARNINGS[fixture]) for line in run.stderr.splitlines()), run.stderr
+    built = sorted(p.suffix or p.name for p in (book / "build").iterdir())
+    assert built == [".docx", ".epub", ".pdf", "site"], built
 
 
 def _sparse_png(path, size: int) -> None:

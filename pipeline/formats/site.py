@@ -53,8 +53,8 @@ class SiteBuilder:
         output = Path(rendering.site_dir)
         if output.parent != staging:
             raise ValidationError("the site was rendered for another folder; report this as a bug", path=self.name)
-        rendering.write(list(inputs.downloads))
-        return Artifact(self.name, output)
+        warned = rendering.write(list(inputs.downloads))
+        return Artifact(self.name, output, notes=tuple(warned))
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str]:
         if not (artifact.path / "index.html").is_file():
