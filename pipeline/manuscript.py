@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pipeline import translations
+from pipeline import navigation, translations
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
 
@@ -78,14 +78,19 @@ class Manuscript:
 
 
 def read(settings: Settings, epoch: int) -> Manuscript:
-    """Read every chapter `nav` names, in order."""
-    entries = nav_entries(settings)
-    if not entries:
+    """Read every chapter of the nav MkDocs resolves (`pipeline.navigation`), in order; of a book in
+    several languages, every chapter its `nav` names."""
+    languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
+    written = nav_entries(settings)
+    resolved = None if languages else navigation.resolve(settings)
+    entries = list(resolved.entries) if resolved else written
+    if resolved:  # what nav names that is not there: MkDocs leaves it out of its nav (and says so)
+        entries += [(name, title) for name, title in written if not (settings.docs_dir / name).is_file() and settings.mkdocs.strict]
+    if not entries and not any(not (settings.docs_dir / name).is_file() for name, _ in written):
         raise ConfigError(
             "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
         )
     files = _files(settings)
-    languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
     listed = {name for name, _ in entries}
     fallbacks: tuple[str, ...] = ()
     if settings.locale and languages:  # a translated language: each chapter's translation, or the default's
@@ -95,14 +100,17 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
     missing: tuple[str, ...] = ()
     if not settings.mkdocs.strict:  # MkDocs warns of a nav entry whose file is not there, and builds
-        missing = tuple(name for name, _ in entries if not (settings.docs_dir / name).is_file() and name not in files)
+        missing = tuple(name for name, _ in written if not (settings.docs_dir / name).is_file() and name not in files)
         entries = [(name, title) for name, title in entries if name not in missing]
         if not entries:
             read_chapter(settings, missing[0])  # raises: nothing to build
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
-    unlisted = tuple(
-        sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
-    )
+    if resolved:
+        unlisted = resolved.unlisted
+    else:
+        unlisted = tuple(
+            sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
+        )
     original = languages.default.locale if fallbacks and languages else ""
     return Manuscript(
         settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, missing=missing, fallbacks=fallbacks, original=original

@@ -24,7 +24,8 @@ def project(base, tmp_path):
 
 
 def test_a_build_error_in_the_tagged_tree_changes_nothing(project):
-    project.commit("A broken chapter", {"book/second.md": "# Second\n\n![A sea](images/sea.png)\n"}, when=START + 2 * DAY)
+    strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text()  # a missing image stops the build in strict mode
+    project.commit("A broken chapter", {"book/second.md": "# Second\n\n![A sea](images/sea.png)\n", "mkdocs.yml": strict}, when=START + 2 * DAY)
     project.git("push", "-q", "origin", "main")
     project.tag("v1.2.0", when=START + 2 * DAY)
     before, status = project.refs(), project.git("status", "--porcelain")
@@ -32,7 +33,7 @@ def test_a_build_error_in_the_tagged_tree_changes_nothing(project):
     assert run.returncode == 1
     # The checks run on the tag's tree first: the findings, even with --quiet, then one line.
     assert "book/second.md\n  3:10  error    image 'images/sea.png' not found" in run.stderr
-    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem; nothing was built")
+    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
     assert project.refs() == before
     assert project.git("status", "--porcelain") == status
     assert not list((project.root / "build").glob(".publish-*"))

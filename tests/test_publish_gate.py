@@ -214,18 +214,20 @@ def test_every_publishing_verb_has_help(verb, tmp_path):
 
 
 def test_the_tagged_book_must_pass_every_check_with_languagetool(project):
-    """The checks run on the tag's own tree before anything is built: a grammar mistake only
-    LanguageTool sees, committed and tagged, publishes nothing; the next tag, fixed, publishes."""
+    """The checks run on the tag's own tree before anything is built: in a book built in strict mode,
+    a grammar mistake only LanguageTool sees, committed and tagged, publishes nothing; the next tag,
+    fixed, publishes."""
     chapter = next((project.root / "book").glob("*.md"))
     clean = chapter.read_text()
-    project.commit("A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n"}, when=START + DAY)
+    strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text()
+    project.commit("A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n", "mkdocs.yml": strict}, when=START + DAY)
     project.git("push", "-q", "origin", "main")
     project.tag("v1.0.0", when=START + DAY)
     before = project.refs()
     run = project.presswork("publish", "v1.0.0", "--quiet", "--with-grammar")
     assert run.returncode == 1, run.stderr
     assert "EN_A_VS_AN" in run.stderr
-    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem; nothing was built")
+    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
     assert project.refs() == before
     project.commit("Fixed", {str(chapter.relative_to(project.root)): clean + "\nThis is a unique idea.\n"}, when=START + 2 * DAY)
     project.git("push", "-q", "origin", "main")

@@ -1,0 +1,89 @@
+"""The chapters in reading order: the nav MkDocs resolves, after every plugin has had its say.
+
+A book's `nav:` key is only where MkDocs starts: without one, MkDocs lists every page of the docs
+folder; plugins such as mkdocs-literate-nav, awesome-pages, section-index and gen-files build or
+change the nav in their `on_files` and `on_nav` events; `exclude_docs`, `draft_docs` and
+`not_in_nav` take pages out of the site or out of its nav. The chapters of every edition are the
+pages of the nav MkDocs ends up with, in its order, as a reader of the site finds them.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.structure.files import set_exclusions
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from pipeline.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The nav as MkDocs resolved it: its pages, and the pages of the site it does not list."""
+
+    entries: tuple[tuple[str, str | None], ...]  # (file in docs_dir, the title nav gives it, if any), in reading order
+    unlisted: tuple[str, ...]  # pages of the site that are in no nav (nor meant to stay out of it, `not_in_nav`)
+
+
+def resolve(settings) -> Resolved:
+    """The chapters of the book `settings` describes, as MkDocs' own build would list them."""
+    config = MkDocsConfig(config_file_path=str(settings.path))
+    config.load_dict(copy.deepcopy(settings.data))
+    with _quiet():
+        try:
+            failed, _ = config.validate()
+            if failed:  # pipeline.config validated it already; this cannot happen for a book it passed
+                key, error = failed[0]
+                raise ConfigError(f"{key}: {error}", path=settings.path.name)
+            config = config.plugins.on_config(config)
+            files = mkdocs_build.get_files(config)
+            files = config.plugins.on_files(files, config=config)
+            set_exclusions(files, config)
+            nav = mkdocs_build.get_navigation(files, config)
+            nav = config.plugins.on_nav(nav, config=config, files=files)
+        except (MkDocsException, Abort) as error:
+            raise ConfigError(f"MkDocs cannot make the nav: {' '.join(str(error).split())}", path=settings.path.name) from None
+    entries = tuple(dict.fromkeys((page.file.src_uri, page.__dict__.get("title")) for page in _pages(nav)))
+    listed = {name for name, _ in entries}
+    unlisted = tuple(
+        sorted(
+            file.src_uri
+            for file in files.documentation_pages()
+            if file.src_uri not in listed and file.inclusion.is_in_nav() and not file.generated_by
+        )
+    )
+    return Resolved(entries, unlisted)
+
+
+def _pages(nav: Navigation) -> Iterator[Page]:
+    """Every page of the nav, in reading order: a section that is a page itself (section-index) first,
+    then its children."""
+
+    def walk(items) -> Iterator[Page]:
+        for item in items:
+            if isinstance(item, Page) and item.file is not None:
+                yield item
+            if getattr(item, "children", None):
+                yield from walk(item.children)
+
+    yield from walk(nav.items)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """MkDocs' log held back: what it warns of, it says again when the site is rendered."""
+    logger = logging.getLogger("mkdocs")
+    saved = logger.propagate, logger.handlers[:]
+    logger.handlers, logger.propagate = [logging.NullHandler()], False
+    try:
+        yield
+    finally:
+        logger.propagate, logger.handlers = saved

@@ -1,0 +1,69 @@
+"""The chapters of every edition are the nav MkDocs resolves, after every plugin: a book whose nav a
+plugin builds (mkdocs-literate-nav, awesome-pages, section-index), or that has no `nav:` at all,
+keeps every chapter of its site, in the site's order; pages MkDocs leaves out stay out."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+from conftest import TESTS, copy_book, presswork
+
+
+def _epub_chapters(epub: Path) -> list[str]:
+    """The titles of the EPUB's navigation, in order."""
+    with zipfile.ZipFile(epub) as archive:
+        nav = archive.read("EPUB/nav.xhtml").decode()
+    toc = nav[nav.index('epub:type="toc"') :].split("</nav>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a [^>]*>(.*?)</a>", toc, re.DOTALL)]
+
+
+def _site_order(site: Path) -> list[str]:
+    """The pages the site's own navigation leads to, in order (Material's primary sidebar)."""
+    page = (site / "index.html").read_text()
+    primary = page[page.index("md-nav--primary") :]
+    links = re.findall(r'<a href="([^"]+)" class="md-nav__link', primary)
+    return [link for link in dict.fromkeys(links) if not link.startswith("http")]
+
+
+def test_a_nav_that_plugins_build_gives_every_edition_its_chapters_in_the_site_s_order(tmp_path):
+    book = copy_book(TESTS / "books" / "plugin-nav", tmp_path / "book")
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "not in nav" not in run.stderr and "warning" not in run.stderr, run.stderr
+    # literate-nav's SUMMARY.md, a section whose index.md is its page (section-index), a folder listed whole
+    titles = ["Welcome", "The guide", "Installing", "Using", "Aardvark", "Zebra"]
+    assert _epub_chapters(book / "build" / "plugin-nav.epub") == titles
+    pages = ["index.html", "guide/index.html", "guide/install.html", "guide/use.html", "reference/aardvark.html", "reference/zebra.html"]
+    assert _site_order(book / "build" / "site") == pages
+
+
+def test_awesome_pages_orders_a_folder_in_every_edition(tmp_path):
+    book = copy_book(TESTS / "books" / "plugin-nav", tmp_path / "book")
+    (book / "book" / "SUMMARY.md").unlink()
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - literate-nav:\n      nav_file: SUMMARY.md\n", ""))
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    titles = _epub_chapters(book / "build" / "plugin-nav.epub")
+    assert titles.index("Zebra") + 1 == titles.index("Aardvark"), titles  # as reference/.pages orders them
+    assert sorted(titles) == sorted(["Welcome", "The guide", "Installing", "Using", "Aardvark", "Zebra"])
+
+
+def test_a_book_without_nav_has_every_page_as_mkdocs_lists_them_and_leaves_out_what_it_excludes(tmp_path):
+    book = copy_book(TESTS / "books" / "plugin-nav", tmp_path / "book")
+    (book / "book" / "SUMMARY.md").unlink()
+    shutil.rmtree(book / "book" / "reference")
+    (book / "book" / "draft.md").write_text("# A draft\n\nNot ready.\n")
+    (book / "book" / "orphan.md").write_text("# An orphan\n\nOn the site, reached by a link only.\n")
+    (book / "book" / "private.md").write_text("# Private\n\nNever published.\n")
+    config = book / "mkdocs.yml"
+    text = config.read_text().split("plugins:")[0]
+    text += "exclude_docs: private.md\ndraft_docs: draft.md\nnot_in_nav: orphan.md\nplugins:\n  - presswork:\n      book:\n        title: Plugin nav\n"
+    config.write_text(text)
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stderr, run.stderr  # a page kept out of nav on purpose is no omission
+    assert _epub_chapters(book / "build" / "plugin-nav.epub") == ["Welcome", "The guide", "Installing", "Using"]
