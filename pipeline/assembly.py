@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, images, markup, references, tree, words
+from pipeline import __version__, images, markup, references, remote, tree, words
 from pipeline.clock import utc
 from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter, Manuscript
@@ -158,9 +158,10 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
+    fetcher = remote.Fetcher(store, settings.presswork.max_image_bytes, min(remote.TIMEOUT, timeout), settings.trust.trusted)
     for item in trees:
         linking = references.linking(item, by_url, rendering, warnings)
-        staging = references.staging(item, manuscript, rendering, assets, generated, warnings)
+        staging = references.staging(item, manuscript, rendering, assets, generated, warnings, fetcher)
         blocks.extend(tree.rewrite_inlines(item.blocks, references.both(linking, staging)))
     cover = images.cover(manuscript, assets)
     document = {

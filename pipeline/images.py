@@ -18,6 +18,24 @@ _IMAGE_MAGIC = {
     ".svg": (b"<svg", b"<?xml"),
 }
 
+def kind(data: bytes) -> str | None:
+    """The suffix of the image type `data` is (`.png`, `.svg`, ...), read from its first bytes, or None."""
+    head = data[:512].lstrip()
+    for suffix, magic in _IMAGE_MAGIC.items():
+        if suffix != ".jpeg" and any(head.startswith(m) for m in magic):
+            if suffix == ".webp" and data[8:12] != b"WEBP":
+                continue
+            if suffix == ".svg" and b"<svg" not in data[:4096]:
+                continue
+            return suffix
+    return None
+
+
+def staged_name(data: bytes, suffix: str) -> str:
+    """An image's name in every edition: by its content."""
+    return f"assets/{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
+
+
 def check(source: Path, manuscript: Manuscript, fail) -> str:
     """Check an image file (inside the repository, there, of a type every edition shows, within its
     size limit, and what its name says) and give it its staged, content-addressed name; `fail(message,
@@ -39,7 +57,7 @@ def check(source: Path, manuscript: Manuscript, fail) -> str:
     head = data[:512].lstrip()
     if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):
         fail(f"'{shown}' is not a {suffix[1:].upper()} image", "check the file; it may be damaged or misnamed")
-    return f"assets/{hashlib.sha256(data).hexdigest()[:16]}{'.jpg' if suffix == '.jpeg' else suffix}"
+    return staged_name(data, suffix)
 
 
 def cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:

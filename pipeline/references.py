@@ -15,7 +15,7 @@ import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import images, tree
+from pipeline import images, remote, tree
 from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter, Manuscript
 from pipeline.render import Rendering, plain_url
@@ -106,10 +106,12 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
 
 
 def staging(
-    item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str]
+    item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str],
+    fetcher: remote.Fetcher,
 ):
     """What becomes of an image, written in Markdown or in raw HTML: checked and given its staged
-    name; of a light and dark pair (Material's `#only-light`, `#only-dark`), the light one."""
+    name; of a light and dark pair (Material's `#only-light`, `#only-dark`), the light one; one on
+    the web, fetched by `fetcher` and embedded."""
     chapter = item.chapter
 
     def change(node: Any) -> list[Any] | None:
@@ -124,14 +126,20 @@ def staging(
             return None
         if SCHEME.match(url) and {"twemoji", "emojione", "gemoji"} & set(attr[1]) and content:
             return content  # an emoji PyMdown links from a CDN: the character itself
-        if SCHEME.match(url):  # no edition fetches anything: the site shows it from its host, the others say what it is
-            line, column = _position(chapter, url)
-            warnings.append(
-                f"{chapter.display}:{line or 1}:{column or 1}: warning: image '{url}' is not in the book: the PDF, EPUB and DOCX "
-                "show its description instead (download it into the book's folder and link it by its path)"
-            )
-            shown = content or tree.text_inlines(f"[{posixpath.basename(url.split('?', 1)[0]) or 'image'}]")
-            return [{"t": "Link", "c": [tree.make_attr(), shown, [url, ""]]}] if url.startswith(("http:", "https:")) else shown
+        if SCHEME.match(url):  # fetched once (a trusted build), or said and shown as its description
+            try:
+                data, suffix = fetcher.image(f"https:{url}" if url.startswith("//") else url)
+            except remote.Unfetched as why:
+                line, column = _position(chapter, url)
+                warnings.append(
+                    f"{chapter.display}:{line or 1}:{column or 1}: warning: image '{url}' is not in the book and {why}: the PDF, EPUB "
+                    "and DOCX show its description instead (download it into the book's folder and link it by its path)"
+                )
+                shown = content or tree.text_inlines(f"[{posixpath.basename(url.split('?', 1)[0]) or 'image'}]")
+                return [{"t": "Link", "c": [tree.make_attr(), shown, [url, ""]]}] if url.startswith(("http:", "https:")) else shown
+            staged = images.staged_name(data, suffix)
+            generated[staged] = data
+            return [{"t": "Image", "c": [attr, content, [staged, title]]}]
         path, fragment = _resolve(item, url)
         if fragment == "only-dark":
             return []

@@ -54,6 +54,29 @@ class Store:
         record = {"sha256": digest(json.dumps(value, sort_keys=True).encode()), "value": value}
         _write_atomically(self.folder / kind / name[:2] / f"{name}.json", json.dumps(record).encode())
 
+    # --- files fetched from elsewhere ----------------------------------------------------------
+
+    def get_blob(self, name: str) -> bytes | None:
+        """The bytes kept under `name` (their SHA-256), if they are there and still what was kept."""
+        if self.folder is None:
+            return None
+        path = self.folder / "blobs" / name[:2] / name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if digest(data) == name:
+            return data
+        path.unlink(missing_ok=True)  # damaged: fetched again
+        return None
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep `data`; its name is its SHA-256."""
+        name = digest(data)
+        if self.folder is not None:
+            _write_atomically(self.folder / "blobs" / name[:2] / name, data)
+        return name
+
     # --- built editions ------------------------------------------------------------------------
 
     def fetch(self, name: str, target: Path) -> bool:

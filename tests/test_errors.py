@@ -29,6 +29,8 @@ CASES = {
     "missing-template": (1, "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have", "theme.custom_dir"),
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
+    # A PNG whose header is right and whose data is not: only typst decodes it, and names its line in the Typst it was given.
+    "damaged-image": (1, "book/index.md:5: error: typst cannot typeset this in the PDF: failed to decode image", "write it otherwise"),
     "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),
     "cover-wrong-size": (1, "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait", "1600 x 2400"),
     # 6,000 quotes one inside another: MkDocs renders them, the PDF could not typeset them.
@@ -222,14 +224,15 @@ def test_a_missing_anchor_leads_to_the_chapter_as_on_the_site_unless_anchors_are
     assert re.search(r'href="ch\d+\.xhtml#other"[^>]*>the details</a>', text)
 
 
-def test_an_image_on_another_host_is_its_description_in_the_book(tmp_path):
-    """No edition fetches anything: the book says what the image is and links it, with a warning."""
+def test_an_image_on_a_host_that_cannot_be_reached_is_its_description_in_the_book(tmp_path):
+    """An image that cannot be fetched: the book says what the image is and links it, with a warning."""
     book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
     (book / "book" / "index.md").write_text("# Introduction\n\nA chart: ![The sales chart](https://example.org/chart.png)\n\nSee [other](other.md).\n")
     run = presswork("build", "--no-check", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert ("book/index.md:3:29: warning: image 'https://example.org/chart.png' is not in the book: the PDF, EPUB and DOCX "
-            "show its description instead (download it into the book's folder and link it by its path)") in run.stderr.splitlines()
+    assert any(line.startswith("book/index.md:3:29: warning: image 'https://example.org/chart.png' is not in the book and it could not be fetched")
+               and line.endswith("the PDF, EPUB and DOCX show its description instead (download it into the book's folder and link it by its path)")
+               for line in run.stderr.splitlines()), run.stderr
     with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
         assert not [n for n in epub.namelist() if n.startswith("EPUB/media/")]
