@@ -5,7 +5,6 @@ pipeline.tools.ace install` (which `make` runs; see `pipeline.tools.npm`)."""
 from __future__ import annotations
 
 import json
-import math
 import sys
 import tempfile
 import zipfile
@@ -16,6 +15,7 @@ from pipeline.errors import ToolError
 from pipeline.tools import npm, process
 
 PACKAGE = "@daisy/ace-cli@1.4.6"
+PER = 25  # documents Ace may read in the book's timeout: its limit grows with the book
 
 
 @dataclass(frozen=True)
@@ -59,19 +59,19 @@ class Checker(npm.Installed):
         return "its EPUB parser's manifest lookups mended (by id, from a map)"
 
     def check(self, epub: Path, *, timeout: float) -> list[Violation]:
-        """Every violation Ace reports in `epub` (an empty list: it passes); `timeout` for each 100 of
+        """Every violation Ace reports in `epub` (an empty list: it passes); `timeout` for each `PER` of
         its documents (Ace reads every one in the browser, in one run)."""
         problem = self.missing()
         if problem:
             raise ToolError(f"DAISY Ace cannot run: {problem}")
         with zipfile.ZipFile(epub) as archive:
             documents = sum(1 for name in archive.namelist() if name.endswith((".xhtml", ".html")))
-        timeout *= max(1, math.ceil(documents / 100))
+        timeout, limit = process.grown(timeout, documents, PER, "documents", "epub")
         with tempfile.TemporaryDirectory(prefix="presswork-ace-") as scratch:
             out = Path(scratch) / "report"
             command = ["node", str(self.package / "bin" / "ace.js"), "--force", "--silent", "--outdir", str(out),
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
-            result = process.run("DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""})
+            result = process.run("DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""}, limit=limit)
             report = out / "report.json"
             if not report.is_file():
                 text = result.stderr.decode("utf-8", "replace").strip() or result.stdout.decode("utf-8", "replace").strip()

@@ -22,7 +22,8 @@ PACKAGES = ("axe-core@4.11.0", "puppeteer-core@24.31.0")
 _SCRIPT = Path(__file__).with_name("axe.mjs")
 # Material's navigation of the whole book (its tabs and the primary sidebar), the same on every page of a language.
 CHROME = (".md-tabs", ".md-sidebar--primary")
-BATCH = 100  # pages checked in one run of the browser: a long book's site in several, each within the timeout
+BATCH = 100  # pages checked in one run of the browser: a long book's site in several, each within its time limit
+PER = 20  # pages (in each colour scheme) a run may check in the book's timeout: a run's limit grows with its pages
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,13 @@ class Checker(npm.Installed):
         with _served(site, base) as origin:
             names = {f"{origin}{page.relative_to(site).as_posix()}": page.relative_to(site).as_posix() for page in pages}
             addresses = list(names)
-            for start in range(0, len(pages), BATCH):  # each run `timeout` long at most, in a browser of its own
+            for start in range(0, len(pages), BATCH):  # each run in a browser of its own
                 request = {
                     "pages": [{"url": url, "whole": whole is None or page in whole} for url, page in zip(addresses[start : start + BATCH], pages[start : start + BATCH])],
                     "schemes": schemes, "chrome": list(CHROME),
                 }  # fmt: skip
-                result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
+                limit, hint = process.grown(timeout, len(request["pages"]) * len(schemes), PER, "pages", "site")
+                result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=limit, input=json.dumps(request).encode(), env=env, limit=hint)
                 checked += json.loads(result.stdout)
         return [
             Violation(names.get(page["url"], page["url"]), page["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -19,10 +20,12 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     check: bool = True,
+    limit: str = "",
 ) -> subprocess.CompletedProcess[bytes]:
     """Run `command`; raise `ToolError` naming `tool` when it is missing, times out or (if `check`) fails.
 
-    `env` holds variables to set for the child on top of this process's environment.
+    `env` holds variables to set for the child on top of this process's environment; `limit` says how
+    the timeout was reckoned and what changes it, for the message when it runs over.
     """
     if env is not None:
         env = {**os.environ, **env}
@@ -42,7 +45,9 @@ def run(
         stdout, stderr = child.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired as error:
         _kill(child)
-        raise ToolError(f"{tool} timed out after {timeout:g} s and was stopped", hint="raise timeout in mkdocs.yml") from error
+        raise ToolError(
+            f"{tool} timed out after {timeout:g} s and was stopped", hint=limit or "raise timeout in mkdocs.yml"
+        ) from error
     except BaseException:
         _kill(child)
         raise
@@ -52,6 +57,15 @@ def run(
         first = text.splitlines()[0] if text else ended(result.returncode)
         raise ToolError(f"{tool} failed: {first}", detail=text)
     return result
+
+
+def grown(timeout: float, count: int, per: int, what: str, setting: str) -> tuple[float, str]:
+    """A checker's time limit for reading `count` of `what` (documents, pages): the book's `timeout`
+    for each `per` of them, and how to change it; `setting` is the accessibility setting that turns
+    the checker off."""
+    times = max(1, math.ceil(count / per))
+    hint = f"the book's timeout of {timeout:g} s for each {per} {what}; raise timeout under presswork in mkdocs.yml, or set accessibility: {{{setting}: off}}"
+    return timeout * times, hint
 
 
 def ended(returncode: int) -> str:

@@ -6,7 +6,6 @@ profile; its JSON report is read as data."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pipeline.tools import java, maven, process
 VERSION = "1.28.2"
 ARTIFACT = f"org.verapdf.apps:greenfield-apps:{VERSION}"
 _MAIN = "org.verapdf.apps.GreenfieldCliWrapper"
+PER = 100  # pages veraPDF may read in the book's timeout: its limit grows with the PDF
 _JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # a short run: started in about half the time
 
 
@@ -59,16 +59,16 @@ class Validator:
 
     def check(self, pdf: Path, *, timeout: float) -> list[Failure]:
         """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms); `timeout` for each
-        500 of its pages (veraPDF reads every page and the whole structure tree, in one run)."""
+        `PER` of its pages (veraPDF reads every page and the whole structure tree, in one run)."""
         import pikepdf
 
         problem = self.missing()
         if problem:
             raise ToolError(f"veraPDF cannot run: {problem}")
         with pikepdf.open(pdf) as document:
-            timeout *= max(1, math.ceil(len(document.pages) / 500))
+            timeout, limit = process.grown(timeout, len(document.pages), PER, "pages", "pdf")
         command = [java.executable(), *_JVM, "-cp", str(self.folder / "lib" / "*"), _MAIN, "--flavour", "ua1", "--format", "json", str(pdf)]
-        result = process.run("veraPDF", command, timeout=timeout, check=False)
+        result = process.run("veraPDF", command, timeout=timeout, check=False, limit=limit)
         try:
             report = json.loads(result.stdout)
         except ValueError:
