@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline import fonts, tree
 from pipeline.errors import ContentError, ValidationError
-from pipeline.formats import accessibility, pages, parts
+from pipeline.formats import accessibility, pages, parts, typst_source
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.store import key
 from pipeline.tools import pandoc, typst
@@ -83,11 +83,7 @@ class PdfBuilder:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
         document = inputs.document(_admonition, marked=True)
-        tree.rewrite_blocks(document["blocks"], lambda node: _numbered(node) or _captionless(node) or pages.as_typst(node))
-        tree.rewrite_inlines(document["blocks"], _described())
-        spoken = _spoken_in()
-        tree.rewrite_inlines(document["blocks"], lambda node: pages.as_typst(node) or spoken(node))
-        tree.rewrite_blocks(document["blocks"], _heading_in)
+        drawn(document["blocks"])
         limit = inputs.manuscript.settings.presswork.pdf_part_words
         long = limit and sum(len(chapter.text.split()) for chapter in inputs.manuscript.chapters) > limit
         pieces = parts.split(document["blocks"], limit) if long else []
@@ -98,7 +94,7 @@ class PdfBuilder:
         names = ["book"] if len(pieces) == 1 else ["front", *(f"part-{number}" for number in range(1, len(pieces)))]
         sources = []
         for name, piece in zip(names, pieces):
-            blocks = tree.rewrite_inlines(piece.blocks, _anchor)
+            blocks = written(piece.blocks)
             sources.append(pandoc.save({**document, "blocks": blocks}, work / f"{name}.pandoc.json"))
         return sources, [piece.targets for piece in pieces]
 
@@ -214,6 +210,23 @@ def print_pages(inputs: Inputs) -> dict[str, list[int]]:
 
 def _pages_key(inputs: Inputs) -> str:
     return key(inputs.book_key, "pages", PdfBuilder().fingerprint(inputs))
+
+
+def drawn(blocks: list[Any]) -> list[Any]:
+    """The book's blocks, in place, with what the PDF draws its own way made Typst: code with
+    numbered lines, figures without captions, the marks of its pages, the alternative text of images
+    and formulas, and the language of spans and headings."""
+    tree.rewrite_blocks(blocks, lambda node: _numbered(node) or _captionless(node) or pages.as_typst(node))
+    tree.rewrite_inlines(blocks, _described())
+    spoken = _spoken_in()
+    tree.rewrite_inlines(blocks, lambda node: pages.as_typst(node) or spoken(node))
+    return tree.rewrite_blocks(blocks, _heading_in)
+
+
+def written(blocks: list[Any]) -> list[Any]:
+    """The blocks of the book, or of one part of it, as pandoc's Typst writer is given them: raw
+    anchors made labels, and text kept text after a call (`typst_source.kept_text`)."""
+    return typst_source.kept_text(tree.rewrite_inlines(blocks, _anchor))
 
 
 def _chapter_at(typ: Path, line: int) -> str | None:

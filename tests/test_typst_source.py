@@ -1,0 +1,172 @@
+"""The Typst source of the PDF: text stays text after whatever pandoc or the builder writes as a call
+(`**main**.py` is never the field `py` of a `strong`).
+
+Inline constructs (code holding backticks, strong, emphasis, links, keys, marks, formulas, images,
+anchors, a span in another language) are generated, each glued to what precedes and follows it
+(names, dots, brackets, `#`, `$`, `@`, `<`, backslashes, quotes), in a paragraph, heading, table cell,
+list item, quotation, link or footnote; each is read by pandoc's HTML reader, drawn and written as
+the PDF's builder does, typeset by typst on the book's template, and read back with pdftotext.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, TESTS, copy_book, presswork
+from pipeline import fonts, markup, tree, words
+from pipeline.formats import pages, pdf, typst_source
+from pipeline.tools import pandoc, typst
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
+
+EPOCH = 1700000000
+WORDS = ["main", "unwrap", "harbour", "north", "tide", "calm", "sea", "Wort", "über"]  # no ligatures (fi, ff) to read back
+AFTER = [
+    ".py", ".unwrap()", ".len", "._x", ".é", "..", ".", ". ", "(x)", "[y]", ";", "#z", "$w", "@v", "<u>", "\\", "\\n", '"q"',
+    "'s", "/", "//", "/*", "*", "_", "=", "-", ":", "`", "]", "{", "}", "~", "",
+]  # fmt: skip
+BEFORE = ["", "x", "\\", "/", "https://example.org", "#", "a.", "(", "$", "@", "<", '"', "'"]
+CODE = ["a`b", "x``y", "`", "f(x)", "a.b", "main", "#raw", "$x$"]
+
+
+@st.composite
+def construct(draw, linked: bool) -> tuple[str, list[str]]:
+    """One inline construct as MkDocs' HTML has it, and the words a reader sees in it."""
+    word = draw(st.sampled_from(WORDS))
+    kinds = ["code", "strong", "emphasis", "both", "key", "mark", "superscript", "subscript", "struck", "underlined",
+             "smallcaps", "quoted", "language", "formula", "image", "anchor", "link"]  # fmt: skip
+    kind = draw(st.sampled_from(kinds if not linked else kinds[:-3]))  # no link (nor anchor, image) inside a link
+    if kind == "code":
+        code = draw(st.sampled_from(CODE))
+        return f"<code>{html.escape(code)}</code>", [code]
+    if kind == "formula":
+        return "<math><msup><mi>x</mi><mn>2</mn></msup></math>", []
+    if kind == "image":
+        return f'<img src="picture.png" alt="{word}">', []
+    if kind == "anchor":
+        return f'<a id="anchor-{draw(st.integers(0, 10**6))}"></a>', []
+    element = {
+        "strong": "<strong>{}</strong>", "emphasis": "<em>{}</em>", "both": "<strong><em>{}</em></strong>", "key": "<kbd>{}</kbd>",
+        "mark": "<mark>{}</mark>", "superscript": "<sup>{}</sup>", "subscript": "<sub>{}</sub>", "struck": "<del>{}</del>",
+        "underlined": "<ins>{}</ins>", "smallcaps": '<span class="smallcaps">{}</span>', "quoted": "<q>{}</q>",
+        "language": '<span lang="de">{}</span>', "link": '<a href="https://example.org/{}">{{}}</a>'.format(word),
+    }[kind]  # fmt: skip
+    return element.format(word), [word]
+
+
+@st.composite
+def run(draw, linked: bool = False) -> tuple[str, list[str]]:
+    """A few constructs, each glued to what precedes and follows it: HTML, and the words in order."""
+    out, words = "", []
+    for _ in range(draw(st.integers(1, 4))):
+        before, after = draw(st.sampled_from(BEFORE)), draw(st.sampled_from(AFTER))
+        element, seen = draw(construct(linked))
+        word = draw(st.sampled_from(["", *WORDS]))
+        out += html.escape(before, quote=False) + element + html.escape(after + word, quote=False) + draw(st.sampled_from(["", " "]))
+        words += [*_words(before), *(w for text in seen for w in _words(text)), *_words(after + word)]
+    return out, words
+
+
+@st.composite
+def chapter(draw) -> tuple[str, str, list[str]]:
+    """A chapter's HTML (its title, then one block holding a run), where the run is, and its words."""
+    where = draw(st.sampled_from(["paragraph", "heading", "cell", "item", "quotation", "link", "footnote"]))
+    text, words = draw(run(linked=where == "link"))
+    # (A heading's run follows a word: typst will not tag a heading that begins with an anchor for PDF/UA-1, its title "empty".)
+    block = {
+        "paragraph": "<p>{}</p>", "heading": "<h2>Head {}</h2>", "cell": "<table><tr><th>Head</th></tr><tr><td>{}</td></tr></table>",
+        "item": "<ul><li>{}</li></ul>", "quotation": "<blockquote><p>{}</p></blockquote>",
+        "link": '<p><a href="https://example.org">{}</a></p>', "footnote": "<p>{}</p>",
+    }[where]  # fmt: skip
+    return f"<h1>Chapter</h1>\n{block.format(text)}", where, words
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text)
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = zlib.compress(b"\x00\xff\x00\x00" * 1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def typeset(chapter_html: str, where: str, folder: Path) -> str:
+    """The chapter read, drawn and written as the PDF's builder does it, typeset on the book's template,
+    as PDF/UA-1; the PDF's text, as pdftotext reads it."""
+    prepared, _ = markup.for_pandoc(chapter_html)
+    blocks = pandoc.read_html([prepared], timeout=60, displays=["book/index.md"])[0]
+    if where == "footnote":  # assembly joins a note to its reference so: the run is the note's
+        blocks[1] = {"t": "Para", "c": [{"t": "Str", "c": "See"}, {"t": "Note", "c": [blocks[1]]}]}
+    blocks = pdf.written(pdf.drawn(pages.mark(blocks)))
+    source = pandoc.save({"pandoc-api-version": pandoc.api_version(), "meta": META, "blocks": blocks}, folder / "book.pandoc.json")
+    typ, output = folder / "book.typ", folder / "book.pdf"
+    options = ["--standalone", "--template", str(REPO / "styles" / "book.typ"), "--wrap=preserve"]
+    pandoc.write(source, "typst", typ, options, timeout=60, cwd=folder, epoch=EPOCH)
+    typst.compile_pdf(typ, output, root=folder, epoch=EPOCH, timeout=60, fonts=fonts.folder(folder / "fonts"), accessible=True)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(output), "-"], capture_output=True, text=True, check=True).stdout
+
+
+_WORDING = words.of("en", {})
+META = {
+    key: tree.meta(value)
+    for key, value in {"title": "Text after calls", "lang": "en", "date": "2023-11-14", "identifier": "urn:uuid:0", "toc-title": _WORDING["contents"], "pw-words": _WORDING}.items()
+}  # what assembly gives the template of an English book
+_FOLDER = Path(tempfile.mkdtemp(prefix="presswork-typst-source-"))
+(_FOLDER / "picture.png").write_bytes(_png())
+
+
+@needs_pdftotext
+@settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chapter())
+def test_text_after_a_call_is_typeset_as_text(generated):
+    chapter_html, where, words = generated
+    text = typeset(chapter_html, where, _FOLDER)  # typst compiles it: a failure raises here
+    joined = re.sub(r"\s+", "", re.sub(r"-\n", "", text)).casefold()
+    at = 0
+    for word in words:
+        found = joined.find(word.casefold(), at)
+        assert found >= 0, (word, chapter_html, text)
+        at = found + len(word)
+
+
+def test_text_after_a_call_is_escaped_and_only_there():
+    strong = {"t": "Strong", "c": [{"t": "Str", "c": "main"}]}
+    raw = {"t": "RawInline", "c": ["typst", "]"]}
+    inlines = [
+        strong, {"t": "Str", "c": ".py"}, {"t": "Space"}, {"t": "Str", "c": ".plain"}, {"t": "Space"},
+        {"t": "Code", "c": [["", [], []], "a`b"]}, {"t": "Str", "c": "("}, raw, {"t": "Str", "c": ";x"},
+        {"t": "Span", "c": [["", [], []], [strong]]}, {"t": "Str", "c": "[y"},
+        {"t": "RawInline", "c": ["html", "<br>"]}, {"t": "Str", "c": ".no"},
+    ]  # fmt: skip
+    blocks = typst_source.kept_text([{"t": "Para", "c": inlines}, {"t": "Para", "c": [{"t": "Str", "c": ".first"}]}])
+    assert [(n["t"], n.get("c")) for n in blocks[0]["c"] if n["t"] in ("Str", "RawInline")] == [
+        ("RawInline", ["typst", "\\."]), ("Str", "py"), ("Str", ".plain"), ("RawInline", ["typst", "\\("]), ("RawInline", ["typst", "]"]),
+        ("RawInline", ["typst", "\\;"]), ("Str", "x"), ("RawInline", ["typst", "\\["]), ("Str", "y"), ("RawInline", ["html", "<br>"]),
+        ("Str", ".no"),
+    ]  # fmt: skip
+    assert blocks[1]["c"] == [{"t": "Str", "c": ".first"}]  # a paragraph begins on a line of its own
+
+
+@needs_pdftotext
+def test_a_book_with_text_after_code_builds_its_pdf(tmp_path):
+    book = copy_book(TESTS / "books" / "text-after-code", tmp_path / "book")
+    result = presswork("build", "--format", "pdf", "--no-check", "--quiet", cwd=book)
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(book / "build" / "text-after-code.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    for said in ("Running main.py", "Run main.py, then call a`b.unwrap()", "word.split()", "link.com", "Ctrl.c", "marked.text", "Wort.lower()",
+                 "setup.cfg", "a`b.strip", "On files", "config.toml", "note1.after", ".anchored", "notes.md"):  # fmt: skip
+        assert said in text, (said, text)
