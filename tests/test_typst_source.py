@@ -161,6 +161,14 @@ def test_text_after_a_call_is_escaped_and_only_there():
     assert blocks[1]["c"] == [{"t": "Str", "c": ".first"}]  # a paragraph begins on a line of its own
 
 
+def test_typst_names_the_line_of_its_failure(tmp_path):
+    (tmp_path / "book.typ").write_text("= Intro\n\nsome #foo text\n")
+    with pytest.raises(typst.Failed) as failed:
+        typst.compile_pdf(tmp_path / "book.typ", tmp_path / "book.pdf", root=tmp_path, epoch=EPOCH, timeout=60)
+    assert (failed.value.reason, failed.value.line, failed.value.column) == ("unknown variable: foo", 3, 6)
+    assert str(failed.value) == "error: typst failed: unknown variable: foo"
+
+
 @needs_pdftotext
 def test_a_book_with_text_after_code_builds_its_pdf(tmp_path):
     book = copy_book(TESTS / "books" / "text-after-code", tmp_path / "book")

@@ -36,6 +36,17 @@ class Inaccessible(ToolError):
         self.line = line
 
 
+class Failed(ToolError):
+    """typst could not compile the document: why, and the line and column (1-based) of the Typst
+    source its diagnostic names (0: none)."""
+
+    def __init__(self, reason: str, line: int, column: int, detail: str) -> None:
+        super().__init__(f"typst failed: {reason}", detail=detail)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
 class MissingGlyph(ToolError):
     """A character of the source that no font typst was given can show."""
 
@@ -65,7 +76,7 @@ def compile_pdf(
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
     `metadata` the document labels so (read after it is laid out). The PDF is tagged; `accessible`
     writes it as PDF/UA-1. Raises `MissingGlyph`, and writes nothing, when a character of the source is in no
-    font, and `Inaccessible` when the document cannot be PDF/UA-1."""
+    font, `Inaccessible` when the document cannot be PDF/UA-1, and `Failed` when typst fails otherwise."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
     command += [f"--tags={'ua-1' if accessible else 'yes'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
@@ -76,10 +87,18 @@ def compile_pdf(
         if first.startswith(_MISSING):
             raise MissingGlyph(first.removeprefix(_MISSING))
         if first.startswith(_UA):
-            where = re.compile(rf"{re.escape(source.name)}:(\d+):").search(text, max(text.find("error: " + _UA), 0))
-            raise Inaccessible(first.removeprefix(_UA).split(" (hint: ")[0], int(where.group(1)) if where else 0, text)
-        raise ToolError(f"typst failed: {first.removeprefix('error: ')}", detail=text)
+            line, _ = _place(text, source.name, text.find("error: " + _UA))
+            raise Inaccessible(first.removeprefix(_UA).split(" (hint: ")[0], line, text)
+        error = re.search(r"^error: ", text, re.MULTILINE)  # typst's warnings, each at its place, may come before
+        raise Failed(first.removeprefix("error: "), *_place(text, source.name, error.start() if error else 0), text)
     return json.loads(result.stdout) if report else None
+
+
+def _place(text: str, name: str, start: int) -> tuple[int, int]:
+    """The line and column of the file `name` that typst's diagnostic `text` names first after
+    `start` (`book.typ:7:6`); (0, 0) when it names none."""
+    where = re.compile(rf"(?<![\w.-]){re.escape(name)}:(\d+):(\d+)").search(text, max(start, 0))
+    return (int(where.group(1)), int(where.group(2))) if where else (0, 0)
 
 
 def _unshown(text: str, font_paths: list[str]) -> str | None:
