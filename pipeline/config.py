@@ -1,31 +1,29 @@
-"""The one configuration: `mkdocs.yml`, read with a safe YAML loader and validated once.
-
-`!!python/name:` and `!!python/object/apply:` are read as MkDocs reads them (the way Material's
-documentation configures emoji, Mermaid fences and slugify functions); an untrusted run accepts only
-a short list of well-known callables. `!ENV` is refused: no environment variable is ever copied in.
+"""The one configuration: `mkdocs.yml`, read as MkDocs reads it (`pipeline.configfile`: a safe YAML
+loader taught `INHERIT`, `!ENV`, `!relative` and `!!python/...`) and validated once.
 
 MkDocs' own config machinery validates both the site settings and the `presswork` plugin block
 (whose schema lives in `pipeline.settings`). Every problem is collected first and reported together,
-each with its key path, its line in `mkdocs.yml` and, for an unknown key, the key probably meant.
+each with its key path, its file and line (a key an inherited file gives points into that file) and,
+for an unknown key, the key probably meant.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
+from pipeline import configfile
 from pipeline import trust as trusting
+from pipeline.configfile import line_of, one_line
 from pipeline.errors import ConfigError, ConfigErrors
 from pipeline.settings import PLUGIN_NAME, PressworkConfig
 from pipeline.trust import TRUSTED, Trust
@@ -44,6 +42,7 @@ class Settings:
     presswork: PressworkConfig
     trust: Trust = TRUSTED  # decided once, by the command line (pipeline.trust)
     locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
+    inherited: tuple[tuple[str, str], ...] = ()  # each file INHERIT brought in, nearest first: (its name as shown, its text)
 
     @property
     def root(self) -> Path:
@@ -66,11 +65,25 @@ class Settings:
         return list(self.presswork.formats)
 
     def line_mentioning(self, needle: str) -> int | None:
-        """The first line of `mkdocs.yml` that mentions `needle` (a nav entry, say)."""
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            if needle in line.split("#", 1)[0]:
-                return number
+        """The first line of `mkdocs.yml` that mentions `needle` (a nav entry, say); None when only
+        a file it inherits does (`mention` names that file)."""
+        return _first_line(self.text, needle)
+
+    def mention(self, needle: str) -> tuple[str, int] | None:
+        """The file (as shown) and line that first mention `needle`: `mkdocs.yml`, whose values win,
+        then each file it inherits, nearest first."""
+        for name, text in ((self.path.name, self.text), *self.inherited):
+            line = _first_line(text, needle)
+            if line is not None:
+                return name, line
         return None
+
+
+def _first_line(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line.split("#", 1)[0]:
+            return number
+    return None
 
 
 def slugify(text: str) -> str:
@@ -126,11 +139,13 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         raise ConfigError(
             f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE"
         )
-    text, data, lines = _read_yaml(path, "trusted" if trust.trusted else "untrusted")
+    source = configfile.read(path, "trusted" if trust.trusted else "untrusted", trust.environ)
+    data, lines = source.data, source.lines
     problems: list[ConfigError] = []
 
     def problem(key_path: str, message: str, hint: str | None = None) -> None:
-        problems.append(ConfigError(f"{key_path}: {message}", path=path.name, line=_line_of(lines, key_path), hint=hint))
+        name, line = line_of(lines, key_path) or (path.name, None)
+        problems.append(ConfigError(f"{key_path}: {message}", path=name, line=line, hint=hint))
 
     if not trust.trusted:
         data, refused = trusting.refuse(data, path.parent)
@@ -154,11 +169,13 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     for key, error in errors:
         if key == "plugins" and plugin_reported and f"'{PLUGIN_NAME}'" in str(error):
             continue  # already reported above, with its full key path
-        problem(key, _one_line(error), _type_hint(error))
+        problem(key, one_line(error), _type_hint(error))
     if problems:
-        raise ConfigErrors(sorted(problems, key=lambda problem: problem.line or 0))
+        raise ConfigErrors(sorted(problems, key=lambda problem: (problem.path != path.name, str(problem.path), problem.line or 0)))
     plugin = mkdocs.plugins[PLUGIN_NAME]
-    return Settings(path=path, data=data, text=text, mkdocs=mkdocs, presswork=plugin.config, trust=trust)
+    return Settings(
+        path=path, data=data, text=source.text, mkdocs=mkdocs, presswork=plugin.config, trust=trust, inherited=source.inherited
+    )
 
 
 def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
@@ -166,7 +183,7 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
     command line can decide the run's trust; {} when there is none or the file cannot be read (then
     `load` reports why)."""
     try:
-        _, data, _ = _read_yaml(path.resolve())
+        data = configfile.read(path.resolve()).data
     except (ConfigError, OSError):
         return {}
     block = _plugin_block(data)
@@ -177,121 +194,6 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
         str(name): tuple(str(v) for v in (values if isinstance(values, list) else [values]))
         for name, values in condition.items()
     }
-
-
-class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
-    """PyYAML's safe loader, and `!!python/name:` and `!!python/object/apply:` read as MkDocs reads
-    them (`_python`): everything else that runs code, `!ENV` included, is refused."""
-
-    python = "placeholder"  # "trusted", "untrusted", or "placeholder": nothing imported, only read
-
-
-def _python(loader: _SafeLoader, tag: str, suffix: str, node: yaml.Node) -> Any:
-    """A callable named in the configuration (`!!python/name:pymdownx.superfences.fence_code_format`),
-    or one applied to arguments (`!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}`):
-    imported in a trusted run; in an untrusted run only the well-known ones (`trust.CALLABLES`)."""
-    line = node.start_mark.line + 1
-    if loader.python == "placeholder":
-        return f"!!python/{tag}:{suffix}"
-    if loader.python == "untrusted" and suffix not in trusting.CALLABLES:
-        raise ConfigError(
-            f"!!python/{tag}:{suffix} is refused in an untrusted run: it would run code from the configuration",
-            line=line, hint=f"use one of the well-known callables ({', '.join(sorted(trusting.CALLABLES)[:3])}, ...) or build with the base branch's configuration",
-        )  # fmt: skip
-    module_name, _, name = suffix.rpartition(".")
-    try:
-        value = getattr(importlib.import_module(module_name), name) if module_name else None
-    except ImportError as error:
-        raise ConfigError(f"!!python/{tag}:{suffix}: cannot import {module_name}: {error}", line=line, hint="install the package, or correct the name") from None
-    except AttributeError:
-        value = None
-    if value is None:
-        raise ConfigError(f"!!python/{tag}:{suffix}: {module_name} has no {name}", line=line, hint="correct the name")
-    if tag == "name":
-        return value
-    if isinstance(node, yaml.MappingNode):
-        mapping = loader.construct_mapping(node, deep=True)
-        args, kwds = mapping.get("args", []), mapping.get("kwds", {})
-    elif isinstance(node, yaml.SequenceNode):
-        args, kwds = loader.construct_sequence(node, deep=True), {}
-    else:
-        args, kwds = [], {}
-    try:
-        return value(*args, **kwds)
-    except Exception as error:  # the callable's own complaint about its arguments
-        raise ConfigError(f"!!python/{tag}:{suffix}: {_one_line(error)}", line=line, hint="check the arguments under args: and kwds:") from None
-
-
-_SafeLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: _python(loader, "name", suffix, node))
-_SafeLoader.add_multi_constructor(
-    "tag:yaml.org,2002:python/object/apply:", lambda loader, suffix, node: _python(loader, "object/apply", suffix, node)
-)
-
-
-def _parse(text: str, python: str = "placeholder") -> tuple[yaml.Node | None, Any]:
-    """The document's node tree (for the line of each key) and its value, from one parse."""
-    loader = _SafeLoader(text)
-    loader.python = python
-    try:
-        node = loader.get_single_node()
-        return node, None if node is None else loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _read_yaml(path: Path, python: str = "placeholder") -> tuple[str, dict[str, Any], dict[str, int]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConfigError("not UTF-8 text", path=path.name, hint="save the file as UTF-8") from error
-    try:
-        node, data = _parse(text, python)
-    except ConfigError as error:
-        error.path = path.name
-        raise
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = _one_line(error.problem or error.context or "invalid YAML")
-        hint = "fix the YAML syntax"
-        if "could not determine a constructor" in str(error) and "'!ENV'" in message:
-            message = "!ENV is refused: presswork never copies environment variables into the configuration"
-            hint = "write the value itself; a secret belongs in no edition"
-        elif "could not determine a constructor" in str(error):
-            message = f"{message.replace('tag:yaml.org,2002:', '!!')}: presswork reads its configuration with a safe loader"
-            hint = "write a plain value instead of the tag"
-        raise ConfigError(message, path=path.name, line=mark.line + 1 if mark else None, hint=hint) from error
-    except yaml.YAMLError as error:
-        raise ConfigError(_one_line(error), path=path.name, hint="fix the YAML syntax") from error
-    if not isinstance(data, dict):
-        raise ConfigError("expected a mapping of settings", path=path.name, line=1)
-    lines: dict[str, int] = {}
-    _collect_lines(node, "", lines)
-    return text, data, lines
-
-
-def _collect_lines(node: yaml.Node | None, prefix: str, lines: dict[str, int]) -> None:
-    """Map every key path (`plugins.presswork.book.title`) to its line in the file."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key_path = f"{prefix}{key_node.value}"
-            lines.setdefault(key_path, key_node.start_mark.line + 1)
-            _collect_lines(value_node, f"{key_path}.", lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            if isinstance(item, yaml.ScalarNode):
-                lines.setdefault(f"{prefix}{item.value}", item.start_mark.line + 1)
-            lines.setdefault(f"{prefix}{index}", item.start_mark.line + 1)
-            _collect_lines(item, prefix if isinstance(item, yaml.MappingNode) else f"{prefix}{index}.", lines)
-
-
-def _line_of(lines: dict[str, int], key_path: str) -> int | None:
-    parts = key_path.split(".")
-    while parts:
-        line = lines.get(".".join(parts))
-        if line is not None:
-            return line
-        parts.pop()
-    return None
 
 
 def _plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -321,7 +223,7 @@ def _validate(schema: type[Config], data: Any, prefix: str, path: Path, problem)
     _, errors = _all_errors(schema, {k: v for k, v in data.items() if k in options and k not in nested}, path)
     for key, error in errors:
         if key not in nested:
-            problem(f"{prefix}.{key}", _one_line(error), _type_hint(error))
+            problem(f"{prefix}.{key}", one_line(error), _type_hint(error))
 
 
 def _all_errors(schema: type[Config], data: dict[str, Any], path: Path) -> tuple[Any, list[tuple[str, Exception]]]:
@@ -356,7 +258,7 @@ def _crashing(schema: type[Config], data: dict[str, Any], path: Path) -> list[tu
             config.validate()
         except Exception:
             continue
-        found.append((key, c.ValidationError(f"not a valid value: {type(value).__name__} {_one_line(repr(value))[:60]}")))
+        found.append((key, c.ValidationError(f"not a valid value: {type(value).__name__} {one_line(repr(value))[:60]}")))
     return found
 
 
@@ -365,11 +267,6 @@ def _did_you_mean(key: str, known) -> str:
     if close:
         return f"did you mean '{close[0]}'?"
     return "remove it or check the spelling"
-
-
-def _one_line(error: object) -> str:
-    """One line, with MkDocs' `<class 'int'>` written as a reader says it: `int`."""
-    return re.sub(r"<class '(\w+)'>", r"\1", " ".join(str(error).split()))
 
 
 _TYPES = {"int": "a whole number", "str": "a string", "bool": "true or false", "list": "a list", "dict": "a mapping"}

@@ -4,6 +4,8 @@ Merged chapters are trusted; a pull request is not. An untrusted run (`--untrust
 environment matches `untrusted_when` in the configuration) treats the chapters and the configuration
 as hostile, and runs no code from them:
 
+- the configuration may `INHERIT` only a file inside the book's folder, and reads no environment
+  variable (`!ENV` is refused);
 - the configuration may not name `hooks` (Python files MkDocs imports), theme templates
   (`theme.custom_dir`, `extra_templates`: Jinja can reach Python), scripts (`extra_javascript`), a
   `docs_dir` outside the book's folder, a plugin outside `PLUGINS` or a Markdown extension outside
@@ -18,13 +20,14 @@ as hostile, and runs no code from them:
 
 What holds in every run, trusted or not, lives where the paths are read: every image, the cover,
 the styles and every file of the docs folder must resolve inside the book's folder (symbolic links
-included), and `!ENV` is refused by the YAML loader; `!!python/...` tags name only `CALLABLES`.
+included). A trusted run's `!ENV` reads the environment the command line was given
+(`Trust.environ`), never `os.environ` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,8 @@ class Trust:
 
     trusted: bool = True
     reason: str = ""
+    # What `!ENV` in the configuration reads: a trusted run's environment; none in an untrusted run.
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 TRUSTED = Trust()
@@ -89,13 +94,22 @@ _REFUSED_KEYS = {
 
 def decide(untrusted: bool, condition: Mapping[str, tuple[str, ...]], environ: Mapping[str, str]) -> Trust:
     """The trust of a run: untrusted when asked to be, or when one of the variables named in
-    `condition` (the configuration's `untrusted_when`) has one of the values listed for it."""
+    `condition` (the configuration's `untrusted_when`) has one of the values listed for it. A trusted
+    run keeps `environ` for the configuration's `!ENV` tags."""
     if untrusted:
         return Trust(False, "--untrusted")
     for name, values in condition.items():
         if name in environ and environ[name] in values:
             return Trust(False, f"{name}={environ[name]}")
-    return TRUSTED
+    return Trust(environ=dict(environ))
+
+
+def inherited(name: str, parent: Path, root: Path) -> tuple[str, str] | None:
+    """Why an untrusted configuration may not `INHERIT` `parent` (written `name`): a file outside the
+    book's folder (symbolic links followed) is none of the book's. None when it may."""
+    if parent.resolve().is_relative_to(root.resolve()):
+        return None
+    return f"INHERIT: '{name}' is outside the book's folder", "keep the configuration it inherits inside the repository"
 
 
 def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
