@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import presswork
@@ -83,3 +84,27 @@ def test_the_trusted_configuration_checks_the_pull_requests_new_chapter(tmp_path
     run = presswork("check", "--no-grammar", "--quiet", "--format", "json", cwd=tmp_path / "head")
     assert run.returncode == 1
     assert "book/tides.md" in run.stdout and "recieves" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline.review.trust passes the base's INHERIT on unchanged, so it names the pull request's own copy of the file")
+def test_what_the_base_inherits_comes_from_the_base_too(tmp_path):
+    base, head = tmp_path / "base", tmp_path / "head"
+    for side in (base, head):
+        (side / "book").mkdir(parents=True)
+        (side / "book" / "index.md").write_text("# Opening\n\nThe harbour at dawn.\n")
+        (side / "mkdocs.yml").write_text(
+            "INHERIT: shared.yml\nsite_name: Base\ndocs_dir: book\nnav: [index.md]\nplugins: [{presswork: {formats: [site]}}]\n"
+        )
+    (base / "shared.yml").write_text("theme: {name: material, font: false}\ncopyright: The base's own words\n")
+    (head / "hooks").mkdir()
+    (head / "hooks" / "stamp.py").write_text("from pathlib import Path\nPath(__file__).parent.parent.joinpath('HOOK-RAN').touch()\n")
+    (head / "shared.yml").write_text(
+        "theme: {name: material, font: false}\ncopyright: Changed by the pull request\nhooks: [hooks/stamp.py]\n"
+    )
+    result = trust(base / "mkdocs.yml", head / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    (head / "mkdocs.yml").write_text(result.stdout)
+    run = presswork("build", "--no-check", "--quiet", "--format", "site", cwd=head)
+    assert not (head / "HOOK-RAN").exists()
+    assert run.returncode == 0, run.stderr
+    assert "The base's own words" in (head / "build" / "site" / "index.html").read_text()
