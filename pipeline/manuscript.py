@@ -119,8 +119,10 @@ def read(settings: Settings, epoch: int) -> Manuscript:
 
 def _files(settings: Settings) -> list[str]:
     """Every file of docs_dir (which MkDocs publishes, following symbolic links), by its name in it;
-    a symbolic link that leads out of the book's folder is refused, in every run and every edition."""
-    root, docs = settings.root.resolve(), settings.docs_dir
+    a symbolic link that leads out of the book's folder is refused, in every run and every edition,
+    unless, in a trusted run, it leads to a file of the git repository the book is in (a docs folder
+    in a subfolder of a project, linking the project's logo)."""
+    root, docs = _linkable(settings), settings.docs_dir
     names: list[str] = []
     seen: set[str] = set()
     for folder, folders, files in os.walk(docs, followlinks=True):
@@ -144,6 +146,17 @@ def _files(settings: Settings) -> list[str]:
                     )
         names.extend(Path(folder, name).relative_to(docs).as_posix() for name in files)
     return names
+
+
+def _linkable(settings: Settings) -> Path:
+    """Where the book's symbolic links may lead: its own folder or, in a trusted run, the work tree of
+    the git repository it is in."""
+    root = settings.root.resolve()
+    if settings.trust.trusted:
+        for folder in (root, *root.parents):
+            if (folder / ".git").exists():
+                return folder
+    return root
 
 
 def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:

@@ -237,3 +237,24 @@ def test_an_image_on_a_host_that_cannot_be_reached_is_its_description_in_the_boo
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
         assert not [n for n in epub.namelist() if n.startswith("EPUB/media/")]
     assert '<a href="https://example.org/chart.png">The sales chart</a>' in text
+
+
+def test_a_trusted_book_in_a_subfolder_may_link_a_file_of_its_repository(tmp_path):
+    """A docs folder inside a project links the project's logo: followed in a trusted build, as MkDocs
+    follows it; refused in an untrusted one, where every path must stay inside the book's folder."""
+    import subprocess
+
+    project = tmp_path / "project"
+    book = copy_book(TESTS / "books" / "missing-anchor", project / "doc")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / "misc").mkdir()
+    (project / "misc" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>')
+    (book / "book" / "logo.svg").symlink_to("../../misc/logo.svg")
+    (book / "book" / "index.md").write_text("# Introduction\n\n![The project's logo](logo.svg)\n\nSee [other](other.md).\n")
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
+        assert any(name.startswith("EPUB/media/") and name.endswith(".svg") for name in epub.namelist())
+    refused = presswork("build", "--no-check", "--untrusted", "--format", "epub", cwd=book)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1].startswith("book/logo.svg: error: a symbolic link to '../../misc/logo.svg', which is outside the book's folder")
