@@ -1,5 +1,6 @@
 """The Typst source of the PDF: text stays text after whatever pandoc or the builder writes as a call
-(`**main**.py` is never the field `py` of a `strong`).
+(`**main**.py` is never the field `py` of a `strong`), and a failure of typst names the chapter and
+line it came from.
 
 Inline constructs (code holding backticks, strong, emphasis, links, keys, marks, formulas, images,
 anchors, a span in another language) are generated, each glued to what precedes and follows it
@@ -111,7 +112,7 @@ def typeset(chapter_html: str, where: str, folder: Path) -> str:
     blocks = pandoc.read_html([prepared], timeout=60, displays=["book/index.md"])[0]
     if where == "footnote":  # assembly joins a note to its reference so: the run is the note's
         blocks[1] = {"t": "Para", "c": [{"t": "Str", "c": "See"}, {"t": "Note", "c": [blocks[1]]}]}
-    blocks = pdf.written(pdf.drawn(pages.mark(blocks)))
+    blocks = pdf.written(pdf.drawn(pages.mark(blocks)), {})
     source = pandoc.save({"pandoc-api-version": pandoc.api_version(), "meta": META, "blocks": blocks}, folder / "book.pandoc.json")
     typ, output = folder / "book.typ", folder / "book.pdf"
     options = ["--standalone", "--template", str(REPO / "styles" / "book.typ"), "--wrap=preserve"]
@@ -159,6 +160,25 @@ def test_text_after_a_call_is_escaped_and_only_there():
         ("Str", ".no"),
     ]  # fmt: skip
     assert blocks[1]["c"] == [{"t": "Str", "c": ".first"}]  # a paragraph begins on a line of its own
+
+
+def test_a_line_of_typst_is_found_in_the_chapter_by_its_words():
+    text = "# Running main\n\nFirst, open it.\nRun **main**.py, then ``a`b``.unwrap() it.\n"
+    assert typst_source.line_of(text, '#metadata("3.1")<pw-page>Run #strong[main]\\.py, then #raw("a`b")\\.unwrap() it.') == 3
+    assert typst_source.line_of(text, "= Running main <running-main>") == 0
+    assert typst_source.line_of(text, '#pw-alt("A view")[#box(image("assets/0123.png"))]') is None  # no words: no line
+    assert typst_source.image_in('#pw-alt("A view")[#box(image("assets/0123.png"))]') == "assets/0123.png"
+
+
+def test_a_line_of_typst_is_in_the_chapter_marked_before_it():
+    header = {"t": "Header", "c": [1, ["second", [], []], [{"t": "Str", "c": "Second"}]]}
+    third = {"t": "Div", "c": [["", [], []], [{"t": "Para", "c": []}, {**header, "c": [1, ["third", [], []], []]}]]}
+    marked = typst_source.marked_chapters([{"t": "Para", "c": []}, header, third], {"second": 4, "third": 5})
+    assert [block["c"][1] if block["t"] == "RawBlock" else block["t"] for block in marked] == [
+        "Para", "// presswork-chapter 4", "Header", "// presswork-chapter 5", "Div", "// presswork-chapter end",
+    ]  # fmt: skip
+    source = "#let template = 1\n// presswork-chapter 4\n= Second\n#foo\n// presswork-chapter end\n#bar\n"
+    assert [typst_source.chapter_at(source, line) for line in (1, 3, 4, 6)] == [None, 4, 4, None]
 
 
 def test_typst_names_the_line_of_its_failure(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import fonts, tree
-from pipeline.errors import ContentError, ValidationError
+from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
 from pipeline.formats import accessibility, pages, parts, typst_source
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.store import key
@@ -92,9 +92,11 @@ class PdfBuilder:
         else:
             pieces.insert(0, parts.Part(parts.entries(document["blocks"]), []))
         names = ["book"] if len(pieces) == 1 else ["front", *(f"part-{number}" for number in range(1, len(pieces)))]
+        anchors = inputs.book.anchors
+        starts = {anchors[chapter.name]: place for place, chapter in enumerate(inputs.manuscript.chapters) if anchors.get(chapter.name)}
         sources = []
         for name, piece in zip(names, pieces):
-            blocks = written(piece.blocks)
+            blocks = written(piece.blocks, starts)
             sources.append(pandoc.save({**document, "blocks": blocks}, work / f"{name}.pandoc.json"))
         return sources, [piece.targets for piece in pieces]
 
@@ -135,6 +137,8 @@ class PdfBuilder:
                 ) from refused  # fmt: skip
             (notes if notes is not None else []).append(f"{output.name}: warning: {message}; it is written without PDF/UA-1")
             return compile_pdf(False)
+        except typst.Failed as failed:
+            raise _located(inputs, typ, failed) from failed
 
     def _typeset_in_parts(
         self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path, notes: list[str]
@@ -223,10 +227,43 @@ def drawn(blocks: list[Any]) -> list[Any]:
     return tree.rewrite_blocks(blocks, _heading_in)
 
 
-def written(blocks: list[Any]) -> list[Any]:
+def written(blocks: list[Any], starts: dict[str, int]) -> list[Any]:
     """The blocks of the book, or of one part of it, as pandoc's Typst writer is given them: raw
-    anchors made labels, and text kept text after a call (`typst_source.kept_text`)."""
-    return typst_source.kept_text(tree.rewrite_inlines(blocks, _anchor))
+    anchors made labels, text kept text after a call (`typst_source.kept_text`), each chapter marked
+    (`starts`: the id of its first heading -> its place in the manuscript)."""
+    blocks = tree.rewrite_inlines(blocks, _anchor)
+    return typst_source.marked_chapters(typst_source.kept_text(blocks), starts)
+
+
+def _located(inputs: Inputs, typ: Path, failed: typst.Failed) -> PressworkError:
+    """typst's failure at the line of Typst it names: in a chapter, an error of the chapter, at the
+    line of it that the Typst was written from when one holds its words (or, for an image, its
+    file's name); in the template, at the template's line that holds it; else as typst said it."""
+    if not failed.line:
+        return failed
+    source = typ.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    written_line = lines[failed.line - 1] if failed.line <= len(lines) else ""
+    detail = f"line {failed.line} of the Typst source: {written_line}\n{failed.detail or ''}"
+    place = typst_source.chapter_at(source, failed.line)
+    if place is not None and place < len(inputs.manuscript.chapters):
+        chapter = inputs.manuscript.chapters[place]
+        found = typst_source.line_of(chapter.text, written_line)
+        line = None if found is None else chapter.body_line + found
+        image = inputs.book.assets.get(typst_source.image_in(written_line) or "")
+        if line is None and image is not None:  # an image typst cannot read: where the chapter names its file
+            line, _ = chapter.position_of(image.name)
+        return ContentError(
+            f"typst cannot typeset this in the PDF: {failed.reason}", path=chapter.display, line=line, detail=detail,
+            hint="write it otherwise; --debug shows typst's message and the Typst written from it",
+        )  # fmt: skip
+    template = inputs.style("book.typ")
+    lines = template.read_text(encoding="utf-8").splitlines()
+    at = lines.index(written_line) + 1 if written_line.strip() and written_line in lines else None
+    if at is None:
+        return ToolError(f"{failed.message}, at line {failed.line} of the Typst source", detail=detail)
+    shown = template.relative_to(inputs.manuscript.root) if template.is_relative_to(inputs.manuscript.root) else template
+    return ToolError(f"{failed.message}, at line {at} of the template {shown}", detail=detail)
 
 
 def _chapter_at(typ: Path, line: int) -> str | None:

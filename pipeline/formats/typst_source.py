@@ -1,4 +1,5 @@
-"""The Typst source pandoc writes for the PDF: the book's text kept text in it.
+"""The Typst source pandoc writes for the PDF: the book's text kept text in it, and its chapters
+marked in it, so that what typst says of a line of it is said of the chapter, and the line, it came from.
 
 pandoc's Typst writer writes most inlines as calls (`#strong[main]`, `#raw("a`b")`, `#link("u")[l]`,
 `#footnote[...]`, `#highlight[...]`), and the PDF's builder writes its own (`#text(lang: "de")[...]`,
@@ -12,14 +13,18 @@ reach into it (`\\`, `//`, `#`, ...).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from pipeline import tree
 from pipeline.tree import Node
 
 _GOES_ON = ".([;"  # what typst reads a call on with
 _TEXT = {"Str", "Space", "SoftBreak", "LineBreak"}  # after them, text is text
 _LEAVES = {"Code", "Math", "Image", "Cite"}  # written as calls or markup; an image's or citation's inlines are not written where they are
 _AROUND = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted", "Link", "Note", "Span"}
+_CHAPTER = "// presswork-chapter "  # a Typst comment before each chapter: its place in the manuscript
+_END = _CHAPTER + "end"
 
 
 def kept_text(blocks: list[Node]) -> list[Node]:
@@ -62,3 +67,109 @@ def kept_text(blocks: list[Node]) -> list[Node]:
         escape = {"t": "RawInline", "c": ["typst", "\\" + text[0]]}
         siblings[index : index + 1] = [escape, {"t": "Str", "c": text[1:]}] if len(text) > 1 else [escape]
     return blocks
+
+
+def marked_chapters(blocks: list[Node], starts: dict[str, int]) -> list[Node]:
+    """`blocks` (the top-level blocks of the book, or of a part of it) with a Typst comment before
+    the block that holds each chapter's title, the heading whose id is a key of `starts`, naming the
+    chapter's place in the manuscript, and one at the end. A comment typesets nothing."""
+    marked: list[Node] = []
+    for block in blocks:
+        inside = tree.nodes(block) if block.get("t") == "Div" else [block]  # a title in a block of its own
+        place = next((starts[node["c"][1][0]] for node in inside if node.get("t") == "Header" and node["c"][1][0] in starts), None)
+        if place is not None:
+            marked.append({"t": "RawBlock", "c": ["typst", f"{_CHAPTER}{place}"]})
+        marked.append(block)
+    marked.append({"t": "RawBlock", "c": ["typst", _END]})
+    return marked
+
+
+def chapter_at(source: str, line: int) -> int | None:
+    """The place in the manuscript of the chapter that line `line` (1-based) of the Typst source
+    `source` was written from; None for a line of the template, before or after the chapters."""
+    lines = source.splitlines()[: max(line, 0)]
+    for text in reversed(lines):
+        if text.startswith(_CHAPTER):
+            place = text.removeprefix(_CHAPTER).strip()
+            return int(place) if place.isdigit() else None
+    return None
+
+
+def line_of(text: str, typst_line: str) -> int | None:
+    """The index (0-based) of the first line of a chapter's `text` that holds the words of a line of
+    the Typst source written from it, in order: pandoc keeps the chapter's line breaks (`--wrap=preserve`),
+    so the words of a line of Typst, its calls and their arguments left out, are those of a line of
+    the chapter. None: no line holds them, or the line of Typst has no words."""
+    words = _WORD.findall(_text_of(typst_line))
+    if not words:
+        return None
+    for number, line in enumerate(text.split("\n")):
+        at = 0
+        for word in words:
+            at = line.find(word, at)
+            if at < 0:
+                break
+            at += len(word)
+        else:
+            return number
+    return None
+
+
+def image_in(typst_line: str) -> str | None:
+    """The staged name (`assets/...`) of the first image a line of the Typst source shows, if any."""
+    found = _IMAGE.search(typst_line)
+    return found.group(1) if found else None
+
+
+_IMAGE = re.compile(r'image\("(assets/[^"\\]+)"')
+_WORD = re.compile(r"[^\W_]+")
+_CALL = re.compile(r"#[\w-]+(?:\.[\w-]+)*")
+_LABEL = re.compile(r"<[\w:.-]+>")
+
+
+def _text_of(typst_line: str) -> str:
+    """What a line of Typst markup says as text: its calls' names and arguments in parentheses (a
+    link's address, a language, an alternative text, a mark's name) and its labels left out; the
+    contents in brackets, which are markup, kept."""
+    out: list[str] = []
+    at = 0
+    while at < len(typst_line):
+        if typst_line[at] == "\\":
+            out.append(typst_line[at + 1 : at + 2])
+            at += 2
+            continue
+        call = _CALL.match(typst_line, at)
+        if call:
+            at = call.end()
+            while at < len(typst_line) and typst_line[at] == "(":
+                at = _closing(typst_line, at)
+            continue
+        label = _LABEL.match(typst_line, at)
+        if label:
+            at = label.end()
+            continue
+        out.append(typst_line[at])
+        at += 1
+    return "".join(out)
+
+
+def _closing(text: str, at: int) -> int:
+    """Where the parenthesized arguments opening at `at` end (past strings and nested parentheses)."""
+    depth, quoted = 0, False
+    while at < len(text):
+        character = text[at]
+        if quoted:
+            if character == "\\":
+                at += 1
+            elif character == '"':
+                quoted = False
+        elif character == '"':
+            quoted = True
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+        at += 1
+    return at
