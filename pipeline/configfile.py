@@ -128,6 +128,11 @@ def _parent(path: Path, name: Any, where: tuple[str, int | None], python: str, t
     return parent
 
 
+def merge(parent: dict, child: dict) -> dict:
+    """`child` merged over the configuration it inherits, as MkDocs merges them."""
+    return _merged(parent, child, {})
+
+
 def _merged(parent: dict, child: dict, done: dict) -> dict:
     """MkDocs' merge of an inherited mapping (mergedeep's default strategy): mappings merged key by
     key, the child's value winning; every other value is the child's. A pair of mappings met again

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import presswork
@@ -86,7 +85,6 @@ def test_the_trusted_configuration_checks_the_pull_requests_new_chapter(tmp_path
     assert "book/tides.md" in run.stdout and "recieves" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.review.trust passes the base's INHERIT on unchanged, so it names the pull request's own copy of the file")
 def test_what_the_base_inherits_comes_from_the_base_too(tmp_path):
     base, head = tmp_path / "base", tmp_path / "head"
     for side in (base, head):

@@ -226,16 +226,6 @@ def test_what_an_untrusted_build_refuses(case, book):
     assert_no_secret(book / "build")
 
 
-def test_env_is_refused_in_a_trusted_run_too(book):
-    REFUSED["env-secret"][0](book)
-    run = presswork("build", "--no-check", "--quiet", cwd=book, env={"PRESSWORK_SECRET": SECRET.decode()})
-    assert run.returncode == 2
-    assert run.stderr.strip() == (
-        "mkdocs.yml:2: error: !ENV is refused: presswork never copies environment variables into the configuration "
-        "(write the value itself; a secret belongs in no edition)"
-    )
-
-
 def test_the_environment_named_in_untrusted_when_makes_a_run_untrusted(book):
     _hook(book)
     _config(book, "  - presswork:\n", "  - presswork:\n      untrusted_when: {GITHUB_EVENT_NAME: [pull_request, pull_request_target]}\n")

@@ -19,12 +19,15 @@ from typing import Any
 
 import yaml
 
+from pipeline import configfile
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 
 
 def trusted(base: Path, head: Path) -> dict[str, Any]:
-    """The base configuration with the head's `nav`; hooks and theme templates from the base checkout."""
-    merged = _read(base)
+    """The base configuration with the head's `nav`; hooks and theme templates from the base checkout.
+    What the base inherits (`INHERIT`) is read from the base checkout and merged in: the pull
+    request's own copy of an inherited file is never read."""
+    merged = _inherited(base, ())
     nav = _read(head).get("nav")
     if nav is not None:
         merged["nav"] = _checked_nav(nav, head)
@@ -35,6 +38,18 @@ def trusted(base: Path, head: Path) -> dict[str, Any]:
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str((folder / str(theme["custom_dir"])).resolve())
     return merged
+
+
+def _inherited(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """`path` with the files it inherits merged in, as MkDocs merges them, `INHERIT` taken out."""
+    data = _read(path)
+    name = data.pop("INHERIT", None)
+    if name is None:
+        return data
+    parent = (path.parent / str(name)).resolve()
+    if parent in chain or parent == path.resolve():
+        raise ConfigError(f"INHERIT: '{name}' inherits this file, directly or not: a loop", path=path)
+    return configfile.merge(_inherited(parent, (*chain, path.resolve())), data)
 
 
 def _read(path: Path) -> dict[str, Any]:
