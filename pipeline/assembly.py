@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -293,7 +294,7 @@ def _normalise(
     if first is not None and first["c"][1][0]:
         anchor = first["c"][1][0]
     else:
-        title = chapter.title or chapter.stem.replace("-", " ").capitalize()
+        title = chapter.title or _file_title(chapter.name)
         anchor = tree.unique_id(chapter.stem or "chapter", used)
         if first is None:
             blocks.insert(0, {"t": "Header", "c": [1, tree.make_attr(anchor), tree.text_inlines(title)]})
@@ -413,6 +414,16 @@ def _nesting(chapter: Chapter, blocks: list[Any]) -> None:
         elif kind in ("BulletList", "OrderedList", "DefinitionList"):
             items = node["c"] if kind == "BulletList" else node["c"][1] if kind == "OrderedList" else [d for _, ds in node["c"] for d in ds]
             stack.extend((child, depth) for item in items for child in item)
+
+
+def _file_title(name: str) -> str:
+    """The title MkDocs gives a page with none of its own, from its file's name: `boats_and-nets.md`
+    is 'Boats and nets', `API-guide.md` 'API guide', the home page 'Home'."""
+    stem = posixpath.splitext(posixpath.basename(name))[0]
+    if name in ("index.md", "README.md"):
+        return "Home"
+    title = ("index" if stem == "README" else stem).replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 def _pictures(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> list[Any]:

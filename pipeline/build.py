@@ -252,16 +252,23 @@ def _fingerprint(manuscript) -> str:
     return key(__version__, _canonical(settings.data), settings.slug, manuscript.epoch, files, *untrusted)
 
 
-def _canonical(value):
+def _canonical(value, done: dict[int, tuple] | None = None):
     """A configuration value in one written form: mappings as pairs sorted by key (YAML allows keys
-    of mixed types, which JSON's own sorting refuses)."""
-    if isinstance(value, dict):
-        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda pair: pair[0])
-    if isinstance(value, (list, tuple)):
-        return [_canonical(item) for item in value]
+    of mixed types, which JSON's own sorting refuses). A mapping or list met again (YAML aliases name
+    one value many times) is written by its digest, worked out once: nine levels of nine aliases
+    are nine values, not 387 million."""
+    done = {} if done is None else done
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) not in done:
+            if isinstance(value, dict):
+                written = sorted(([str(k), _canonical(v, done)] for k, v in value.items()), key=lambda pair: pair[0])
+            else:
+                written = [_canonical(item, done) for item in value]
+            done[id(value)] = (value, key(written))  # the value kept alive, so that its id names it alone
+        return done[id(value)][1]
     if callable(value):  # read from a !!python tag: known by its name and what it closes over
-        cells = [_canonical(cell.cell_contents) for cell in getattr(value, "__closure__", None) or ()]
-        partial = [_canonical(list(getattr(value, "args", ()))), _canonical(getattr(value, "keywords", {}))]
+        cells = [_canonical(cell.cell_contents, done) for cell in getattr(value, "__closure__", None) or ()]
+        partial = [_canonical(list(getattr(value, "args", ())), done), _canonical(getattr(value, "keywords", {}), done)]
         return ["python", getattr(value, "__module__", ""), getattr(value, "__qualname__", type(value).__qualname__), cells, partial]
     return value
 

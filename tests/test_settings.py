@@ -218,6 +218,7 @@ def test_nav_entries_with_an_empty_title_or_none_build(tmp_path):
     with zipfile.ZipFile(book / "build" / "nav-titles.docx") as docx:
         text = " ".join(re.findall(r"<w:t[^>]*>([^<]*)", docx.read("word/document.xml").decode()))
     assert "The harbour at dawn" in text and "Tides" in text  # an empty title: the chapter's first heading
+    assert "Boats and nets" in text and "Boats_and_nets" not in text  # no heading either: the title MkDocs makes of its name
 
 
 def test_a_nav_entry_naming_a_folder_passes_the_configuration(tmp_path):
