@@ -358,3 +358,38 @@ def test_a_language_the_source_marks_is_marked_in_every_edition(tmp_path):
     with pikepdf.open(book / "build" / "accessibility-findings.pdf") as pdf:
         marked = b"".join(page.Contents.read_bytes() for page in pdf.pages if "/Contents" in page)
     assert marked.count(b"/Lang(ru)") >= 2, "the two Russian words are in marked content that says so"
+
+
+@NEEDS_VERAPDF
+def test_material_s_buttons_with_icons_are_pdf_ua_1(tmp_path):
+    """A button with an icon (`[:octicons-heart-fill-24: Sponsor](url){ .md-button }`), as Material's
+    reference pages write them: the icon is decoration, which PDF/UA-1 lets hold no link, so the PDF
+    sets it beside the link; a link that is an icon alone is described by where it leads."""
+    import pikepdf
+
+    from pipeline.formats import accessibility
+
+    book = tmp_path / "book"
+    (book / "book").mkdir(parents=True)
+    (book / "book" / "index.md").write_text(
+        "# Buttons\n\n[Subscribe](https://example.org/news){ .md-button }\n\n"
+        "[:octicons-heart-fill-24: Sponsor](https://example.org/start){ .md-button .md-button--primary }\n\n"
+        "[Send :fontawesome-solid-paper-plane:](https://example.org/send){ .md-button }\n\n"
+        "Only an icon: [:fontawesome-brands-github:](https://github.com/example)\n"
+    )
+    (book / "mkdocs.yml").write_text(
+        "site_name: Buttons\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
+        "markdown_extensions:\n  - attr_list\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+        "plugins:\n  - presswork:\n      formats: [pdf]\n      accessibility: {pdf: error}\n"
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    pdf = book / "build" / "buttons.pdf"
+    assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
+    with pikepdf.open(pdf) as document:
+        links = sorted(str(a.A.URI) for page in document.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A)
+    assert links == ["https://example.org/news", "https://example.org/send", "https://example.org/start", "https://github.com/example"]
+    figures = [alt for kind, alt in structure(pdf) if kind == "/Figure"]
+    assert figures == ["github.com/example"]  # the icons beside their links are artifacts; the lone one is the link

@@ -74,15 +74,29 @@ def test_the_same_book_gives_the_same_pdf(built, tmp_path):
     assert (again / "build" / "book.pdf").read_bytes() == (built / "build" / "book.pdf").read_bytes()
 
 
-def test_a_character_no_font_shows_stops_the_pdf_at_its_line(tmp_path):
+def test_a_character_no_font_shows_is_its_code_point_in_the_pdf_with_a_warning_at_its_line(tmp_path):
+    """An icon font's private-use character in a code example, a hieroglyph in prose: the PDF shows
+    each as its code point, which a reader sees, and the build says where each is; in strict mode
+    (`strict: true`) it is an error and no PDF is written."""
     book = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
     chapter = book / "book" / "scripts.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nHieroglyphs: 𓀀 here.\n", encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nHieroglyphs: 𓀀 here.\n\n```yaml\nicon: \"\uf0c1\"\n```\n", encoding="utf-8")
     run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
-    assert run.returncode == 1, run.stderr
-    lines = run.stderr.strip().splitlines()
-    assert lines[-1] == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)", run.stderr
-    assert "Traceback" not in run.stderr
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    assert ("book/scripts.md:21:14: warning: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001): the PDF shows "
+            "its code point, ‹U+13000›, instead (write it otherwise, or as an image)") in lines, run.stderr
+    assert any(line.startswith("book/scripts.md:24:8: warning: no font for the PDF can show '\uf0c1' (U+F0C1 unnamed)") for line in lines), run.stderr
+    text = subprocess.run(["pdftotext", str(book / "build" / "book.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Hieroglyphs: ‹U+13000› here." in text and 'icon: "‹U+F0C1›"' in text
+    assert "\x00" not in text  # no empty box in place of a character
+
+    config = book / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    (book / "build" / "book.pdf").unlink()
+    strict = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert strict.returncode == 1, strict.stderr
+    assert strict.stderr.strip().splitlines()[-1] == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)"
     assert not (book / "build" / "book.pdf").exists()
 
 

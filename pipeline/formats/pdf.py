@@ -117,16 +117,16 @@ class PdfBuilder:
         level = accessibility.level(inputs.manuscript.settings, "pdf")
         folder = fonts.folder(source.parent / "fonts")
 
+        unshown: list[str] = []
+
         def compile_pdf(accessible: bool) -> Any:
             return typst.compile_pdf(
                 typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                report=report, fonts=folder, accessible=accessible,
+                report=report, fonts=folder, accessible=accessible, unshown=unshown,
             )  # fmt: skip
 
         try:
-            return compile_pdf(level != "off")
-        except typst.MissingGlyph as missing:
-            raise _unshown(inputs, missing.character) from missing
+            found = compile_pdf(level != "off")
         except typst.Inaccessible as refused:
             where = _chapter_at(typ, refused.line)
             message = f"it cannot be PDF/UA-1: {refused.reason}{f' in the chapter {where!r}' if where else ''}"
@@ -136,9 +136,17 @@ class PdfBuilder:
                     hint="'presswork check' names the place (its accessibility warnings); or set accessibility: {pdf: warning} under presswork in mkdocs.yml",
                 ) from refused  # fmt: skip
             (notes if notes is not None else []).append(f"{output.name}: warning: {message}; it is written without PDF/UA-1")
-            return compile_pdf(False)
+            found = compile_pdf(False)
         except typst.Failed as failed:
             raise _located(inputs, typ, failed) from failed
+        written = typ.read_text(encoding="utf-8") if unshown else ""
+        for character in sorted(set(unshown), key=lambda c: written.find(typst.stand_in(c))):  # in the book's order
+            problem = _unshown(inputs, character)  # drawn as its code point: an error only in strict mode
+            if inputs.manuscript.settings.mkdocs.strict:
+                raise problem
+            said = f"{problem.message}: the PDF shows its code point, {typst.stand_in(character)}, instead ({problem.hint})"
+            (notes if notes is not None else []).append(f"{problem.location()}: warning: {said}")
+        return found
 
     def _typeset_in_parts(
         self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path, notes: list[str]
@@ -221,6 +229,7 @@ def drawn(blocks: list[Any]) -> list[Any]:
     numbered lines, figures without captions, the marks of its pages, the alternative text of images
     and formulas, and the language of spans and headings."""
     tree.rewrite_blocks(blocks, lambda node: _numbered(node) or _captionless(node) or pages.as_typst(node))
+    tree.rewrite_inlines(blocks, _icons_beside)
     tree.rewrite_inlines(blocks, _described())
     spoken = _spoken_in()
     tree.rewrite_inlines(blocks, lambda node: pages.as_typst(node) or spoken(node))
@@ -333,6 +342,37 @@ def _string(text: str) -> str:
         for c in text
     )
     return f'"{escaped}"'
+
+
+def _icon(node: Any) -> bool:
+    """An icon or emoji drawn as a picture (in Material's `twemoji` span, or alone)."""
+    if node["t"] == "Span":
+        return bool(node["c"][1]) and all(_icon(child) for child in node["c"][1])
+    return node["t"] == "Image" and "pw-icon" in node["c"][0][1]
+
+
+def _icons_beside(node: Any) -> list[Any] | None:
+    """A link holding an icon (Material's buttons: `[:fontawesome-solid-paper-plane: Send](url){ .md-button }`)
+    with its icons set just before or after it: an icon is decoration, a PDF/UA-1 artifact, and an
+    artifact may hold no link. A link that is an icon alone keeps it, described by where it leads."""
+    if node["t"] != "Link" or not any(_icon(child) for child in node["c"][1]):
+        return None
+    attr, content, target = node["c"]
+    words = [child for child in content if not _icon(child)]
+    if not tree.stringify(words).strip():
+        shown = target[1] or re.sub(r"^[a-z]+://|/$", "", target[0]) or "link"
+        for picture in [n for n in tree.nodes(content) if n["t"] == "Image"]:
+            picture["c"][0] = tree.make_attr("", [], dict(picture["c"][0][2]))  # no decoration: it is the link
+            picture["c"][1] = tree.text_inlines(shown)
+        return [{"t": "Link", "c": [attr, content, target]}]
+    first = next(index for index, child in enumerate(content) if not _icon(child) and child["t"] != "Space")
+    before = [child for child in content[:first] if _icon(child)]
+    after = [child for child in content[first:] if _icon(child)]
+    while words and words[-1]["t"] == "Space":
+        words.pop()
+    words = words[next(index for index, child in enumerate(words) if child["t"] != "Space") :]
+    space = [{"t": "Space"}]
+    return [*before, *(space if before else []), {"t": "Link", "c": [attr, words, target]}, *(space if after else []), *after]
 
 
 def _described():

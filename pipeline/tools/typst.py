@@ -4,7 +4,7 @@ Only the fonts typst bundles and those of `pipeline.fonts` (one folder of links)
 fonts are ignored, and the PDF's creation date comes from the build's epoch: the same source and
 fonts give the same bytes on any machine. Before the PDF is written, every character of the source
 is typeset once in a small document under PDF/A-2b, which typst refuses for a character no font
-shows: that character is reported (`MissingGlyph`) instead of an empty box in the PDF.
+shows: such a character is drawn as its code point (`stand_in`) instead of an empty box, and told.
 """
 
 from __future__ import annotations
@@ -47,14 +47,6 @@ class Failed(ToolError):
         self.column = column
 
 
-class MissingGlyph(ToolError):
-    """A character of the source that no font typst was given can show."""
-
-    def __init__(self, character: str) -> None:
-        super().__init__(f"no font can show {describe(character)}")
-        self.character = character
-
-
 def describe(text: str) -> str:
     """'中' (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D), for a message."""
     return f"'{text}' (" + ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text) + ")"
@@ -70,22 +62,24 @@ def version() -> str:
 
 def compile_pdf(
     source: Path, output: Path, *, root: Path, epoch: int, timeout: float, report: str | None = None,
-    fonts: Path | None = None, accessible: bool = False,
+    fonts: Path | None = None, accessible: bool = False, unshown: list[str] | None = None,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
     `metadata` the document labels so (read after it is laid out). The PDF is tagged; `accessible`
-    writes it as PDF/UA-1. Raises `MissingGlyph`, and writes nothing, when a character of the source is in no
-    font, `Inaccessible` when the document cannot be PDF/UA-1, and `Failed` when typst fails otherwise."""
+    writes it as PDF/UA-1. A character of the source that no font shows is drawn as its code point
+    (`stand_in`) and added to `unshown`. Raises `Inaccessible` when the document cannot be PDF/UA-1,
+    and `Failed` when typst fails otherwise."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
     command += [f"--tags={'ua-1' if accessible else 'yes'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
     result = process.run("typst", command, timeout=timeout, check=False)
+    said = result.stderr.decode("utf-8", "replace")
+    if unshown is not None:
+        unshown += [line.removeprefix(_MISSING) for line in said.splitlines() if line.startswith(_MISSING)]
     if result.returncode != 0:
-        text = result.stderr.decode("utf-8", "replace").strip()
+        text = "\n".join(line for line in said.splitlines() if not line.startswith(_MISSING)).strip()
         first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
-        if first.startswith(_MISSING):
-            raise MissingGlyph(first.removeprefix(_MISSING))
         if first.startswith(_UA):
             line, _ = _place(text, source.name, text.find("error: " + _UA))
             raise Inaccessible(first.removeprefix(_UA).split(" (hint: ")[0], line, text)
@@ -99,6 +93,23 @@ def _place(text: str, name: str, start: int) -> tuple[int, int]:
     `start` (`book.typ:7:6`); (0, 0) when it names none."""
     where = re.compile(rf"(?<![\w.-]){re.escape(name)}:(\d+):(\d+)").search(text, max(start, 0))
     return (int(where.group(1)), int(where.group(2))) if where else (0, 0)
+
+
+def stand_in(character: str) -> str:
+    """What the PDF shows for a character no font has: its code point, `‹U+F0C1›`."""
+    return f"\u2039U+{ord(character):04X}\u203a"
+
+
+def _every_unshown(text: str, font_paths: list[str]) -> list[str]:
+    """Every character of `text` that no font shows, asked of typst one at a time (it names the first)."""
+    found: list[str] = []
+    while len(found) < 1000:
+        character = _unshown(text, font_paths)
+        if character is None:
+            break
+        found.append(character)
+        text = text.replace(character, "")
+    return found
 
 
 def _unshown(text: str, font_paths: list[str]) -> str | None:
@@ -128,10 +139,13 @@ def _main(
     label = report.removeprefix("--report=")
     font_paths = [fonts.removeprefix("--fonts=")] if fonts.removeprefix("--fonts=") else []
     try:
-        unshown = _unshown(Path(source).read_text(encoding="utf-8"), font_paths)
-        if unshown is not None:
-            print(_MISSING + unshown, file=sys.stderr)
-            return 2
+        text = Path(source).read_text(encoding="utf-8")
+        unshown = _every_unshown(text, font_paths)
+        if unshown:  # each drawn as its code point, and told to the parent
+            for character in unshown:
+                text = text.replace(character, stand_in(character))
+                print(_MISSING + character, file=sys.stderr)
+            Path(source).write_text(text, encoding="utf-8")
         compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
         accessible = tags == "--tags=ua-1"
         compiler.compile(output=output, timestamp=int(epoch), pdf_tags=True, pdf_standards=["ua-1"] if accessible else [])
