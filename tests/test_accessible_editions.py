@@ -393,3 +393,24 @@ def test_material_s_buttons_with_icons_are_pdf_ua_1(tmp_path):
     assert links == ["https://example.org/news", "https://example.org/send", "https://example.org/start", "https://github.com/example"]
     figures = [alt for kind, alt in structure(pdf) if kind == "/Figure"]
     assert figures == ["github.com/example"]  # the icons beside their links are artifacts; the lone one is the link
+
+
+@NEEDS_VERAPDF
+def test_a_heading_that_begins_with_a_raw_anchor_is_pdf_ua_1(tmp_path):
+    """`## <a id="tides"></a>Tides`, as long books mark what other chapters link to: the anchor is set
+    just before the heading, which keeps its words (typst would read it as empty)."""
+    from pipeline.formats import accessibility
+
+    book = tmp_path / "book"
+    (book / "book").mkdir(parents=True)
+    (book / "book" / "index.md").write_text('# Harbour\n\nSee [the tides](#tides).\n\n## <a id="tides"></a>Tides\n\nTwice a day.\n')
+    (book / "mkdocs.yml").write_text(
+        "site_name: Anchors\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
+        "plugins:\n  - presswork:\n      formats: [pdf]\n      accessibility: {pdf: error}\n"
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    pdf = book / "build" / "anchors.pdf"
+    assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
+    headings = [alt for kind, alt in structure(pdf) if kind in ("/H2", "/H3")]
+    assert headings, structure(pdf)

@@ -240,7 +240,7 @@ def written(blocks: list[Any], starts: dict[str, int]) -> list[Any]:
     """The blocks of the book, or of one part of it, as pandoc's Typst writer is given them: raw
     anchors made labels, text kept text after a call (`typst_source.kept_text`), each chapter marked
     (`starts`: the id of its first heading -> its place in the manuscript)."""
-    blocks = tree.rewrite_inlines(blocks, _anchor)
+    blocks = tree.rewrite_inlines(tree.rewrite_blocks(blocks, _anchors_before), _anchor)
     return typst_source.marked_chapters(typst_source.kept_text(blocks), starts)
 
 
@@ -429,6 +429,21 @@ def _heading_in(node: Any) -> list[Any] | None:
         return None
     node["c"][2] = [{"t": "RawInline", "c": ["typst", _text_in(language)]}, *words, {"t": "RawInline", "c": ["typst", "]"]}]
     return [node]
+
+
+def _anchors_before(node: Any) -> list[Any] | None:
+    """A heading that holds a raw HTML anchor (`## <a id="x"></a>Title`) with the anchor's label just
+    before it: inside, typst would read the heading as empty, which PDF/UA-1 refuses."""
+    if node["t"] != "Header":
+        return None
+    anchors = [child for child in node["c"][2] if child["t"] == "Span" and child["c"][0][0] and not child["c"][1]]
+    if not anchors:
+        return None
+    node["c"][2] = [child for child in node["c"][2] if not any(child is anchor for anchor in anchors)]
+    while node["c"][2] and node["c"][2][0]["t"] == "Space":
+        node["c"][2].pop(0)
+    labels = "".join(f"#metadata(none)<{anchor['c'][0][0]}>" for anchor in anchors)
+    return [{"t": "RawBlock", "c": ["typst", labels]}, node]
 
 
 def _anchor(node: Any) -> list[Any] | None:
