@@ -450,9 +450,14 @@ _TEXT_WIDTH_PX = 430  # about the PDF's text width at 96 pixels an inch
 _VIEWBOX = re.compile(r'viewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)"')
 
 
+_SVG_LINK = re.compile(r"<a\b[^>]*?(/?)>")  # a link's start tag, whatever it holds
+
+
 def _standalone_svg(svg: str) -> tuple[str, float | None]:
     """An SVG written inside HTML, as a file of its own (with its namespace, and a size where the
-    page gave it `width="100%"`); and its width in pixels, if known."""
+    page gave it `width="100%"`, and no links: a picture shown as an image leads nowhere, and an
+    EPUB's may lead only to its documents); and its width in pixels, if known."""
+    svg = _SVG_LINK.sub(lambda link: f"<a{link.group(1)}>", svg)
     head = svg[: svg.find(">")]
     if "xmlns=" not in head:
         svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)

@@ -258,3 +258,19 @@ def test_a_trusted_book_in_a_subfolder_may_link_a_file_of_its_repository(tmp_pat
     refused = presswork("build", "--no-check", "--untrusted", "--format", "epub", cwd=book)
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines()[-1].startswith("book/logo.svg: error: a symbolic link to '../../misc/logo.svg', which is outside the book's folder")
+
+
+def test_a_drawing_in_the_page_whose_shapes_are_links_is_a_valid_epub(tmp_path):
+    """An SVG written into a chapter (Graphviz's, through a snippet) whose shapes link the page's
+    headings: in the EPUB a picture, which leads nowhere, so EPUBCheck finds no link out of the spine."""
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        '# Introduction\n\n<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="60" height="20" viewBox="0 0 60 20">'
+        '<a xlink:href="#events" xlink:title="events"><rect width="60" height="20" fill="#335"/></a></svg>\n\n'
+        "## Events\n\nSee [other](other.md).\n"
+    )
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
+        drawings = [epub.read(name).decode() for name in epub.namelist() if name.endswith(".svg")]
+    assert drawings and all("<rect" in svg and "href" not in svg for svg in drawings), drawings
