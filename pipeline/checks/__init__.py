@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import sanitiser, translations
-from pipeline.checks import accessibility, changes, grammar, links, prose, spelling, suppressions, translation, vocabulary
+from pipeline.checks import accessibility, changes, grammar, links, names, prose, spelling, suppressions, translation, vocabulary
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
@@ -100,6 +100,11 @@ def _run(
         chosen = [proses[name] for name in selected]
         note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
     words = vocabulary.load(settings.root / "styles", list(config.vocabularies), settings.presswork.book.language)
+    known = names.collect(proses.values())  # the names every chapter's code writes and its links spell
+
+    def accepts(text: str, start: int, end: int) -> bool:
+        return words.accepts(text[start:end]) or known.knows(text, start, end)
+
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
     with progress.step(f"links{label}"):
@@ -111,11 +116,12 @@ def _run(
     with progress.step(f"accessibility{label}"):
         findings += accessibility.check(proses, selected, settings.presswork.book.language)
     with progress.step(f"spelling{label}") as note:
-        findings += [f for f in spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout) if not words.accepts(_word(f, proses))]
+        findings += spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout, accepts=accepts)
         if not settings.presswork.book.language.startswith("en"):
             note["text"] = f"codespell reads English only: the {settings.presswork.book.language} text is left to LanguageTool"
         findings += words.rejected(chosen)
     sent = 0
+    spellers: set[str] = set()  # the ids of LanguageTool's spelling rules that reported a word
     if options.grammar and config.grammar:
         with progress.step(f"grammar{label}") as note:
             cache = FindingsCache(options.cache / "checks" if options.cache else None)
@@ -134,9 +140,11 @@ def _run(
                     engine,
                     cache,
                     book_language=settings.presswork.book.language,
-                    disabled={rule for rule, level in config.rules.items() if level == "off"},
+                    rules=dict(config.rules),
                     accepts=words.accepts,
+                    names=known.knows,
                     on_request=counted.append,
+                    on_spelling=spellers.add,
                 )
             finally:
                 cache.close()
@@ -147,6 +155,8 @@ def _run(
     if options.changed_since:
         findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
+    if spellers:
+        findings = grammar.once_per_word(findings, spellers, lambda f: by_display[f.path].source_line(f.line)[f.column - 1 : f.end_column - 1])
     return Report(sorted(set(findings)), len(chosen), by_display, sent)
 
 
@@ -189,13 +199,6 @@ def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Pro
             proses[name] = prose.extract(read_chapter(settings, name), prose.dialect(settings))
         names.append(name)
     return names
-
-
-def _word(finding: Finding, proses: dict[str, Prose]) -> str:
-    for item in proses.values():
-        if item.chapter.display == finding.path:
-            return item.source_line(finding.line)[finding.column - 1 : finding.end_column - 1]
-    return ""
 
 
 def _apply_rules(findings: list[Finding], rules: dict[str, str]) -> list[Finding]:

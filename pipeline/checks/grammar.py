@@ -2,25 +2,43 @@
 
 Only paragraphs the cache has not seen are sent; the server (ours, started on demand, or the one at
 `languagetool_url`) is reached only when there is at least one.
+
+A word LanguageTool's spelling rule does not know is asked about again, once (the answer is cached):
+in a book in English or Portuguese without a region, whether the other variant spells it so
+(`behaviour` in a book in `en`, checked as `en-US`); and in a hyphenated word that joins one of the
+book's names (`httpx-caching`, `dict-like`), whether the other parts are words.
+
+What LanguageTool itself calls a matter of style is not reported unless the book asks for it in
+`check.rules`, by the rule's id or its category's (`REDUNDANCY: warning`): the issue types `style`,
+`typographical`, `whitespace`, `register` and `locale-violation` (wordiness, redundancy, plain
+English, typographic quotes, dashes and spaces), and the category `PUNCTUATION`, whose rules
+LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"). A
+sentence that starts with a small letter (category `CASING`) is a mistake, not style.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.checks import inline
 from pipeline.checks.cache import FindingsCache
-from pipeline.checks.findings import Finding
+from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
 from pipeline.errors import ToolError
 from pipeline.tools import languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
 _VARIANTS = {"en": "en-US", "de": "de-DE", "pt": "pt-PT", "nl": "nl-NL", "ca": "ca-ES"}
-_FRAGMENTS = {"item", "cell", "title"}
+_OTHER_VARIANT = {"en": "en-GB", "pt": "pt-BR"}  # what a tag without a region accepts as well
 _ERRORS = {"misspelling", "grammar"}  # issue types that are errors; every other type is a warning
+_STYLE_TYPES = {"style", "typographical", "whitespace", "register", "locale-violation"}
+_STYLE_CATEGORIES = {"PUNCTUATION"}
+_MISTAKE_CATEGORIES = {"CASING"}
 
 
 @dataclass
@@ -90,9 +108,9 @@ class _Session:
     workers: int
     restarted: bool = False
 
-    def check(self, language: str, texts: list[str], disabled: set[str]) -> list[list[languagetool.Match]]:
+    def check(self, language: str, texts: list[str], disabled: set[str], only: set[str] | None = None) -> list[list[languagetool.Match]]:
         try:
-            return languagetool.check(self.url, language, texts, disabled=disabled, workers=self.workers)
+            return languagetool.check(self.url, language, texts, disabled=disabled, only=only, workers=self.workers)
         except ToolError as error:
             if self.server is None or self.server.alive():
                 raise
@@ -105,7 +123,7 @@ class _Session:
         self.restarted = True
         self.server.restart()
         self.url = self.server.url
-        return self.check(language, texts, disabled)
+        return self.check(language, texts, disabled, only)
 
 
 def language_of(unit: Unit, book_language: str) -> str:
@@ -119,10 +137,17 @@ def check(
     cache: FindingsCache,
     *,
     book_language: str,
-    disabled: set[str],
+    rules: Mapping[str, str],
     accepts: Callable[[str], bool],
+    names: Callable[[str, int, int], bool] = lambda text, start, end: False,
     on_request: Callable[[int], None] = lambda count: None,
+    on_spelling: Callable[[str], None] = lambda rule: None,
 ) -> list[Finding]:
+    """LanguageTool's findings in `proses`, but for: the rules and categories `rules` turns `off`,
+    style unless `rules` names its rule or category, words a vocabulary `accepts` and, for its
+    spelling rules, the book's own names (`names(text, start, end)`: see `pipeline.checks.names`).
+    `on_spelling` hears the id of each spelling rule that reports a word (see `once_per_word`)."""
+    disabled = {rule for rule, level in rules.items() if level == "off"}
     version = engine.version()
     units = [(prose, unit, language_of(unit, book_language)) for prose in proses for unit in prose.units]
     keys = [cache.key("languagetool", version, language, sorted(disabled), unit.text) for _, unit, language in units]
@@ -141,24 +166,118 @@ def check(
                     fresh[key] = [list(m.__dict__.values()) for m in matches]
         cache.put_many(fresh)
         known.update(fresh)
-    findings = []
-    for (prose, unit, _), key in zip(units, keys):
+    matched = []
+    for (prose, unit, language), key in zip(units, keys):
         for raw in known[key] or []:
             match = languagetool.Match(*raw[:6], tuple(raw[6]))
-            finding = _finding(prose, unit, match, accepts)
-            if finding:
-                findings.append(finding)
+            matched.append((prose, unit, match, _questions(unit, match, language, book_language, names)))
+    spelled = _spelled(engine, cache, version, {question for *_, asked in matched for question in asked})
+    findings = []
+    for prose, unit, match, asked in matched:
+        if asked and all(question in spelled for question in asked):
+            continue  # `behaviour` in a book in English; `httpx-caching`
+        finding = _finding(prose, unit, match, rules, accepts, names)
+        if finding:
+            findings.append(finding)
+            if _spelling(match):
+                on_spelling(match.rule)
     return findings
 
 
-def _finding(prose: Prose, unit: Unit, match: languagetool.Match, accepts) -> Finding | None:
-    where = prose.span(unit, match.offset, match.offset + match.length)
+def once_per_word(findings: list[Finding], spelling: set[str], word_at: Callable[[Finding], str]) -> list[Finding]:
+    """The words the `spelling` rules do not know, each reported once in a chapter, at its first
+    place, saying how many more times it is there (`Bugfix` in every line of a changelog is one
+    word to accept or correct, not a hundred findings); none where codespell reports the same word.
+    `word_at` gives the text a finding is on."""
+    codespell = {(f.path, f.line, f.column, f.end_line, f.end_column) for f in findings if f.engine == "codespell"}
+    places: dict[tuple[str, str, str], list[Finding]] = {}
+    out = []
+    for finding in sorted(findings):
+        if finding.engine != "languagetool" or finding.rule not in spelling:
+            out.append(finding)
+        elif (finding.path, finding.line, finding.column, finding.end_line, finding.end_column) not in codespell:
+            places.setdefault((finding.path, finding.rule, word_at(finding).casefold()), []).append(finding)
+    for first, *more in places.values():
+        out.append(dataclasses.replace(first, message=f"{first.message} ({len(more)} more in this chapter)") if more else first)
+    return out
+
+
+def _questions(unit: Unit, match: languagetool.Match, language: str, book_language: str, names) -> list[tuple[str, str]]:
+    """What a speller must know, (language, word) each, for a word the spelling rule did not know to
+    be one after all: the parts of a hyphenated word that joins a name and are not names themselves,
+    or the word in the other variant of a language without a region. None: nothing to ask."""
+    if not _spelling(match):
+        return []  # only words are asked about
+    start, end = match.offset, match.offset + match.length
+    word = unit.text[start:end]
+    if any(c.isspace() for c in word):
+        return []
+    if "-" in word:
+        parts = [(start + part.start(), start + part.end()) for part in re.finditer(r"[^-]+", word)]
+        unknown = [unit.text[a:b] for a, b in parts if not names(unit.text[a:b], 0, b - a)]
+        return [(language, part) for part in unknown] if len(unknown) < len(parts) else []
+    variant = _OTHER_VARIANT.get(unit.language or book_language)
+    return [(variant, word)] if variant else []
+
+
+def _spelled(engine: Engine, cache: FindingsCache, version: str, questions: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of the (language, word) `questions` LanguageTool's spelling rules accept: from the cache,
+    else one request per language, its words a paragraph each."""
+    keys = {question: cache.key("languagetool-spelling", version, *question) for question in questions}
+    answers = {question: cache.get(key) for question, key in keys.items()}
+    missing: dict[str, list[str]] = {}
+    for language, word in sorted(question for question, answer in answers.items() if answer is None):
+        missing.setdefault(language, []).append(word)
+    if missing:
+        with engine.server() as session:
+            for language, words in missing.items():
+                text = "\n\n".join(words)
+                starts = [0]
+                for word in words[:-1]:
+                    starts.append(starts[-1] + len(word) + 2)
+                (matches,) = session.check(language, [text], set(), only={"TYPOS"})
+                for word, at in zip(words, starts):
+                    answers[(language, word)] = not any(m.offset < at + len(word) and at < m.offset + m.length for m in matches)
+        cache.put_many({keys[(language, word)]: answers[(language, word)] for language, words in missing.items() for word in words})
+    return {question for question, answer in answers.items() if answer}
+
+
+def _spelling(match: languagetool.Match) -> bool:
+    """A spelling rule's match (a word the dictionary does not hold), by LanguageTool's own metadata."""
+    return match.category == "TYPOS" and match.issue_type == "misspelling"
+
+
+def _style_only(match: languagetool.Match) -> bool:
+    """Whether LanguageTool's own metadata makes `match` a matter of style, not a mistake."""
+    if match.category in _MISTAKE_CATEGORIES:
+        return False
+    return match.issue_type in _STYLE_TYPES or match.category in _STYLE_CATEGORIES
+
+
+def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping[str, str], accepts, names) -> Finding | None:
+    level = rules.get(match.rule, rules.get(match.category))
+    if level == "off" or level is None and _style_only(match):
+        return None
+    start, end = match.offset, match.offset + match.length
+    where = prose.span(unit, start, end)
     if where is None:
         return None  # it touches a placeholder: never report on text the author did not write
-    if match.rule == "UPPERCASE_SENTENCE_START" and match.offset == 0 and unit.kind in _FRAGMENTS:
-        return None  # list items, table cells and titles are often fragments, not sentences
-    word = unit.text[match.offset : match.offset + match.length]
+    if match.rule == "UPPERCASE_SENTENCE_START" and start == 0:
+        return None  # a block's first word is often a name (`### site_url`), or goes on with a sentence a code block broke
+    if match.category in _MISTAKE_CATEGORIES and names(unit.text, start, end):
+        return None  # a name is written in the case its code writes it: `id`, `base_url`
+    if match.rule == "EN_A_VS_AN" and _before_unspoken_code(unit, end):
+        return None  # `an `mkdocs``: the code may be read letter by letter or as a word
+    word = unit.text[start:end]
     if match.issue_type == "misspelling" and accepts(word):
         return None
-    severity = "error" if match.issue_type in _ERRORS else "warning"
+    if _spelling(match) and names(unit.text, start, end):
+        return None  # a name the book uses: `Mutex`, `httpx`
+    severity = level if level in SEVERITIES else "error" if match.issue_type in _ERRORS else "warning"
     return Finding(prose.chapter.display, *where, severity, "languagetool", match.rule, match.message, match.replacements)
+
+
+def _before_unspoken_code(unit: Unit, end: int) -> bool:
+    """Whether inline code or math follows `end` whose first sound is not certain (see `inline.sound`):
+    its placeholder's cannot be taken for it."""
+    return any(end < code.start <= end + 2 and inline.sound(code.text) is None for code in unit.code)

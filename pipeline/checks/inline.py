@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 PLACEHOLDER = "Placeholder"  # stands for inline code or math, so a sentence stays a sentence
+VOWEL_PLACEHOLDER = "Element"  # stands for code read with a vowel first (`Arc`), so "an" before it is right
 PLACEHOLDER_OFFSET = -1
 
 _ESCAPABLE = set("\\`*_{}[]()#+-.!|<>~$\"'")
@@ -55,16 +56,69 @@ class Inline:
     references: list[Reference] = field(default_factory=list)
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
     styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours of raw HTML and attribute lists: (CSS, start, end)
+    code: list[Code] = field(default_factory=list)  # inline code and math, where their placeholders are in `text`
 
     def keep(self, char: str, offset: int) -> None:
         self.text.append(char)
         self.offsets.append(offset)
 
-    def placeholder(self) -> None:
+    def placeholder(self, code: str | None = None, kind: str = "code") -> None:
+        """A placeholder word for what cannot be read as prose; for `code` (or math), one whose first
+        sound is the code's, when that is certain, and the code remembered where the placeholder is."""
         if self.text and self.text[-1].isalnum():
             self.keep(" ", PLACEHOLDER_OFFSET)
-        for char in PLACEHOLDER:
+        word = VOWEL_PLACEHOLDER if code is not None and sound(code) == "vowel" else PLACEHOLDER
+        if code is not None:
+            self.code.append(Code(code, kind, len(self.text), len(self.text) + len(word)))
+        for char in word:
             self.keep(char, PLACEHOLDER_OFFSET)
+
+
+@dataclass(frozen=True)
+class Code:
+    """Inline code (or math) as written, and where its placeholder is in the text read."""
+
+    text: str
+    kind: str  # "code" or "math"
+    start: int
+    end: int
+
+
+# How code is read aloud decides "a" or "an" before it. A letter's name: "an `x`", "a `y`".
+_VOWEL_NAMED = set("aefhilmnorsx")
+_CONSONANTS = set("bcdfghjklmnpqrstvwz")
+_NOT_VOWEL_SOUNDS = ("one", "once", "eu", "ewe")  # "a one-off", "a euro"
+# Consonants that begin English words: `thread`, `spawn` are read as words; `mkdocs` and `href`
+# perhaps letter by letter, perhaps not.
+_ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "dw", "fl", "fr", "gl", "gn", "gr", "kl", "kn", "kr", "ph", "pl", "pr",
+           "ps", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "sq", "st", "sw", "th", "tr", "tw", "wh", "wr"}  # fmt: skip
+_SPOKEN = re.compile(r"^[\"'(\[{<]*([A-Za-z][A-Za-z0-9]*)")  # quotes and brackets are not read
+_HUMP = re.compile(r"[A-Za-z][a-z]*")
+
+
+def sound(code: str) -> str | None:
+    """`vowel` or `consonant`: the first sound of `code` read aloud, when it is certain; else None
+    (`.event_hooks`, `8080`, `unsafe` and `usize`, `mkdocs` read as letters or as "make docs")."""
+    found = _SPOKEN.match(code.strip())
+    if not found:
+        return None
+    word = found.group(1)
+    first = word[0].lower()
+    if len(word) == 1 or word.isupper() and len(word) <= 5:  # a letter's name, or an initialism (`URL`, `EOF`, `SQL`)
+        if len(word) > 1 and first in "fhlmnrsx":
+            return None  # read as letters (an `HTML` page) or as a word (a `HEAD` request, a `REST` call)
+        return "vowel" if first in _VOWEL_NAMED and not (len(word) > 1 and first == "u") else "consonant"
+    if first in "aeio":
+        return None if word.lower().startswith(_NOT_VOWEL_SOUNDS) else "vowel"
+    if first not in _CONSONANTS:
+        return None  # `u` and `x`: `unsafe`, `usize`; `xargs`, `xylophone`
+    hump = _HUMP.match(word).group(0).lower()  # `Html` of `HtmlParser`, `base` of `base_url`
+    onset = re.match(r"[^aeiouy]*", hump[1:]).group(0)
+    if len(onset) == len(hump) - 1:  # no vowel: letter by letter (`cd`, `pthread`), or `str` read "string", `fn` "function"
+        return None if first in _VOWEL_NAMED else "consonant"
+    if not onset or first + onset[0] in _ONSETS:
+        return "consonant"  # a word: `Mutex`, `hash`, `self`, `str`
+    return None
 
 
 def read(chars: str, offsets: list[int], *, code_as_text: bool = False, symbols: bool = False) -> Inline:
@@ -137,7 +191,7 @@ class _Reader:
             for k in range(i + run, close):
                 self.out.keep(self.s[k], self.o[k])
         else:
-            self.out.placeholder()
+            self.out.placeholder(self.s[i + run : close].replace("\n", " ").strip())
         return close + run
 
     def dollar(self, i: int) -> int | None:
@@ -145,7 +199,7 @@ class _Reader:
         if s.startswith("$$", i):
             close = s.find("$$", i + 2)
             if close > i + 2:
-                self.out.placeholder()
+                self.out.placeholder(s[i + 2 : close].strip(), "math")
                 return close + 2
             return None
         if i + 1 >= len(s) or s[i + 1].isspace() or (i > 0 and s[i - 1] == "\\"):
@@ -156,7 +210,7 @@ class _Reader:
             if close < 0 or s[close - 1] == "\n":
                 return None
             if not s[close - 1].isspace() and not s[close + 1 : close + 2].isdigit() and s[close - 1] != "\\":
-                self.out.placeholder()
+                self.out.placeholder(s[i + 1 : close], "math")
                 return close + 1
             k = close + 1
 

@@ -1,10 +1,12 @@
 """Prose extraction: a chapter's Markdown as the paragraphs an engine reads, with a source map.
 
 Each chapter is read once. Blocks are found line by line (fenced and indented code, display math,
-HTML blocks and comments, link definitions and front matter are skipped); containers (lists, block
-quotes, admonitions, footnotes, definition lists) are read again with their prefix taken off; each
-paragraph, heading, table cell and admonition title becomes a `Unit` whose every character maps back
-to its offset in the chapter, so a finding lands on the exact line and column of the source.
+HTML blocks and comments, link definitions, front matter, file includes and API directives such as
+`::: package.Name` are skipped); containers (lists, block quotes, admonitions, footnotes, definition
+lists) are read again with their prefix taken off; each paragraph, heading, table cell and admonition
+title becomes a `Unit` whose every character maps back to its offset in the chapter, so a finding
+lands on the exact line and column of the source. The code skipped, blocks and inline, is kept as
+written (`Prose.code`): the names it writes are the book's own words (`pipeline.checks.names`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from pipeline import tree
 from pipeline.checks import inline
-from pipeline.checks.inline import PLACEHOLDER_OFFSET, Reference
+from pipeline.checks.inline import PLACEHOLDER_OFFSET, Code, Reference
 from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter
 
@@ -42,6 +44,8 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _HTML_BLOCK = re.compile(r"^ {0,3}</?([A-Za-z][A-Za-z0-9]*)[\s/>]")
 _ATTR_LINE = re.compile(r"^ {0,3}\{:?[^}]*\}\s*$")
 _COMMENT_START = re.compile(r"^ {0,3}<!--")
+_DIRECTIVE = re.compile(r"^:::[ \t]+([\w.:-]+)[ \t]*$")  # mkdocstrings' and mkautodoc's `::: package.Name`: the API named
+_INCLUDE = re.compile(r"^ {0,3}\{([!*])[ \t].*[ \t]\1\}[ \t]*$")  # mdx_include's `{! file !}`, and `{* file ln[1:8] *}` of code
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,16 @@ class Unit:
     offsets: tuple[int, ...]  # the chapter offset of each character; -1 for placeholder characters
     kind: str = "paragraph"  # paragraph, item (of a list), heading, cell, title
     language: str | None = None
+    code: tuple[Code, ...] = ()  # its inline code and math, at their placeholders
+
+
+@dataclass(frozen=True)
+class Block:
+    """Code as the chapter writes it: a code block, inline code, or the API a directive names."""
+
+    text: str
+    kind: str  # "block", "inline" or "directive"
+    language: str = ""  # a fenced block's, from its info string (`python`, `text`); "" when none is given
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,7 @@ class Prose:
     diagrams: list[Line] = field(default_factory=list)  # each Mermaid diagram's source, at its opening fence
     styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours raw HTML and attribute lists give (`style`, `color`, `bgcolor`): (CSS, start, end)
     tabs: list[Tab] = field(default_factory=list)
+    code: list[Block] = field(default_factory=list)  # every code block, inline code and API directive, in order
     _line_starts: list[int] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -235,7 +250,7 @@ class _Blocks:
             tab = _TAB.match(text)
             if not tab:
                 last_tab = None
-            if stripped.startswith("--8<--"):  # a snippet, which names a file: its text is checked in that file, if at all
+            if stripped.startswith("--8<--") or _INCLUDE.match(text):  # a snippet, which names a file: its text is checked in that file, if at all
                 flush()
                 i = self._skip_until(lines, i, lambda t, first: not first and t.strip() == "--8<--") if stripped == "--8<--" else i + 1
                 continue
@@ -251,6 +266,11 @@ class _Blocks:
             if _COMMENT_START.match(text):
                 flush()
                 i = self._comment(lines, i)
+                continue
+            directive = _DIRECTIVE.match(text)
+            if directive and not paragraph:
+                self.prose.code.append(Block(directive.group(1), "directive"))
+                i = self._skip_indented(lines, i + 1)  # its options, indented under it
                 continue
             html = _HTML_BLOCK.match(text)
             if html and html.group(1).lower() in BLOCK_LEVEL_ELEMENTS and not paragraph:
@@ -361,7 +381,7 @@ class _Blocks:
             if index:
                 chars.append("\n")
                 offsets.append(line.offset - 1)
-            content = line.text
+            content = line.text.rstrip()  # a hard line break's trailing spaces are no text
             lead = len(content) - len(content.lstrip())
             chars.append(content[lead:])
             offsets.extend(range(line.offset + lead, line.offset + len(content)))
@@ -369,6 +389,7 @@ class _Blocks:
         self.prose.references.extend(result.references)
         self.prose.comments.extend(result.comments)
         self.prose.styles.extend(result.styles)
+        self.prose.code.extend(Block(code.text, "inline") for code in result.code if code.kind == "code")
         for reference in result.references:
             if reference.kind == "anchor":
                 self.prose.ids.append((reference.target, reference.offset))
@@ -379,7 +400,7 @@ class _Blocks:
         while text and text[-1].isspace():
             text, kept = text[:-1], kept[:-1]
         if text.strip() and kind != "attributes":
-            self.prose.units.append(Unit(text, tuple(kept), kind, self.language))
+            self.prose.units.append(Unit(text, tuple(kept), kind, self.language, tuple(c for c in result.code if c.end <= len(text))))
 
     # --- blocks that are skipped or read again -------------------------------------------------
 
@@ -428,8 +449,11 @@ class _Blocks:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not lines[i].text.strip().strip(fence[0]):
                 break
             i += 1
+        body = "\n".join(line.text for line in lines[start + 1 : i])
         if _MERMAID.match(info):
-            self.prose.diagrams.append(Line("\n".join(line.text for line in lines[start + 1 : i]), lines[start].offset))
+            self.prose.diagrams.append(Line(body, lines[start].offset))
+        else:
+            self.prose.code.append(Block(body, "block", _language(info)))
         return min(i + 1, len(lines))
 
     def _colours(self, lines: list[Line]) -> None:
@@ -476,8 +500,12 @@ class _Blocks:
         return i
 
     def _skip_indented(self, lines: list[Line], i: int) -> int:
+        start = i
         while i < len(lines) and (not lines[i].text.strip() or lines[i].text.startswith("    ")):
             i += 1
+        body = "\n".join(line.text[4:] for line in lines[start:i]).strip("\n")
+        if body:
+            self.prose.code.append(Block(body, "block"))
         return i
 
     def _indented(self, lines: list[Line], i: int, width: int) -> tuple[list[Line], int]:
@@ -511,6 +539,12 @@ class _Blocks:
         if more:
             return [*body, Line("", lines[i].offset), *more], j
         return body, i
+
+
+def _language(info: str) -> str:
+    """A fence's language: ```` ```python ````, ```` ``` { .python title="x" } ````, ```` ```rust,ignore ````."""
+    found = re.match(r"^\s*(?:`{3,}|~{3,})\s*\{?\s*\.?([\w+#.-]*)", info)
+    return found.group(1).split(",")[0].lower() if found else ""
 
 
 def cells(row: str) -> list[tuple[int, int]]:

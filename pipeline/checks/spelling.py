@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose, Unit
 from pipeline.tools import codespell
 
 
-def check(proses: list[Prose], *, book_language: str, timeout: float) -> list[Finding]:
-    """codespell's dictionary is English: it reads the paragraphs written in English only."""
+def check(
+    proses: list[Prose], *, book_language: str, timeout: float, accepts: Callable[[str, int, int], bool] = lambda text, start, end: False
+) -> list[Finding]:
+    """codespell's dictionary is English: it reads the paragraphs written in English only. A word
+    `accepts(text, start, end)` takes (a vocabulary's, or one of the book's names) is not reported."""
     units: list[tuple[Prose, Unit]] = [
         (prose, unit) for prose in proses for unit in prose.units if (unit.language or book_language).startswith("en")
     ]
@@ -26,7 +30,7 @@ def check(proses: list[Prose], *, book_language: str, timeout: float) -> list[Fi
             continue
         match = matches[occurrence]
         where = prose.span(unit, match.start(), match.end())
-        if where is None:
+        if where is None or accepts(unit.text, match.start(), match.end()):
             continue
         suggestions = typo.suggestions
         message = f"'{typo.word}' is a common misspelling of " + " or ".join(f"'{s}'" for s in suggestions)

@@ -159,12 +159,19 @@ def version(url: str) -> str:
     return str(data.get("software", {}).get("version", "unknown"))
 
 
-def check(url: str, language: str, texts: list[str], *, disabled: set[str], workers: int = 4, timeout: float = 120) -> list[list[Match]]:
-    """Every text checked (concurrently, over several connections); matches in Python characters."""
+def check(
+    url: str, language: str, texts: list[str], *, disabled: set[str], only: set[str] | None = None, workers: int = 4, timeout: float = 120
+) -> list[list[Match]]:
+    """Every text checked (concurrently, over several connections), with every rule but those
+    `disabled`, or with the rules of the categories `only` names and no others; matches in Python
+    characters."""
     import language_tool_python
 
     tool = language_tool_python.LanguageTool(language, remote_server=url.removesuffix("v2/"))
     tool.disabled_rules = set(disabled)
+    if only is not None:
+        tool.enabled_categories = set(only)
+        tool.enabled_rules_only = True
 
     def one(text: str) -> list[Match]:
         try:

@@ -1,0 +1,128 @@
+"""`presswork check` on technical writing: the names a book writes as code are no misspellings in its
+prose, "a" or "an" before inline code is judged by how the code is read, and LanguageTool's style
+rules are off unless the book turns them on; the real mistakes beside them are still found, at their
+place (real codespell and LanguageTool, on the small books under tests/books/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTS, copy_book, presswork
+
+CODE_WORDS = TESTS / "books" / "code-words"
+ARTICLES = TESTS / "books" / "article-before-code"
+STYLE = TESTS / "books" / "style-rules"
+
+
+def _check(book: Path) -> list[dict]:
+    run = presswork("check", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode in (0, 1), run.stderr
+    return json.loads(run.stdout)
+
+
+def _at(book: Path, piece: str, word: str) -> tuple[int, int]:
+    """The line and column of `word` in the one line of index.md that holds `piece`."""
+    lines = (book / "book" / "index.md").read_text(encoding="utf-8").split("\n")
+    (number,) = [n for n, line in enumerate(lines, 1) if piece in line]
+    return number, lines[number - 1].index(piece) + piece.index(word) + 1
+
+
+def _word(book: Path, finding: dict) -> str:
+    line = (book / finding["path"]).read_text(encoding="utf-8").split("\n")[finding["line"] - 1]
+    return line[finding["column"] - 1 : finding["end_column"] - 1]
+
+
+def test_names_the_code_writes_in_one_chapter_are_no_misspellings_in_another(tmp_path):
+    book = copy_book(CODE_WORDS, tmp_path / "book")
+    found = _check(book)
+    assert [(f["line"], f["column"], f["engine"], f["rule"]) for f in found] == [
+        (*_at(book, "will recieve the", "recieve"), "codespell", "codespell"),  # in a code comment too: still a misspelling
+        (*_at(book, "Lokcs are released", "Lokcs"), "languagetool", "MORFOLOGIK_RULE_EN_US"),  # so is this one
+    ]
+    assert found[1]["message"].endswith("(1 more in this chapter)")  # an unknown word is said once a chapter
+    # `Arc`, `Mutex`, `Deref` and `Mutexes` are the code's; `behaviour` is English (the book's language is
+    # `en`, not `en-US`); `Hishel` is the name its link's address spells.
+
+    (book / "book" / "api.md").unlink()
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - api.md\n", ""))
+    unknown = {_word(book, f) for f in _check(book) if f["rule"] == "MORFOLOGIK_RULE_EN_US"}
+    assert unknown == {"Mutex", "Mutexes", "Deref", "Lokcs"}  # without the code, the names are unknown words
+
+
+def test_an_article_before_inline_code_is_judged_by_how_the_code_is_read(tmp_path):
+    book = copy_book(ARTICLES, tmp_path / "book")
+    found = [(f["line"], f["column"], f["rule"]) for f in _check(book)]
+    assert found == [
+        (*_at(book, "Use a `Arc`", "a"), "EN_A_VS_AN"),  # `Arc` starts with a vowel: "an"
+        (*_at(book, "an unique idea", "an"), "EN_A_VS_AN"),
+    ]
+    # "an `Arc`" and "a `Mutex`" are right; "a `mkdocs`" and "an `mkdocs`" both, as it is read "em-kay" or "make".
+
+
+def test_style_rules_are_off_unless_the_book_turns_them_on(tmp_path):
+    book = copy_book(STYLE, tmp_path / "book")
+    found = [(f["line"], f["rule"], f["severity"]) for f in _check(book)]
+    assert found == [(_at(book, "He go", "go")[0], "HE_VERB_AGR", "error")]
+
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "      check:\n        rules: {SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA: warning, REDUNDANCY: info}\n")
+    found = [(f["line"], f["rule"], f["severity"]) for f in _check(book)]
+    assert found == [
+        (_at(book, "However", "However")[0], "SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA", "warning"),  # by its id
+        (_at(book, "He go", "go")[0], "HE_VERB_AGR", "error"),
+        (_at(book, "All of the", "All")[0], "ALL_OF_THE", "info"),  # by its category
+    ]
+
+
+@pytest.mark.parametrize(
+    "code, heard",
+    [("Arc", "vowel"), ("async def main()", "vowel"), ("x", "vowel"), ("EOF", "vowel"), ("Mutex", "consonant"), ("URL", "consonant"),
+     ('"trace"', "consonant"), ("mkdocs", None), ("HTML", None), ("usize", None), (".event_hooks", None), ("one_shot", None), ("8080", None)],
+)  # fmt: skip
+def test_the_first_sound_of_code_when_it_is_certain(code, heard):
+    from pipeline.checks import inline
+
+    assert inline.sound(code) == heard
+
+
+def test_which_words_are_names_the_code_writes(tmp_path):
+    from pipeline.checks import names, prose
+    from pipeline.manuscript import Chapter
+
+    text = """# Names
+
+Call `httpx.get()` with `base_url`, but `teh recieve` is words. See [Hishel](https://hishel.com) and [wrold](other.md).
+
+```python
+import httpx
+# a coment: recieve the data
+client = httpx.ASGITransport(app=app, charset="utf-8")
+print("Helo wrold")
+```
+
+```text
+Teh outpt of mkdocs.yml
+```
+
+```yaml
+site_name: My Dcos
+theme: readthedocs
+```
+
+```pycon
+>>> r.status_code
+Sucess
+```
+"""
+    chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)
+    known = names.collect([prose.extract(chapter)])
+    for word in ("httpx", "HTTPX", "base_url", "ASGITransport", "ASGI", "charset", "mkdocs", "site_name", "readthedocs", "status_code", "Hishel"):
+        assert known.knows(word, 0, len(word)), word
+    for word in ("teh", "recieve", "coment", "Helo", "wrold", "Teh", "outpt", "Dcos", "Sucess"):
+        assert not known.knows(word, 0, len(word)), word
+    assert known.knows("set the site_name key", 8, 12)  # `site` of a name the prose writes whole
+    assert known.knows("two httpx-ASGI hops", 4, 14) and not known.knows("an httpx-recieve hop", 3, 16)
