@@ -1,0 +1,101 @@
+"""Books nobody here wrote, built as their authors left them with `- presswork` added to their plugins
+(small copies in tests/books/real-*, each with a SOURCE.md): every edition is made, and each chapter's
+words on the site are in the PDF, the EPUB and the DOCX, with no Markdown syntax left as text.
+
+- real-luanti: Luanti's Lua API reference, the readthedocs theme, gfm_admonition, sections of one
+  long document (their links to other sections are warnings, as on the site);
+- real-httpx: HTTPX's documentation, Material with a theme folder of its own, codehilite, mkautodoc,
+  images on the web (a warning each, where the network is out of reach);
+- real-mkdocs: MkDocs' own documentation, the mkdocs theme, a nav built by mkdocs-literate-nav,
+  hooks, mkdocstrings API pages, mkdocs-click, callouts, snippets.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import TESTS, copy_book, presswork
+from pipeline import config, navigation
+from test_fidelity import SYNTAX, editions, present, words
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
+BOOKS = {"real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs"}
+BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "summary"}
+
+
+@pytest.fixture(scope="module", params=sorted(BOOKS))
+def built(request, tmp_path_factory) -> tuple[Path, str]:
+    book = copy_book(TESTS / "books" / request.param, tmp_path_factory.mktemp(request.param) / "book")
+    run = presswork("build", "--no-grammar", cwd=book)  # the checks run first, and say what they find
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    return book / "build", BOOKS[request.param]
+
+
+def _texts(build: Path, slug: str) -> dict[str, str]:
+    """Each edition's text as a reader copies it out; the PDF's by poppler's pdftotext, which reads
+    typst's /ActualText (a hyphen typst also draws at a line's end is a hard hyphen there)."""
+    texts = editions(build, slug)
+    texts["pdf"] = subprocess.run(["pdftotext", str(build / f"{slug}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    return texts
+
+
+def _page(name: str) -> str:
+    """Where the site `presswork build` writes (opened from disk) has the page of the file `name`."""
+    stem = name.removesuffix(".md")
+    folder, _, leaf = stem.rpartition("/")
+    if leaf in ("index", "README"):
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{stem}.html"
+
+
+def _chapters(build: Path) -> dict[str, lxml.html.HtmlElement]:
+    """Each chapter's content as the site shows it (Material's article, the other themes' main
+    element), without the theme's furniture (permalinks, buttons, scripts) and without what no
+    reader sees as text (a drawing's tooltips)."""
+    settings = config.load(build.parent / "mkdocs.yml")
+    found = {}
+    for name, _ in navigation.resolve(settings).entries:
+        root = lxml.html.fromstring((build / "site" / _page(name)).read_text(encoding="utf-8"))
+        main = (root.xpath("//article") or root.xpath("//*[@role='main']"))[0]
+        for junk in main.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//style|.//*[local-name()='math']|.//*[contains(@class,'linenos')]|.//*[contains(@class,'md-source-file')]|.//*[local-name()='svg']//*[local-name()='title']"):
+            junk.drop_tree()
+        for element in main.iter():
+            if element.tag in BLOCKS:
+                element.tail = "\n" + (element.tail or "")
+        found[name] = main
+    return found
+
+
+def test_every_edition_of_a_book_nobody_here_wrote_holds_the_site_s_words(built):
+    build, slug = built
+    assert sorted(p.suffix or p.name for p in build.iterdir() if not p.name.startswith(".")) == [".docx", ".epub", ".pdf", "site"]
+    texts = {edition: words(text) for edition, text in _texts(build, slug).items()}
+    short = []
+    for name, main in _chapters(build).items():
+        site = words(main.text_content())
+        for edition, found in texts.items():
+            share = present(site, found)
+            if share < 0.98:
+                missing = sorted(word for word, count in site.items() if found[word] < count)
+                short.append(f"{name}: {edition} holds {share:.1%} of the site's words; missing {missing[:15]}")
+    assert not short, "\n".join(short)
+
+
+def test_no_edition_of_a_book_nobody_here_wrote_shows_syntax_as_text(built):
+    build, slug = built
+
+    def pieces(text: str) -> Counter:
+        return Counter(re.sub(r"\s+", " ", match.group(0)) for match in SYNTAX.finditer(text))
+
+    shown = sum((pieces(main.text_content()) for main in _chapters(build).values()), Counter())
+    for edition, text in _texts(build, slug).items():
+        extra = {piece: count for piece, count in pieces(text).items() if count > shown[piece]}
+        assert not extra, f"{edition} shows as text what the site rendered: {extra}"
