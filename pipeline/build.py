@@ -192,12 +192,13 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
         fresh = not inputs.store.fetch(name, target)
         if fresh:
             artifact = builder.build(inputs, staging)
-            inputs.store.put_json("said", name, list(artifact.notes))
+            inputs.store.put_json("said", name, {"notes": list(artifact.notes), "withheld": artifact.withheld})
         else:  # what its building found is said again, as a rebuild would say it
-            artifact = Artifact(builder.name, target, notes=tuple(inputs.store.get_json("said", name) or ()))
+            said = inputs.store.get_json("said", name) or {}
+            artifact = Artifact(builder.name, target, notes=tuple(said.get("notes", ())), withheld=said.get("withheld", ""))
         if builder.suffix:
             standard = accessibility.declared(artifact.path)
-            conformance = accessibility.Conformance(standard, builder.checked_by(inputs) if standard else "")
+            conformance = accessibility.Conformance(standard, builder.checked_by(inputs) if standard else "", "" if standard else artifact.withheld)
             artifact = dataclasses.replace(artifact, language=inputs.manuscript.settings.presswork.book.language, conformance=conformance)
         shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
         note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"

@@ -125,7 +125,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         wording = self.words_of(config)
         files = [
             {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language,
-             "conformance": a.conformance.standard, "checked_by": a.conformance.checked_by}
+             "conformance": a.conformance.standard, "checked_by": a.conformance.checked_by, "withheld": a.conformance.withheld}
             for a in self.downloads
         ]
         names = _language_names(config)
@@ -242,8 +242,11 @@ def _files_table(files: list[dict], folder: str | None, wording: dict[str, str],
 
 
 def _conformance(file: dict) -> str:
-    """What a file declares of its accessibility, and the checker that held it to that."""
-    standard, checker = file.get("conformance") or "", file.get("checked_by") or ""
+    """What a file declares of its accessibility, and the checker that held it to that; or, for one
+    that declares nothing though the book asked, its checker's verdict."""
+    standard, checker, withheld = file.get("conformance") or "", file.get("checked_by") or "", file.get("withheld") or ""
+    if not standard and withheld:
+        return f"— ({withheld})"
     return f"{standard} ({checker})" if standard and checker else standard
 
 

@@ -414,3 +414,16 @@ def test_a_heading_that_begins_with_a_raw_anchor_is_pdf_ua_1(tmp_path):
     assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
     headings = [alt for kind, alt in structure(pdf) if kind in ("/H2", "/H3")]
     assert headings, structure(pdf)
+
+
+def test_the_downloads_page_says_why_an_edition_claims_no_conformance(tmp_path):
+    """A PDF typst cannot write as PDF/UA-1 (a skipped heading level) is published at the default
+    level, and the Downloads page says what stood in its way where a claim would be."""
+    book = _fixture(tmp_path, "site, pdf", None)
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "      accessibility: {site: off}\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    page = (book / "build" / "site" / "downloads.html").read_text()
+    row = next(row for row in re.findall(r"<tr>.*?</tr>", page, re.DOTALL) if "accessibility-findings.pdf" in row)
+    assert "<td>— (it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter &#x27;Shore birds&#x27;)</td>" in row, row

@@ -24,6 +24,7 @@ class Conformance:
 
     standard: str = ""  # "PDF/UA-1", ... ("": it declares none)
     checked_by: str = ""  # "veraPDF 1.28.2" ("": no checker held it to the standard)
+    withheld: str = ""  # why it declares none though the book asks for it: its checker's verdict
 
     def __str__(self) -> str:
         return f"{self.standard} ({self.checked_by})" if self.standard and self.checked_by else self.standard

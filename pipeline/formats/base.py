@@ -33,6 +33,7 @@ class Artifact:
     language: str = ""  # the language a file edition is written in (its BCP 47 tag); "" for the site
     notes: tuple[str, ...] = ()  # what its building found that a reader should be warned of
     conformance: Conformance = Conformance()  # the accessibility it declares, and what held it to that
+    withheld: str = ""  # why it declares no conformance though the book asks for it (a checker's verdict)
 
     def size(self) -> int:
         if self.path.is_dir():

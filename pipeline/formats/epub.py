@@ -93,8 +93,9 @@ class EpubBuilder:
         package = package.replace(f"  <meta property=\"dcterms:conformsTo\">{accessibility.EPUB_CONFORMANCE}</meta>\n", "", 1)
         package = package.replace(html.escape(claimed, quote=False), html.escape(plain, quote=False), 1)
         _replace_members(artifact.path, {_PACKAGE: package.encode("utf-8")})
-        said = accessibility.failed("warning", **_told(inputs, artifact.path, found))
-        return dataclasses.replace(artifact, notes=(*artifact.notes, *said))
+        told = _told(inputs, artifact.path, found)
+        said = accessibility.failed("warning", **told)
+        return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=told["summary"])
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
         if not inputs.trusted:

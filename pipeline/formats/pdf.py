@@ -60,7 +60,8 @@ class PdfBuilder:
             inputs.print_pages = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
-        return Artifact(self.name, output, notes=tuple(notes))
+        refused = next((note.split(": warning: ", 1)[1].split("; it is written")[0] for note in notes if "it cannot be PDF/UA-1" in note), "")
+        return Artifact(self.name, output, notes=tuple(notes), withheld=refused)
 
     def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
@@ -77,7 +78,7 @@ class PdfBuilder:
             return artifact
         _disclaimed(artifact.path)
         said = f"{_failed(validator.version, failures)[0]}; it is written without claiming PDF/UA-1"
-        return dataclasses.replace(artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"))
+        return dataclasses.replace(artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"), withheld=_failed(validator.version, failures)[0])
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents

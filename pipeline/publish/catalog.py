@@ -31,6 +31,7 @@ class File:
     language: str = ""  # the edition's language (a BCP 47 tag); "" in releases made before languages
     conformance: str = ""  # the accessibility standard the file declares ("PDF/UA-1"); "" none
     checked_by: str = ""  # the checker that held it to that standard ("veraPDF 1.28.2"); "" none
+    withheld: str = ""  # why it declares no standard though the book asked for one (its checker's verdict)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Edition:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Edition:
         files = tuple(
-            File(f["name"], f["format"], int(f["size"]), f["sha256"], str(f.get("language") or ""), str(f.get("conformance") or ""), str(f.get("checked_by") or ""))
+            File(f["name"], f["format"], int(f["size"]), f["sha256"], str(f.get("language") or ""), str(f.get("conformance") or ""), str(f.get("checked_by") or ""), str(f.get("withheld") or ""))
             for f in data.get("files", [])
         )  # fmt: skip
         return cls(data["version"], data["tag"], data["commit"], data["date"], int(data["source_date_epoch"]), files)
