@@ -92,7 +92,8 @@ def test_an_epub_that_fails_ace_is_not_written_when_the_book_makes_it_an_error(t
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
-    assert line.startswith("accessibility-findings.epub/text/ch001.xhtml: error: DAISY Ace")
+    assert line.startswith("book/index.md: error: DAISY Ace"), line  # the chapter, and the document it became
+    assert "(in accessibility-findings.epub/text/ch001.xhtml)" in line
     assert "color-contrast" in line and "#aaaaaa" in line and "accessibility: {epub: warning}" in line
     assert not (book / "build" / "accessibility-findings.epub").exists()
 
@@ -102,7 +103,7 @@ def test_an_epub_that_fails_ace_is_published_with_a_warning_and_no_claim_by_defa
     book = _fixture(tmp_path, "epub", None)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert re.search(r"accessibility-findings\.epub/text/ch001\.xhtml: warning: DAISY Ace [\d.]+: \d+ violations, the first serious color-contrast", run.stderr), run.stderr
+    assert re.search(r"book/index\.md: warning: DAISY Ace [\d.]+: \d+ violations, the first serious color-contrast", run.stderr), run.stderr
     opf = _members(book / "build" / "accessibility-findings.epub")["EPUB/content.opf"]
     assert "dcterms:conformsTo" not in opf
     assert "claims no conformance" in _summary(opf)

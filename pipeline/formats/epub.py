@@ -127,14 +127,39 @@ def _violations(inputs: Inputs, path: Path) -> list[Any]:
 
 
 def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:
-    """DAISY Ace's violations as a warning or an error tells them: at the first one's document."""
+    """DAISY Ace's violations as a warning or an error tells them: at the chapter the first one's
+    document was made from (or at the document, for one that is no chapter's: the navigation)."""
     first = found[0]
+    document = f"{path.name}/{first.document.lstrip('/')}"
+    chapter = _chapter_of(inputs, path, first.document.lstrip("/"))
     return dict(
-        path=f"{path.name}/{first.document.lstrip('/')}",
-        summary=f"DAISY Ace {inputs.programs.ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: {first.text.split('. ')[0]}",
+        path=chapter or document,
+        summary=f"DAISY Ace {inputs.programs.ace.version}: {_many(len(found))}, the first {first.impact} {first.rule}: "
+        f"{first.text.split('. ')[0]}{f' (in {document})' if chapter else ''}",
         detail="\n".join(f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found),
         hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
     )
+
+
+def _chapter_of(inputs: Inputs, epub: Path, document: str) -> str | None:
+    """The chapter (as messages name it) whose first heading is in the EPUB's `document`, or whose
+    text runs on into it: the last chapter to begin at or before it, in reading order."""
+    anchors = inputs.book.anchors
+    with zipfile.ZipFile(epub) as archive:
+        names = sorted(
+            (name for name in archive.namelist() if name.startswith("EPUB/text/") and name.endswith(".xhtml")),
+            key=lambda name: [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)],
+        )  # ch999 before ch1000
+        held = {name: set(re.findall(r'\bid="([^"]+)"', archive.read(name).decode("utf-8", "replace"))) for name in names}
+    wanted = f"EPUB/{document}"
+    if wanted not in held:
+        return None
+    found = None
+    for name in names[: names.index(wanted) + 1]:
+        for chapter in inputs.manuscript.chapters:
+            if anchors.get(chapter.name) in held[name]:
+                found = chapter.display
+    return found
 
 
 def _checker(inputs: Inputs) -> tuple[str, str]:
