@@ -12,8 +12,12 @@ What LanguageTool itself calls a matter of style is not reported unless the book
 `check.rules`, by the rule's id or its category's (`REDUNDANCY: warning`): the issue types `style`,
 `typographical`, `whitespace`, `register` and `locale-violation` (wordiness, redundancy, plain
 English, typographic quotes, dashes and spaces), and the category `PUNCTUATION`, whose rules
-LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"). A
-sentence that starts with a small letter (category `CASING`) is a mistake, not style.
+LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"). Capitals
+(category `CASING`) are a mistake, not style, but for a name the book's code writes (`id`) and a
+block's first word (`### site_url`, or a sentence going on after a code block).
+
+"a" or "an" before inline code is judged by the placeholder `inline` chose by the code's first sound,
+and not at all when that sound is not certain (`an `mkdocs``).
 """
 
 from __future__ import annotations

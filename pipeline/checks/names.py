@@ -108,9 +108,10 @@ def _names(block: Block) -> list[str]:
         return _all(block.text)
     if block.kind == "inline":
         return _all(block.text) if not any(c.isspace() for c in block.text.strip()) else _shaped(block.text)
-    if block.language in _PROSE:
+    language = _language(block.info)
+    if language in _PROSE:
         return _shaped(block.text)
-    if block.language in _MARKUP:
+    if language in _MARKUP:
         return _all(_code_only(" ".join(tag.group(0) for tag in _TAGS.finditer(block.text))))
     lines = block.text.split("\n")
     prompts = [bool(_PROMPT.match(line) or _CONTINUATION.match(line) and ">>>" in block.text) for line in lines]
@@ -119,9 +120,15 @@ def _names(block: Block) -> list[str]:
         output = [line for line, prompt in zip(lines, prompts) if not prompt]
         return _all(_code_only("\n".join(commands))) + _shaped("\n".join(output))
     code = _code_only(block.text)
-    if block.language in _CONFIG:
+    if language in _CONFIG:
         return _configuration(code)
     return _all(code)
+
+
+def _language(info: str) -> str:
+    """A fence's language: ```` ```python ````, ```` ``` { .python title="x" } ````, ```` ```rust,ignore ````."""
+    found = re.match(r"^(?:`{3,}|~{3,})\s*\{?\s*\.?([\w+#.-]*)", info)
+    return found.group(1).split(",")[0].lower() if found else ""
 
 
 def _code_only(text: str) -> str:

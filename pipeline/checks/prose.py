@@ -76,7 +76,7 @@ class Block:
 
     text: str
     kind: str  # "block", "inline" or "directive"
-    language: str = ""  # a fenced block's, from its info string (`python`, `text`); "" when none is given
+    info: str = ""  # a fenced block's opening line (```` ```python ````)
 
 
 @dataclass(frozen=True)
@@ -453,7 +453,7 @@ class _Blocks:
         if _MERMAID.match(info):
             self.prose.diagrams.append(Line(body, lines[start].offset))
         else:
-            self.prose.code.append(Block(body, "block", _language(info)))
+            self.prose.code.append(Block(body, "block", info.strip()))
         return min(i + 1, len(lines))
 
     def _colours(self, lines: list[Line]) -> None:
@@ -539,12 +539,6 @@ class _Blocks:
         if more:
             return [*body, Line("", lines[i].offset), *more], j
         return body, i
-
-
-def _language(info: str) -> str:
-    """A fence's language: ```` ```python ````, ```` ``` { .python title="x" } ````, ```` ```rust,ignore ````."""
-    found = re.match(r"^\s*(?:`{3,}|~{3,})\s*\{?\s*\.?([\w+#.-]*)", info)
-    return found.group(1).split(",")[0].lower() if found else ""
 
 
 def cells(row: str) -> list[tuple[int, int]]:
