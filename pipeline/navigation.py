@@ -51,7 +51,8 @@ def resolve(settings) -> Resolved:
             nav = config.plugins.on_nav(nav, config=config, files=files)
         except (MkDocsException, Abort) as error:
             raise ConfigError(f"MkDocs cannot make the nav: {' '.join(str(error).split())}", path=settings.path.name) from None
-    entries = tuple(dict.fromkeys((page.file.src_uri, page.__dict__.get("title")) for page in _pages(nav)))
+    pages = [page for page in _pages(nav) if not page.file.inclusion.is_excluded()]  # a draft, or excluded, stays out of the book
+    entries = tuple(dict.fromkeys((page.file.src_uri, page.__dict__.get("title")) for page in pages))
     listed = {name for name, _ in entries}
     unlisted = tuple(
         sorted(

@@ -67,3 +67,18 @@ def test_a_book_without_nav_has_every_page_as_mkdocs_lists_them_and_leaves_out_w
     assert run.returncode == 0, run.stderr
     assert "warning" not in run.stderr, run.stderr  # a page kept out of nav on purpose is no omission
     assert _epub_chapters(book / "build" / "plugin-nav.epub") == ["Welcome", "The guide", "Installing", "Using"]
+
+
+def test_a_page_nav_lists_that_mkdocs_excludes_or_keeps_as_a_draft_stays_out_of_every_edition(tmp_path):
+    book = copy_book(TESTS / "books" / "plugin-nav", tmp_path / "book")
+    (book / "book" / "SUMMARY.md").write_text(
+        (book / "book" / "SUMMARY.md").read_text() + "* [A draft](draft.md)\n* [Private](private.md)\n"
+    )
+    (book / "book" / "draft.md").write_text("# A draft\n\nNot ready.\n")
+    (book / "book" / "private.md").write_text("# Private\n\nNever published.\n")
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:", "exclude_docs: private.md\ndraft_docs: draft.md\nplugins:", 1))
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    titles = _epub_chapters(book / "build" / "plugin-nav.epub")
+    assert "A draft" not in titles and "Private" not in titles and "Welcome" in titles
