@@ -43,8 +43,8 @@ commonmark: commonmark-spec
 	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/test_commonmark.py
 
 # The PDF's fonts for scripts beyond Latin, Greek and Cyrillic: Debian's Noto packages (pipeline/fonts.py
-# lists the files), installed when one is missing and we may. Without them, a PDF with such text stops at
-# its first character that no font shows.
+# lists the files), installed when one is missing and we may. Without them, a PDF shows such text as its
+# code points (U+4E2D), with a warning.
 fonts: install
 	@missing="$$($(BIN)/python -c 'from pipeline import fonts; print(*fonts.missing_packages())')"; \
 	  [ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

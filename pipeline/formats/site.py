@@ -1,5 +1,5 @@
-"""The site: MkDocs with Material, written from the one rendering (`pipeline.render`) in strict mode,
-self-contained, with a downloads page."""
+"""The site: MkDocs with Material, written from the one rendering (`pipeline.render`), self-contained,
+with a downloads page; MkDocs' warnings stop it in strict mode, as they stop MkDocs."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class SiteBuilder:
         return f"axe-core {checker.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        """The site written from the one rendering, in strict mode, into `site/` of the staging folder."""
+        """The site written from the one rendering into `site/` of the staging folder, with what MkDocs warned of."""
         rendering = inputs.rendering
         output = Path(rendering.site_dir)
         if output.parent != staging:

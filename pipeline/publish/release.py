@@ -126,7 +126,7 @@ def build_tag(
     chosen = [name for name in editions(released) if formats is None or name in formats]
     if not chosen:
         return Built(released, ())
-    # The checks run on the tag's own tree, before anything is built: a failing check publishes nothing.
+    # The checks run on the tag's own tree, before anything is built: in strict mode, a failing check publishes nothing.
     artifacts = build.build(
         released, formats=chosen, out=folder / "out", epoch=tag.epoch, progress=progress, check=check,
         store=store, programs=programs,
