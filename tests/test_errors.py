@@ -274,3 +274,21 @@ def test_a_drawing_in_the_page_whose_shapes_are_links_is_a_valid_epub(tmp_path):
     with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
         drawings = [epub.read(name).decode() for name in epub.namelist() if name.endswith(".svg")]
     assert drawings and all("<rect" in svg and "href" not in svg for svg in drawings), drawings
+
+
+def test_a_draw_io_drawing_with_html_labels_is_a_valid_epub(tmp_path):
+    """draw.io writes each label twice, as HTML in a `foreignObject` and as SVG text for readers
+    without HTML, in a `<switch>`: EPUB's SVG may not hold the HTML, so the EPUB keeps the text."""
+    book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
+    (book / "book" / "mapper.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40" viewBox="0 0 200 40"><g><switch>'
+        '<foreignObject width="100%" height="100%" requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility">'
+        '<div xmlns="http://www.w3.org/1999/xhtml"><font face="Roboto">Set of triangles</font></div></foreignObject>'
+        '<text x="10" y="25">Set of triangles</text></switch></g></svg>'
+    )
+    (book / "book" / "index.md").write_text("# Introduction\n\n![A mapper](mapper.svg)\n\nSee [other](other.md).\n")
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
+        drawing = next(epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/media/") and n.endswith(".svg"))
+    assert "foreignObject" not in drawing and '<text x="10" y="25">Set of triangles</text>' in drawing

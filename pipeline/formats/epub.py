@@ -204,12 +204,17 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
     """What pandoc's EPUB writer does not do, done in place: our stylesheet in a sandboxed build, the
     code lines' anchors made no links, a right-to-left book's documents marked `dir="rtl"` (pandoc
     sets the spine's direction and `lang`), the print pages marked where they begin and listed in the
-    navigation, and the package's conformance claim (`dcterms:conformsTo`), the source of its pages
-    (`dc:source`) and the language of its English accessibility summary."""
+    navigation, a drawing's HTML labels given as its own text (`_SWITCHED_HTML`), and the package's
+    conformance claim (`dcterms:conformsTo`), the source of its pages (`dc:source`) and the language
+    of its English accessibility summary."""
     changed: dict[str, bytes] = {} if stylesheet is None else {_STYLESHEET: stylesheet}
     listed: list[tuple[int, str]] = []  # (page, the document it begins in)
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
+            if info.filename.startswith("EPUB/media/") and info.filename.endswith(".svg"):
+                drawing = archive.read(info)
+                if b"<foreignObject" in drawing:
+                    changed[info.filename] = _SWITCHED_HTML.sub(rb"\1", drawing)
             if info.filename.endswith(".xhtml"):
                 data = _LINE_ANCHOR.sub(b'<a aria-hidden="true"></a>', archive.read(info))
                 if right_to_left:
@@ -234,6 +239,11 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
         package = package.replace(b"</metadata>", claim.encode(), 1)
     changed[_PACKAGE] = package
     _replace_members(path, changed)
+
+
+# HTML inside a drawing (draw.io's labels), which EPUB's SVG may not hold, with the text the drawing
+# gives in its place for readers without HTML (its `<switch>`'s other choice).
+_SWITCHED_HTML = re.compile(rb"(<switch\b[^>]*>\s*)<foreignObject\b.*?</foreignObject>", re.DOTALL)
 
 
 def _replace_members(path: Path, members: dict[str, bytes]) -> None:
