@@ -37,12 +37,12 @@ def staged_name(data: bytes, suffix: str) -> str:
 
 
 def check(source: Path, manuscript: Manuscript, fail) -> str:
-    """Check an image file (inside the repository, there, of a type every edition shows, within its
+    """Check an image file (inside the book's folder, there, of a type every edition shows, within its
     size limit, and what its name says) and give it its staged, content-addressed name; `fail(message,
     hint)` raises, naming the place that refers to it."""
     shown = os.path.relpath(source, manuscript.root)
     if not source.is_relative_to(manuscript.root.resolve()):
-        fail(f"image '{shown}' is outside the repository", "keep images inside the book's folder")
+        fail(f"image '{shown}' is outside the book's folder", "keep images inside the book's folder")
     if not source.is_file():
         fail(f"image '{shown}' not found", "check the path; it is relative to the chapter")
     suffix = source.suffix.lower()

@@ -154,7 +154,7 @@ def _symlink(book: Path, name: str, target: str) -> None:
 # Each: (what to do to the book, the exit code, a piece of the one line printed).
 REFUSED = {
     "absolute-image": (lambda b: _chapter(b, "![p](/etc/passwd)"), 1, "book/index.md:3:6: error: image '"),
-    "escaping-image": (lambda b: _chapter(b, "![s](../../outside/secret.png)"), 1, "is outside the repository"),
+    "escaping-image": (lambda b: _chapter(b, "![s](../../outside/secret.png)"), 1, "is outside the book's folder"),
     "symlinked-image": (
         lambda b: (_symlink(b, "images/leak.png", "secret.png"), _chapter(b, "![l](images/leak.png)")),
         1,
@@ -167,7 +167,7 @@ REFUSED = {
     ),
     "symlinked-folder": (lambda b: _symlink(b, "more", ""), 1, "book/more: error: a symbolic link to '"),
     "absolute-raw-image": (lambda b: _chapter(b, '<img src="/etc/passwd">'), 1, "book/index.md:3:11: error: image '"),
-    "escaping-raw-image": (lambda b: _chapter(b, '<img src="../../outside/secret.png">'), 1, "is outside the repository"),
+    "escaping-raw-image": (lambda b: _chapter(b, '<img src="../../outside/secret.png">'), 1, "is outside the book's folder"),
     "python-name": (lambda b: _config(b, "site_name: Hostile\n", "site_name: Hostile\nextra:\n  run: !!python/name:os.system\n"), 2,
                     "mkdocs.yml:3: error: !!python/name:os.system is refused in an untrusted run"),
     "env-secret": (lambda b: _config(b, "site_name: Hostile\n", "site_name: Hostile\ncopyright: !ENV PRESSWORK_SECRET\n"), 2,
