@@ -122,6 +122,19 @@ def test_epubcheck_s_java_killed(book, tmp_path):
     assert line == "error: EPUBCheck gave no report: it was killed (SIGKILL)"
 
 
+def test_a_checker_that_dies_at_the_default_level_leaves_the_pdf_unclaimed_with_a_warning(book, tmp_path):
+    """veraPDF's Java killed as it checks the PDF: at the default level (warning) the PDF is written,
+    claiming no PDF/UA-1 it was not held to, and the build says the PDF was not checked."""
+    import pikepdf
+
+    fake(tmp_path / "bin", "java", 'case "$1" in -version) echo \'openjdk version "17.0.9"\' >&2; exit 0;; esac\nkill -KILL $$\n')
+    run = presswork("build", "--no-check", "--no-cache", "--format", "pdf", cwd=book, env={"PATH": f"{tmp_path / 'bin'}:{PYTHON_ONLY}"})
+    assert run.returncode == 0, run.stderr
+    assert "bom-crlf.pdf: warning: its accessibility was not checked (veraPDF gave no report: it was killed (SIGKILL); it is written without claiming PDF/UA-1)" in run.stderr.splitlines()
+    with pikepdf.open(book / "build" / "bom-crlf.pdf") as pdf:
+        assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
+
+
 def test_git_missing(book):
     run = presswork("status", cwd=book, env={"PATH": PYTHON_ONLY})
     assert run.returncode == 3

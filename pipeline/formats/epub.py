@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import tree, words
-from pipeline.errors import ValidationError
+from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility, pages
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.formats.pdf import PdfBuilder, print_pages
@@ -83,16 +83,17 @@ class EpubBuilder:
     def _held(self, inputs: Inputs, artifact: Artifact, contents: accessibility.Contents, paged: bool) -> Artifact:
         """At `accessibility: {epub: warning}`, the EPUB is held to its claim by DAISY Ace as it is
         built: one that fails loses the claim (and says so in its summary), and a warning says why."""
-        found = _violations(inputs, artifact.path)
+        checker, _ = _checker(inputs)
+        claimed = accessibility.summary(contents, checked_by=checker, claims=True, paged=paged)
+        try:
+            found = _violations(inputs, artifact.path)
+        except ToolError as error:  # Ace could not run to the end: the EPUB claims nothing it did not check
+            _disclaimed(artifact.path, claimed, accessibility.summary(contents, checked_by=None, claims=False, paged=paged))
+            said = accessibility.unchecked(artifact.path.name, f"{error.message}, and it claims no conformance")
+            return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=f"not checked: {error.message}")
         if not found:
             return artifact
-        checker, _ = _checker(inputs)
-        claimed, plain = (accessibility.summary(contents, checked_by=checker, claims=claims, paged=paged) for claims in (True, False))
-        with zipfile.ZipFile(artifact.path) as archive:
-            package = archive.read(_PACKAGE).decode("utf-8")
-        package = package.replace(f"  <meta property=\"dcterms:conformsTo\">{accessibility.EPUB_CONFORMANCE}</meta>\n", "", 1)
-        package = package.replace(html.escape(claimed, quote=False), html.escape(plain, quote=False), 1)
-        _replace_members(artifact.path, {_PACKAGE: package.encode("utf-8")})
+        _disclaimed(artifact.path, claimed, accessibility.summary(contents, checked_by=checker, claims=False, paged=paged))
         told = _told(inputs, artifact.path, found)
         said = accessibility.failed("warning", **told)
         return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=told["summary"])
@@ -120,6 +121,16 @@ class EpubBuilder:
             return None  # held to its claim as it was built
         found = _violations(inputs, artifact.path)
         return accessibility.failed(level, **_told(inputs, artifact.path, found)) if found else None
+
+
+def _disclaimed(path: Path, claimed: str, summary: str) -> None:
+    """The EPUB `path` without its claim of conformance, its accessibility summary `summary` in place
+    of the one that made the claim."""
+    with zipfile.ZipFile(path) as archive:
+        package = archive.read(_PACKAGE).decode("utf-8")
+    package = package.replace(f"  <meta property=\"dcterms:conformsTo\">{accessibility.EPUB_CONFORMANCE}</meta>\n", "", 1)
+    package = package.replace(html.escape(claimed, quote=False), html.escape(summary, quote=False), 1)
+    _replace_members(path, {_PACKAGE: package.encode("utf-8")})
 
 
 def _violations(inputs: Inputs, path: Path) -> list[Any]:

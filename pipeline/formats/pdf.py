@@ -73,7 +73,12 @@ class PdfBuilder:
         problem = validator.missing() if validator else "veraPDF is not installed"
         if problem:
             return dataclasses.replace(artifact, notes=(*artifact.notes, *accessibility.unchecked(artifact.path.name, problem)))
-        failures = validator.check(artifact.path, timeout=inputs.timeout)
+        try:
+            failures = validator.check(artifact.path, timeout=inputs.timeout)
+        except ToolError as error:  # veraPDF could not run to the end: the PDF claims nothing it did not check
+            _disclaimed(artifact.path)
+            said = accessibility.unchecked(artifact.path.name, f"{error.message}; it is written without claiming PDF/UA-1")
+            return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=f"not checked: {error.message}")
         if not failures:
             return artifact
         _disclaimed(artifact.path)
