@@ -361,6 +361,21 @@ def test_a_language_the_source_marks_is_marked_in_every_edition(tmp_path):
     assert marked.count(b"/Lang(ru)") >= 2, "the two Russian words are in marked content that says so"
 
 
+def _strict_pdf_book(tmp_path: Path, title: str, extensions: str, chapter: str) -> Path:
+    """A book of one chapter, built as a PDF that must be PDF/UA-1 (`accessibility: {pdf: error}`),
+    with exit 0 expected."""
+    book = tmp_path / "book"
+    (book / "book").mkdir(parents=True)
+    (book / "book" / "index.md").write_text(chapter)
+    (book / "mkdocs.yml").write_text(
+        f"site_name: {title}\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n{extensions}"
+        "plugins:\n  - presswork:\n      formats: [pdf]\n      accessibility: {pdf: error}\n"
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    return book
+
+
 @NEEDS_VERAPDF
 def test_material_s_buttons_with_icons_are_pdf_ua_1(tmp_path):
     """A button with an icon (`[:octicons-heart-fill-24: Sponsor](url){ .md-button }`), as Material's
@@ -370,23 +385,18 @@ def test_material_s_buttons_with_icons_are_pdf_ua_1(tmp_path):
 
     from pipeline.formats import accessibility
 
-    book = tmp_path / "book"
-    (book / "book").mkdir(parents=True)
-    (book / "book" / "index.md").write_text(
-        "# Buttons\n\n[Subscribe](https://example.org/news){ .md-button }\n\n"
-        "[:octicons-heart-fill-24: Sponsor](https://example.org/start){ .md-button .md-button--primary }\n\n"
-        "[Send :fontawesome-solid-paper-plane:](https://example.org/send){ .md-button }\n\n"
-        "Only an icon: [:fontawesome-brands-github:](https://github.com/example)\n"
-    )
-    (book / "mkdocs.yml").write_text(
-        "site_name: Buttons\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
+    extensions = (
         "markdown_extensions:\n  - attr_list\n  - pymdownx.emoji:\n"
         "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
         "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
-        "plugins:\n  - presswork:\n      formats: [pdf]\n      accessibility: {pdf: error}\n"
     )
-    run = presswork("build", "--no-check", cwd=book)
-    assert run.returncode == 0, run.stderr
+    book = _strict_pdf_book(
+        tmp_path, "Buttons", extensions,
+        "# Buttons\n\n[Subscribe](https://example.org/news){ .md-button }\n\n"
+        "[:octicons-heart-fill-24: Sponsor](https://example.org/start){ .md-button .md-button--primary }\n\n"
+        "[Send :fontawesome-solid-paper-plane:](https://example.org/send){ .md-button }\n\n"
+        "Only an icon: [:fontawesome-brands-github:](https://github.com/example)\n",
+    )  # fmt: skip
     pdf = book / "build" / "buttons.pdf"
     assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
     with pikepdf.open(pdf) as document:
@@ -402,15 +412,7 @@ def test_a_heading_that_begins_with_a_raw_anchor_is_pdf_ua_1(tmp_path):
     just before the heading, which keeps its words (typst would read it as empty)."""
     from pipeline.formats import accessibility
 
-    book = tmp_path / "book"
-    (book / "book").mkdir(parents=True)
-    (book / "book" / "index.md").write_text('# Harbour\n\nSee [the tides](#tides).\n\n## <a id="tides"></a>Tides\n\nTwice a day.\n')
-    (book / "mkdocs.yml").write_text(
-        "site_name: Anchors\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n"
-        "plugins:\n  - presswork:\n      formats: [pdf]\n      accessibility: {pdf: error}\n"
-    )
-    run = presswork("build", "--no-check", cwd=book)
-    assert run.returncode == 0, run.stderr
+    book = _strict_pdf_book(tmp_path, "Anchors", "", '# Harbour\n\nSee [the tides](#tides).\n\n## <a id="tides"></a>Tides\n\nTwice a day.\n')
     pdf = book / "build" / "anchors.pdf"
     assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
     headings = [alt for kind, alt in structure(pdf) if kind in ("/H2", "/H3")]
