@@ -79,17 +79,19 @@ class Manuscript:
 
 def read(settings: Settings, epoch: int) -> Manuscript:
     """Read every chapter of the nav MkDocs resolves (`pipeline.navigation`), in order; of a book in
-    several languages, every chapter its `nav` names."""
+    several languages, every chapter its `nav` names. A file nav names that is not there is left out,
+    as MkDocs leaves it out with a warning (`missing`); in strict mode it is an error at its nav line."""
     languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
     written = nav_entries(settings)
+    missing = tuple(name for name, _ in written if not (settings.docs_dir / name).is_file())
+    if missing and settings.mkdocs.strict:
+        read_chapter(settings, missing[0])  # raises, naming it
     resolved = None if languages else navigation.resolve(settings)
-    entries = list(resolved.entries) if resolved else written
-    if resolved:  # what nav names that is not there: MkDocs leaves it out of its nav (and says so)
-        entries += [(name, title) for name, title in written if not (settings.docs_dir / name).is_file() and settings.mkdocs.strict]
-    if not entries and not any(not (settings.docs_dir / name).is_file() for name, _ in written):
-        raise ConfigError(
-            "nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order"
-        )
+    entries = [(name, title) for name, title in (resolved.entries if resolved else written) if name not in missing]
+    if not entries:
+        if missing:
+            read_chapter(settings, missing[0])  # raises: nothing is left to build
+        raise ConfigError("nav lists no chapters", path=settings.path.name, hint="list the chapters under nav: in reading order")
     files = _files(settings)
     listed = {name for name, _ in entries}
     fallbacks: tuple[str, ...] = ()
@@ -98,12 +100,6 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         found = [(translations.chapter_file(settings, languages, name), language.nav_title(title)) for name, title in entries]
         entries = [(chosen[0], title) for chosen, title in found if chosen is not None]
         fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
-    missing: tuple[str, ...] = ()
-    if not settings.mkdocs.strict:  # MkDocs warns of a nav entry whose file is not there, and builds
-        missing = tuple(name for name, _ in written if not (settings.docs_dir / name).is_file() and name not in files)
-        entries = [(name, title) for name, title in entries if name not in missing]
-        if not entries:
-            read_chapter(settings, missing[0])  # raises: nothing to build
     chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
     if resolved:
         unlisted = resolved.unlisted
