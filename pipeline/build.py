@@ -111,10 +111,10 @@ def _book_warnings(inputs: Inputs) -> tuple[str, ...]:
     """What rendering and assembling the book left out, now or when it last was: a book whose
     editions came from the store says again what it said when they were made (its key holds all it
     is made of, so what was said of it then is still true)."""
-    stored = inputs.store.get_json("said", inputs.book_key) or [] if inputs.book_key else []
+    stored = inputs.store.get_json("book-said", inputs.book_key) or [] if inputs.book_key else []
     said = tuple(dict.fromkeys([*inputs.warnings(), *stored]))
     if inputs.book_key and len(said) > len(stored):
-        inputs.store.put_json("said", inputs.book_key, list(said))
+        inputs.store.put_json("book-said", inputs.book_key, list(said))
     return said
 
 
