@@ -43,14 +43,17 @@ def test_names_the_code_writes_in_one_chapter_are_no_misspellings_in_another(tmp
         (*_at(book, "Lokcs are released", "Lokcs"), "languagetool", "MORFOLOGIK_RULE_EN_US"),  # so is this one
     ]
     assert found[1]["message"].endswith("(1 more in this chapter)")  # an unknown word is said once a chapter
-    # `Arc`, `Mutex`, `Deref` and `Mutexes` are the code's; `behaviour` is English (the book's language is
-    # `en`, not `en-US`); `Hishel` is the name its link's address spells.
+    # `Arc`, `Mutex`, `Deref`, `Mutexes`, `Spinlatch` and `Spinlatches` are the code's; `behaviour` is
+    # English (the book's language is `en`, not `en-US`); `Hishel` is the name its link's address spells,
+    # `httpdbg` a part of an address; `hashable`, `subcommand` and `dict-like` are words of software; "a
+    # transport" and "the optional installs" are no grammar mistakes in technical writing.
 
     (book / "book" / "api.md").unlink()
     config = book / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - api.md\n", ""))
     unknown = {_word(book, f) for f in _check(book) if f["rule"] == "MORFOLOGIK_RULE_EN_US"}
-    assert unknown == {"Mutex", "Mutexes", "Deref", "Lokcs"}  # without the code, the names are unknown words
+    # without the code, its own names are unknown words; `Mutex` and `Deref` are words of software still
+    assert unknown == {"Spinlatch", "Spinlatches", "Lokcs"}
 
 
 def test_an_article_before_inline_code_is_judged_by_how_the_code_is_read(tmp_path):
@@ -96,6 +99,7 @@ def test_which_words_are_names_the_code_writes(tmp_path):
     text = """# Names
 
 Call `httpx.get()` with `base_url`, but `teh recieve` is words. See [Hishel](https://hishel.com) and [wrold](other.md).
+The [source](https://github.com/cle-b/httpdbg) of httpdbg, and [one](https://example.com/wiht).
 
 ```python
 import httpx
@@ -126,3 +130,34 @@ Sucess
         assert not known.knows(word, 0, len(word)), word
     assert known.knows("set the site_name key", 8, 12)  # `site` of a name the prose writes whole
     assert known.knows("two httpx-ASGI hops", 4, 14) and not known.knows("an httpx-recieve hop", 3, 16)
+    # a part of an address out of the book is a name to LanguageTool's spelling rule alone (`spells`):
+    # codespell's misspellings (`wiht`) stay misspellings in the prose
+    assert known.spells("httpdbg", 0, 7) and known.spells("wiht", 0, 4) and not known.knows("httpdbg", 0, 7)
+    assert not known.spells("wrold", 0, 5) and not known.spells("other", 0, 5)
+
+
+def test_links_only_the_build_can_resolve_are_left_to_it(tmp_path):
+    """A link the source cannot judge (an anchor in a chapter that includes a file, a link a template
+    writes, a reference mkdocs-autorefs resolves) is not reported; the same mistakes where the source
+    shows everything still are."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "mkdocs.yml").write_text(
+        "site_name: Left to the build\nnav: [index.md, other.md]\nmarkdown_extensions: [pymdownx.snippets]\n"
+        "plugins: [autorefs, {presswork: {formats: [site], check: {grammar: false}}}]\n"
+    )
+    (book / "docs" / "index.md").write_text(
+        "# Home\n\n## Set up\n\nSee [the part](other.md#from-the-part) and [the sponsor]({{ sponsor.url }}).\n\n"
+        "See [the setup][set-up], [the other page][other-page] and [nothing][no-such-heading].\n\n"
+        "But [this heading](#no-such-anchor) is not here.\n"
+    )
+    (book / "docs" / "other.md").write_text('# Other page\n\n--8<-- "docs/part.txt"\n')
+    (book / "docs" / "part.txt").write_text("## From the part\n\nIncluded.\n")
+    found = [(f["line"], f["rule"], f["severity"], f["message"]) for f in _check(book)]
+    assert [(line, rule, severity) for line, rule, severity, _ in found] == [(7, "missing-reference", "warning"), (9, "missing-anchor", "error")]
+    assert "no-such-heading" in found[0][3] and "autorefs" in found[0][3]
+
+    config = book / "mkdocs.yml"  # without autorefs, a reference with no definition is a broken link
+    config.write_text(config.read_text().replace("plugins: [autorefs, ", "plugins: ["))
+    found = [(f["line"], f["rule"], f["severity"]) for f in _check(book)]
+    assert found == [(7, "missing-reference", "error")] * 3 + [(9, "missing-anchor", "error")]

@@ -108,7 +108,9 @@ def _run(
     timeout = settings.presswork.timeout
     findings: list[Finding] = []
     with progress.step(f"links{label}"):
-        findings += links.check(proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url)
+        plugins = set(settings.mkdocs.plugins)
+        autorefs = next((name for name in ("mkdocstrings", "autorefs") if name in plugins), "")
+        findings += links.check(proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url, autorefs=autorefs)
         if not options.paths:
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:
@@ -142,7 +144,7 @@ def _run(
                     book_language=settings.presswork.book.language,
                     rules=dict(config.rules),
                     accepts=words.accepts,
-                    names=known.knows,
+                    names=known.spells,
                     on_request=counted.append,
                     on_spelling=spellers.add,
                 )

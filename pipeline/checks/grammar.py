@@ -6,13 +6,17 @@ Only paragraphs the cache has not seen are sent; the server (ours, started on de
 A word LanguageTool's spelling rule does not know is asked about again, once (the answer is cached):
 in a book in English or Portuguese without a region, whether the other variant spells it so
 (`behaviour` in a book in `en`, checked as `en-US`); and in a hyphenated word that joins one of the
-book's names (`httpx-caching`, `dict-like`), whether the other parts are words.
+book's names or a word of software (`httpx-caching`, `dict-like`), whether the other parts are words.
+The book's names (`pipeline.checks.names`) and the words of software (`pipeline.checks.terms`:
+`hashable`, `subcommand`) are no misspellings.
 
 What LanguageTool itself calls a matter of style is not reported unless the book asks for it in
 `check.rules`, by the rule's id or its category's (`REDUNDANCY: warning`): the issue types `style`,
 `typographical`, `whitespace`, `register` and `locale-violation` (wordiness, redundancy, plain
 English, typographic quotes, dashes and spaces), and the category `PUNCTUATION`, whose rules
-LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"). Capitals
+LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"); so are
+the few rules that take a technical noun for a verb or an uncountable noun ("a transport", "the
+deploy script": `_TECHNICAL`). Capitals
 (category `CASING`) are a mistake, not style, but for a name the book's code writes (`id`) and a
 block's first word (`### site_url`, or a sentence going on after a code block).
 
@@ -29,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.checks import inline
+from pipeline.checks import inline, terms
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
@@ -43,6 +47,10 @@ _ERRORS = {"misspelling", "grammar"}  # issue types that are errors; every other
 _STYLE_TYPES = {"style", "typographical", "whitespace", "register", "locale-violation"}
 _STYLE_CATEGORIES = {"PUNCTUATION"}
 _MISTAKE_CATEGORIES = {"CASING"}
+# Rules that take a technical noun for a word the dictionary holds only as a verb, an adjective or an
+# uncountable noun ("a transport", "optional installs", "an iterable of pages", "the deploy script"):
+# off, as style is, unless `check.rules` names them.
+_TECHNICAL = {"A_UNCOUNTABLE", "A_INSTALL", "ARTICLE_ADJECTIVE_OF", "PREPOSITION_VERB"}
 
 
 @dataclass
@@ -218,7 +226,7 @@ def _questions(unit: Unit, match: languagetool.Match, language: str, book_langua
         return []
     if "-" in word:
         parts = [(start + part.start(), start + part.end()) for part in re.finditer(r"[^-]+", word)]
-        unknown = [unit.text[a:b] for a, b in parts if not names(unit.text[a:b], 0, b - a)]
+        unknown = [unit.text[a:b] for a, b in parts if not names(unit.text[a:b], 0, b - a) and not terms.knows(unit.text[a:b])]
         return [(language, part) for part in unknown] if len(unknown) < len(parts) else []
     variant = _OTHER_VARIANT.get(unit.language or book_language)
     return [(variant, word)] if variant else []
@@ -260,7 +268,7 @@ def _style_only(match: languagetool.Match) -> bool:
 
 def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping[str, str], accepts, names) -> Finding | None:
     level = rules.get(match.rule, rules.get(match.category))
-    if level == "off" or level is None and _style_only(match):
+    if level == "off" or level is None and (_style_only(match) or match.rule in _TECHNICAL):
         return None
     start, end = match.offset, match.offset + match.length
     where = prose.span(unit, start, end)
@@ -275,8 +283,8 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping
     word = unit.text[start:end]
     if match.issue_type == "misspelling" and accepts(word):
         return None
-    if _spelling(match) and names(unit.text, start, end):
-        return None  # a name the book uses: `Mutex`, `httpx`
+    if _spelling(match) and (names(unit.text, start, end) or all(terms.knows(part) for part in word.split("-") if part)):
+        return None  # a name the book uses (`Mutex`, `httpx`), words of software (`hashable`, `dict-like`)
     severity = level if level in SEVERITIES else "error" if match.issue_type in _ERRORS else "warning"
     return Finding(prose.chapter.display, *where, severity, "languagetool", match.rule, match.message, match.replacements)
 

@@ -1,4 +1,8 @@
-"""Links and images: every internal link, anchor, footnote reference and image must resolve."""
+"""Links and images: every internal link, anchor, footnote reference and image must resolve.
+
+What the source cannot show is left to the build, which checks the pages MkDocs made: an anchor in
+a chapter that includes files or API directives (their headings are not in its source), a link a
+template writes, a `[reference][label]` that mkdocs-autorefs resolves."""
 
 from __future__ import annotations
 
@@ -14,15 +18,29 @@ from pipeline.checks.prose import Prose, label_key
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
-def check(proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path, site_url: str | None = None) -> list[Finding]:
+def check(
+    proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path, site_url: str | None = None, *, autorefs: str = ""
+) -> list[Finding]:
     """Findings for the chapters named in `selected`; `proses` holds every chapter, for their ids.
-    A page of the site outside nav is linked at `site_url` in the other editions (a warning)."""
+    A page of the site outside nav is linked at `site_url` in the other editions (a warning).
+
+    With mkdocs-autorefs (`autorefs` names the plugin that brings it: `autorefs`, `mkdocstrings`), a
+    `[reference][label]` without a definition is a link to a heading of any chapter whose id is the
+    label; one that none has is left to the plugin, which says at build time what it cannot find,
+    when the label may name an API object (`mkdocstrings`), and a warning otherwise."""
     ids = {name: {identifier for identifier, _ in prose.ids} for name, prose in proses.items()}
+    everywhere = set().union(*ids.values()) if autorefs else set()
     findings: list[Finding] = []
     for name in selected:
         prose = proses[name]
         for reference in prose.references:
-            problem = _problem(reference, prose, name, ids, docs_dir, root, site_url)
+            if autorefs and reference.reference and label_key(reference.target) not in prose.definitions:
+                if reference.target in everywhere or autorefs == "mkdocstrings":
+                    continue
+                message = f"link reference [{reference.target}] is not defined, nor a heading's id that autorefs could link"
+                findings.append(_finding(prose, reference.offset, reference.length, "missing-reference", message, (), "warning"))
+                continue
+            problem = _problem(reference, prose, name, proses, ids, docs_dir, root, site_url)
             if problem:
                 rule, message, suggestions, *severity = problem
                 findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions, *severity))
@@ -46,7 +64,7 @@ def _duplicate_ids(prose: Prose) -> list[Finding]:
     return findings
 
 
-def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_dir: Path, root: Path, site_url: str | None):
+def _problem(reference, prose: Prose, name: str, proses: dict[str, Prose], ids: dict[str, set[str]], docs_dir: Path, root: Path, site_url: str | None):
     kind, target = reference.kind, reference.target
     if kind == "footnote":
         if target not in prose.footnotes:
@@ -61,6 +79,8 @@ def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_
         target = url
     if not target or _SCHEME.match(target):
         return None  # links out of the book are not followed
+    if "{{" in target or "{%" in target:
+        return None  # a template's (mkdocs-macros: `{{ sponsor.url }}`): what it makes is the build's to check
     path, _, fragment = target.partition("#")
     path = urllib.parse.unquote(path.split("?", 1)[0])  # a query (`?h=search`) is for the page's scripts
     if kind == "image":
@@ -85,7 +105,7 @@ def _problem(reference, prose: Prose, name: str, ids: dict[str, set[str]], docs_
                 return "outside-nav", message, (), "warning"
             return "broken-link", f"link to '{path}', which does not exist", ()
     fragment = urllib.parse.unquote(fragment)
-    if fragment and fragment not in ids[chapter]:
+    if fragment and fragment not in ids[chapter] and not proses[chapter].generated:  # else the build finds it, or not, in the page
         where = f"'{path}'" if path else "this chapter"
         close = sorted(ids[chapter], key=lambda i: _distance(i, fragment))[:1]
         return "missing-anchor", f"no heading or anchor '#{fragment}' in {where}", tuple(f"{path}#{c}" for c in close)

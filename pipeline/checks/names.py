@@ -23,7 +23,10 @@ it (`ASGI` of `ASGITransport`).
 A link names what it points to when a word of its text is a whole part of its address (its
 definition's, for a `[reference][label]`): `Hishel` of `[Hishel](https://hishel.com)`, `pytest-httpx`
 of `[pytest-httpx](https://github.com/x/pytest_httpx)` (`-` and `_` do not count); not `recieve` of
-`[recieve](other.md)`.
+`[recieve](other.md)`. To LanguageTool's spelling rule alone, every whole part of an address out of
+the book is a name too: `httpdbg` of a heading `### httpdbg` over
+`[GitHub](https://github.com/cle-b/httpdbg)` (codespell reports only misspellings it knows, and one
+in an address, `example.com/wiht`, is still one in the prose).
 
 A word in the prose is known when it, or the name it is part of in the prose (`url` of `site_url`),
 is one of them in any case (`MkDocs` for `mkdocs`), or its plural or possessive (`Mutexes`, `Arc's`),
@@ -41,6 +44,7 @@ from pipeline.checks.prose import Block, Prose, label_key
 _NAME = re.compile(r"(?<!\w)[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
 _INITIALISM = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|[\d_]|$)")
 _ADDRESS_PARTS = re.compile(r"[/.#?&=:@+]+")
+_ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # an address out of the book: one in it names a chapter
 _PROSE = {"text", "txt", "plain", "plaintext", "output", "log", "none", "nohighlight", "markdown", "md", "mdown", "rst", "restructuredtext",
           "asciidoc", "adoc", "tex", "latex"}  # fmt: skip
 _MARKUP = {"html", "xhtml", "xml", "svg", "vue", "django", "htmldjango", "jinja", "jinja2", "j2", "twig", "liquid", "handlebars", "hbs", "njk"}
@@ -62,10 +66,20 @@ class Names:
     """The names a book uses, in lower case."""
 
     names: set[str] = field(default_factory=set)
+    addresses: set[str] = field(default_factory=set)  # the parts of links' addresses, for LanguageTool alone
 
     def knows(self, text: str, start: int, end: int) -> bool:
         """Whether `text[start:end]`, a word of the prose, or the name it is part of there, is one."""
-        if not self.names:
+        return self._knows(text, start, end, self.names)
+
+    def spells(self, text: str, start: int, end: int) -> bool:
+        """`knows`, or the word is a whole part of a link's address: for LanguageTool's spelling rule,
+        which reports every word its dictionary lacks, not for codespell, which reports known
+        misspellings (one in an address, `example.com/wiht`, is no reason to accept it in the prose)."""
+        return self._knows(text, start, end, self.names | self.addresses)
+
+    def _knows(self, text: str, start: int, end: int, names: set[str]) -> bool:
+        if not names:
             return False
         left, right = start, end
         while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "_-"):
@@ -73,30 +87,34 @@ class Names:
         while right < len(text) and (text[right].isalnum() or text[right] in "_-" and right + 1 < len(text) and text[right + 1].isalnum()):
             right += 1
         words = {text[start:end], text[left:right].strip("-")}
-        return any(self._known(word) or "-" in word and all(self._known(part) for part in word.split("-") if part) for word in words)
+        return any(self._known(word, names) or "-" in word and all(self._known(part, names) for part in word.split("-") if part) for word in words)
 
-    def _known(self, word: str) -> bool:
+    @staticmethod
+    def _known(word: str, names: set[str]) -> bool:
         word = word.casefold()
         forms = {word}
         for ending in ("'s", "’s", "'", "’", "es", "s"):
             if word.endswith(ending) and len(word) > len(ending) + 1:
                 forms.add(word[: -len(ending)])
-        return bool(forms & self.names)
+        return bool(forms & names)
 
 
 def collect(proses: Iterable[Prose]) -> Names:
     """The names every chapter's code writes and its links spell."""
     found: set[str] = set()
+    addresses: set[str] = set()
     for prose in proses:
         for block in prose.code:
             for name in _names(block):
                 found.update([name, *_INITIALISM.findall(name), *(name.split("-") if "-" in name else ())])
         for reference in prose.references:
             address = prose.definitions.get(label_key(reference.target), "") if reference.reference else reference.target
-            if reference.kind == "link" and reference.text and address:
-                parts = {_bare(part) for part in _ADDRESS_PARTS.split(address)}
-                found.update(word for word in _NAME.findall(reference.text) if len(word) > 2 and _bare(word) in parts)
-    return Names({name.casefold() for name in found if name})
+            if reference.kind == "link" and address and _ADDRESS.match(address):
+                parts = _ADDRESS_PARTS.split(address.split("://", 1)[-1])
+                addresses.update(part for part in parts if len(part) > 2 and _NAME.fullmatch(part))
+                bare = {_bare(part) for part in parts}
+                found.update(word for word in _NAME.findall(reference.text or "") if len(word) > 2 and _bare(word) in bare)
+    return Names({name.casefold() for name in found if name}, {part.casefold() for part in addresses})
 
 
 def _bare(word: str) -> str:

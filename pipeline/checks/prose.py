@@ -119,6 +119,7 @@ class Prose:
     styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours raw HTML and attribute lists give (`style`, `color`, `bgcolor`): (CSS, start, end)
     tabs: list[Tab] = field(default_factory=list)
     code: list[Block] = field(default_factory=list)  # every code block, inline code and API directive, in order
+    generated: bool = False  # text its source does not hold (a file it includes, an API directive), with ids of its own
     _line_starts: list[int] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -252,6 +253,7 @@ class _Blocks:
                 last_tab = None
             if stripped.startswith("--8<--") or _INCLUDE.match(text):  # a snippet, which names a file: its text is checked in that file, if at all
                 flush()
+                self.prose.generated = True
                 i = self._skip_until(lines, i, lambda t, first: not first and t.strip() == "--8<--") if stripped == "--8<--" else i + 1
                 continue
             fence = _FENCE.match(text)
@@ -270,6 +272,7 @@ class _Blocks:
             directive = _DIRECTIVE.match(text)
             if directive and not paragraph:
                 self.prose.code.append(Block(directive.group(1), "directive"))
+                self.prose.generated = True
                 i = self._skip_indented(lines, i + 1)  # its options, indented under it
                 continue
             html = _HTML_BLOCK.match(text)
