@@ -245,12 +245,14 @@ def _all(futures: list) -> list:
 def _fingerprint(manuscript) -> str:
     """Everything every edition depends on: the configuration as it takes effect (a release adds its
     version, file names and earlier editions to the tag's mkdocs.yml), the build time, Presswork
-    itself, and every file of the book (chapters, images, the cover), by content."""
+    itself, and every file of the book (chapters, images, the cover), by content, with the chapters a
+    plugin wrote (gen-files), which no file of the book holds."""
     settings = manuscript.settings
     docs = settings.docs_dir
     files = sorted((p.relative_to(docs).as_posix(), digest(p.read_bytes())) for p in docs.rglob("*") if p.is_file())
+    written = [(c.name, c.digest) for c in manuscript.chapters if not c.path.is_file()]
     untrusted = [] if settings.trust.trusted else ["untrusted"]  # built otherwise: never shared with a trusted build
-    return key(__version__, _canonical(settings.data), settings.slug, manuscript.epoch, files, *untrusted)
+    return key(__version__, _canonical(settings.data), settings.slug, manuscript.epoch, files, written, *untrusted)
 
 
 def _canonical(value, done: dict[int, tuple] | None = None):

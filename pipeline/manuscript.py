@@ -83,10 +83,11 @@ def read(settings: Settings, epoch: int) -> Manuscript:
     as MkDocs leaves it out with a warning (`missing`); in strict mode it is an error at its nav line."""
     languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
     written = nav_entries(settings)
-    missing = tuple(name for name, _ in written if not (settings.docs_dir / name).is_file())
+    resolved = None if languages else navigation.resolve(settings)
+    generated = dict(resolved.generated) if resolved else {}  # pages a plugin wrote: no file holds them
+    missing = tuple(name for name, _ in written if not (settings.docs_dir / name).is_file() and name not in generated)
     if missing and settings.mkdocs.strict:
         read_chapter(settings, missing[0])  # raises, naming it
-    resolved = None if languages else navigation.resolve(settings)
     entries = [(name, title) for name, title in (resolved.entries if resolved else written) if name not in missing]
     if not entries:
         if missing:
@@ -100,7 +101,7 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         found = [(translations.chapter_file(settings, languages, name), language.nav_title(title)) for name, title in entries]
         entries = [(chosen[0], title) for chosen, title in found if chosen is not None]
         fallbacks = tuple(chosen[0] for chosen, _ in found if chosen is not None and chosen[1])
-    chapters = tuple(read_chapter(settings, name, title) for name, title in entries)
+    chapters = tuple(read_chapter(settings, name, title, generated.get(name)) for name, title in entries)
     if resolved:
         unlisted = resolved.unlisted
     else:
@@ -174,24 +175,24 @@ def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
     return entries
 
 
-def read_chapter(settings: Settings, name: str, title: str | None = None) -> Chapter:
-    """One chapter, by its path inside docs_dir."""
+def read_chapter(settings: Settings, name: str, title: str | None = None, written: bytes | None = None) -> Chapter:
+    """One chapter, by its path inside docs_dir; `written`: what a plugin wrote for it (gen-files), no file."""
     docs_dir = settings.docs_dir
     path = docs_dir / name
     display = _display(settings, path)
     nav_line = settings.line_mentioning(name)
-    if not path.resolve().is_relative_to(docs_dir.resolve()):
+    if written is None and not path.resolve().is_relative_to(docs_dir.resolve()):
         raise ConfigError(
             f"nav entry '{name}' points outside {docs_dir.name}/", path=settings.path.name, line=nav_line
         )
-    if not path.is_file():
+    if written is None and not path.is_file():
         raise ContentError(
             f"nav lists '{name}', which does not exist in {_display(settings, docs_dir)}/",
             path=settings.path.name,
             line=nav_line,
             hint="create the chapter or remove it from nav",
         )
-    data = path.read_bytes()
+    data = path.read_bytes() if written is None else written
     limit = settings.presswork.max_chapter_bytes
     if len(data) > limit:
         raise ContentError(

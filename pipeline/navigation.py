@@ -4,7 +4,8 @@ A book's `nav:` key is only where MkDocs starts: without one, MkDocs lists every
 folder; plugins such as mkdocs-literate-nav, awesome-pages, section-index and gen-files build or
 change the nav in their `on_files` and `on_nav` events; `exclude_docs`, `draft_docs` and
 `not_in_nav` take pages out of the site or out of its nav. The chapters of every edition are the
-pages of the nav MkDocs ends up with, in its order, as a reader of the site finds them.
+pages of the nav MkDocs ends up with, in its order, as a reader of the site finds them; a page a
+plugin writes (gen-files' API pages) is one too, with the text the plugin gave it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,6 +33,7 @@ class Resolved:
 
     entries: tuple[tuple[str, str | None], ...]  # (file in docs_dir, the title nav gives it, if any), in reading order
     unlisted: tuple[str, ...]  # pages of the site that are in no nav (nor meant to stay out of it, `not_in_nav`)
+    generated: tuple[tuple[str, bytes], ...] = ()  # pages of the nav a plugin wrote (gen-files), with what it wrote
 
 
 def resolve(settings) -> Resolved:
@@ -61,7 +64,13 @@ def resolve(settings) -> Resolved:
             if file.src_uri not in listed and file.inclusion.is_in_nav() and not file.generated_by
         )
     )
-    return Resolved(entries, unlisted)
+    docs = Path(config.docs_dir).resolve()
+    generated = tuple(
+        (page.file.src_uri, page.file.content_bytes)
+        for page in {id(page.file): page for page in pages}.values()
+        if page.file.generated_by or page.file.abs_src_path is None or not Path(page.file.abs_src_path).resolve().is_relative_to(docs)
+    )  # read now: gen-files writes them into a folder of its own that goes with the plugin
+    return Resolved(entries, unlisted, generated)
 
 
 def _pages(nav: Navigation) -> Iterator[Page]:

@@ -4,6 +4,7 @@ keeps every chapter of its site, in the site's order; pages MkDocs leaves out st
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -82,3 +83,38 @@ def test_a_page_nav_lists_that_mkdocs_excludes_or_keeps_as_a_draft_stays_out_of_
     assert run.returncode == 0, run.stderr
     titles = _epub_chapters(book / "build" / "plugin-nav.epub")
     assert "A draft" not in titles and "Private" not in titles and "Welcome" in titles
+
+
+def _epub_text(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as archive:
+        return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml"))
+
+
+def _docx_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as archive:
+        return re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode())
+
+
+def test_a_page_gen_files_writes_is_a_chapter_of_every_edition_and_follows_its_script(tmp_path):
+    book = copy_book(TESTS / "books" / "gen-files", tmp_path / "book")
+    assert not (book / "book" / "reference.md").exists()
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "docx", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "reference.md" not in run.stderr, run.stderr  # no "nav lists 'reference.md', which does not exist"
+    assert _epub_chapters(book / "build" / "generated-pages.epub") == ["Home", "The API", "frobnicate()"]
+    for text in (_epub_text(book / "build" / "generated-pages.epub"), _docx_text(book / "build" / "generated-pages.docx")):
+        assert "Turns the knob." in text and "frobnicate()" in text
+
+    script = book / "gen_pages.py"  # the script changed, no file of the book did: the editions follow it
+    script.write_text(script.read_text().replace("Turns the knob.", "Turns the dial."))
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "docx", cwd=book)
+    assert run.returncode == 0, run.stderr
+    for text in (_epub_text(book / "build" / "generated-pages.epub"), _docx_text(book / "build" / "generated-pages.docx")):
+        assert "Turns the dial." in text and "knob" not in text
+
+    run = presswork("check", "--format", "json", "--quiet", cwd=book)  # the check reads the page as written
+    assert run.returncode == 0, run.stdout + run.stderr
+    script.write_text(script.read_text().replace("Turns the dial.", "Turns teh dial."))
+    run = presswork("check", "--format", "json", "--quiet", cwd=book)
+    assert run.returncode == 1, run.stderr
+    assert [(f["path"], f["line"], f["rule"]) for f in json.loads(run.stdout)] == [("book/reference.md", 7, "codespell")]
