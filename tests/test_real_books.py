@@ -7,7 +7,10 @@ words on the site are in the PDF, the EPUB and the DOCX, with no Markdown syntax
 - real-httpx: HTTPX's documentation, Material with a theme folder of its own, codehilite, mkautodoc,
   images on the web (a warning each, where the network is out of reach);
 - real-mkdocs: MkDocs' own documentation, the mkdocs theme, a nav built by mkdocs-literate-nav,
-  hooks, mkdocstrings API pages, mkdocs-click, callouts, snippets.
+  hooks, mkdocstrings API pages, mkdocs-click, callouts, snippets;
+- real-sqlmodel: SQLModel's documentation, Material with blocks, tabs and included code
+  (mdx_include, markdown-include-variants), `INHERIT` of a file whose `!ENV` sets an option, the macros
+  plugin, a hook that renames nav sections.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pipeline import config, navigation
 from test_fidelity import SYNTAX, editions, present, words
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
-BOOKS = {"real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs"}
+BOOKS = {"real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel"}
 BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "summary"}
 
 
@@ -62,8 +65,11 @@ def _chapters(build: Path) -> dict[str, lxml.html.HtmlElement]:
     reader sees as text (a drawing's tooltips)."""
     settings = config.load(build.parent / "mkdocs.yml")
     found = {}
-    for name, _ in navigation.resolve(settings).entries:
-        root = lxml.html.fromstring((build / "site" / _page(name)).read_text(encoding="utf-8"))
+    for number, (name, _) in enumerate(navigation.resolve(settings).entries):
+        page = build / "site" / _page(name)
+        if number == 0 and not page.exists():
+            page = build / "site" / "index.html"  # a book that opens with no index.md: its first chapter is the home page
+        root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         main = (root.xpath("//article") or root.xpath("//*[@role='main']"))[0]
         for junk in main.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//style|.//*[local-name()='math']|.//*[contains(@class,'linenos')]|.//*[contains(@class,'md-source-file')]|.//*[local-name()='svg']//*[local-name()='title']"):
             junk.drop_tree()
