@@ -1,10 +1,12 @@
 """Images taken from the web (badges, logos by URL): a trusted build fetches each once, from a real
 HTTP server on 127.0.0.1, keeps it, and embeds it in the PDF, EPUB and DOCX; what cannot be had is
-said at its place and shown as its description; an untrusted build asks the network for nothing."""
+said at its place and shown as its description; the site shows the same copy, offline; an untrusted
+build asks the network for nothing."""
 
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 import zipfile
 from pathlib import Path
@@ -108,6 +110,23 @@ def test_a_trusted_build_fetches_each_image_once_and_embeds_it_in_every_edition(
     assert PNG in _media(book / "build" / "missing-anchor.epub").values()
     assert "logo.png' is not in the book" not in again.stderr
     assert _Handler.asked.count("/logo.png") == 1
+
+
+def test_the_site_shows_the_copy_the_other_editions_embed_and_loads_nothing_it_could_fetch(tmp_path, server):
+    base = f"http://127.0.0.1:{server.server_port}"
+    book = _book(tmp_path, base)
+    run = presswork("build", "--no-check", "--format", "site", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    site = book / "build" / "site"
+    page = (site / "index.html").read_text()
+    sources = re.findall(r'<img [^>]*src="([^"]+)"', page)
+    local = [source for source in sources if source.startswith("assets/web/")]
+    assert sorted((site / source).read_bytes() for source in local) == sorted([PNG, SVG])
+    assert f"{base}/gone.png" in sources and f"{base}/logo.png" not in sources  # what could not be had stays an address
+    assert f"the site loads '{base}/gone.png' from the network" in run.stderr
+    assert f"the site loads '{base}/logo.png'" not in run.stderr
+    assert _Handler.asked.count("/logo.png") == 1  # one fetch for the site and the EPUB
+
 
 def test_an_untrusted_build_asks_the_network_for_nothing(tmp_path, server):
     base = f"http://127.0.0.1:{server.server_port}"

@@ -4,13 +4,15 @@ with a downloads page; MkDocs' warnings stop it in strict mode, as they stop MkD
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import posixpath
 import re
 import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import translations
+from pipeline import images, remote, translations
 from pipeline.errors import ValidationError
 from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Inputs
@@ -25,6 +27,7 @@ _EXTERNAL = re.compile(
 _NAMES_ONLY = re.compile(r"""<link\b[^>]*\brel=["']?(?:canonical|alternate)\b""", re.IGNORECASE)
 _CSS_EXTERNAL = re.compile(r"""(?:@import\s+(?:url\()?|url\()["']?((?:https?:)?//[^"')\s]*)""", re.IGNORECASE)
 _FONT_HOSTS = ("//fonts.googleapis.com", "//fonts.gstatic.com")
+_WEB_IMAGE = re.compile(r"""(?P<before><img\b[^>]*?\ssrc=(?P<quote>["']))(?P<url>(?:https?:)?//[^"'\s>]+)(?P=quote)""", re.IGNORECASE)
 
 
 class SiteBuilder:
@@ -54,6 +57,9 @@ class SiteBuilder:
         if output.parent != staging:
             raise ValidationError("the site was rendered for another folder; report this as a bug", path=self.name)
         warned = rendering.write(list(inputs.downloads))
+        settings = inputs.manuscript.settings
+        fetcher = remote.Fetcher(inputs.store, settings.presswork.max_image_bytes, min(remote.TIMEOUT, inputs.timeout), settings.trust.trusted)
+        _embed_web_images(output, fetcher)
         return Artifact(self.name, output, notes=tuple(warned))
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str]:
@@ -62,6 +68,38 @@ class SiteBuilder:
                 "the site has no home page", path=artifact.path.name, hint="name the first chapter index.md"
             )
         return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
+
+
+def _embed_web_images(site: Path, fetcher: remote.Fetcher) -> None:
+    """Every image a page takes from the web (a badge, a logo by URL), as the other editions have it:
+    fetched once (`pipeline.remote`: a trusted build only, within its limits) and written beside the
+    site's own, under its content's name, so that the site shows it offline as it was when built.
+    One that cannot be had stays an address: the PDF, EPUB and DOCX have said so, and
+    `_network_loads` says the site loads it."""
+    written: dict[str, str] = {}  # URL -> the image's path in the site
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+
+        def local(match: re.Match) -> str:
+            url = html.unescape(match.group("url"))
+            if url not in written:
+                try:
+                    data, suffix = fetcher.image(f"https:{url}" if url.startswith("//") else url)
+                except remote.Unfetched:
+                    written[url] = ""
+                else:
+                    name = images.staged_name(data, suffix).replace("assets/", "assets/web/", 1)
+                    (site / name).parent.mkdir(parents=True, exist_ok=True)
+                    (site / name).write_bytes(data)
+                    written[url] = name
+            if not written[url]:
+                return match.group(0)
+            relative = posixpath.relpath(written[url], page.parent.relative_to(site).as_posix() or ".")
+            return f"{match.group('before')}{html.escape(relative)}{match.group('quote')}"
+
+        changed = _WEB_IMAGE.sub(local, text)
+        if changed != text:
+            page.write_text(changed, encoding="utf-8")
 
 
 def _source_of(page: str, manuscript, offline: bool) -> str | None:
