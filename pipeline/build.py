@@ -6,6 +6,7 @@ of them succeeded are they moved over the previous ones. On any failure `OUT` is
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -15,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import __version__, sanitiser, translations
+from pipeline import __version__, output, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
@@ -61,12 +62,15 @@ def build(
         progress.say(warning)
     if check is not None:
         _check(settings, manuscript, check, progress)
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    output.prepare(out)
+    holding = contextlib.ExitStack()
+    holding.enter_context(output.held(out, progress.say))  # one build at a time writes `out`
     inputs: Inputs | None = None
     others: list[Inputs] = []
+    staging: Path | None = None
     try:
+        _remove_stale_staging(out)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         files = [b for b in builders if b.suffix]
         default_files = files if languages is None or _default_locale(settings) in languages else []
         books = [book for book in translated if files]
@@ -100,11 +104,17 @@ def build(
             _all(checking)
         artifacts = [artifact for artifact, _, _ in made + sites]
         return _move_into_place(artifacts, out, staging)
+    except OSError as error:
+        if error.errno in output.UNWRITABLE:  # a full disk, a read-only file system: nothing was moved into `out`
+            raise output.unwritable(error, f"into the output folder '{out}'") from None
+        raise
     finally:
         for each in [inputs, *others]:
             if each is not None:
                 each.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        holding.close()
 
 
 def _book_warnings(inputs: Inputs) -> tuple[str, ...]:

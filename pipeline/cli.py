@@ -3,7 +3,8 @@ failure here, once.
 
 Exit codes (also in the README): 0 success; 1 a problem in the content; 2 a bad command line or
 configuration; 3 an external tool failed, timed out or is missing; 4 a built edition failed its
-validation; 70 an internal error (a bug); 130 interrupted.
+validation; 70 an internal error (a bug); 73 the output cannot be written (a full disk, a read-only
+file system, a file where a folder goes); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from pipeline import __version__, commands
+from pipeline import __version__, commands, output
 from pipeline.commands import options
 from pipeline.errors import ExitCode, PressworkError
 
@@ -33,14 +34,24 @@ def main(argv: list[str] | None = None) -> int:
     except PressworkError as error:
         _report(error, debug=args.debug)
         return error.exit_code
+    except OSError as error:
+        if error.errno not in output.UNWRITABLE:
+            return _internal(error, debug=args.debug)
+        failure = output.unwritable(error)  # a full disk, a read-only file system, wherever it was met
+        _report(failure, debug=args.debug)
+        return failure.exit_code
     except KeyboardInterrupt:
         print("presswork: interrupted; nothing was changed in the output folder", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except Exception as error:  # a bug: say so in one line; the traceback is for --debug
-        if args.debug:
-            traceback.print_exc(file=sys.stderr)
-        print(f"presswork: internal error: {type(error).__name__}: {error} (run again with --debug and report it)", file=sys.stderr)
-        return ExitCode.INTERNAL
+        return _internal(error, debug=args.debug)
+
+
+def _internal(error: Exception, *, debug: bool) -> int:
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    print(f"presswork: internal error: {type(error).__name__}: {error} (run again with --debug and report it)", file=sys.stderr)
+    return ExitCode.INTERNAL
 
 
 def _report(error: PressworkError, *, debug: bool) -> None:
@@ -56,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="presswork",
         description="Publish a book and its documentation site from one Markdown source in git.",
         parents=[options.common()],
-        epilog="Exit codes: 0 ok, 1 content problem, 2 usage or configuration, 3 tool failure, 4 validation, 70 internal error, 130 interrupted.",
+        epilog="Exit codes: 0 ok, 1 content problem, 2 usage or configuration, 3 tool failure, 4 validation, 70 internal error, 73 output not writable, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"presswork {__version__}")
     commands.add(parser.add_subparsers(title="commands", metavar="COMMAND"))

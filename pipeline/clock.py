@@ -11,15 +11,17 @@ from collections.abc import Mapping
 
 from pipeline.errors import ConfigError
 
+LATEST = 253402300799  # 9999-12-31T23:59:59Z: the last moment a date in a book's metadata can name
+
 
 def build_epoch(environ: Mapping[str, str]) -> int:
     """Seconds since 1970 for this build, from `SOURCE_DATE_EPOCH` when it is set."""
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return int(time.time())
-    if not value.isdigit():
+    if not value.isdigit() or int(value) > LATEST:
         raise ConfigError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{value}'",
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds up to {LATEST} (the end of 9999), not '{value}'",
             hint="unset it or set it to e.g. $(git log -1 --format=%ct)",
         )
     return int(value)

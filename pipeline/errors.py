@@ -19,6 +19,7 @@ class ExitCode(enum.IntEnum):
     TOOL = 3  # an external tool failed, timed out or is missing
     INVALID = 4  # a built edition failed its own validation (EPUBCheck, ...)
     INTERNAL = 70  # a bug in Presswork itself
+    CANNOT_WRITE = 73  # the output cannot be written: a full disk, a read-only file system, a file where a folder goes
     INTERRUPTED = 130
 
 
@@ -99,3 +100,9 @@ class ValidationError(PressworkError):
     """A built edition failed the validation of its own format."""
 
     exit_code = ExitCode.INVALID
+
+
+class WriteError(PressworkError):
+    """The output cannot be written: a full disk, a read-only file system, a file where a folder goes."""
+
+    exit_code = ExitCode.CANNOT_WRITE

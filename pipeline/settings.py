@@ -240,15 +240,16 @@ class Heap(c.BaseConfigOption[str]):
 
 
 class Count(c.BaseConfigOption[int]):
-    """A whole number, 0 or more."""
+    """A whole number, `least` or more (0 unless said), and at most `most` when given."""
 
-    def __init__(self, default: int) -> None:
+    def __init__(self, default: int, least: int = 0, most: int | None = None) -> None:
         super().__init__()
-        self.default = default
+        self.default, self.least, self.most = default, least, most
 
     def run_validation(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise c.ValidationError(f"'{value}' is not a whole number of 0 or more")
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.least or self.most is not None and value > self.most:
+            span = f"of {self.least} or more" if self.most is None else f"from {self.least} to {self.most}"
+            raise c.ValidationError(f"'{value}' is not a whole number {span}")
         return value
 
 
@@ -270,7 +271,7 @@ class CheckConfig(base.Config):
     grammar = c.Type(bool, default=True)  # LanguageTool; --no-grammar turns it off for one run
     languagetool_url = c.Optional(c.Type(str))  # a self-hosted server instead of our own
     languagetool_heap = Heap(default="1g")  # the server's -Xmx
-    workers = c.Type(int, default=4)  # concurrent requests to LanguageTool
+    workers = Count(default=4, least=1, most=64)  # concurrent requests to LanguageTool
     vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
     rules = c.DictOfItems(RuleLevel(), default={})  # rule or engine -> level
     fail_on = c.Choice(("error", "warning", "never"), default="error")
@@ -295,9 +296,9 @@ class PressworkConfig(base.Config):
     accessibility = c.SubConfig(AccessibilityConfig)
     slug = c.Optional(Slug())
     formats = c.ListOfItems(c.Choice(FORMATS), default=list(FORMATS))
-    timeout = c.Type(int, default=600)  # seconds, for each run of an external tool
-    max_chapter_bytes = c.Type(int, default=5_000_000)
-    max_image_bytes = c.Type(int, default=50_000_000)
+    timeout = Count(default=600, least=1)  # seconds, for each run of an external tool
+    max_chapter_bytes = Count(default=5_000_000, least=1)
+    max_image_bytes = Count(default=50_000_000, least=1)
     pdf_part_words = Count(default=150_000)  # a longer book's PDF is typeset in parts and joined; 0: never
     untrusted_when = Condition()  # e.g. {GITHUB_EVENT_NAME: pull_request}: such a run is untrusted
     publish = c.SubConfig(PublishConfig)

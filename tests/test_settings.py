@@ -233,3 +233,36 @@ def test_a_mention_names_the_inherited_file_it_is_in():
     settings = config.load(TESTS / "books" / "inherit" / "mkdocs.yml")
     assert settings.line_mentioning("tides.md") == 9 and settings.mention("tides.md") == ("mkdocs.yml", 9)
     assert settings.line_mentioning("formats:") is None and settings.mention("formats:") == ("config/common.yml", 15)
+
+
+@pytest.mark.parametrize(
+    "setting, said",
+    [
+        ("timeout: -5", "plugins.presswork.timeout: '-5' is not a whole number of 1 or more"),
+        ("timeout: 0", "plugins.presswork.timeout: '0' is not a whole number of 1 or more"),
+        ("check: {workers: 0}", "plugins.presswork.check.workers: '0' is not a whole number from 1 to 64"),
+        ("max_image_bytes: -1", "plugins.presswork.max_image_bytes: '-1' is not a whole number of 1 or more"),
+        ("max_chapter_bytes: true", "plugins.presswork.max_chapter_bytes: 'True' is not a whole number of 1 or more"),
+    ],
+)
+def test_numbers_in_the_settings_are_held_to_their_range(tmp_path, setting, said):
+    book = copy_book(TESTS / "books" / "style-rules", tmp_path / "book")
+    config_file = book / "mkdocs.yml"
+    config_file.write_text(config_file.read_text() + f"      {setting}\n")
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
+    assert run.returncode == 2, run.stderr
+    assert one_line(run).startswith(f"mkdocs.yml:15: error: {said}"), run.stderr
+
+
+@pytest.mark.parametrize(
+    "args, env, said",
+    [
+        (["check", "--quiet", "--languagetool-url", "notaurl"], {}, "error: 'notaurl' is no address of a LanguageTool server (give an http:// or https://"),
+        (["build", "--no-check", "--quiet"], {"SOURCE_DATE_EPOCH": "999999999999"}, "error: SOURCE_DATE_EPOCH must be a whole number of seconds up to 253402300799"),
+    ],
+)
+def test_a_command_line_or_environment_out_of_range_is_a_usage_error(tmp_path, args, env, said):
+    book = copy_book(TESTS / "books" / "style-rules", tmp_path / "book")
+    run = presswork(*args, cwd=book, env=env)
+    assert run.returncode == 2, run.stderr
+    assert one_line(run).startswith(said), run.stderr

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from pipeline.checks import inline, terms
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
-from pipeline.errors import ToolError
+from pipeline.errors import ConfigError, ToolError
 from pipeline.tools import languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
@@ -65,6 +66,11 @@ class Engine:
     @classmethod
     def find(cls, url: str | None, cache: Path | None, *, heap: str, workers: int) -> "Engine":
         if url:
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigError(
+                    f"'{url}' is no address of a LanguageTool server", hint="give an http:// or https:// address, e.g. http://localhost:8081"
+                )
             return cls(url.rstrip("/").removesuffix("/v2") + "/v2/", None, heap, workers)
         installation = languagetool.installed(cache) if cache else None
         if installation is None:
