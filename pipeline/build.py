@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,7 +87,7 @@ def build(
         for other in others:
             other.book_key = _fingerprint(other.manuscript)
             jobs += [(b, other, other.book_key) for b in files]
-        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        with _workers() as pool:
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.
             written = [Future() for _ in jobs]
@@ -115,6 +116,21 @@ def build(
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         holding.close()
+
+
+@contextlib.contextmanager
+def _workers() -> Iterator[ThreadPoolExecutor]:
+    """The threads the editions are made on. Interrupted (Ctrl-C, whose handler has killed every
+    tool), the build does not wait for them: it cleans up and stops at once."""
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    interrupted = False
+    try:
+        yield pool
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
 
 def _book_warnings(inputs: Inputs) -> tuple[str, ...]:

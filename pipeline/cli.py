@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 from pipeline import __version__, commands, output
 from pipeline.commands import options
 from pipeline.errors import ExitCode, PressworkError
+from pipeline.tools import process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    stopping = _stop_children_on_signals()
     try:
         return args.run(args)
     except PressworkError as error:
@@ -41,10 +45,32 @@ def main(argv: list[str] | None = None) -> int:
         _report(failure, debug=args.debug)
         return failure.exit_code
     except KeyboardInterrupt:
+        process.stop_all()
         print("presswork: interrupted; nothing was changed in the output folder", file=sys.stderr)
+        if stopping and threading.active_count() > 1:  # a worker still in Python code (MkDocs, pandoc's tree): not waited for
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(ExitCode.INTERRUPTED)
         return ExitCode.INTERRUPTED
     except Exception as error:  # a bug: say so in one line; the traceback is for --debug
         return _internal(error, debug=args.debug)
+
+
+def _stop_children_on_signals() -> bool:
+    """Ctrl-C (SIGINT) and SIGTERM kill every tool at once (`process.stop_all`), then stop this
+    process as Ctrl-C does, so that each tool's thread returns at once and the output folder is
+    cleaned as on any interruption. Only the main thread can set handlers: False elsewhere."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    process.resume()
+
+    def stop(signum, frame) -> None:
+        process.stop_all()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return True
 
 
 def _internal(error: Exception, *, debug: bool) -> int:

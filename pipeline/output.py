@@ -1,9 +1,9 @@
 """The output folder (`build/`, or `--out`): made if need be, and held by one build at a time.
 
 Two builds of one book at once would each remove the other's staging folder as stale, and move
-their editions over each other's. A build holds a lock on `.presswork-lock` in the folder for as long
-as it writes there (an advisory `flock`, released by the system when the process ends, however it
-ends); a second build says which process holds it and waits its turn.
+their editions over each other's. A build holds a lock on the folder itself for as long as it writes
+there (an advisory `flock`, released by the system when the process ends, however it ends; nothing
+is added to the folder); a second build says which process holds it and waits its turn.
 
 A folder that cannot be written (an `--out` that names a file, a read-only file system, a full disk)
 is a `WriteError`, exit 73, before anything is built or while it is staged: the editions already in
@@ -21,7 +21,6 @@ from pathlib import Path
 
 from pipeline.errors import WriteError
 
-LOCK = ".presswork-lock"
 # What the system answers when nothing can be written where the output goes: no room, or read-only.
 UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
@@ -51,22 +50,30 @@ def prepare(out: Path) -> None:
 def held(out: Path, say) -> Iterator[None]:
     """`out` held by this process alone; `say` tells the user when another build holds it first."""
     try:
-        handle = open(out / LOCK, "a+")
+        handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
         raise unwritable(error, f"the output folder '{out}'") from None
-    with handle:
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            say(f"waiting for the build that is writing {out} ({holder}) to finish")
+            say(f"waiting for the build that is writing {out} ({_holder(handle)}) to finish")
             fcntl.flock(handle, fcntl.LOCK_EX)  # Ctrl-C stops the wait (KeyboardInterrupt)
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"presswork, process {os.getpid()}")
-            handle.flush()
-        except OSError:
-            pass  # the lock is held all the same; only the holder's name is not written
         yield
+    finally:
+        os.close(handle)  # and the lock with it
+
+
+def _holder(handle: int) -> str:
+    """Which process holds the lock on the folder open as `handle`, as the system lists it."""
+    status = os.fstat(handle)
+    device = f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino}"
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == device and fields[4].isdigit():
+            return f"process {fields[4]}"
+    return "another process"

@@ -1,5 +1,6 @@
 """Runs killed outright (SIGKILL) at a series of moments: the output folder, the build store, the site
-branch and the remote are each left as before or complete, and the next run succeeds."""
+branch and the remote are each left as before or complete, and the next run succeeds. A build
+stopped (Ctrl-C, SIGTERM, SIGKILL) while its tools run leaves none of them running."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,65 @@ def test_a_publish_killed_at_each_stage_changes_nothing_and_the_next_one_succeed
     after = project.refs()
     assert after["origin refs/heads/gh-pages"] == after["clone refs/heads/gh-pages"] != before.get("origin refs/heads/gh-pages")
     assert not list((project.root / "build").glob(".publish-*"))
+
+
+def _tree(root: int) -> set[int]:
+    """The processes descended from `root`, now (zombies, which have ended, aside)."""
+    rows = [line.split(None, 2) for line in subprocess.run(["ps", "-eo", "pid,ppid,stat"], capture_output=True, text=True).stdout.splitlines()[1:]]
+    children: dict[int, list[int]] = {}
+    for pid, ppid, stat in rows:
+        if not stat.startswith("Z"):
+            children.setdefault(int(ppid), []).append(int(pid))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "sigterm", "sigkill"])
+def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, stop):
+    """Stopped while the checkers and browsers run (chromium for axe-core and DAISY Ace, Java for
+    EPUBCheck and veraPDF): Ctrl-C and SIGTERM are answered at once (exit 130, the output folder as it
+    was), and none of the processes it started, nor theirs, is left running, not even after SIGKILL."""
+    book = copy_book(TESTS / "conformance", tmp_path / "book")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(fresh_cache(tmp_path / "cache"))}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--no-check"], cwd=book, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    started, deadline = set(), time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None:
+        started |= _tree(child.pid)
+        commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in _alive(started))
+        if "chromium" in commands and "java" in commands:
+            break
+        time.sleep(0.2)
+    assert child.poll() is None, "the build ended before its tools could be stopped"
+    started |= _tree(child.pid)
+    asked = time.monotonic()
+    child.send_signal(stop)
+    stderr = child.communicate(timeout=60)[1]
+    answered = time.monotonic() - asked
+    if stop != signal.SIGKILL:
+        assert child.returncode == 130, stderr
+        assert stderr.strip().splitlines()[-1] == "presswork: interrupted; nothing was changed in the output folder"
+        assert answered < 15, f"{answered:.1f} s to answer"  # bounded, not timed: 2 s when the machine is not busy
+    time.sleep(3)  # what the system stops when its parent has gone (setpriv --pdeathsig) ends within moments
+    left = _alive(started)
+    described = {pid: Path(f"/proc/{pid}/cmdline").read_text(errors="replace")[:100] for pid in left}
+    assert not left, described
+    if stop != signal.SIGKILL:  # (killed outright, it leaves its staging folder to the next run, as above)
+        assert not (book / "build").exists() or not list((book / "build").glob(".staging-*"))

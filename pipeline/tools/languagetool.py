@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ConfigError, ToolError
-from pipeline.tools import java, maven
+from pipeline.tools import java, maven, process
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
 _ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
@@ -108,9 +108,7 @@ class Server:
             "org.languagetool.server.HTTPServer", "--port", str(port),
         ]  # fmt: skip
         self._log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
-        self._child = subprocess.Popen(
-            command, stdout=self._log, stderr=self._log, stdin=subprocess.DEVNULL, start_new_session=True
-        )
+        self._child = process.spawn(command, stdout=self._log, stderr=self._log, stdin=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{port}/v2/"
         try:
             self._wait()
@@ -147,6 +145,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self._child.pid, 9)
                 self._child.wait()
+        if self._child is not None:
+            process.release(self._child)
         self._child = None
         if self._log is not None:
             self._log.close()

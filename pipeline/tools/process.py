@@ -1,14 +1,84 @@
-"""Run an external program: always a timeout, the whole process group killed when it runs over."""
+"""Run an external program: always a timeout, the whole process group killed when it runs over.
+
+No tool outlives Presswork. Each child starts in a process group of its own (a tool's own children,
+Java's or chromium's, are in it too), known here while it runs: `stop_all` kills every group at once
+when the user presses Ctrl-C or the build is stopped (SIGTERM), and starts no more. A Presswork
+killed outright (SIGKILL), which can run nothing, takes its children with it all the same: each is
+started under `setpriv --pdeathsig TERM`, so the system stops it when the thread that started it ends.
+
+A group is asked first (SIGTERM) and killed (SIGKILL) a moment later: puppeteer, which runs Mermaid,
+DAISY Ace and axe-core, starts chromium in a process group of chromium's own and closes it only when
+asked, so that a browser outlives a node killed outright.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
 import signal
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 from pipeline.errors import ToolError
+
+_live: dict[int, subprocess.Popen] = {}  # pid -> child, while it runs
+_lock = threading.Lock()
+_stopping = threading.Event()
+_SETPRIV = shutil.which("setpriv")
+
+
+def spawn(command: list[str], **options) -> subprocess.Popen:
+    """Start `command` (`subprocess.Popen`'s `options`) in a process group of its own that ends with
+    Presswork; `release` it once it has ended. After `stop_all`, nothing is started: KeyboardInterrupt."""
+    with _lock:
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        path = (options.get("env") or os.environ).get("PATH")
+        if _SETPRIV and shutil.which(command[0], path=path) is None:
+            raise FileNotFoundError(2, "No such file or directory", command[0])  # as Popen says it, which setpriv cannot
+        guarded = [_SETPRIV, "--pdeathsig", "TERM", "--", *command] if _SETPRIV else command
+        child = subprocess.Popen(guarded, start_new_session=True, **options)
+        _live[child.pid] = child
+        return child
+
+
+def release(child: subprocess.Popen) -> None:
+    with _lock:
+        _live.pop(child.pid, None)
+
+
+def stop_all() -> None:
+    """End every child's process group, and start none from now on (Ctrl-C, SIGTERM)."""
+    with _lock:
+        _stopping.set()
+        children = list(_live.values())
+    _end(children)
+
+
+def _end(children: list[subprocess.Popen], grace: float = 1.0) -> None:
+    """Ask each child's group to stop, and kill what is left of it after `grace` seconds."""
+    for child in children:
+        _signal(child, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while any(child.poll() is None for child in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for child in children:
+        _signal(child, signal.SIGKILL)  # the group: a tool's own children too, whether it has ended or not
+
+
+def _signal(child: subprocess.Popen, number: int) -> None:
+    try:
+        os.killpg(child.pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def resume() -> None:
+    """Children may be started again (a new command in the same process)."""
+    _stopping.clear()
 
 
 def run(
@@ -30,14 +100,13 @@ def run(
     if env is not None:
         env = {**os.environ, **env}
     try:
-        child = subprocess.Popen(
+        child = spawn(
             command,
             stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
             env=env,
-            start_new_session=True,
         )
     except FileNotFoundError as error:
         raise ToolError(f"{tool} was not found ({command[0]})", hint="run 'make book' to install the tools") from error
@@ -51,6 +120,10 @@ def run(
     except BaseException:
         _kill(child)
         raise
+    finally:
+        release(child)
+    if _stopping.is_set():
+        raise KeyboardInterrupt  # killed by `stop_all`: not a failure of the tool
     result = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if check and result.returncode != 0:
         text = stderr.decode("utf-8", "replace").strip()
@@ -79,8 +152,5 @@ def ended(returncode: int) -> str:
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    _end([child])
     child.communicate()
