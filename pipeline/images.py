@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from xml.etree import ElementTree
 from pathlib import Path
 
 from pipeline.errors import ConfigError, ContentError
@@ -57,7 +59,24 @@ def check(source: Path, manuscript: Manuscript, fail) -> str:
     head = data[:512].lstrip()
     if not any(head.startswith(m) for m in magic) or (suffix == ".svg" and b"<svg" not in data[:4096]):
         fail(f"'{shown}' is not a {suffix[1:].upper()} image", "check the file; it may be damaged or misnamed")
+    if suffix == ".svg":
+        problem = svg_problem(data)
+        if problem:
+            fail(f"'{shown}' {problem}", "save the drawing again as plain SVG")
     return staged_name(data, suffix)
+
+
+def svg_problem(data: bytes) -> str | None:
+    """What keeps an SVG from being drawn the same in every edition, or None: entities it declares
+    (which could read other files, or grow without end) are refused before any parser expands them,
+    and the rest must be well-formed XML."""
+    if re.search(rb"<!ENTITY", data[:65536], re.IGNORECASE):
+        return "declares entities (<!ENTITY ...>), which no edition reads"
+    try:
+        ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"is not well-formed XML ({error})"
+    return None
 
 
 def cover(manuscript: Manuscript, assets: dict[str, Path]) -> str | None:

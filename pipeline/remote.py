@@ -60,6 +60,9 @@ class Fetcher:
         suffix = images.kind(data)
         if suffix is None:
             raise Unfetched("what it sends is no image every edition can show (PNG, JPEG, GIF, WebP or SVG)")
+        problem = images.svg_problem(data) if suffix == ".svg" else None
+        if problem:
+            raise Unfetched(f"the SVG it sends {problem}")
         return data, suffix
 
 

@@ -25,12 +25,14 @@ CASES = {
     "invalid-isbn": (2, "mkdocs.yml:17: error: plugins.presswork.book.identifier: '978-0-306-40615-6' is not a valid ISBN", "check digit should be 7"),
     "malformed-yaml": (2, "mkdocs.yml:4: error:", "fix the YAML syntax"),
     "python-tag": (2, "mkdocs.yml:7: error: !!python/name:materialx.nosuch.twemoji: cannot import materialx.nosuch", "install the package"),
-    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: Expected type: int but received: str", "write a whole number"),
+    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: 'ten' is not a whole number of 1 or more", "write a whole number of 1 or more"),
     "missing-template": (1, "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have", "theme.custom_dir"),
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
     # A PNG whose header is right and whose data is not: only typst decodes it, and names its line in the Typst it was given.
     "damaged-image": (1, "book/index.md:5: error: typst cannot typeset this in the PDF: failed to decode image", "write it otherwise"),
+    # An SVG that declares an entity reading a file of the machine: refused before any parser expands it.
+    "svg-entity": (1, "book/index.md:5:26: error: 'book/images/drawing.svg' declares entities (<!ENTITY ...>), which no edition reads", "plain SVG"),
     "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),
     "cover-wrong-size": (1, "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait", "1600 x 2400"),
     # 6,000 quotes one inside another: MkDocs renders them, the PDF could not typeset them.
