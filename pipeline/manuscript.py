@@ -181,9 +181,15 @@ def read_chapter(settings: Settings, name: str, title: str | None = None, writte
     path = docs_dir / name
     display = _display(settings, path)
     nav_line = settings.line_mentioning(name)
-    if written is None and not path.resolve().is_relative_to(docs_dir.resolve()):
+    if written is None and not Path(os.path.normpath(docs_dir.absolute() / name)).is_relative_to(docs_dir.absolute()):
         raise ConfigError(
             f"nav entry '{name}' points outside {docs_dir.name}/", path=settings.path.name, line=nav_line
+        )
+    if written is None and path.is_symlink() and not path.resolve().is_relative_to(_linkable(settings)):
+        raise ContentError(  # a link inside the docs folder may lead into the git work tree (`_files`), no further
+            f"a symbolic link to '{os.readlink(path)}', which is outside the book's folder",
+            path=_display(settings, path, resolve=False),
+            hint="copy the file into the book, or remove the link",
         )
     if written is None and not path.is_file():
         raise ContentError(

@@ -46,12 +46,14 @@ def resolve(settings) -> Resolved:
             if failed:  # pipeline.config validated it already; this cannot happen for a book it passed
                 key, error = failed[0]
                 raise ConfigError(f"{key}: {error}", path=settings.path.name)
+            config.plugins.on_startup(command="build", dirty=False)
             config = config.plugins.on_config(config)
             files = mkdocs_build.get_files(config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
             nav = mkdocs_build.get_navigation(files, config)
             nav = config.plugins.on_nav(nav, config=config, files=files)
+            config.plugins.on_shutdown()
         except (MkDocsException, Abort) as error:
             raise ConfigError(f"MkDocs cannot make the nav: {' '.join(str(error).split())}", path=settings.path.name) from None
     pages = [page for page in _pages(nav) if not page.file.inclusion.is_excluded()]  # a draft, or excluded, stays out of the book

@@ -89,6 +89,7 @@ class Rendering:
         self._warnings: list[str] = []
         self.notes: list[str] = []  # what a reader should know the editions do not show as the site's author meant
         with self._mkdocs():
+            config.plugins.on_startup(command="build", dirty=False)  # where plugins set up their state, as `mkdocs build` runs them
             config = self._config = config.plugins.on_config(config)
             config.plugins.on_pre_build(config=config)
             files = mkdocs_build.get_files(config)

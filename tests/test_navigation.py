@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -118,3 +119,40 @@ def test_a_page_gen_files_writes_is_a_chapter_of_every_edition_and_follows_its_s
     run = presswork("check", "--format", "json", "--quiet", cwd=book)
     assert run.returncode == 1, run.stderr
     assert [(f["path"], f["line"], f["rule"]) for f in json.loads(run.stdout)] == [("book/reference.md", 7, "codespell")]
+
+
+def test_a_plugin_that_sets_up_its_state_on_startup_runs_as_mkdocs_runs_it(tmp_path):
+    """MkDocs sends `on_startup` before anything else (mkdocs-rss-plugin makes its lists there): a hook
+    that reads in `on_page_markdown` what it made in `on_startup` works in every edition."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "hooks.py").write_text(
+        "def on_startup(command, dirty):\n    global seen\n    seen = []\n\n\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n    seen.append(page.file.src_uri)\n"
+        "    return markdown + f'\\n\\nPage {len(seen)} seen by the hook.\\n'\n"
+    )
+    (book / "mkdocs.yml").write_text("site_name: Startup\nhooks: [hooks.py]\nplugins: [presswork]\n")
+    (book / "docs" / "index.md").write_text("# Home\n\nThe text.\n")
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "seen by the hook." in _epub_text(book / "build" / "startup.epub")
+    assert "seen by the hook." in (book / "build" / "site" / "index.html").read_text()
+
+
+def test_a_chapter_that_is_a_link_to_a_file_of_the_repository_is_read_through_it(tmp_path):
+    """`docs/contributing.md -> ../../CONTRIBUTING.md`, as projects keep one file for GitHub and the
+    site: a trusted build reads it (MkDocs follows the link); an untrusted one keeps to the book's folder."""
+    repository = tmp_path / "project"
+    book = repository / "documentation"
+    (book / "docs").mkdir(parents=True)
+    (repository / "CONTRIBUTING.md").write_text("# Contributing\n\nSend a patch with a test.\n")
+    (book / "docs" / "index.md").write_text("# Home\n\nThe text.\n")
+    (book / "docs" / "contributing.md").symlink_to("../../CONTRIBUTING.md")
+    (book / "mkdocs.yml").write_text("site_name: Linked\nnav: [index.md, contributing.md]\nplugins: [presswork]\n")
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "Send a patch with a test." in _epub_text(book / "build" / "linked.epub")
+    run = presswork("build", "--no-check", "--untrusted", "--format", "epub", "--quiet", cwd=book)
+    assert run.returncode == 1, run.stderr
+    assert "docs/contributing.md: error: a symbolic link to '../../CONTRIBUTING.md', which is outside the book's folder" in run.stderr
