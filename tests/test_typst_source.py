@@ -198,3 +198,27 @@ def test_a_book_with_text_after_code_builds_its_pdf(tmp_path):
     for said in ("Running main.py", "Run main.py, then call a`b.unwrap()", "word.split()", "link.com", "Ctrl.c", "marked.text", "Wort.lower()",
                  "setup.cfg", "a`b.strip", "On files", "config.toml", "note1.after", ".anchored", "notes.md"):  # fmt: skip
         assert said in text, (said, text)
+
+
+@needs_pdftotext
+def test_math_pandoc_writes_in_names_typst_retired_is_typeset(tmp_path):
+    """∩, ⋂, ⊓, ⊙, ⊗, ⊖, a determinant and a norm: pandoc 3.9 writes them as typst 0.14 no longer reads
+    (`sect`, `dot.circle`, `mat(delim: "||")`); each is typeset, as the site shows it, and the same
+    words in code are left as written."""
+    book = copy_book(TESTS / "books" / "style-rules", tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        "# Sets\n\nThe meet is $A \\cap B$, and $\\bigcap_i A_i \\sqcap C$.\n\n"
+        "$$a \\odot b \\otimes c \\ominus d = \\begin{vmatrix}p&q\\\\r&s\\end{vmatrix} + \\begin{Vmatrix}v\\end{Vmatrix}$$\n\n"
+        "```text\nsect dot.circle mat(delim: \"||\")\n```\n"
+    )
+    (book / "mkdocs.yml").write_text(
+        "site_name: Style rules\ndocs_dir: book\nnav: [index.md]\n"
+        "markdown_extensions: [pymdownx.superfences, {pymdownx.arithmatex: {generic: true}}]\n"
+        "plugins: [{presswork: {formats: [pdf]}}]\n"
+    )
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    text = subprocess.run(["pdftotext", str(book / "build" / "style-rules.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    for symbol in "∩⋂⊓⊙⊗⊖‖":
+        assert symbol in text, symbol
+    assert 'sect dot.circle mat(delim: "||")' in text

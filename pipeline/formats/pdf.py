@@ -120,6 +120,7 @@ class PdfBuilder:
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
+        typ.write_text(typst_source.current_math(typ.read_text(encoding="utf-8")), encoding="utf-8")
         level = accessibility.level(inputs.manuscript.settings, "pdf")
         folder = fonts.folder(source.parent / "fonts")
 
@@ -244,10 +245,11 @@ def drawn(blocks: list[Any]) -> list[Any]:
 
 def written(blocks: list[Any], starts: dict[str, int]) -> list[Any]:
     """The blocks of the book, or of one part of it, as pandoc's Typst writer is given them: raw
-    anchors made labels, text kept text after a call (`typst_source.kept_text`), each chapter marked
-    (`starts`: the id of its first heading -> its place in the manuscript)."""
+    anchors made labels, text kept text after a call (`typst_source.kept_text`), determinants as bars
+    around a matrix (`typst_source.math_written`), each chapter marked (`starts`: the id of its first
+    heading -> its place in the manuscript)."""
     blocks = tree.rewrite_inlines(tree.rewrite_blocks(blocks, _anchors_before), _anchor)
-    return typst_source.marked_chapters(typst_source.kept_text(blocks), starts)
+    return typst_source.marked_chapters(typst_source.kept_text(typst_source.math_written(blocks)), starts)
 
 
 def _located(inputs: Inputs, typ: Path, failed: typst.Failed) -> PressworkError:

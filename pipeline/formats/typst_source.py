@@ -173,3 +173,46 @@ def _closing(text: str, at: int) -> int:
                 return at + 1
         at += 1
     return at
+
+
+# --- math as this typst reads it -------------------------------------------------------------------
+# pandoc 3.9 writes some math in names typst 0.14 retired (`sect` for ∩, `dot.circle` for ⊙) and both
+# `vmatrix` and `Vmatrix` as `mat(delim: "||", ...)`, a delimiter typst refuses: one such formula
+# would stop the PDF. A determinant is given pandoc as a matrix between bars (`mat(delim: "|")`), the
+# double bars of a norm are written `bar.double`, and the retired names their current ones, in the
+# formulas of the Typst source only.
+_BARRED = {"vmatrix": ("\\left|", "\\right|"), "Vmatrix": ("\\left\\|", "\\right\\|")}
+_BARRED_ENV = re.compile(r"\\(begin|end)\{(vmatrix|Vmatrix)\}")
+_RETIRED = [
+    (re.compile(r"(?<![\w.])sect(?![\w])"), "inter"),  # ∩ ⋂ ⊓
+    (re.compile(r"(?<![\w.])(dot|times|minus|dash|plus)\.circle(?![\w])"), r"\1.o"),  # ⊙ ⊗ ⊖ ⊝
+    (re.compile(r'delim: "\|\|"'), "delim: bar.double"),  # ‖ ‖ around a matrix (a norm)
+]
+_MATH = re.compile(r'(#pw-alt\("(?:[^"\\]|\\.)*"\)\[)(\$(?:[^$\\]|\\.)*\$)', re.DOTALL)  # a formula, as pdf._described writes it
+
+
+def math_written(blocks: list[Node]) -> list[Node]:
+    """Each formula's TeX with `vmatrix` and `Vmatrix` written as a matrix between bars."""
+
+    def barred(found: re.Match) -> str:
+        left, right = _BARRED[found.group(2)]
+        return f"{left}\\begin{{matrix}}" if found.group(1) == "begin" else f"\\end{{matrix}}{right}"
+
+    def change(node: Node) -> list[Node] | None:
+        if node["t"] == "Math" and "matrix}" in node["c"][1]:
+            return [{"t": "Math", "c": [node["c"][0], _BARRED_ENV.sub(barred, node["c"][1])]}]
+        return None
+
+    return tree.rewrite_inlines(blocks, change)
+
+
+def current_math(source: str) -> str:
+    """The Typst `source` with the retired names in its formulas written as their current ones."""
+
+    def current(found: re.Match) -> str:
+        text = found.group(2)
+        for pattern, name in _RETIRED:
+            text = pattern.sub(name, text)
+        return found.group(1) + text
+
+    return _MATH.sub(current, source)
