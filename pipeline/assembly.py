@@ -281,7 +281,10 @@ def _normalise(
     if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
         _nesting(chapter, blocks)
     titles = sum(1 for node in headers if node["c"][0] == 1)
-    if titles > sum(1 for block in blocks if block.get("t") == "Header" and block["c"][0] == 1):
+    top = sum(1 for block in blocks if block.get("t") == "Header" and block["c"][0] == 1)
+    if titles > top:
+        if not top:  # a page of API documentation: mkdocstrings writes its title inside its block
+            _hoist_title(blocks)
         _nested_titles(blocks)
     if markup.LEFT_OUT in html:
         _left_out(chapter, blocks, warnings)
@@ -290,7 +293,7 @@ def _normalise(
         headers = [node for node in headers if node["t"] == "Header"]
     if svgs:
         blocks = _pictures(blocks, svgs, generated)
-    first = next((node for node in headers if node["c"][0] == 1), None)
+    first = next((node for node in blocks if node.get("t") == "Header" and node["c"][0] == 1), None)  # the chapter's title
     if first is not None and first["c"][1][0]:
         anchor = first["c"][1][0]
     else:
@@ -370,6 +373,29 @@ def _empty_headings(blocks: list[Any]) -> list[Any]:
         return [node]
 
     return tree.rewrite_blocks(blocks, change)
+
+
+def _hoist_title(blocks: list[Any]) -> None:
+    """A chapter whose only first-level heading is inside a block (`::: package.module` with
+    `heading_level: 1`: mkdocstrings writes `<div class="doc"><h1>...`) opens with that heading: it is
+    taken out in front of the block, as the site shows it, and opens the chapter in every edition."""
+
+    def found_in(items: list[Any]) -> bool:
+        for index, node in enumerate(items):
+            if not isinstance(node, dict):
+                continue
+            if node.get("t") == "Header" and node["c"][0] == 1:
+                hoisted.append(items.pop(index))
+                return True
+            if node.get("t") == "Div" and found_in(node["c"][1]):
+                return True
+        return False
+
+    for index, block in enumerate(blocks):
+        hoisted: list[Any] = []
+        if block.get("t") == "Div" and found_in(block["c"][1]):
+            blocks.insert(index, hoisted[0])
+            return
 
 
 def _nested_titles(blocks: list[Any]) -> None:

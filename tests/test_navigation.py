@@ -156,3 +156,26 @@ def test_a_chapter_that_is_a_link_to_a_file_of_the_repository_is_read_through_it
     run = presswork("build", "--no-check", "--untrusted", "--format", "epub", "--quiet", cwd=book)
     assert run.returncode == 1, run.stderr
     assert "docs/contributing.md: error: a symbolic link to '../../CONTRIBUTING.md', which is outside the book's folder" in run.stderr
+
+
+def test_a_page_of_api_documentation_is_a_chapter_of_its_own(tmp_path):
+    """A page that is one `::: module` directive, its heading at level 1 (mkdocstrings writes it inside
+    its block): a chapter of every edition, titled as the site titles it, not sections of the chapter
+    before it."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "shipping.py").write_text('"""Ships and their cargo."""\n\n\ndef load(crates: int) -> int:\n    """Load `crates` crates; return how many are aboard."""\n    return crates\n')
+    (book / "docs" / "index.md").write_text("# Home\n\nThe text.\n")
+    (book / "docs" / "api.md").write_text("::: shipping\n    options:\n      show_root_heading: true\n      heading_level: 1\n")
+    (book / "docs" / "last.md").write_text("# Last\n\nThe end.\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Api\nnav: [index.md, {API: api.md}, last.md]\n"
+        "plugins: [{mkdocstrings: {handlers: {python: {paths: [.]}}}}, presswork]\n"
+    )
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert _epub_chapters(book / "build" / "api.epub") == ["Home", "shipping", "Last"]
+    assert "Load <code>crates</code> crates" in _epub_text(book / "build" / "api.epub")
+    with zipfile.ZipFile(book / "build" / "api.epub") as archive:
+        documents = [name for name in archive.namelist() if re.search(r"ch\d+\.xhtml$", name)]
+    assert len(documents) == 3  # Home, shipping, Last: each a document of its own
