@@ -32,7 +32,7 @@ _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
 _FIGURE_BLOCK = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 _ALT = re.compile(r'\balt="([^"]*)"')
 _MATH = re.compile(
-    r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]|\$\$(?P<dollars>.*?)\$\$)\s*</\1>',
+    r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]|\$\$(?P<dollars>.*?)\$\$|\$(?P<dollar>[^$].*?)\$)\s*</\1>',
     re.DOTALL,
 )
 _NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "Word (DOCX)"}
@@ -307,8 +307,9 @@ def _mathml(html_text: str, *, timeout: float, sandbox: bool = False) -> str:
         return html_text
     items = []
     for match in found:
-        display = match.group("inline") is None
-        tex = match.group("inline") or match.group("display") or match.group("dollars") or ""
+        inline = match.group("inline") or match.group("dollar")  # `\(..\)`, or `$..$` as `tex_inline_wrap` may set it
+        display = inline is None
+        tex = inline or match.group("display") or match.group("dollars") or ""
         items.append((html.unescape(tex).strip(), display))
     rendered = iter(pandoc.math_to_mathml(items, timeout=timeout, sandbox=sandbox))
     return _MATH.sub(lambda match: next(rendered), html_text)

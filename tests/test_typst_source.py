@@ -17,6 +17,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -222,3 +223,23 @@ def test_math_pandoc_writes_in_names_typst_retired_is_typeset(tmp_path):
     for symbol in "∩⋂⊓⊙⊗⊖‖":
         assert symbol in text, symbol
     assert 'sect dot.circle mat(delim: "||")' in text
+
+
+def test_math_between_single_dollars_is_math_in_every_edition(tmp_path):
+    """`tex_inline_wrap: ['$', '$']`, as books of mathematics set arithmatex: `$\\frac{a}{b}$` is a
+    formula on the site and in the EPUB (MathML), not its TeX source."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "docs" / "index.md").write_text("# Sums\n\nInline $\\frac{a}{b}$ here, and a price of \\$5.\n\n$$x^2$$\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Sums\nmarkdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
+        "      tex_inline_wrap: ['$', '$']\n      tex_block_wrap: ['$$', '$$']\nplugins: [{presswork: {formats: [epub, site]}}]\n"
+    )
+    run = presswork("build", "--no-check", "--quiet", cwd=book)
+    assert run.returncode == 0, run.stderr
+    page = (book / "build" / "site" / "index.html").read_text()
+    with zipfile.ZipFile(book / "build" / "sums.epub") as archive:
+        chapter = " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml"))
+    for text in (page, chapter):
+        assert '<math display="inline"' in text and '<math display="block"' in text
+        assert "\\frac" not in text.split("<math", 1)[0] and "$\\frac" not in text
