@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline.errors import ToolError
 
 _live: dict[int, subprocess.Popen] = {}  # pid -> child, while it runs
-_lock = threading.Lock()
+_lock = threading.RLock()  # reentrant: the signal handler may stop all while its own thread is starting one
 _stopping = threading.Event()
 _SETPRIV = shutil.which("setpriv")
 
