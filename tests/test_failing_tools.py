@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -133,6 +134,22 @@ def test_a_checker_that_dies_at_the_default_level_leaves_the_pdf_unclaimed_with_
     assert "bom-crlf.pdf: warning: its accessibility was not checked (veraPDF gave no report: it was killed (SIGKILL); it is written without claiming PDF/UA-1)" in run.stderr.splitlines()
     with pikepdf.open(book / "build" / "bom-crlf.pdf") as pdf:
         assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
+
+
+def test_a_site_checker_that_dies_at_the_default_level_leaves_the_site_written_with_a_warning(book, tmp_path):
+    """axe-core's node killed as it checks the site: at the default level (warning) the site is
+    published all the same, and the build says its pages were not checked; at `error` it is exit 3."""
+    fake(tmp_path / "bin", "node", "kill -KILL $$\n")
+    (tmp_path / "bin" / "chromium").symlink_to(shutil.which("chromium") or "/usr/bin/chromium")
+    env = {"PATH": f"{tmp_path / 'bin'}:{PYTHON_ONLY}"}
+    run = presswork("build", "--no-check", "--no-cache", "--format", "site", cwd=book, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "site/: warning: its accessibility was not checked (axe-core failed: it was killed (SIGKILL))" in run.stderr.splitlines(), run.stderr
+    assert (book / "build" / "site" / "index.html").read_text() != "the previous site"
+
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "      accessibility: {site: error}\n")
+    assert fails(book, "--format", "site", env=env) == "error: axe-core failed: it was killed (SIGKILL)"
 
 
 def test_git_missing(book):

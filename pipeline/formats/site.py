@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import images, remote, translations
-from pipeline.errors import ValidationError
+from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Inputs
 from pipeline.store import digest, key
@@ -134,7 +134,12 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     names = {page: key(checker.fingerprint, palettes, base, page in whole, _decides(site, page, base, loaded)) for page in pages}
     known = {page: inputs.store.get_json("axe", name) for page, name in names.items()}
     unknown = [page for page, verdict in known.items() if verdict is None]
-    fresh = checker.check(site, unknown, palettes, timeout=inputs.timeout, base=base, whole=whole) if unknown else []
+    try:
+        fresh = checker.check(site, unknown, palettes, timeout=inputs.timeout, base=base, whole=whole) if unknown else []
+    except ToolError as error:
+        if level == "error":
+            raise
+        return accessibility.unchecked(f"{site.name}/", error.message)  # the site is published, its pages unchecked, as said
     for page in unknown:
         shown = page.relative_to(site).as_posix()
         known[page] = [dataclasses.asdict(v) for v in fresh if v.page == shown]
