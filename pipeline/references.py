@@ -105,6 +105,12 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
     return change
 
 
+# The attributes of an image every edition keeps (of the raw HTML's `<img>`, as pandoc reads it): a
+# stray one (`alt=""Linked list""` is read as `alt=""`, `linked`, `list`) is dropped, as a browser
+# ignores it; `list` is no attribute of an image, and EPUBCheck would refuse the EPUB for it.
+_IMAGE_ATTRIBUTE = re.compile(r"^(?:width|height|style|title|lang|dir|loading|decoding|role|(?:data|aria)-[a-z0-9_.-]+)$")
+
+
 def staging(
     item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str],
     fetcher: remote.Fetcher,
@@ -118,6 +124,7 @@ def staging(
         if node["t"] != "Image":
             return None
         attr, content, (url, title) = node["c"]
+        attr[2] = [pair for pair in attr[2] if _IMAGE_ATTRIBUTE.match(pair[0])]  # what an <img> may hold in every edition
         if url in generated:
             return None
         if url.startswith("data:") and not manuscript.settings.trust.trusted:

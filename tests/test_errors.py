@@ -7,6 +7,7 @@ print no traceback, and leave the output folder exactly as it was.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 
 import pytest
@@ -294,3 +295,18 @@ def test_a_draw_io_drawing_with_html_labels_is_a_valid_epub(tmp_path):
     with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
         drawing = next(epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/media/") and n.endswith(".svg"))
     assert "foreignObject" not in drawing and '<text x="10" y="25">Set of triangles</text>' in drawing
+
+
+def test_an_image_with_stray_attributes_in_raw_html_gives_a_valid_epub(tmp_path):
+    """`<img alt=""Linked list with cycle"">`, as a real book wrote it: a browser reads `alt=""` and
+    ignores the rest; so do the editions, and EPUBCheck (which refuses an <img list>) passes the EPUB."""
+    book = copy_book(TESTS / "books" / "damaged-image", tmp_path / "book")
+    shutil.copy(TESTS / "books" / "material" / "docs" / "images" / "figure.png", book / "book" / "images" / "sea.png")
+    (book / "book" / "index.md").write_text(
+        '# Introduction\n\n<div style="text-align: center;">\n  <img src="images/sea.png" width="40" alt=""Linked list with cycle"">\n</div>\n\nText.\n'
+    )
+    run = presswork("build", "--no-check", "--quiet", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "build" / "damaged-image.epub") as archive:
+        chapter = archive.read("EPUB/text/ch001.xhtml").decode()
+    assert re.search(r'<img src="../media/[^"]+" [^>]*width="40"', chapter) and " list=" not in chapter
