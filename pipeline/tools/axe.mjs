@@ -17,6 +17,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const browser = await puppeteer.launch({
   executablePath: process.env.PRESSWORK_CHROMIUM,
   headless: true,
+  pipe: true, // over a pipe, which closes with node however it ends: the browser then ends too
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const out = [];

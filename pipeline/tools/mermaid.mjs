@@ -12,6 +12,7 @@ const script = readFileSync(require.resolve("mermaid/dist/mermaid.min.js"), "utf
 const browser = await puppeteer.launch({
   executablePath: process.env.PRESSWORK_CHROMIUM,
   headless: true,
+  pipe: true, // over a pipe, which closes with node however it ends: the browser then ends too
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 try {

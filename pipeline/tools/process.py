@@ -8,7 +8,9 @@ started under `setpriv --pdeathsig TERM`, so the system stops it when the thread
 
 A group is asked first (SIGTERM) and killed (SIGKILL) a moment later: puppeteer, which runs Mermaid,
 DAISY Ace and axe-core, starts chromium in a process group of chromium's own and closes it only when
-asked, so that a browser outlives a node killed outright.
+asked, so that a browser outlives a node killed outright. Our own scripts (`axe.mjs`, `mermaid.mjs`)
+talk to chromium over a pipe, which the system closes when node ends however it ends, and chromium
+with it.
 """
 
 from __future__ import annotations
