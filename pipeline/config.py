@@ -274,7 +274,4 @@ _TYPES = {"int": "a whole number", "str": "a string", "bool": "true or false", "
 
 def _type_hint(error: object) -> str | None:
     match = re.search(r"Expected type: <class '(\w+)'>", str(error))
-    if match:
-        return f"write {_TYPES.get(match.group(1), match.group(1))}"
-    span = re.search(r"is not a whole number (of \d+ or more|from \d+ to \d+)", str(error))
-    return f"write a whole number {span.group(1)}" if span else None
+    return f"write {_TYPES.get(match.group(1), match.group(1))}" if match else None

@@ -26,7 +26,7 @@ CASES = {
     "invalid-isbn": (2, "mkdocs.yml:17: error: plugins.presswork.book.identifier: '978-0-306-40615-6' is not a valid ISBN", "check digit should be 7"),
     "malformed-yaml": (2, "mkdocs.yml:4: error:", "fix the YAML syntax"),
     "python-tag": (2, "mkdocs.yml:7: error: !!python/name:materialx.nosuch.twemoji: cannot import materialx.nosuch", "install the package"),
-    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: 'ten' is not a whole number of 1 or more", "write a whole number of 1 or more"),
+    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: 'ten' is not a whole number of 1 or more", "whole number of 1 or more"),
     "missing-template": (1, "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have", "theme.custom_dir"),
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
