@@ -159,7 +159,7 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     by_url = {plain_url(item.url): item for item in trees}
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
-    fetcher = remote.Fetcher(store, settings.presswork.max_image_bytes, min(remote.TIMEOUT, timeout), settings.trust.trusted)
+    fetcher = remote.Fetcher.of(store, settings, timeout)
     for item in trees:
         linking = references.linking(item, by_url, rendering, warnings)
         staging = references.staging(item, manuscript, rendering, assets, generated, warnings, fetcher)

@@ -34,6 +34,11 @@ class Fetcher:
     allowed: bool  # a trusted build; an untrusted one fetches nothing
     _done: dict[str, tuple[bytes, str] | Unfetched] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, store: Store, settings, timeout: float) -> "Fetcher":
+        """The fetcher of a build of the book `settings` describes: its image limit, a trusted run's only."""
+        return cls(store, settings.presswork.max_image_bytes, min(TIMEOUT, timeout), settings.trust.trusted)
+
     def image(self, url: str) -> tuple[bytes, str]:
         """The image at `url` and its suffix; raises `Unfetched`."""
         if url not in self._done:

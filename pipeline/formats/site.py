@@ -57,9 +57,7 @@ class SiteBuilder:
         if output.parent != staging:
             raise ValidationError("the site was rendered for another folder; report this as a bug", path=self.name)
         warned = rendering.write(list(inputs.downloads))
-        settings = inputs.manuscript.settings
-        fetcher = remote.Fetcher(inputs.store, settings.presswork.max_image_bytes, min(remote.TIMEOUT, inputs.timeout), settings.trust.trusted)
-        _embed_web_images(output, fetcher)
+        _embed_web_images(output, remote.Fetcher.of(inputs.store, inputs.manuscript.settings, inputs.timeout))
         return Artifact(self.name, output, notes=tuple(warned))
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str]:
