@@ -24,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from pipeline import configfile
 from pipeline import trust as trusting
 from pipeline.configfile import line_of, one_line
-from pipeline.errors import ConfigError, ConfigErrors
+from pipeline.errors import ConfigError, ConfigErrors, what_is
 from pipeline.settings import PLUGIN_NAME, PressworkConfig
 from pipeline.trust import TRUSTED, Trust
 
@@ -135,9 +135,11 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     MkDocs' validation, which imports hooks, plugins and Markdown extensions, sees it.
     """
     path = path.resolve()
+    if not path.exists():
+        raise ConfigError(f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE")
     if not path.is_file():
         raise ConfigError(
-            f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE"
+            f"is {what_is(path)}, not a configuration file", path=path, hint="pass --config the book's mkdocs.yml, or run presswork in the book's folder"
         )
     source = configfile.read(path, "trusted" if trust.trusted else "untrusted", trust.environ)
     data, lines = source.data, source.lines

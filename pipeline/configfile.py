@@ -327,8 +327,13 @@ def _parsed(path: Path, shown: str, python: str, environ: Mapping[str, str], par
         raise ConfigError(one_line(error), path=shown, hint="fix the YAML syntax") from error
     if data is None and parent:  # MkDocs reads an empty file as no settings
         data = {}
+    if data is None:
+        raise ConfigError("is empty: it holds no settings", path=shown, hint="a book's mkdocs.yml names at least site_name and the presswork plugin")
     if not isinstance(data, dict):
-        raise ConfigError("expected a mapping of settings", path=shown, line=1)
+        raise ConfigError(
+            f"holds {type(data).__name__ if not isinstance(data, list) else 'a list'}, not settings", path=shown, line=1,
+            hint="write the settings as 'key: value' lines, such as 'site_name: My book'",
+        )  # fmt: skip
     return text, node, data
 
 

@@ -7,6 +7,7 @@ Expected failures are raised as a `PressworkError` and caught once, in `pipeline
 from __future__ import annotations
 
 import enum
+import stat
 from pathlib import Path
 
 
@@ -106,3 +107,16 @@ class WriteError(PressworkError):
     """The output cannot be written: a full disk, a read-only file system, a file where a folder goes."""
 
     exit_code = ExitCode.CANNOT_WRITE
+
+
+def what_is(path: Path) -> str:
+    """What a path that is no regular file is, for a message: "a folder", "a named pipe (FIFO)", ..."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "missing"
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):  # fmt: skip
+        if test(mode):
+            return name
+    return "not a regular file"

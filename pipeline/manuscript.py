@@ -17,7 +17,7 @@ import yaml
 
 from pipeline import navigation, translations
 from pipeline.config import Settings
-from pipeline.errors import ConfigError, ContentError
+from pipeline.errors import ConfigError, ContentError, what_is
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,11 @@ def _files(settings: Settings) -> list[str]:
                         path=_display(settings, path, resolve=False),
                         hint="copy the file into the book, or remove the link",
                     )
+            if name in files and not path.is_file():  # MkDocs would read a named pipe and wait forever
+                raise ContentError(
+                    f"is {what_is(path)}, not a file", path=_display(settings, path, resolve=False),
+                    hint=f"remove it from {docs.name}/: every file there is published",
+                )  # fmt: skip
         names.extend(Path(folder, name).relative_to(docs).as_posix() for name in files)
     return names
 

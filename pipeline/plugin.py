@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline import sanitiser, styles, words
+from pipeline import images, sanitiser, styles, words
 from pipeline.clock import utc
 from pipeline.render import IFRAME_WORKER
 from pipeline.settings import PressworkConfig
@@ -75,6 +75,8 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if not self.trusted:  # pages and scripts of the content's own would run on the site
             for file in [f for f in files if Path(f.src_uri).suffix.lower() in sanitiser.SCRIPT_FILES]:
                 files.remove(file)
+            for file in [f for f in files if f.src_uri.lower().endswith(".svg") and f.abs_src_path]:
+                _clean_drawing(files, file, config)
         files.append(File.generated(config, _STYLESHEET, abs_src_path=str(styles.find(root, "site.css"))))
         files.append(File.generated(config, _SCRIPT, abs_src_path=str(styles.find(root, "site.js"))))
         if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
@@ -105,7 +107,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html_text = _task_names(_figures(html_text))
         if not self.trusted:
-            html_text, _ = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
+            html_text = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
         return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -263,6 +265,18 @@ def _sha256(path: Path) -> str:
 
 # A task list's box (pymdownx.tasklist), which has no name of its own: named by its item's words.
 _TASK = re.compile(r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input type="checkbox" disabled(?: checked)?)(/?>)(.*?)(?=<ul|<ol|</li>)', re.DOTALL)
+
+
+def _clean_drawing(files: Files, file: File, config: MkDocsConfig) -> None:
+    """An SVG of the content's own, as the site publishes it in an untrusted run: without what would
+    run or load something (`sanitiser.svg`; each left out is said by the build)."""
+    data = Path(file.abs_src_path).read_bytes()
+    if images.svg_problem(data):
+        return  # refused where a chapter shows it; a file no chapter shows is not the site's to draw
+    cleaned, dropped = sanitiser.svg(data)
+    if dropped:
+        files.remove(file)
+        files.append(File.generated(config, file.src_uri, content=cleaned))
 
 
 def _task_names(html_text: str) -> str:

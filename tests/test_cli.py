@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 import pytest
 
 from conftest import REPO, TESTS, copy_book, presswork
@@ -32,6 +35,48 @@ def test_no_configuration_is_a_usage_error(tmp_path):
     run = presswork("build", cwd=tmp_path)
     assert run.returncode == 2
     assert run.stderr.strip() == f"{tmp_path / 'mkdocs.yml'}: error: no mkdocs.yml here (run presswork in the book's folder or pass --config FILE)"
+
+
+@pytest.mark.parametrize(
+    "config, says",
+    [
+        ("/dev/null", "/dev/null: error: is a device, not a configuration file (pass --config the book's mkdocs.yml, or run presswork in the book's folder)"),
+        ("folder", "{tmp}/folder: error: is a folder, not a configuration file (pass --config the book's mkdocs.yml, or run presswork in the book's folder)"),
+        ("empty.yml", "empty.yml: error: is empty: it holds no settings (a book's mkdocs.yml names at least site_name and the presswork plugin)"),
+        ("list.yml", "list.yml:1: error: holds a list, not settings (write the settings as 'key: value' lines, such as 'site_name: My book')"),
+    ],
+)  # fmt: skip
+def test_a_configuration_that_is_no_settings_file_says_what_it_is(config, says, tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "empty.yml").write_text("")
+    (tmp_path / "list.yml").write_text("- site_name: A list\n")
+    for verb in ("build", "check"):
+        run = presswork(verb, "--config", config, cwd=tmp_path)
+        assert (run.returncode, run.stderr.strip()) == (2, says.format(tmp=tmp_path))
+
+
+def test_a_named_pipe_in_the_docs_folder_is_said_and_waited_on_by_nobody(tmp_path):
+    """MkDocs would open a FIFO among the chapters and wait for a writer forever."""
+    book = copy_book(TESTS / "books" / "material", tmp_path / "book")
+    os.mkfifo(book / "docs" / "pipe.md")
+    for verb in (["build", "--no-check"], ["check", "--no-grammar"]):
+        run = presswork(*verb, cwd=book, timeout=120)
+        assert (run.returncode, run.stderr.splitlines()[-1]) == (
+            1, "docs/pipe.md: error: is a named pipe (FIFO), not a file (remove it from docs/: every file there is published)"
+        )  # fmt: skip
+    assert not (book / "build").exists()
+
+
+def test_a_languagetool_server_that_does_not_answer_says_what_to_do(tmp_path):
+    book = copy_book(TESTS / "books" / "material", tmp_path / "book")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    run = presswork("check", "--languagetool-url", f"http://127.0.0.1:{port}", cwd=book)
+    assert (run.returncode, run.stderr.splitlines()[-1]) == (
+        2, f"error: LanguageTool is not available: no server answers at http://127.0.0.1:{port}/v2/ (connection refused) "
+        "(start the server, pass the --languagetool-url of one that runs, or --no-grammar)"
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("order", ["before", "after"])

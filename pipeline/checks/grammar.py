@@ -83,7 +83,9 @@ class Engine:
         try:
             return languagetool.version(self.url or "")
         except OSError as error:
-            raise languagetool.unavailable(f"no server answers at {self.url} ({error})") from error
+            reason = getattr(error, "reason", None) or error  # urllib's URLError wraps the socket's
+            reason = getattr(reason, "strerror", None) or reason
+            raise languagetool.unavailable(f"no server answers at {self.url} ({str(reason).lower()})", server=True) from error
 
     @contextlib.contextmanager
     def server(self):

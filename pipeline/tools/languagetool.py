@@ -26,7 +26,8 @@ from pipeline.tools import java, maven, process
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
 _ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
-_HOW_TO_FIX = "run 'make install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
+_HOW_TO_FIX = "install it with 'python -m pipeline.tools.languagetool install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
+_NO_SERVER = "start the server, pass the --languagetool-url of one that runs, or --no-grammar"
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,9 @@ def _bmp(text: str) -> str:
     return "".join("\u263a" if ord(char) > 0xFFFF else char for char in text)
 
 
-def unavailable(reason: str) -> ConfigError:
-    return ConfigError(f"LanguageTool is not available: {reason}", hint=_HOW_TO_FIX)
+def unavailable(reason: str, *, server: bool = False) -> ConfigError:
+    """LanguageTool cannot be had: not installed, or (`server`) a server named by its address does not answer."""
+    return ConfigError(f"LanguageTool is not available: {reason}", hint=_NO_SERVER if server else _HOW_TO_FIX)
 
 
 def _free_port() -> int:
