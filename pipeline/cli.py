@@ -25,6 +25,8 @@ from pipeline.tools import process
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not os.environ.get("SOURCE_DATE_EPOCH", "unset").strip():  # set but empty: no epoch, which MkDocs would fail to read
+        del os.environ["SOURCE_DATE_EPOCH"]
     parser = _parser()
     args = parser.parse_args(argv)
     args.config = getattr(args, "config", Path("mkdocs.yml"))

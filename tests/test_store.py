@@ -3,7 +3,9 @@ affects, and a damaged entry is rebuilt, never used."""
 
 from __future__ import annotations
 
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,9 @@ from conftest import TESTS, copy_book, fresh_cache, presswork
 EDITIONS = ("pdf", "epub", "docx", "site")
 
 
-def build(book: Path, cache: Path, *args: str) -> dict[str, bool]:
+def build(book: Path, cache: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, bool]:
     """Build, and say for each edition whether it came from the cache."""
-    run = presswork("build", "--no-check", *args, cwd=book, env={"PRESSWORK_CACHE": str(cache)})
+    run = presswork("build", "--no-check", *args, cwd=book, env={"PRESSWORK_CACHE": str(cache), **(env or {})})
     assert run.returncode == 0, run.stderr
     cached = {}
     for line in run.stderr.splitlines():
@@ -128,3 +130,44 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     programs = options.programs()
     builds.build(settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True, programs=programs)  # as `presswork build`
     assert sorted(seen) == ["conformance-corpus.docx:cache", "conformance-corpus.epub:built", "conformance-corpus.pdf:built", "site:cache"]
+
+
+def _commit(folder: Path, when: str) -> None:
+    import subprocess
+
+    dated = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "PATH": os.environ["PATH"], "HOME": str(folder)}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-qm", "Book"]):
+        subprocess.run(["git", *args], cwd=folder, env=dated, check=True, capture_output=True)
+
+
+def _modified(book: Path) -> str:
+    with zipfile.ZipFile(book / "build" / "conformance-corpus.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+    return re.search(r'<meta property="dcterms:modified">([^<]+)<', opf).group(1)
+
+
+def test_a_plain_build_of_an_unchanged_book_is_a_no_op_dated_by_its_commit(tmp_path):
+    """No SOURCE_DATE_EPOCH, as an author builds: the book is as old as its newest commit, so building
+    it again reuses every edition, and a change not yet committed rebuilds but keeps the date."""
+    book = copy_book(TESTS / "conformance", tmp_path / "book")
+    _commit(book, "2024-03-01T12:00:00Z")
+    cache = fresh_cache(tmp_path / "cache")
+    plain = {"SOURCE_DATE_EPOCH": ""}  # set empty, as a shell leaves it: no epoch
+    assert build(book, cache, env=plain) == {name: False for name in EDITIONS}
+    assert build(book, cache, env=plain) == {name: True for name in EDITIONS}
+    assert _modified(book) == "2024-03-01T12:00:00Z"
+    chapter = book / "book" / "second.md"
+    chapter.write_text(chapter.read_text() + "\nOne more paragraph.\n")
+    assert build(book, cache, "--format", "epub", env=plain) == {"epub": False}
+    assert _modified(book) == "2024-03-01T12:00:00Z"
+
+
+def test_a_book_outside_git_is_dated_by_its_newest_file(tmp_path):
+    book = copy_book(TESTS / "conformance", tmp_path / "book")
+    newest = 1709294400  # 2024-03-01T12:00:00Z
+    for path in [book / "mkdocs.yml", *(book / "book").rglob("*")]:
+        os.utime(path, (newest - 86400, newest - 86400))
+    os.utime(book / "book" / "second.md", (newest, newest))
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book, env={"SOURCE_DATE_EPOCH": ""})
+    assert run.returncode == 0, run.stderr
+    assert _modified(book) == "2024-03-01T12:00:00Z"

@@ -91,7 +91,7 @@ def check(args: argparse.Namespace) -> int:
 
     settings = options.settings(args)
     progress = Progress(sys.stderr, enabled=not args.quiet)
-    book = manuscript.read(settings, clock.build_epoch(os.environ))
+    book = manuscript.read(settings, clock.build_epoch(os.environ, settings))
     report = checks.run(settings, book, options.check_options(args, args.paths), progress)
     sys.stdout.write(reports.render(args.report, report.findings, report.line_of, checked=report.checked))
     fail_on = args.fail_on or settings.presswork.check.fail_on
@@ -109,7 +109,7 @@ def build(args: argparse.Namespace) -> int:
         settings,
         formats=args.formats,
         out=out,
-        epoch=clock.build_epoch(os.environ),
+        epoch=clock.build_epoch(os.environ, settings),
         progress=progress,
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
@@ -135,7 +135,7 @@ def translations(args: argparse.Namespace) -> int:
             "the book has no languages: mkdocs.yml lists no i18n plugin with languages", path=settings.path.name,
             hint="lay the book out for mkdocs-static-i18n (plugins: - i18n: languages: ...)",
         )  # fmt: skip
-    book = manuscript.read(settings, clock.build_epoch(os.environ))
+    book = manuscript.read(settings, clock.build_epoch(os.environ, settings))
     found = languages.statuses(book, layout, Repository.find(settings.root, timeout=settings.presswork.timeout))
     if args.report == "json":
         print(json.dumps([status.to_json() for status in found], ensure_ascii=False, indent=2))
