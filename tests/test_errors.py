@@ -310,3 +310,22 @@ def test_an_image_with_stray_attributes_in_raw_html_gives_a_valid_epub(tmp_path)
     with zipfile.ZipFile(book / "build" / "damaged-image.epub") as archive:
         chapter = archive.read("EPUB/text/ch001.xhtml").decode()
     assert re.search(r'<img src="../media/[^"]+" [^>]*width="40"', chapter) and " list=" not in chapter
+
+
+@pytest.mark.parametrize(
+    "chapter, addition, inside",
+    [
+        ("inline.md", '<div aria-labelledby="nothing">Labelled by nothing.</div>', "EPUB/text/ch004.xhtml"),
+        ("blocks.md", 'A drawing: <svg width="10" height="10"><rect id="1" width="5" height="5"/></svg>', "EPUB/media/file"),
+    ],
+)  # fmt: skip
+def test_what_epubcheck_refuses_is_said_at_the_chapter_it_was_made_from(chapter, addition, inside, tmp_path):
+    """EPUBCheck names a file inside the EPUB (a content document, a medium pandoc drew out of the
+    page): the message names the chapter, and says where inside the EPUB."""
+    book = copy_book(TESTS / "books" / "material", tmp_path / "book")
+    page = book / "docs" / chapter
+    page.write_text(page.read_text() + f"\n\n{addition}\n")
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 4, run.stderr
+    last = run.stderr.splitlines()[-1]
+    assert last.startswith(f"docs/{chapter}: error: EPUBCheck: ERROR RSC-005 ") and f"(in material-dialect.epub/{inside}" in last, last

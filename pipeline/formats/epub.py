@@ -105,9 +105,11 @@ class EpubBuilder:
         if messages:
             first = messages[0]
             more = f" and {len(messages) - 1} more" if len(messages) > 1 else ""
+            inside = f"{artifact.path.name}/{first.location}"
+            source = _source_of(inputs, artifact.path, first.location)
             raise ValidationError(
-                f"EPUBCheck: {first.severity} {first.id} {first.text}{more}",
-                path=f"{artifact.path.name}/{first.location}",
+                f"EPUBCheck: {first.severity} {first.id} {first.text}{more}{f' (in {inside})' if source else ''}",
+                path=source or inside,
                 detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
             )
         level = accessibility.level(inputs.manuscript.settings, "epub")
@@ -150,6 +152,29 @@ def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:
         detail="\n".join(f"{v.document.lstrip('/')}: {v.impact} {v.rule}: {v.text}{' ' + v.html if v.html else ''}" for v in found),
         hint="fix what it names, or set accessibility: {epub: warning} under presswork in mkdocs.yml to publish it without claiming conformance",
     )
+
+
+def _source_of(inputs: Inputs, epub: Path, location: str) -> str | None:
+    """What in the book an EPUBCheck message's place inside the EPUB (`EPUB/text/ch003.xhtml:17`)
+    was made from: the chapter of a content document; the image file of a medium (or the chapter
+    that shows it); the chapter a line of the navigation leads to."""
+    member, _, line = location.partition(":")
+    document = member.removeprefix("EPUB/")
+    if document.startswith("text/"):
+        return _chapter_of(inputs, epub, document)
+    with zipfile.ZipFile(epub) as archive:
+        if document.startswith("media/") and member in archive.namelist():
+            data = archive.read(member)
+            for source in inputs.book.assets.values():
+                if source.stat().st_size == len(data) and source.read_bytes() == data:
+                    return os.path.relpath(source, inputs.manuscript.settings.root)
+            showing = [name for name in archive.namelist() if name.endswith(".xhtml") and document.encode() in archive.read(name)]
+            return _chapter_of(inputs, epub, showing[0].removeprefix("EPUB/")) if showing else None
+        if member == "EPUB/nav.xhtml" and line.isdigit():
+            lines = archive.read(member).decode("utf-8", "replace").splitlines()
+            target = re.search(r'href="(text/[^"#]+)', lines[int(line) - 1]) if int(line) <= len(lines) else None
+            return _chapter_of(inputs, epub, target.group(1)) if target else None
+    return None
 
 
 def _chapter_of(inputs: Inputs, epub: Path, document: str) -> str | None:
