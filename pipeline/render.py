@@ -30,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import set_exclusions
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.pages import _HTMLHandler
 from mkdocs.utils import CountHandler
 from pymdownx.snippets import SnippetMissingError
 
@@ -107,10 +108,6 @@ class Rendering:
                         _render(file.page, config, files)
                     except SnippetMissingError as error:
                         raise _missing_snippet(file, str(error), settings.docs_dir) from None
-                    except AssertionError as error:
-                        if "name token" not in str(error) and "unexpected call" not in str(error):
-                            raise
-                        raise _unreadable_declaration(file, settings.docs_dir) from None
                     if file.page.present_anchor_ids is not None and file.page.content:
                         # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts
                         file.page.present_anchor_ids |= set(html.unescape(i) for i in _IDS.findall(file.page.content))
@@ -246,6 +243,27 @@ class Rendering:
             logger.setLevel(saved[2])
 
 
+def _forgiving_declarations() -> None:
+    """MkDocs reads each page's Markdown for its ids with Python's HTML parser, which (in Python
+    3.11) stops with an AssertionError at a `<![` it cannot read (`<![>`, `<![if IE]>`), even inside
+    code. A browser reads one as a comment (HTML5's bogus comment), and so does Python-Markdown when
+    it renders the page: MkDocs' reader is taught the same."""
+    read = _HTMLHandler.parse_html_declaration
+    if getattr(read, "forgiving", False):
+        return
+
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return read(self, i)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
+    parse_html_declaration.forgiving = True  # type: ignore[attr-defined]
+    _HTMLHandler.parse_html_declaration = parse_html_declaration
+
+
+_forgiving_declarations()
+
 _IDS = re.compile(r"""\sid=["']([^"']+)["']""")
 
 # What PyMdown's fence formats write for a `mermaid` fence: `fence_code_format` and `fence_div_format`.
@@ -348,18 +366,6 @@ def _missing_snippet(file, message: str, docs_dir: Path) -> ContentError:
     return ContentError(
         f"the snippet '{wanted}' is not a file inside the snippets' base path", path=f"{docs_dir.name}/{file.src_uri}", line=line,
         hint="name a file inside the book's folder, relative to pymdownx.snippets' base_path",
-    )  # fmt: skip
-
-
-def _unreadable_declaration(file, docs_dir: Path) -> ContentError:
-    """A `<!` that Python's HTML parser cannot read (`<![>`, an unfinished marked section), which stops
-    MkDocs' own reading of the page: at its line."""
-    lines = Path(file.abs_src_path).read_text(encoding="utf-8-sig").splitlines() if file.abs_src_path else []
-    line = next((n for n, text in enumerate(lines, 1) if "<![" in text), None)
-    column = lines[line - 1].index("<![") + 1 if line else None
-    return ContentError(
-        "MkDocs cannot read the raw HTML '<![' here (a marked section it does not understand)", path=f"{docs_dir.name}/{file.src_uri}",
-        line=line, column=column, hint="write it as text, &lt;![, or inside code",
     )  # fmt: skip
 
 
