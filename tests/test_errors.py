@@ -329,3 +329,15 @@ def test_what_epubcheck_refuses_is_said_at_the_chapter_it_was_made_from(chapter,
     assert run.returncode == 4, run.stderr
     last = run.stderr.splitlines()[-1]
     assert last.startswith(f"docs/{chapter}: error: EPUBCheck: ERROR RSC-005 ") and f"(in material-dialect.epub/{inside}" in last, last
+
+
+def test_a_list_nested_500_deep_is_said_at_the_line_the_pdf_stops_at(tmp_path):
+    """The DOCX holds it; typst stops laying out nested lists at about 30 levels (and the EPUB takes its page
+    numbers from the PDF)."""
+    book = copy_book(TESTS / "books" / "pathological-nesting", tmp_path / "book")
+    (book / "book" / "nested.md").write_text("# Nested\n\n" + "".join(f"{'    ' * depth}- item {depth}\n" for depth in range(500)))
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert (run.returncode, run.stderr.splitlines()[-1]) == (
+        1, "book/nested.md:33: error: typst cannot typeset this in the PDF: maximum show rule depth exceeded (nest the lists or blocks less deeply)"
+    )  # fmt: skip
+    assert presswork("build", "--no-check", "--format", "docx", cwd=book).returncode == 0

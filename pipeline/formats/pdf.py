@@ -270,9 +270,10 @@ def _located(inputs: Inputs, typ: Path, failed: typst.Failed) -> PressworkError:
         image = inputs.book.assets.get(typst_source.image_in(written_line) or "")
         if line is None and image is not None:  # an image typst cannot read: where the chapter names its file
             line, _ = chapter.position_of(image.name)
+        deep = "show rule depth" in failed.reason  # lists (about 30) or quotes nested deeper than typst lays out
         return ContentError(
             f"typst cannot typeset this in the PDF: {failed.reason}", path=chapter.display, line=line, detail=detail,
-            hint="write it otherwise; --debug shows typst's message and the Typst written from it",
+            hint="nest the lists or blocks less deeply" if deep else "write it otherwise; --debug shows typst's message and the Typst written from it",
         )  # fmt: skip
     template = inputs.style("book.typ")
     lines = template.read_text(encoding="utf-8").splitlines()
