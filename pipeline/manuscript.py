@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,35 @@ def _files(settings: Settings) -> list[str]:
     return names
 
 
+_NOTE = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:")
+_DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _bounded(text: str, first_line: int, display: str, settings: Settings) -> None:
+    """Stop at more footnotes in a chapter, or rows in one of its tables, than `max_footnotes` and
+    `max_table_rows` allow: past them the editions' checkers take minutes, and such a chapter is
+    a data file more than prose. Said at the line of the first one over."""
+    notes, rows = settings.presswork.max_footnotes, settings.presswork.max_table_rows
+    counted, table = 0, -1  # footnotes so far; rows of the table being read (-1: none)
+    for number, line in enumerate(text.split("\n"), first_line):
+        if _NOTE.match(line):
+            counted += 1
+            if counted > notes:
+                raise ContentError(
+                    f"more than {notes:,} footnotes in one chapter", path=display, line=number,
+                    hint="split the chapter, or raise max_footnotes",
+                )  # fmt: skip
+        if table >= 0 and "|" in line and line.strip():
+            table += 1
+            if table > rows:
+                raise ContentError(
+                    f"a table of more than {rows:,} rows", path=display, line=number,
+                    hint="split the table, offer it as a file to download, or raise max_table_rows",
+                )  # fmt: skip
+        else:
+            table = 0 if "|" in line and "-" in line and _DELIMITER_ROW.match(line) else -1
+
+
 def _linkable(settings: Settings) -> Path:
     """Where the book's symbolic links may lead: its own folder or, in a trusted run, the work tree of
     the git repository it is in."""
@@ -216,6 +246,7 @@ def read_chapter(settings: Settings, name: str, title: str | None = None, writte
     body, meta, body_line = _split_front_matter(text, display)
     if not body.strip():
         raise ContentError("the chapter is empty", path=display, line=body_line, hint="write its text, or take it out of nav")
+    _bounded(body, body_line, display, settings)
     return Chapter(
         name=name,
         path=path,

@@ -299,6 +299,8 @@ class PressworkConfig(base.Config):
     timeout = Count(default=600, least=1)  # seconds, for each run of an external tool
     max_chapter_bytes = Count(default=5_000_000, least=1)
     max_image_bytes = Count(default=50_000_000, least=1)
+    max_footnotes = Count(default=1_000, least=1)  # in one chapter
+    max_table_rows = Count(default=1_000, least=1)  # in one table written in Markdown
     pdf_part_words = Count(default=150_000)  # a longer book's PDF is typeset in parts and joined; 0: never
     untrusted_when = Condition()  # e.g. {GITHUB_EVENT_NAME: pull_request}: such a run is untrusted
     publish = c.SubConfig(PublishConfig)

@@ -165,7 +165,26 @@ HUGE = {
               "book/index.md:5:19: error: image 'book/images/huge.png' is 50,000,001 bytes, over the limit of 50,000,000"),
     "image-limit": ("huge-image", lambda b: _setting(b, "max_image_bytes: 10"),
                     "book/index.md:5:19: error: image 'book/images/huge.png' is 72 bytes, over the limit of 10"),
+    "footnotes": ("huge-chapter", lambda b: _notes(b, 10_000),
+                  "book/huge.md:1005: error: more than 1,000 footnotes in one chapter (split the chapter, or raise max_footnotes)"),
+    "footnotes-limit": ("huge-chapter", lambda b: (_notes(b, 10), _setting(b, "max_footnotes: 3")),
+                        "book/huge.md:8: error: more than 3 footnotes in one chapter"),
+    "table": ("huge-chapter", lambda b: _rows(b, 5_000),
+              "book/huge.md:1007: error: a table of more than 1,000 rows (split the table, offer it as a file to download, or raise max_table_rows)"),
+    "table-limit": ("huge-chapter", lambda b: (_rows(b, 10), _setting(b, "max_table_rows: 4")),
+                    "book/huge.md:11: error: a table of more than 4 rows"),
 }  # fmt: skip
+
+
+def _notes(book, count: int) -> None:
+    """A chapter of `count` footnotes: each checker of the editions would take minutes over 10,000."""
+    body = " ".join(f"Word{n}[^n{n}]." for n in range(count))
+    (book / "book" / "huge.md").write_text("# Notes\n\n" + body + "\n\n" + "".join(f"[^n{n}]: Note {n}.\n" for n in range(count)))
+
+
+def _rows(book, count: int) -> None:
+    rows = "".join(f"| {n} | value {n} |\n" for n in range(count))
+    (book / "book" / "huge.md").write_text("# Table\n\nText.\n\n| n | v |\n|---|---|\n" + rows + "\nAfter.\n")
 
 
 def _setting(book, line: str) -> None:
@@ -174,7 +193,7 @@ def _setting(book, line: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(HUGE))
-def test_huge_chapters_and_images_are_refused_at_a_limit_that_is_a_setting(case, tmp_path):
+def test_huge_chapters_images_footnotes_and_tables_are_refused_at_a_limit_that_is_a_setting(case, tmp_path):
     fixture, write, start = HUGE[case]
     book = copy_book(TESTS / "books" / fixture, tmp_path / fixture)
     write(book)

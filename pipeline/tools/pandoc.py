@@ -115,6 +115,11 @@ def read_html(htmls: list[str], *, timeout: float, displays: list[str], sandbox:
                     path=display,
                     hint="look for deeply nested lists or quotes, or raise timeout in mkdocs.yml",
                 ) from error
+            if "heap" in error.message:  # the cap guards the machine; what overran it is the chapter
+                raise ContentError(
+                    f"pandoc ran out of memory reading this chapter ({error.message.removeprefix('pandoc failed: ')})",
+                    path=display, hint="split the chapter, and its longest paragraph or table, into smaller ones",
+                ) from error  # fmt: skip
             error.path = display
             raise
     return chapters
