@@ -152,6 +152,55 @@ def test_a_site_checker_that_dies_at_the_default_level_leaves_the_site_written_w
     assert fails(book, "--format", "site", env=env) == "error: axe-core failed: it was killed (SIGKILL)"
 
 
+def test_pandoc_that_prints_garbage_where_its_tree_goes(book, tmp_path):
+    real = pandoc.executable()
+    wrapper = fake(tmp_path / "bin", "pandoc", f'case "$*" in *"--to json"*) echo "Segmentation fault (core dumped)"; exit 0;; esac\nexec {real} "$@"\n')
+    line = fails(book, "--format", "docx", env={"PYPANDOC_PANDOC": str(wrapper)})
+    assert line == (
+        "book/index.md: error: pandoc gave a report that is not JSON: 'Segmentation fault (core dumped)' "
+        "(run again with --debug; if it persists, reinstall the tool)"
+    )
+
+
+def test_epubcheck_that_writes_garbage_for_its_report(book, tmp_path):
+    """EPUBCheck's Java writes its report: here a half-written one."""
+    java = shutil.which("java")
+    fake(tmp_path / "bin", "java", f'case "$*" in *epubcheck*) for a; do [ "$prev" = --json ] && printf \'{{"messages": [\' > "$a"; prev=$a; done; exit 0;; esac\nexec {java} "$@"\n')
+    line = fails(book, "--format", "epub", env={"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"})
+    assert line == "error: EPUBCheck gave a report that is not JSON: '{\"messages\": [' (run again with --debug; if it persists, reinstall the tool)"
+
+
+def test_a_languagetool_server_that_answers_garbage(tmp_path):
+    """A server at --languagetool-url that answers HTML (a proxy's error page) to every request."""
+    import http.server
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            body = b"<html><body>502 Bad Gateway</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
+        run = presswork("check", "--languagetool-url", f"http://127.0.0.1:{server.server_address[1]}", cwd=root)
+    finally:
+        server.shutdown()
+    assert (run.returncode, run.stdout) == (3, ""), run.stderr  # no report, never a clean one
+    assert run.stderr.strip().splitlines()[-1] == (
+        "error: LanguageTool gave a report that is not JSON: '<html><body>502 Bad Gateway</body></html>' "
+        "(run again with --debug; if it persists, reinstall the tool)"
+    )
+
+
 def test_git_missing(book):
     run = presswork("status", cwd=book, env={"PATH": PYTHON_ONLY})
     assert run.returncode == 3

@@ -4,7 +4,6 @@ pipeline.tools.ace install` (which `make` runs; see `pipeline.tools.npm`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import zipfile
@@ -77,7 +76,7 @@ class Checker(npm.Installed):
                 text = result.stderr.decode("utf-8", "replace").strip() or result.stdout.decode("utf-8", "replace").strip()
                 first = next((line for line in text.splitlines() if line.strip()), "")
                 raise ToolError(f"DAISY Ace gave no report: {process.ended(result.returncode)}{': ' + first if first else ''}", detail=text)
-            return violations(json.loads(report.read_text(encoding="utf-8")))
+            return violations(process.read_json("DAISY Ace", report.read_text(encoding="utf-8")))
 
 
 _SPINE = "  var spineContainsNavDoc = undefined;\n"

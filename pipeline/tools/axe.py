@@ -78,7 +78,7 @@ class Checker(npm.Installed):
                 }  # fmt: skip
                 limit, hint = process.grown(timeout, len(request["pages"]) * len(schemes), PER, "pages", "site")
                 result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=limit, input=json.dumps(request).encode(), env=env, limit=hint)
-                checked += json.loads(result.stdout)
+                checked += process.read_json("axe-core", result.stdout)
         return [
             Violation(names.get(page["url"], page["url"]), page["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
             for page in checked

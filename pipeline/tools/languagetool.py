@@ -8,7 +8,6 @@ and stops it when the check ends, also on Ctrl-C or an error.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -228,7 +227,7 @@ def _answers(url: str) -> bool:
 def _post(url: str, fields: dict[str, str], *, timeout: float) -> dict:
     data = urllib.parse.urlencode(fields).encode()
     with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=timeout) as response:
-        return json.loads(response.read())
+        return process.read_json("LanguageTool", response.read())
 
 
 def _main(argv: list[str]) -> int:

@@ -45,7 +45,7 @@ class Renderer(npm.Installed):
         request = [{"id": "pw-" + hashlib.sha256(source.encode()).hexdigest()[:12], "source": source} for source in sources]
         env = {"PRESSWORK_NODE_MODULES": str(self.modules), "PRESSWORK_CHROMIUM": self.chromium or ""}
         result = process.run("mermaid", ["node", str(_SCRIPT)], timeout=timeout, input=json.dumps(request).encode(), env=env)
-        drawn = json.loads(result.stdout)
+        drawn = process.read_json("mermaid", result.stdout)
         if len(drawn) != len(sources):
             raise ToolError(f"mermaid drew {len(drawn)} of {len(sources)} diagrams")
         return [Drawn(item.get("svg"), item.get("error")) for item in drawn]

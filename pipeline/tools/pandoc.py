@@ -131,7 +131,7 @@ def _is_chapter(block: dict[str, Any]) -> bool:
 
 def _read(html: str, *, timeout: float, sandbox: bool) -> list[dict[str, Any]]:
     out = run(["--from", READER, "--to", "json"], timeout=timeout, input=html.encode("utf-8"), sandbox=sandbox)
-    return json.loads(out)["blocks"]
+    return process.read_json("pandoc", out)["blocks"]
 
 
 def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float, sandbox: bool = False) -> list[str]:

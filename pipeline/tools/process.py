@@ -15,6 +15,7 @@ with it.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -23,6 +24,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import ToolError
 
@@ -141,6 +143,18 @@ def grown(timeout: float, count: int, per: int, what: str, setting: str) -> tupl
     times = max(1, math.ceil(count / per))
     hint = f"the book's timeout of {timeout:g} s for each {per} {what}; raise timeout under presswork in mkdocs.yml, or set accessibility: {{{setting}: off}}"
     return timeout * times, hint
+
+
+def read_json(tool: str, output: bytes | str) -> Any:
+    """A tool's report, which it writes as JSON; anything else it printed is a failure of the tool,
+    said with what it began with (garbage from a broken install, a crash's message on stdout)."""
+    try:
+        return json.loads(output)
+    except ValueError:
+        text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        shown = f": {first[:80]!r}" if first else " (it printed nothing)"
+        raise ToolError(f"{tool} gave a report that is not JSON{shown}", hint="run again with --debug; if it persists, reinstall the tool", detail=text[:20000]) from None
 
 
 def ended(returncode: int) -> str:

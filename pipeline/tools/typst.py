@@ -10,7 +10,6 @@ shows: such a character is drawn as its code point (`stand_in`) instead of an em
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 import unicodedata
@@ -85,7 +84,7 @@ def compile_pdf(
             raise Inaccessible(first.removeprefix(_UA).split(" (hint: ")[0], line, text)
         error = re.search(r"^error: ", text, re.MULTILINE)  # typst's warnings, each at its place, may come before
         raise Failed(first.removeprefix("error: "), *_place(text, source.name, error.start() if error else 0), text)
-    return json.loads(result.stdout) if report else None
+    return process.read_json("typst", result.stdout) if report else None
 
 
 def _place(text: str, name: str, start: int) -> tuple[int, int]:
