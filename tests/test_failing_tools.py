@@ -1,4 +1,4 @@
-"""External tools that fail for real: missing, killed, timed out, or given input they cannot take.
+"""External tools that fail for real: missing, killed, timed out, printing garbage, or given input they cannot take.
 
 Each time Presswork names the tool and why in one line, exits 3, and leaves the output folder as it
 was. A LanguageTool server that dies during a check is started again once and the check completes
