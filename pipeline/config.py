@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
-from pipeline import configfile
+from pipeline import configfile, entries
 from pipeline import trust as trusting
 from pipeline.configfile import line_of, one_line
 from pipeline.errors import ConfigError, ConfigErrors, what_is
@@ -111,21 +111,9 @@ def _heading_ids(data: dict) -> dict:
     """`toc` given `heading_id` as its slugify, unless the book gives one of its own, so that a
     heading in any script gets an id that works (the same on the site and in every edition)."""
     extensions = data.get("markdown_extensions")
-    if extensions is None:
-        extensions = []
-    if not isinstance(extensions, list):
+    if extensions is not None and not isinstance(extensions, list):
         return data  # MkDocs reports it
-    entries = []
-    found = False
-    for entry in extensions:
-        if entry == "toc":
-            entry, found = {"toc": {"slugify": heading_id}}, True
-        elif isinstance(entry, dict) and "toc" in entry and (entry["toc"] is None or isinstance(entry["toc"], dict)):
-            entry, found = {**entry, "toc": {"slugify": heading_id, **(entry["toc"] or {})}}, True
-        entries.append(entry)
-    if not found:
-        entries.append({"toc": {"slugify": heading_id}})
-    return {**data, "markdown_extensions": entries}
+    return {**data, "markdown_extensions": entries.with_options(extensions, "toc", lambda options: {"slugify": heading_id, **options}, add=True)}
 
 
 def load(path: Path, trust: Trust = TRUSTED) -> Settings:
@@ -199,15 +187,7 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
 
 
 def _plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:
-    plugins = data.get("plugins")
-    items = plugins.items() if isinstance(plugins, dict) else []
-    if isinstance(plugins, list):
-        named = [item for item in plugins if isinstance(item, str) or (isinstance(item, dict) and len(item) == 1)]
-        items = [(item, {}) if isinstance(item, str) else next(iter(item.items())) for item in named]
-    for name, options in items:
-        if name == PLUGIN_NAME:
-            return options or {}
-    return None
+    return entries.options_of(data.get("plugins"), PLUGIN_NAME)
 
 
 def _validate(schema: type[Config], data: Any, prefix: str, path: Path, problem) -> None:

@@ -34,6 +34,7 @@ from mkdocs.structure.pages import _HTMLHandler
 from mkdocs.utils import CountHandler
 from pymdownx.snippets import SnippetMissingError
 
+from pipeline import entries
 from pipeline.config import Settings
 from pipeline.errors import ContentError
 from pipeline.settings import PLUGIN_NAME
@@ -323,7 +324,7 @@ def _offline(data: dict) -> dict:
     name = theme.get("name") if isinstance(theme, dict) else theme
     plugins = data.get("plugins")
     if name == "material" and isinstance(plugins, list):
-        names = {item if isinstance(item, str) else next(iter(item), None) for item in plugins if isinstance(item, (str, dict))}
+        names = {name for name, _ in entries.of(plugins)}
         if not names & {"offline", "material/offline"}:
             data["plugins"] = [*plugins, "offline"]
     return data
@@ -338,22 +339,18 @@ def _snippets_checked(data: dict, root: Path) -> dict:
     """`pymdownx.snippets` told to stop at a snippet it cannot find (`check_paths`), unless the
     configuration says otherwise (left alone, it leaves the text out of the page without a word), and
     its base paths taken from the book's folder, wherever Presswork is run from."""
+    def checked(options: dict) -> dict:
+        options = {"check_paths": True, **options}
+        bases = options.get("base_path", ["."])
+        bases = [bases] if isinstance(bases, str) else bases
+        if isinstance(bases, list):
+            options["base_path"] = [str(root / str(base)) for base in bases]
+        return options
+
     items = data.get("markdown_extensions")
     if not isinstance(items, list):
         return data
-    changed = []
-    for item in items:
-        if item == "pymdownx.snippets":
-            item = {"pymdownx.snippets": {}}
-        if isinstance(item, dict) and "pymdownx.snippets" in item and isinstance(item["pymdownx.snippets"], (dict, type(None))):
-            options = {"check_paths": True, **(item["pymdownx.snippets"] or {})}
-            bases = options.get("base_path", ["."])
-            bases = [bases] if isinstance(bases, str) else bases
-            if isinstance(bases, list):
-                options["base_path"] = [str(root / str(base)) for base in bases]
-            item = {"pymdownx.snippets": options}
-        changed.append(item)
-    return {**data, "markdown_extensions": changed}
+    return {**data, "markdown_extensions": entries.with_options(items, "pymdownx.snippets", checked)}
 
 
 def _missing_snippet(file, message: str, docs_dir: Path) -> ContentError:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from pipeline import entries
 from pipeline.config import Settings
 from pipeline.tools.git import Repository
 
@@ -132,11 +133,8 @@ def chapter_file(settings: Settings, layout: Layout, name: str) -> tuple[str, bo
 
 
 def _plugin_block(plugins: Any) -> dict | None:
-    entries = plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []
-    for entry in entries:
-        if isinstance(entry, dict) and "i18n" in entry:
-            return entry["i18n"] if isinstance(entry["i18n"], dict) else {}
-    return None
+    block = entries.options_of(plugins, "i18n")
+    return None if block is None else block if isinstance(block, dict) else {}
 
 
 @dataclass(frozen=True)

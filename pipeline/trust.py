@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import entries
+
 
 @dataclass(frozen=True)
 class Trust:
@@ -152,7 +154,8 @@ def _allowed(items: Any, allowed: frozenset[str]) -> tuple[Any, list[str]]:
         return items, []
     kept, dropped = [], []
     for item in items:
-        name = item if isinstance(item, str) else next(iter(item), None) if isinstance(item, dict) and len(item) == 1 else None
+        named = entries.of([item])
+        name = named[0][0] if named else None
         if name is None or name in allowed:
             kept.append(item)
         else:
@@ -186,7 +189,7 @@ def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> An
         return items  # not a shape MkDocs accepts: its own validation says so
     if not listed and not isinstance(items, dict):
         return items
-    pairs = [(i, None) if isinstance(i, str) else next(iter(i.items())) for i in items] if listed else list(items.items())
+    pairs = entries.of(items)
     if "pymdownx.snippets" not in [name for name, _ in pairs]:
         return items
     options = dict(dict(pairs)["pymdownx.snippets"] or {})
