@@ -3,7 +3,7 @@
 What an untrusted page may hold is listed here once: its elements (`TAGS`), their attributes
 (`ATTRIBUTES`, and `data-` ones on any element), the style properties an attribute may set
 (`STYLES`) and the addresses a link or image may have (`_SCHEMES`, relative ones, and an image's own
-`data:image/...`). Three halves use that one list:
+`data:image/...`). Three parts use that one list:
 
 - `clean` sanitises a rendered page (which the site shows and every other edition is made from)
   with ammonia (`nh3`), which parses the page as a browser does (html5ever, the HTML5 parsing
@@ -119,6 +119,9 @@ def clean(text: str) -> str:
     return _CLEANER.clean(text)
 
 
+_LOWERED = {tag: {name.lower() for name in names} for tag, names in ATTRIBUTES.items()}  # as Markdown's raw HTML spells them (`viewbox`)
+
+
 def kept_tag(tag: str) -> bool:
     return tag.lower() in TAGS
 
@@ -126,7 +129,7 @@ def kept_tag(tag: str) -> bool:
 def kept_attribute(tag: str, name: str, value: str | None) -> bool:
     """Whether `clean` keeps the attribute `name="value"` on a `tag` it keeps."""
     tag, name = tag.lower(), name.lower()
-    if not (name in _EVERYWHERE or name in ATTRIBUTES.get(tag, ()) or any(name.startswith(p) for p in _PREFIXES)):
+    if not (name in _EVERYWHERE or name in _LOWERED.get(tag, ()) or any(name.startswith(p) for p in _PREFIXES)):
         return False
     if value is None:
         return True

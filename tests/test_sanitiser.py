@@ -157,3 +157,22 @@ def test_a_declaration_python_s_parser_cannot_read_is_read_as_a_browser_reads_it
         assert run.returncode == 0, run.stderr
         page = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
         assert "<code>&lt;![&gt;</code> stays" in page and "<p>&lt;![&gt;<img" in page
+
+
+def test_what_authors_write_in_raw_html_is_kept_and_not_reported(tmp_path):
+    """The allowlist keeps the raw HTML books are written with, and reports none of it."""
+    book = copy_book(TESTS / "books" / "mutation-xss", tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        '# Kept\n\nPress <kbd>Ctrl</kbd>, see <span style="color: #c00">red</span> and an icon '
+        '<svg viewBox="0 0 24 24" width="12"><path d="M0 0h24v24H0z"/></svg>.\n\n'
+        '<div align="center"><img src="https://example.org/logo.png" alt="Logo" width="80"></div>\n\n'
+        '<details open><summary>More</summary>Inside <sub>2</sub> and <sup>3</sup>.</details>\n'
+    )
+    check = presswork("check", "--untrusted", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    assert [f for f in json.loads(check.stdout) if f["rule"] == "unsafe-html"] == []
+    run = presswork("build", "--untrusted", "--no-check", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    page = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    article = page[page.index("<article"):page.index("</article>")]
+    for kept in ('<kbd>Ctrl</kbd>', 'style="color: #c00"', 'viewBox="0 0 24 24"', '<div align="center">', '<details open="">', "<sub>2</sub>"):
+        assert kept in article, kept
