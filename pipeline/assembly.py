@@ -73,8 +73,10 @@ class _Tree:
     anchor: str  # the site id of the chapter's first heading
     renames: dict[str, str] = field(default_factory=dict)  # site id -> id in the combined document
     holders: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)  # id now -> the attributes holding it
+    aliases: dict[str, str] = field(default_factory=dict)  # an anchor inside a heading (`## <a name="x"></a>Title`) -> the heading's site id
 
     def resolve(self, fragment: str) -> str | None:
+        fragment = self.aliases.get(fragment, fragment)
         if fragment not in self.ids:
             return None
         return self.renames.get(fragment, fragment)
@@ -264,6 +266,7 @@ def _normalise(
     used: set[str] = set()
     headers, repeated = [], []
     holders: dict[str, list[list[Any]]] = {}  # so that ids are renamed later without another walk
+    aliases = _heading_anchors(blocks)
     for node in tree.nodes(blocks):
         a = tree.attr(node)
         if a and a[0]:
@@ -275,7 +278,7 @@ def _normalise(
             headers.append(node)
     for a in repeated:  # the site has it twice, and its links land on the first: so do the editions'
         warnings.append(_duplicate_id(chapter, a[0], len(repeated)))
-        holders[a[0]].remove(a)
+        holders[a[0]] = [held for held in holders[a[0]] if held is not a]  # by identity: two attrs can be equal
         a[0] = tree.unique_id(a[0], used)
         holders.setdefault(a[0], []).append(a)
     if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
@@ -308,7 +311,31 @@ def _normalise(
     ids = set(used)
     renames = {i: tree.unique_id(i, used) for i in sorted(ids & _RESERVED)}
     _rename(holders, renames)
-    return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames, holders=holders)
+    return _Tree(chapter=chapter, url=url, blocks=blocks, ids=ids, anchor=anchor, renames=renames, holders=holders, aliases=aliases)
+
+
+def _heading_anchors(blocks: list[Any]) -> dict[str, str]:
+    """Empty anchors inside headings (`## <a name="x"></a>Title`, an old way to give a heading an id)
+    taken out, since a heading's text is what tables of contents show: the heading takes the
+    anchor's id when it has none; else a link to the anchor lands on the heading (returned: anchor
+    id -> heading id)."""
+    aliases: dict[str, str] = {}
+    for node in blocks:
+        if node.get("t") != "Header" or not any(_empty_anchor(inline) for inline in node["c"][2]):
+            continue
+        attr = node["c"][1]
+        for inline in [inline for inline in node["c"][2] if _empty_anchor(inline)]:
+            identifier = inline["c"][0][0]
+            if not attr[0]:
+                attr[0] = identifier
+            elif identifier != attr[0]:
+                aliases[identifier] = attr[0]
+        node["c"][2] = [inline for inline in node["c"][2] if not _empty_anchor(inline)]
+    return aliases
+
+
+def _empty_anchor(inline: Any) -> bool:
+    return isinstance(inline, dict) and inline.get("t") == "Span" and bool(inline["c"][0][0]) and not inline["c"][1]
 
 
 def _untranslated(blocks: list[Any], language: str, note: str) -> list[Any]:

@@ -360,3 +360,27 @@ def test_a_list_nested_500_deep_is_said_at_the_line_the_pdf_stops_at(tmp_path):
         1, "book/nested.md:33: error: typst cannot typeset this in the PDF: maximum show rule depth exceeded (nest the lists or blocks less deeply)"
     )  # fmt: skip
     assert presswork("build", "--no-check", "--format", "docx", cwd=book).returncode == 0
+
+
+def test_an_anchor_inside_a_heading_and_the_same_heading_in_another_chapter(tmp_path):
+    """`## <a name="gen-x"></a>Gen X`, an old way to give a heading an id (cp-algorithms writes it),
+    while another chapter has `## Gen X`: every edition is made, the link lands on the heading, and
+    the contents show the heading's words alone (EPUBCheck refuses an empty span in the navigation)."""
+    book = copy_book(TESTS / "books" / "chapter-not-in-nav", tmp_path / "book")
+    docs = book / "book"
+    for stale in docs.glob("*.md"):
+        stale.unlink()
+    (docs / "index.md").write_text('# Doc\n\nSee [later](#gen-x).\n\n## <a name="gen-x"></a>Gen X\n\nText.\n')
+    (docs / "seg.md").write_text("# Seg\n\n## Gen X\n\nText.\n")
+    config = book / "mkdocs.yml"
+    config.write_text(re.sub(r"nav:\n(  - .*\n)+", "nav:\n  - index.md\n  - seg.md\n", config.read_text()))
+    run = presswork("build", "--no-check", "--format", "pdf", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "given twice" not in run.stderr
+    epub = next((book / "build").glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        chapter = archive.read("EPUB/text/ch001.xhtml").decode()
+        nav = archive.read("EPUB/nav.xhtml").decode()
+    target = re.search(r'<a href="ch001.xhtml#([^"]+)"[^>]*>later</a>', chapter).group(1)
+    assert re.search(rf'id="{target}"[^>]*>\s*<h2[^>]*>Gen X</h2>', chapter), chapter
+    assert "<span" not in nav and nav.count(">Gen X</a>") == 2
