@@ -283,6 +283,7 @@ def _normalise(
         holders.setdefault(a[0], []).append(a)
     if html.count("<blockquote") + html.count("<div") > MAX_NESTING:
         _nesting(chapter, blocks)
+    tree.paragraphs(blocks)
     titles = sum(1 for node in headers if node["c"][0] == 1)
     top = sum(1 for block in blocks if block.get("t") == "Header" and block["c"][0] == 1)
     if titles > top:

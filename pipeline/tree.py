@@ -159,3 +159,21 @@ def meta(value: Any) -> Node:
     if isinstance(value, bool):
         return {"t": "MetaBool", "c": value}
     return {"t": "MetaString", "c": str(value)}
+
+
+def paragraphs(blocks: list[Node]) -> None:
+    """Loose inline content (`Plain`, as pandoc reads inline HTML outside a `<p>`, such as an image
+    in a `<center>`) made a paragraph of its own, where blocks follow one another: in the body, a
+    `Div` or a quote. Typst would run a `Plain` into the paragraph after it. List items and table
+    cells keep theirs: there `Plain` is how a tight item is written."""
+    stack = [blocks]
+    while stack:
+        sequence = stack.pop()
+        for index, block in enumerate(sequence):
+            kind = block.get("t") if isinstance(block, dict) else None
+            if kind == "Plain":
+                sequence[index] = {"t": "Para", "c": block["c"]}
+            elif kind == "Div":
+                stack.append(block["c"][1])
+            elif kind == "BlockQuote":
+                stack.append(block["c"])

@@ -384,3 +384,23 @@ def test_an_anchor_inside_a_heading_and_the_same_heading_in_another_chapter(tmp_
     target = re.search(r'<a href="ch001.xhtml#([^"]+)"[^>]*>later</a>', chapter).group(1)
     assert re.search(rf'id="{target}"[^>]*>\s*<h2[^>]*>Gen X</h2>', chapter), chapter
     assert "<span" not in nav and nav.count(">Gen X</a>") == 2
+
+
+def test_an_image_in_a_center_element_stands_apart_from_the_paragraph_after_it(tmp_path):
+    """`<center><img></center>` (cp-algorithms writes it) then a paragraph: the PDF sets the
+    paragraph below the picture, not beside it, as the site and the EPUB do."""
+    import subprocess
+
+    book = copy_book(TESTS / "books" / "damaged-image", tmp_path / "book")
+    shutil.copy(TESTS / "books" / "material" / "docs" / "images" / "figure.png", book / "book" / "images" / "sea.png")
+    (book / "book" / "index.md").write_text(
+        '# Introduction\n\nBefore.\n\n<center><img src="images/sea.png" alt="The sea" width="100"></center>\n\n'
+        "Here we go with the paragraph after the picture.\n"
+    )
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 0, run.stderr
+    boxes = subprocess.run(["pdftotext", "-bbox", str(book / "build" / "damaged-image.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    words = {word: (float(x), float(y)) for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)}
+    before, here, after = words["Before."], words["Here"], words["after"]
+    assert here[1] > before[1] + 40  # a picture's height below
+    assert here[0] < before[0] + 40  # at the start of a line (an indent at most), not right of the picture
