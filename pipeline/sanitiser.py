@@ -176,6 +176,8 @@ def scan(text: str) -> list[Unsafe]:
             found.append(Unsafe(start, end - start, f"a <{name}> element"))
             continue
         for attribute, value, begin, finish in attributes:
+            if attribute.lower() == "markdown":
+                continue  # md_in_html's: Python-Markdown reads it and leaves it out itself
             if not kept_attribute(name, attribute, value):
                 found.append(Unsafe(begin, finish - begin, _what(attribute, value)))
     for match in _ATTR_LIST.finditer(plain):
@@ -271,16 +273,20 @@ def _tags(text: str):
 
 
 def _listed(text: str, start: int) -> list[Unsafe]:
-    """What goes of an attribute list (`{: onclick=... }`): its element is not known here, so what
-    no element keeps."""
+    """What goes of an attribute list (`{: onclick=... }`) that would run or load something: its
+    element is not known here, and braces are also TeX's (`\\sum_{i=1}`) and Critic Markup's, so an
+    attribute no element keeps is reported only when it is a handler, a script URL or a style."""
     found = []
     for match in _ATTRIBUTE.finditer(text):
         name, value = match.group(1), match.group(2)
         value = value[1:-1] if value and value[0] in "\"'" else value
         if name.startswith((".", "#")) or "=" not in match.group(0):
             continue  # `.class`, `#id`
+        what = _what(name, value)
+        if what.startswith("the attribute "):
+            continue
         if not any(kept_attribute(tag, name, value) for tag in ATTRIBUTES):
-            found.append(Unsafe(start + match.start(), len(match.group(0)), _what(name, value)))
+            found.append(Unsafe(start + match.start(), len(match.group(0)), what))
     return found
 
 
@@ -288,10 +294,10 @@ def _what(name: str, value: str | None) -> str:
     plain = _CONTROL.sub("", html.unescape(value or "")).lower()
     if name.lower().startswith("on"):
         return f"the event handler '{name}'"
-    if re.match(r"^[a-z][a-z0-9+.-]*:", plain) and not plain.startswith(("http:", "https:", "mailto:", "tel:")):
-        return f"a script URL in '{name}'"
     if name.lower() == "style":
         return "a style other than plain colours, sizes, spacing and alignment"
+    if re.match(r"^[a-z][a-z0-9+.-]*:", plain) and not plain.startswith(("http:", "https:", "mailto:", "tel:")):
+        return f"a script URL in '{name}'"
     return f"the attribute '{name}'"
 
 

@@ -176,3 +176,15 @@ def test_what_authors_write_in_raw_html_is_kept_and_not_reported(tmp_path):
     article = page[page.index("<article"):page.index("</article>")]
     for kept in ('<kbd>Ctrl</kbd>', 'style="color: #c00"', 'viewBox="0 0 24 24"', '<div align="center">', '<details open="">', "<sub>2</sub>"):
         assert kept in article, kept
+
+
+def test_check_untrusted_does_not_report_what_markdown_itself_reads(tmp_path):
+    """md_in_html's `markdown` attribute, TeX's braces (`\\sum_{i=1}`) and Critic Markup's
+    (`{==marked==}`) look like attributes to a scan of the Markdown: none of them is reported."""
+    book = copy_book(TESTS / "books" / "mutation-xss", tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        '# Kept\n\n<div class="grid" markdown>\n\nText in a grid.\n\n</div>\n\n'
+        "The sum $\\sum_{i=1}^{n} i$ is {==marked==}, and a list item is styled {: .wide data-x=1 }.\n"
+    )
+    check = presswork("check", "--untrusted", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    assert [f["message"] for f in json.loads(check.stdout) if f["rule"] == "unsafe-html"] == []
