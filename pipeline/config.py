@@ -160,6 +160,10 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         if key == "plugins" and plugin_reported and f"'{PLUGIN_NAME}'" in str(error):
             continue  # already reported above, with its full key path
         problem(key, one_line(error), _type_hint(error))
+    cover = (block or {}).get("book", {}).get("cover") if isinstance((block or {}).get("book"), dict) else None
+    if isinstance(cover, str) and cover and mkdocs.get("docs_dir"):  # said with the rest, though the image is read later
+        if not (Path(mkdocs["docs_dir"]) / cover).resolve().is_relative_to(path.parent.resolve()):
+            problem("plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder")
     if problems:
         raise ConfigErrors(sorted(problems, key=lambda problem: (problem.path != path.name, str(problem.path), problem.line or 0)))
     plugin = mkdocs.plugins[PLUGIN_NAME]

@@ -266,3 +266,16 @@ def test_a_command_line_or_environment_out_of_range_is_a_usage_error(tmp_path, a
     run = presswork(*args, cwd=book, env=env)
     assert run.returncode == 2, run.stderr
     assert one_line(run).startswith(said), run.stderr
+
+
+def test_a_bad_language_and_a_cover_outside_the_book_are_reported_together(tmp_path):
+    """Every configuration problem at once, the cover's place too, though the image is read later."""
+    book = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text() + "        language: not a language!\n        cover: ../../outside.png\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "mkdocs.yml:17: error: plugins.presswork.book.language: 'not a language!' is not a language tag such as 'en' or 'en-GB'",
+        "mkdocs.yml:18: error: plugins.presswork.book.cover: image '../../outside.png' is outside the book's folder (keep images inside the book's folder)",
+    ]
