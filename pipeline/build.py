@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import __version__, images, output, sanitiser, translations
+from pipeline import __version__, output, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
@@ -205,9 +205,8 @@ def warnings(manuscript) -> list[str]:
     for path in sorted(docs.rglob("*")):
         if path.suffix.lower() in sanitiser.SCRIPT_FILES and path.is_file():
             lines.append(f"{shown}/{path.relative_to(docs).as_posix()}: warning: left out of the site (an untrusted build publishes no page or script of the content's own)")
-        elif path.suffix.lower() == ".svg" and path.is_file() and not images.svg_problem(data := path.read_bytes()):
-            for what in sanitiser.svg(data)[1]:
-                lines.append(f"{shown}/{path.relative_to(docs).as_posix()}: warning: {what} is left out of the drawing (an untrusted build)")
+    for path, dropped in sanitiser.drawings(docs):
+        lines += [f"{shown}/{path.relative_to(docs).as_posix()}: warning: {what} is left out of the drawing (an untrusted build)" for what in dropped]
     return lines
 
 

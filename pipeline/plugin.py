@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline import images, sanitiser, styles, words
+from pipeline import sanitiser, styles, words
 from pipeline.clock import utc
 from pipeline.render import IFRAME_WORKER
 from pipeline.settings import PressworkConfig
@@ -270,10 +270,7 @@ _TASK = re.compile(r'(<li class="task-list-item">(?:<label class="task-list-cont
 def _clean_drawing(files: Files, file: File, config: MkDocsConfig) -> None:
     """An SVG of the content's own, as the site publishes it in an untrusted run: without what would
     run or load something (`sanitiser.svg`; each left out is said by the build)."""
-    data = Path(file.abs_src_path).read_bytes()
-    if images.svg_problem(data):
-        return  # refused where a chapter shows it; a file no chapter shows is not the site's to draw
-    cleaned, dropped = sanitiser.svg(data)
+    cleaned, dropped = sanitiser.svg(Path(file.abs_src_path).read_bytes())
     if dropped:
         files.remove(file)
         files.append(File.generated(config, file.src_uri, content=cleaned))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import markdown
 import nh3
@@ -317,14 +318,27 @@ _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, 
 
 def svg(data: bytes) -> tuple[bytes, list[str]]:
     """An SVG file of the book's without what would run or load something (the file as it was when
-    nothing is), and what was left out. The file has passed `pipeline.images.svg_problem` (no
-    entities, well-formed)."""
-    root = etree.fromstring(data, _XML)
+    nothing is), and what was left out. Entities are not expanded, nor anything fetched."""
+    try:
+        root = etree.fromstring(data, _XML)
+    except etree.XMLSyntaxError:
+        return data, []  # no drawing: refused where a chapter shows it (`pipeline.images`)
     dropped: list[str] = []
     _clean_element(root, dropped)
     if not dropped:
         return data, []
     return etree.tostring(root, encoding="utf-8", xml_declaration=True), dropped
+
+
+def drawings(docs: Path) -> list[tuple[Path, list[str]]]:
+    """Each SVG file of the docs folder that an untrusted run publishes without something, and what."""
+    found = []
+    for path in sorted(docs.rglob("*")):
+        if path.suffix.lower() == ".svg" and path.is_file():
+            dropped = svg(path.read_bytes())[1]
+            if dropped:
+                found.append((path, dropped))
+    return found
 
 
 def _clean_element(element, dropped: list[str]) -> None:

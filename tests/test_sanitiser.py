@@ -133,6 +133,9 @@ def test_an_untrusted_svg_keeps_its_drawing_and_loses_what_runs(tmp_path):
         f"book/chart.svg: warning: {what} is left out of the drawing (an untrusted build)"
         for what in ("a <script> element", "a <foreignObject> element", "a <set> element", "the event handler 'onload'", "a link to 'javascript:alert(3)'")
     )  # fmt: skip
+    check = presswork("check", "--untrusted", "--no-grammar", "--format", "json", "--quiet", cwd=book)
+    reported = sorted(f["message"] for f in json.loads(check.stdout) if f["path"] == "book/chart.svg")
+    assert reported == sorted(line.split(": warning: ")[1].replace("drawing (an untrusted build)", "drawing in an untrusted build") for line in said)
     published = (book / "build" / "site" / "chart.svg").read_text(encoding="utf-8")
     with zipfile.ZipFile(book / "build" / "hostile.epub") as archive:
         drawings = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".svg")]

@@ -115,6 +115,7 @@ def _run(
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:
             findings += _unsafe([proses[name] for name in selected])
+            findings += [] if options.paths else _drawings(settings)
     with progress.step(f"accessibility{label}"):
         findings += accessibility.check(proses, selected, settings.presswork.book.language)
     with progress.step(f"spelling{label}") as note:
@@ -183,6 +184,17 @@ def _unsafe(chosen: list[Prose]) -> list[Finding]:
             message = f"{unsafe.what} is left out of an untrusted build"
             findings.append(Finding(item.chapter.display, line, column, end_line, end_column, "warning", "html", "unsafe-html", message, ()))
     return findings
+
+
+def _drawings(settings: Settings) -> list[Finding]:
+    """In an untrusted run, what the SVG files of the docs folder lose, at each file."""
+    root = settings.root.resolve()
+    return [
+        Finding(path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path), 1, 1, 1, 2,
+                "warning", "html", "unsafe-html", f"{what} is left out of the drawing in an untrusted build", ())
+        for path, dropped in sanitiser.drawings(settings.docs_dir)
+        for what in dropped
+    ]  # fmt: skip
 
 
 def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Prose]) -> list[str]:
