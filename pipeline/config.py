@@ -160,7 +160,8 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         if key == "plugins" and plugin_reported and f"'{PLUGIN_NAME}'" in str(error):
             continue  # already reported above, with its full key path
         problem(key, one_line(error), _type_hint(error))
-    cover = (block or {}).get("book", {}).get("cover") if isinstance((block or {}).get("book"), dict) else None
+    book = block.get("book") if isinstance(block, dict) else None
+    cover = book.get("cover") if isinstance(book, dict) else None
     if isinstance(cover, str) and cover and mkdocs.get("docs_dir"):  # said with the rest, though the image is read later
         if not (Path(mkdocs["docs_dir"]) / cover).resolve().is_relative_to(path.parent.resolve()):
             problem("plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder")
