@@ -21,7 +21,8 @@ from pipeline import __version__, output, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, ContentError
-from pipeline.formats import BUILDERS, Artifact, Builder, Inputs, Programs, accessibility, human_size
+from pipeline.formats import FORMATS, accessibility, builders
+from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_size
 from pipeline.progress import Progress
 from pipeline.store import Store, digest, key
 
@@ -53,12 +54,12 @@ def build(
     source and the EPUB claims no conformance, each with a warning).
     A book in several languages (mkdocs-static-i18n) gets the PDF, EPUB and DOCX of each language the
     site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`."""
-    builders = [BUILDERS[name] for name in BUILDERS if name in _selected(settings, formats)]
+    chosen = builders(_selected(settings, formats))
     with progress.step("manuscript") as note:
         manuscript = manuscripts.read(settings, epoch)
         count = len(manuscript.chapters)
         note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
-    translated = _translated(settings, epoch, languages, any(b.suffix for b in builders))
+    translated = _translated(settings, epoch, languages, any(b.suffix for b in chosen))
     for warning in warnings(manuscript) + [line for book in translated for line in fallback_warnings(book)]:
         progress.say(warning)
     if check is not None:
@@ -72,11 +73,11 @@ def build(
     try:
         _remove_stale_staging(out)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-        files = [b for b in builders if b.suffix]
+        files = [b for b in chosen if b.suffix]
         default_files = files if languages is None or _default_locale(settings) in languages else []
         books = [book for book in translated if files]
         planned = [(b.name, staging / f"{book.settings.slug}{b.suffix}") for book in [manuscript, *books] for b in (files if book is not manuscript else default_files)]
-        planned = planned if any(not b.suffix for b in builders) else []
+        planned = planned if any(not b.suffix for b in chosen) else []
         inputs = Inputs(
             manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, programs=programs or Programs(),
             book_wanted=bool(default_files),
@@ -98,9 +99,9 @@ def build(
                 _tell(_book_warnings(each), told, progress)
                 each.forget_tree()
             inputs.downloads.extend(artifact for artifact, _, _ in made)
-            sites = [_make(b, inputs, book, staging, progress) for b in builders if not b.suffix]
+            sites = [_make(b, inputs, book, staging, progress) for b in chosen if not b.suffix]
             _tell(_book_warnings(inputs), told, progress)  # a site rendered for itself alone
-            for builder, (artifact, name, fresh) in zip([b for b in builders if not b.suffix], sites):
+            for builder, (artifact, name, fresh) in zip([b for b in chosen if not b.suffix], sites):
                 _validate(builder, inputs, artifact, name, fresh, progress)
             _all(checking)
         artifacts = [artifact for artifact, _, _ in made + sites]
@@ -327,8 +328,8 @@ def _check(settings: Settings, manuscript, options: checks.Options, progress: Pr
 
 def _selected(settings: Settings, formats: list[str]) -> list[str]:
     for name in formats:
-        if name not in BUILDERS:
-            raise ConfigError(f"unknown format '{name}'", hint=f"choose from {', '.join(BUILDERS)}")
+        if name not in FORMATS:
+            raise ConfigError(f"unknown format '{name}'", hint=f"choose from {', '.join(FORMATS)}")
     return formats or settings.formats
 
 

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from pipeline import sanitiser, styles, words
 from pipeline.clock import utc
+from pipeline.formats import FORMATS
 from pipeline.render import IFRAME_WORKER
 from pipeline.settings import PressworkConfig
 from pipeline.tools import pandoc
@@ -35,7 +36,6 @@ _MATH = re.compile(
     r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]|\$\$(?P<dollars>.*?)\$\$|\$(?P<dollar>[^$].*?)\$)\s*</\1>',
     re.DOTALL,
 )
-_NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "Word (DOCX)"}
 
 
 class PressworkPlugin(BasePlugin[PressworkConfig]):
@@ -225,6 +225,11 @@ def _language_names(config: MkDocsConfig) -> dict[str, str]:
     return {str(entry.locale): str(entry.name) for entry in listed if getattr(entry, "locale", None)}
 
 
+def _label(name: str) -> str:
+    """A format as the Downloads page names it ("Word (DOCX)")."""
+    return FORMATS[name].label if name in FORMATS else name
+
+
 def _files_table(files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], written_in: str, level: str = "##") -> str:
     """The files as a table, their sizes as the page's language writes them; a book in several
     languages gets one table per language, headed by its name."""
@@ -236,7 +241,7 @@ def _files_table(files: list[dict], folder: str | None, wording: dict[str, str],
             for language in languages
         )
     rows = "\n".join(
-        f"| {_NAMES.get(f['format'], f['format'])} | {_link(html.escape(f['name']), folder)} "
+        f"| {_label(f['format'])} | {_link(html.escape(f['name']), folder)} "
         f"| {words.file_size(int(f['size']), written_in)} | {html.escape(_conformance(f)) or '—'} | `{f['sha256']}` |"
         for f in files
     )

@@ -157,7 +157,7 @@ class Rendering:
 
     def write(self, downloads: list) -> list[str]:
         """Write the site from this rendering into its site_dir; `downloads` are the built editions
-        (`pipeline.formats.Artifact`) its Downloads page lists. What MkDocs warns of as it writes the
+        (`pipeline.formats.base.Artifact`) its Downloads page lists. What MkDocs warns of as it writes the
         site is returned, a line each; in strict mode (`strict: true`) it stops the build."""
         config, files, nav, env = self._config, self._files, self._nav, self._env
         plugin = config.plugins[PLUGIN_NAME]

@@ -8,9 +8,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from pipeline import words
+from pipeline.formats import FORMATS
 
 PLUGIN_NAME = "presswork"
-FORMATS = ("site", "pdf", "epub", "docx")
 _TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 language tag, as far as the editions need it
 
 
@@ -277,15 +277,17 @@ class CheckConfig(base.Config):
     fail_on = c.Choice(("error", "warning", "never"), default="error")
 
 
-class AccessibilityConfig(base.Config):
-    """What an edition's accessibility checker does with what it finds: `error` stops the build,
+AccessibilityConfig = type(
+    "AccessibilityConfig",
+    (base.Config,),
+    {
+        "__doc__": """What an edition's accessibility checker does with what it finds: `error` stops the build,
     `warning` says it and publishes the edition without claiming conformance, `off` does not run it.
     Unset, it is `warning`, or `error` in a book MkDocs builds in strict mode (`strict: true`): see
-    `pipeline.formats.accessibility.level`."""
-
-    epub = c.Optional(RuleLevel(("off", "warning", "error")))  # DAISY Ace
-    pdf = c.Optional(RuleLevel(("off", "warning", "error")))  # PDF/UA-1: typst writes it, veraPDF validates it
-    site = c.Optional(RuleLevel(("off", "warning", "error")))  # axe-core on every page
+    `pipeline.formats.accessibility.level`. One option for each format with a checker.""",
+        **{row.name: c.Optional(RuleLevel(("off", "warning", "error"))) for row in FORMATS.values() if row.checker},
+    },
+)
 
 
 class PressworkConfig(base.Config):
@@ -295,7 +297,7 @@ class PressworkConfig(base.Config):
     check = c.SubConfig(CheckConfig)
     accessibility = c.SubConfig(AccessibilityConfig)
     slug = c.Optional(Slug())
-    formats = c.ListOfItems(c.Choice(FORMATS), default=list(FORMATS))
+    formats = c.ListOfItems(c.Choice(tuple(FORMATS)), default=list(FORMATS))
     timeout = Count(default=600, least=1)  # seconds, for each run of an external tool
     max_chapter_bytes = Count(default=5_000_000, least=1)
     max_image_bytes = Count(default=50_000_000, least=1)

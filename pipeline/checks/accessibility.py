@@ -24,7 +24,8 @@ import re
 
 from pipeline.checks import scripts
 from pipeline.checks.findings import Finding
-from pipeline.checks.prose import Prose, cells
+from pipeline.checks.inline import cells
+from pipeline.checks.prose import Prose
 
 ENGINE = "accessibility"
 RULES = (

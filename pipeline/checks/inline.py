@@ -426,3 +426,26 @@ _SYMBOL_OF = {"<-->": "↔", "-->": "→", "<--": "←", "(tm)": "™", "(c)": "
 _SYMBOLS = re.compile("|".join(re.escape(key) for key in _SYMBOL_OF), re.IGNORECASE)
 _KEYS = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
 _SHORTCODE = re.compile(r":[a-z0-9_+-]+(?:-[a-z0-9_+-]+)*:(?![\w/])")
+
+
+def cells(row: str) -> list[tuple[int, int]]:
+    """The spans of a table row's cells, split on `|` outside code spans and escapes."""
+    bounds, start, i, in_code = [], 0, 0, False
+    text = row
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "`":
+            in_code = not in_code
+        elif c == "|" and not in_code:
+            bounds.append((start, i))
+            start = i + 1
+        i += 1
+    bounds.append((start, len(text)))
+    if bounds and not text[bounds[0][0] : bounds[0][1]].strip():
+        bounds = bounds[1:]
+    if bounds and not text[bounds[-1][0] : bounds[-1][1]].strip():
+        bounds = bounds[:-1]
+    return bounds

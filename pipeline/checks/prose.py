@@ -22,7 +22,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from pipeline import tree
 from pipeline.checks import inline
-from pipeline.checks.inline import PLACEHOLDER_OFFSET, Code, Reference
+from pipeline.checks.inline import PLACEHOLDER_OFFSET, Code, Reference, cells
 from pipeline.errors import ContentError
 from pipeline.manuscript import Chapter
 
@@ -542,29 +542,6 @@ class _Blocks:
         if more:
             return [*body, Line("", lines[i].offset), *more], j
         return body, i
-
-
-def cells(row: str) -> list[tuple[int, int]]:
-    """The spans of a table row's cells, split on `|` outside code spans and escapes."""
-    bounds, start, i, in_code = [], 0, 0, False
-    text = row
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            in_code = not in_code
-        elif c == "|" and not in_code:
-            bounds.append((start, i))
-            start = i + 1
-        i += 1
-    bounds.append((start, len(text)))
-    if bounds and not text[bounds[0][0] : bounds[0][1]].strip():
-        bounds = bounds[1:]
-    if bounds and not text[bounds[-1][0] : bounds[-1][1]].strip():
-        bounds = bounds[:-1]
-    return bounds
 
 
 def _heading_ids(headings: list[Line], used: set[str], slugify) -> list[tuple[str, int, bool]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.commands import options
 from pipeline.errors import ConfigError, ExitCode
-from pipeline.settings import FORMATS
+from pipeline.formats import FORMATS
 
 REPORTS = ("text", "json", "github", "rdjson", "sarif")
 
@@ -22,7 +22,7 @@ def add(verbs) -> None:
         "--format",
         dest="formats",
         action="append",
-        choices=FORMATS,
+        choices=tuple(FORMATS),
         default=[],
         help="an edition to build; repeat for several (default: the formats in mkdocs.yml)",
     )

@@ -8,7 +8,7 @@ import sys
 
 from pipeline.commands import options
 from pipeline.errors import ConfigError, ExitCode
-from pipeline.settings import FORMATS
+from pipeline.formats import FORMATS
 
 
 def add(verbs) -> None:
@@ -29,7 +29,7 @@ def add(verbs) -> None:
         "without the checks, and publish nothing (one job of a CI matrix)",
     )  # fmt: skip
     publish_parser.add_argument(
-        "--format", dest="formats", action="append", choices=FORMATS, help="with --build-only: an edition to build; repeat for several (default: every edition, the site included)"
+        "--format", dest="formats", action="append", choices=tuple(FORMATS), help="with --build-only: an edition to build; repeat for several (default: every edition, the site included)"
     )
     options.grammar_options(publish_parser)
     publish_parser.set_defaults(run=publish)

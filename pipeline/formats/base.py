@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pipeline import assembly, styles, tree
 from pipeline.formats import pages
@@ -22,6 +22,9 @@ from pipeline.manuscript import Manuscript
 from pipeline.render import Rendering
 from pipeline.store import Store, digest
 from pipeline.tools import ace, axe, mermaid, verapdf
+
+if TYPE_CHECKING:
+    from pipeline.formats import Format
 
 
 @dataclass(frozen=True)
@@ -198,21 +201,36 @@ class Inputs:
         return document
 
 
-class Builder(Protocol):
-    name: str
-    suffix: str  # what it writes: ".pdf", or "" for a folder
+class Builder:
+    """One edition's builder, made with its row of `pipeline.formats.FORMATS` (its name, suffix and label)."""
+
+    def __init__(self, row: Format) -> None:
+        self.row = row
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+    @property
+    def suffix(self) -> str:
+        return self.row.suffix  # what it writes: ".pdf", or "" for a folder
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
         """What this edition depends on besides the book itself: its style files and tools' versions."""
-        ...
+        raise NotImplementedError
 
-    def build(self, inputs: Inputs, staging: Path) -> Artifact: ...
+    def tools(self) -> dict[str, str]:
+        """The version of each tool that makes this edition, besides Presswork and pandoc (a release's manifest)."""
+        return {}
+
+    def build(self, inputs: Inputs, staging: Path) -> Artifact:
+        raise NotImplementedError
 
     def checked_by(self, inputs: Inputs) -> str:
         """The checker whose failures stop this build of the edition ("DAISY Ace 1.4.6"; "": none)."""
-        ...
+        return ""
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str] | None:
         """Raise `ValidationError` if the edition is not one to publish; return what a reader should
         be warned of in one that is (None: nothing)."""
-        ...
+        return None

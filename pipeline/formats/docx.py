@@ -13,14 +13,11 @@ from xml.etree import ElementTree
 
 from pipeline import tree
 from pipeline.errors import ValidationError
-from pipeline.formats.base import Artifact, Inputs
+from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.tools import pandoc
 
 
-class DocxBuilder:
-    name = "docx"
-    suffix = ".docx"
-
+class DocxBuilder(Builder):
     def fingerprint(self, inputs: Inputs) -> list[str]:
         return [inputs.style_digest("reference.docx"), inputs.style_digest("highlighting.theme"), pandoc.version()]
 

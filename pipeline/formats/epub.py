@@ -14,18 +14,19 @@ from typing import Any
 
 from pipeline import tree, words
 from pipeline.errors import ToolError, ValidationError
+from pipeline import formats
 from pipeline.formats import accessibility, pages
-from pipeline.formats.base import Artifact, Inputs
-from pipeline.formats.pdf import PdfBuilder, print_pages
+from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.formats.pdf import print_pages
 from pipeline.tools import epubcheck, pandoc
 
 
-class EpubBuilder:
-    name = "epub"
-    suffix = ".epub"
+class EpubBuilder(Builder):
+    def tools(self) -> dict[str, str]:
+        return {"epubcheck": epubcheck.version()}
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
-        paged = PdfBuilder().fingerprint(inputs) if _paged(inputs) else []  # its pages are the PDF's
+        paged = formats.builder("pdf").fingerprint(inputs) if _paged(inputs) else []  # its pages are the PDF's
         return [
             inputs.style_digest("epub.css"), inputs.style_digest("highlighting.theme"), pandoc.version(), epubcheck.version(),
             *_checker(inputs), *paged,

@@ -10,17 +10,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import fonts, tree
+from pipeline import fonts, formats, tree
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
 from pipeline.formats import accessibility, pages, parts, typst_source
-from pipeline.formats.base import Artifact, Inputs
+from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.store import key
 from pipeline.tools import pandoc, typst
 
 
-class PdfBuilder:
-    name = "pdf"
-    suffix = ".pdf"
+class PdfBuilder(Builder):
+    def tools(self) -> dict[str, str]:
+        return {"typst": typst.version(), "pikepdf": metadata.version("pikepdf")}  # pikepdf joins a long book's parts
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
         validator = inputs.programs.verapdf
@@ -223,12 +223,12 @@ def print_pages(inputs: Inputs) -> dict[str, list[int]]:
             raise inputs.pages_failed
         if inputs.print_pages is None:
             with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
-                PdfBuilder().build(inputs, Path(folder))
+                formats.builder("pdf").build(inputs, Path(folder))
         return inputs.print_pages or {}
 
 
 def _pages_key(inputs: Inputs) -> str:
-    return key(inputs.book_key, "pages", PdfBuilder().fingerprint(inputs))
+    return key(inputs.book_key, "pages", formats.builder("pdf").fingerprint(inputs))
 
 
 def drawn(blocks: list[Any]) -> list[Any]:

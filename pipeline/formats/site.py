@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import images, remote, translations
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility
-from pipeline.formats.base import Artifact, Inputs
+from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.store import digest, key
 from pipeline.tools import axe, pandoc
 
@@ -30,9 +30,9 @@ _FONT_HOSTS = ("//fonts.googleapis.com", "//fonts.gstatic.com")
 _WEB_IMAGE = re.compile(r"""(?P<before><img\b[^>]*?\ssrc=(?P<quote>["']))(?P<url>(?:https?:)?//[^"'\s>]+)(?P=quote)""", re.IGNORECASE)
 
 
-class SiteBuilder:
-    name = "site"
-    suffix = ""
+class SiteBuilder(Builder):
+    def tools(self) -> dict[str, str]:
+        return {name: metadata.version(name) for name in ("mkdocs", "mkdocs-material")}
 
     def fingerprint(self, inputs: Inputs) -> list[str]:
         versions = [metadata.version(name) for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown")]

@@ -25,7 +25,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,13 @@ from pipeline import __version__, build, checks, config, fonts
 from pipeline.clock import utc
 from pipeline.config import Settings
 from pipeline.errors import ValidationError
-from pipeline.formats import Artifact, Programs
+from pipeline.formats import builders
+from pipeline.formats.base import Artifact, Programs
 from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
 from pipeline.store import Store
-from pipeline.tools import epubcheck, pandoc, typst
+from pipeline.tools import pandoc
 from pipeline.tools.git import Repository
 
 WORKSPACE_PREFIX = ".publish-"
@@ -184,17 +184,11 @@ def parse_sha256sums(text: str) -> dict[str, str]:
     return sums
 
 
-def tool_versions(formats: list[str]) -> dict[str, str]:
+def tool_versions(names: list[str]) -> dict[str, str]:
     """The version of each tool that made these editions."""
     tools = {"presswork": __version__, "pandoc": pandoc.version()}
-    if "pdf" in formats:
-        tools["typst"] = typst.version()
-        tools["pikepdf"] = metadata.version("pikepdf")  # joins the parts of a long book's PDF
-    if "epub" in formats:
-        tools["epubcheck"] = epubcheck.version()
-    if "site" in formats:
-        tools["mkdocs"] = metadata.version("mkdocs")
-        tools["mkdocs-material"] = metadata.version("mkdocs-material")
+    for builder in builders(names):
+        tools.update(builder.tools())
     return tools
 
 

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import assembly, tree
+from pipeline import assembly, formats, tree
 from pipeline.clock import utc
-from pipeline.formats import Inputs
-from pipeline.formats.docx import DocxBuilder
+from pipeline.formats.base import Inputs
 from pipeline.review import marks
 from pipeline.review.history import Range, Snapshot
 from pipeline.review.summary import pairs
@@ -90,7 +89,7 @@ def write(repo: Repository, span: Range, base: Snapshot, head: Snapshot, target:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".redline-", dir=target.parent) as staging:
-        builder = DocxBuilder()
+        builder = formats.builder("docx")
         inputs = _RedlineInputs(head.manuscript, redlined=redlined)
         artifact = builder.build(inputs, Path(staging))
         builder.validate(inputs, artifact)

@@ -1,0 +1,73 @@
+"""Adding an edition is one module with its builder and one row in `pipeline.formats.FORMATS`: a
+plain-text edition written here, and registered by that row alone, is accepted by mkdocs.yml's
+`formats:` and by `--format`, built beside the site, and listed by the Downloads page under its label."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import lxml.html
+
+from conftest import CACHE, EPOCH
+
+PLAIN_TEXT = '''
+from pipeline.formats.base import Artifact, Builder
+
+
+class TextBuilder(Builder):
+    """Every chapter's Markdown, one after the other."""
+
+    def fingerprint(self, inputs):
+        return ["text 1"]
+
+    def build(self, inputs, staging):
+        output = staging / f"{inputs.slug}{self.suffix}"
+        output.write_text("\\n\\n".join(chapter.text for chapter in inputs.manuscript.chapters), encoding="utf-8")
+        return Artifact(self.name, output)
+'''
+
+# What a row in `FORMATS` is, added before anything reads the table (as a row written there would be).
+DRIVER = """
+import sys
+from pipeline import formats
+formats.FORMATS["txt"] = formats.Format("txt", "Plain text", ".txt", "plaintext:TextBuilder")
+from pipeline.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
+    (tmp_path / "plaintext.py").write_text(PLAIN_TEXT)
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "docs" / "index.md").write_text("# Plain words\n\nA sentence only a text edition keeps.\n")
+    (book / "docs" / "second.md").write_text("# Second\n\nAnother chapter's sentence.\n")
+    (book / "mkdocs.yml").write_text(textwrap.dedent("""\
+        site_name: Plain
+        theme: {name: material, font: false}
+        nav: [index.md, second.md]
+        plugins:
+          - presswork:
+              formats: [site, txt]
+              accessibility: {site: off}
+        """))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(CACHE), "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", DRIVER, "build", "--no-check"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    text = (book / "build" / "plain.txt").read_text(encoding="utf-8")
+    assert "A sentence only a text edition keeps." in text and "Another chapter's sentence." in text
+    downloads = lxml.html.fromstring((book / "build" / "site" / "downloads.html").read_bytes())
+    rows = [" ".join(cell.text_content().split()) for cell in downloads.xpath("//table//tr/td[1]")]
+    assert rows == ["Plain text"]
+    assert downloads.xpath("//a[@href='downloads/plain.txt']")
+
+    chosen = subprocess.run([sys.executable, "-c", DRIVER, "build", "--no-check", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert chosen.returncode == 0, chosen.stderr
+    assert sorted(p.name for p in (book / "build").iterdir() if not p.name.startswith(".")) == ["plain.txt", "site"]
+
+    unknown = subprocess.run([sys.executable, "-m", "pipeline", "build", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert unknown.returncode == 2 and "txt" in unknown.stderr  # without the row, no such format
