@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install book test serve clean fonts pdftotext browser review-tools libreoffice bench commonmark-spec commonmark
+.PHONY: install book test lint serve clean fonts pdftotext browser review-tools libreoffice bench commonmark-spec commonmark
 
 install: $(STAMP)
 
@@ -29,8 +29,13 @@ $(STAMP): pyproject.toml
 book: install fonts browser
 	$(BIN)/presswork build
 
-test: install fonts pdftotext browser review-tools commonmark-spec
+test: install fonts pdftotext browser review-tools commonmark-spec lint
 	$(BIN)/python -m pytest
+
+# The code as ruff formats it, and what its linter finds (pyproject.toml configures both).
+lint: install
+	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench
 
 # The CommonMark spec's examples, from npm, for tests/test_commonmark.py: `make test` builds a sample,
 # `make commonmark` every one of them.

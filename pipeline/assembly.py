@@ -73,7 +73,9 @@ class _Tree:
     anchor: str  # the site id of the chapter's first heading
     renames: dict[str, str] = field(default_factory=dict)  # site id -> id in the combined document
     holders: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)  # id now -> the attributes holding it
-    aliases: dict[str, str] = field(default_factory=dict)  # an anchor inside a heading (`## <a name="x"></a>Title`) -> the heading's site id
+    aliases: dict[str, str] = field(
+        default_factory=dict
+    )  # an anchor inside a heading (`## <a name="x"></a>Title`) -> the heading's site id
 
     def resolve(self, fragment: str) -> str | None:
         fragment = self.aliases.get(fragment, fragment)
@@ -129,13 +131,17 @@ def _chapter_key(html: str) -> str:
     return key("chapter-html", __version__, pandoc.version(), pandoc.READER, "wrapped", html)
 
 
-def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: Store | None = None, reading: Reading | None = None) -> Book:
+def assemble(
+    manuscript: Manuscript, rendering: Rendering | None = None, store: Store | None = None, reading: Reading | None = None
+) -> Book:
     """The book from `rendering` (made here, and not written anywhere, when none is given); what
     `reading` read while it was rendered is taken from it."""
     settings = manuscript.settings
     if rendering is None:
         with tempfile.TemporaryDirectory(prefix="presswork-render-") as folder:
-            rendering = Rendering(settings, site_dir=Path(folder) / "site", epoch=manuscript.epoch, trusted=settings.trust.trusted, downloads=[])
+            rendering = Rendering(
+                settings, site_dir=Path(folder) / "site", epoch=manuscript.epoch, trusted=settings.trust.trusted, downloads=[]
+            )
     timeout = settings.presswork.timeout
     store = store or Store(None)
     early = reading.prepared if reading is not None else {}
@@ -145,11 +151,21 @@ def assemble(manuscript: Manuscript, rendering: Rendering | None = None, store: 
     ]  # fmt: skip
     if reading is not None:
         reading.flush()
-    parsed = _parse([html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted, reading=reading)
+    parsed = _parse(
+        [html for html, _ in prepared], list(manuscript.chapters), timeout, store, sandbox=not settings.trust.trusted, reading=reading
+    )
     generated: dict[str, bytes] = {}
     warnings: list[str] = []
     trees = [
-        _normalise(chapter, rendering.pages[chapter.name].url, html, _notes(blocks, html) if 'class="pw-note' in html else blocks, svgs, generated, warnings)
+        _normalise(
+            chapter,
+            rendering.pages[chapter.name].url,
+            html,
+            _notes(blocks, html) if 'class="pw-note' in html else blocks,
+            svgs,
+            generated,
+            warnings,
+        )
         for chapter, blocks, (html, svgs) in zip(manuscript.chapters, parsed, prepared)
     ]  # each walk of a chapter's tree only where its HTML says there is something for it to do
     if manuscript.fallbacks:
@@ -360,7 +376,12 @@ def _untranslated(blocks: list[Any], language: str, note: str) -> list[Any]:
         block["c"][2] = [{"t": "Span", "c": [tree.make_attr(pairs={"lang": language}), block["c"][2]]}]
         marked.append(block)
         if not noted and block["c"][0] == 1:
-            marked.append({"t": "Div", "c": [tree.make_attr(classes=["pw-untranslated"]), [{"t": "Para", "c": [{"t": "Emph", "c": tree.text_inlines(note)}]}]]})
+            marked.append(
+                {
+                    "t": "Div",
+                    "c": [tree.make_attr(classes=["pw-untranslated"]), [{"t": "Para", "c": [{"t": "Emph", "c": tree.text_inlines(note)}]}]],
+                }
+            )
             noted = True
     flush()
     return marked
@@ -441,7 +462,7 @@ def _nested_titles(blocks: list[Any]) -> None:
 
     for block in blocks:
         if block.get("t") in ("BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Div", "Table", "Figure"):
-            tree.rewrite_blocks([block], lambda node: None if node is block else inside(node))
+            tree.rewrite_blocks([block], lambda node: None if node is block else inside(node))  # noqa: B023 (called at once)
 
 
 # How deeply quotes and blocks (admonitions, tabs) may nest: the PDF's template draws each level
@@ -581,4 +602,3 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
 def _default_identifier(title: str, authors: list[str]) -> str:
     """A stable identifier for a book that names none: the same title and authors, the same id."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'presswork:' + title + ':' + ';'.join(authors))}"
-

@@ -76,7 +76,11 @@ def build(
         files = [b for b in chosen if b.suffix]
         default_files = files if languages is None or _default_locale(settings) in languages else []
         books = [book for book in translated if files]
-        planned = [(b.name, staging / f"{book.settings.slug}{b.suffix}") for book in [manuscript, *books] for b in (files if book is not manuscript else default_files)]
+        planned = [
+            (b.name, staging / f"{book.settings.slug}{b.suffix}")
+            for book in [manuscript, *books]
+            for b in (files if book is not manuscript else default_files)
+        ]
         planned = planned if any(not b.suffix for b in chosen) else []
         inputs = Inputs(
             manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, programs=programs or Programs(),
@@ -92,7 +96,10 @@ def build(
             # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
             # the site lists the files, so it waits for them to be written, not for them to be validated.
             written = [Future() for _ in jobs]
-            checking = [pool.submit(_make_and_validate, b, job_inputs, fingerprint, staging, progress, w) for (b, job_inputs, fingerprint), w in zip(jobs, written)]
+            checking = [
+                pool.submit(_make_and_validate, b, job_inputs, fingerprint, staging, progress, w)
+                for (b, job_inputs, fingerprint), w in zip(jobs, written)
+            ]
             made = _all(written)
             told: set[str] = set()
             for each in [inputs, *others]:
@@ -205,9 +212,14 @@ def warnings(manuscript) -> list[str]:
             lines.append(f"{chapter.display}:{line}:{column}: warning: {unsafe.what} is left out (an untrusted build)")
     for path in sorted(docs.rglob("*")):
         if path.suffix.lower() in sanitiser.SCRIPT_FILES and path.is_file():
-            lines.append(f"{shown}/{path.relative_to(docs).as_posix()}: warning: left out of the site (an untrusted build publishes no page or script of the content's own)")
+            lines.append(
+                f"{shown}/{path.relative_to(docs).as_posix()}: warning: left out of the site (an untrusted build publishes no page or script of the content's own)"
+            )
     for path, dropped in sanitiser.drawings(docs):
-        lines += [f"{shown}/{path.relative_to(docs).as_posix()}: warning: {what} is left out of the drawing (an untrusted build)" for what in dropped]
+        lines += [
+            f"{shown}/{path.relative_to(docs).as_posix()}: warning: {what} is left out of the drawing (an untrusted build)"
+            for what in dropped
+        ]
     return lines
 
 
@@ -227,7 +239,9 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
             artifact = Artifact(builder.name, target, notes=tuple(said.get("notes", ())), withheld=said.get("withheld", ""))
         if builder.suffix:
             standard = accessibility.declared(artifact.path)
-            conformance = accessibility.Conformance(standard, builder.checked_by(inputs) if standard else "", "" if standard else artifact.withheld)
+            conformance = accessibility.Conformance(
+                standard, builder.checked_by(inputs) if standard else "", "" if standard else artifact.withheld
+            )
             artifact = dataclasses.replace(artifact, language=inputs.manuscript.settings.presswork.book.language, conformance=conformance)
         shown = f"{artifact.path.name}{'' if builder.suffix else '/'}"
         note["text"] = f"{human_size(artifact.size())}  {shown}{'' if fresh else '  unchanged, from the cache'}"
@@ -323,7 +337,9 @@ def _check(settings: Settings, manuscript, options: checks.Options, progress: Pr
         )
     progress.say(listed)  # a book builds with what its checks find, as MkDocs builds with its warnings
     if count:
-        progress.say(f"warning: the checks found {count} problem{'s' if count != 1 else ''}; the editions are built all the same (strict: true in mkdocs.yml stops the build at them)")
+        progress.say(
+            f"warning: the checks found {count} problem{'s' if count != 1 else ''}; the editions are built all the same (strict: true in mkdocs.yml stops the build at them)"
+        )
 
 
 def _selected(settings: Settings, formats: list[str]) -> list[str]:
@@ -375,4 +391,3 @@ def _remove_stale_staging(out: Path) -> None:
             except (OSError, ValueError):
                 pass
         shutil.rmtree(stale, ignore_errors=True)
-

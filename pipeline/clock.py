@@ -55,4 +55,4 @@ def book_epoch(settings: Settings) -> int | None:
 
 
 def utc(epoch: int) -> _dt.datetime:
-    return _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
+    return _dt.datetime.fromtimestamp(epoch, tz=_dt.UTC)

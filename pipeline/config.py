@@ -113,7 +113,10 @@ def _heading_ids(data: dict) -> dict:
     extensions = data.get("markdown_extensions")
     if extensions is not None and not isinstance(extensions, list):
         return data  # MkDocs reports it
-    return {**data, "markdown_extensions": entries.with_options(extensions, "toc", lambda options: {"slugify": heading_id, **options}, add=True)}
+    return {
+        **data,
+        "markdown_extensions": entries.with_options(extensions, "toc", lambda options: {"slugify": heading_id, **options}, add=True),
+    }
 
 
 def load(path: Path, trust: Trust = TRUSTED) -> Settings:
@@ -127,7 +130,9 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         raise ConfigError(f"no {path.name} here", path=path, hint="run presswork in the book's folder or pass --config FILE")
     if not path.is_file():
         raise ConfigError(
-            f"is {what_is(path)}, not a configuration file", path=path, hint="pass --config the book's mkdocs.yml, or run presswork in the book's folder"
+            f"is {what_is(path)}, not a configuration file",
+            path=path,
+            hint="pass --config the book's mkdocs.yml, or run presswork in the book's folder",
         )
     source = configfile.read(path, "trusted" if trust.trusted else "untrusted", trust.environ)
     data, lines = source.data, source.lines
@@ -164,13 +169,13 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     cover = book.get("cover") if isinstance(book, dict) else None
     if isinstance(cover, str) and cover and mkdocs.get("docs_dir"):  # said with the rest, though the image is read later
         if not (Path(mkdocs["docs_dir"]) / cover).resolve().is_relative_to(path.parent.resolve()):
-            problem("plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder")
+            problem(
+                "plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder"
+            )
     if problems:
         raise ConfigErrors(sorted(problems, key=lambda problem: (problem.path != path.name, str(problem.path), problem.line or 0)))
     plugin = mkdocs.plugins[PLUGIN_NAME]
-    return Settings(
-        path=path, data=data, text=source.text, mkdocs=mkdocs, presswork=plugin.config, trust=trust, inherited=source.inherited
-    )
+    return Settings(path=path, data=data, text=source.text, mkdocs=mkdocs, presswork=plugin.config, trust=trust, inherited=source.inherited)
 
 
 def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
@@ -185,10 +190,7 @@ def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:
     condition = block.get("untrusted_when") if isinstance(block, dict) else None
     if not isinstance(condition, dict):
         return {}
-    return {
-        str(name): tuple(str(v) for v in (values if isinstance(values, list) else [values]))
-        for name, values in condition.items()
-    }
+    return {str(name): tuple(str(v) for v in (values if isinstance(values, list) else [values])) for name, values in condition.items()}
 
 
 def _plugin_block(data: dict[str, Any]) -> dict[str, Any] | None:

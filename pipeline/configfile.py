@@ -113,7 +113,10 @@ def _parent(path: Path, name: Any, where: tuple[str, int | None], python: str, t
         return ConfigError(message, path=where[0], line=where[1], hint=hint)
 
     if not isinstance(name, str) or not name.strip():
-        raise problem(f"INHERIT: expected the path of a configuration file, got {one_line(repr(name))[:60]}", "write INHERIT: base.yml, relative to this file")
+        raise problem(
+            f"INHERIT: expected the path of a configuration file, got {one_line(repr(name))[:60]}",
+            "write INHERIT: base.yml, relative to this file",
+        )
     parent = Path(os.path.normpath(path.parent / name))
     if python == "untrusted":
         refused = trusting.inherited(name, parent, top.parent)
@@ -220,7 +223,9 @@ def _env(loader: _SafeLoader, node: yaml.Node) -> Any:
             default, items = loader.construct_object(items[-1], deep=True), items[:-1]
         names = [loader.construct_scalar(item) for item in items]
     else:
-        raise ConfigError("!ENV takes a variable's name, or a list of names and a default", line=line, hint="write !ENV NAME or !ENV [NAME, default]")
+        raise ConfigError(
+            "!ENV takes a variable's name, or a list of names and a default", line=line, hint="write !ENV NAME or !ENV [NAME, default]"
+        )
     for name in names if loader.python == "trusted" else ():
         if name in loader.environ:
             value = loader.environ[name]
@@ -239,9 +244,17 @@ def _relative(loader: _SafeLoader, node: yaml.Node) -> Any:
     if prefix in ("$config_dir", "$docs_dir"):
         return _Relative(prefix, suffix)
     if value is None or prefix.startswith("$"):
-        raise ConfigError(f"!relative: unknown prefix {prefix!r}" if value else "!relative takes a path", line=line, hint="write !relative $config_dir/PATH or !relative $docs_dir/PATH")
+        raise ConfigError(
+            f"!relative: unknown prefix {prefix!r}" if value else "!relative takes a path",
+            line=line,
+            hint="write !relative $config_dir/PATH or !relative $docs_dir/PATH",
+        )
     if value:
-        raise ConfigError(f"!relative takes no value but $config_dir or $docs_dir; received {value!r}", line=line, hint=f"write !relative $config_dir/{value}")
+        raise ConfigError(
+            f"!relative takes no value but $config_dir or $docs_dir; received {value!r}",
+            line=line,
+            hint=f"write !relative $config_dir/{value}",
+        )
     raise ConfigError(
         "!relative alone (the folder of the page being rendered) is not supported", line=line,
         hint="write !relative $docs_dir/FOLDER, or a path relative to mkdocs.yml",
@@ -264,7 +277,9 @@ def _python(loader: _SafeLoader, tag: str, suffix: str, node: yaml.Node) -> Any:
     try:
         value = getattr(importlib.import_module(module_name), name) if module_name else None
     except ImportError as error:
-        raise ConfigError(f"!!python/{tag}:{suffix}: cannot import {module_name}: {error}", line=line, hint="install the package, or correct the name") from None
+        raise ConfigError(
+            f"!!python/{tag}:{suffix}: cannot import {module_name}: {error}", line=line, hint="install the package, or correct the name"
+        ) from None
     except AttributeError:
         value = None
     if value is None:
@@ -281,7 +296,9 @@ def _python(loader: _SafeLoader, tag: str, suffix: str, node: yaml.Node) -> Any:
     try:
         return value(*args, **kwds)
     except Exception as error:  # the callable's own complaint about its arguments
-        raise ConfigError(f"!!python/{tag}:{suffix}: {one_line(error)}", line=line, hint="check the arguments under args: and kwds:") from None
+        raise ConfigError(
+            f"!!python/{tag}:{suffix}: {one_line(error)}", line=line, hint="check the arguments under args: and kwds:"
+        ) from None
 
 
 _SafeLoader.add_constructor("!ENV", _env)
@@ -328,7 +345,9 @@ def _parsed(path: Path, shown: str, python: str, environ: Mapping[str, str], par
     if data is None and parent:  # MkDocs reads an empty file as no settings
         data = {}
     if data is None:
-        raise ConfigError("is empty: it holds no settings", path=shown, hint="a book's mkdocs.yml names at least site_name and the presswork plugin")
+        raise ConfigError(
+            "is empty: it holds no settings", path=shown, hint="a book's mkdocs.yml names at least site_name and the presswork plugin"
+        )
     if not isinstance(data, dict):
         raise ConfigError(
             f"holds {type(data).__name__ if not isinstance(data, list) else 'a list'}, not settings", path=shown, line=1,
@@ -337,7 +356,9 @@ def _parsed(path: Path, shown: str, python: str, environ: Mapping[str, str], par
     return text, node, data
 
 
-def _collect_lines(node: yaml.Node | None, prefix: str, shown: str, lines: dict[str, Where], mappings: set[str], seen: set[int] | None = None) -> None:
+def _collect_lines(
+    node: yaml.Node | None, prefix: str, shown: str, lines: dict[str, Where], mappings: set[str], seen: set[int] | None = None
+) -> None:
     """Map every key path (`plugins.presswork.book.title`) to where it is written, and note the key
     paths whose value is a mapping. A node met again through a YAML alias is not walked again (nine
     levels of nine aliases would be nine to the ninth walks): its keys are where the anchor is."""

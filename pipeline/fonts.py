@@ -88,7 +88,13 @@ def fingerprint() -> list[str]:
 def manifest() -> list[dict[str, str]]:
     """Each font file the PDF may be typeset with beyond typst's own: file, package, version, SHA-256."""
     return [
-        {"file": font.path.name, "family": font.family, "package": font.package, "version": version(font.path), "sha256": _digest(str(font.path))}
+        {
+            "file": font.path.name,
+            "family": font.family,
+            "package": font.package,
+            "version": version(font.path),
+            "sha256": _digest(str(font.path)),
+        }
         for font in present()
     ]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 from pipeline.errors import ConfigError, ContentError
 from pipeline.manuscript import Manuscript
@@ -19,6 +19,7 @@ _IMAGE_MAGIC = {
     ".webp": (b"RIFF",),
     ".svg": (b"<svg", b"<?xml"),
 }
+
 
 def kind(data: bytes) -> str | None:
     """The suffix of the image type `data` is (`.png`, `.svg`, ...), read from its first bytes, or None."""

@@ -107,7 +107,9 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         unlisted = resolved.unlisted
     else:
         unlisted = tuple(
-            sorted(name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name)))
+            sorted(
+                name for name in files if name.endswith(".md") and name not in listed and not (languages and languages.is_translation(name))
+            )
         )
     original = languages.default.locale if fallbacks and languages else ""
     return Manuscript(
@@ -217,9 +219,7 @@ def read_chapter(settings: Settings, name: str, title: str | None = None, writte
     display = _display(settings, path)
     nav_line = settings.line_mentioning(name)
     if written is None and not Path(os.path.normpath(docs_dir.absolute() / name)).is_relative_to(docs_dir.absolute()):
-        raise ConfigError(
-            f"nav entry '{name}' points outside {docs_dir.name}/", path=settings.path.name, line=nav_line
-        )
+        raise ConfigError(f"nav entry '{name}' points outside {docs_dir.name}/", path=settings.path.name, line=nav_line)
     if written is None and path.is_symlink() and not path.resolve().is_relative_to(_linkable(settings)):
         raise ContentError(  # a link inside the docs folder may lead into the git work tree (`_files`), no further
             f"a symbolic link to '{os.readlink(path)}', which is outside the book's folder",
@@ -268,9 +268,7 @@ def _display(settings: Settings, path: Path, *, resolve: bool = True) -> str:
 
 def _decode(data: bytes, display: str) -> str:
     if b"\x00" in data[:8192]:
-        raise ContentError(
-            "this is a binary file, not a Markdown chapter", path=display, line=1, hint="list Markdown files in nav"
-        )
+        raise ContentError("this is a binary file, not a Markdown chapter", path=display, line=1, hint="list Markdown files in nav")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -294,9 +292,7 @@ def _split_front_matter(text: str, display: str) -> tuple[str, dict[str, Any], i
         if lines[index].strip() in ("---", "..."):
             break
     else:
-        raise ContentError(
-            "front matter starts with '---' but never ends", path=display, line=1, hint="close it with a '---' line"
-        )
+        raise ContentError("front matter starts with '---' but never ends", path=display, line=1, hint="close it with a '---' line")
     source = "\n".join(lines[1:index])
     try:
         meta = yaml.safe_load(source) if source.strip() else {}
@@ -311,9 +307,7 @@ def _split_front_matter(text: str, display: str) -> tuple[str, dict[str, Any], i
     except yaml.YAMLError as error:
         raise ContentError(f"invalid YAML front matter: {error}", path=display, line=1) from error
     if not isinstance(meta, dict):
-        raise ContentError(
-            "front matter must be a mapping of keys to values", path=display, line=2, hint="write it as 'key: value' lines"
-        )
+        raise ContentError("front matter must be a mapping of keys to values", path=display, line=2, hint="write it as 'key: value' lines")
     return "\n".join(lines[index + 1 :]), meta, index + 2
 
 

@@ -224,7 +224,9 @@ def _code(root) -> None:
         lines = code_pre.text_content().removesuffix("\n").split("\n")
         highlighted = [str(number) for number, line in enumerate(lines, 1) if _MARKED in line]
         text = "\n".join(lines).replace(_MARKED, "")
-        language = next((m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), "")
+        language = next(
+            (m.group(1) for c in _classes(block) + _classes(next(iter(code_pre.iter("code")), code_pre)) if (m := _LANGUAGE.match(c))), ""
+        )
         title = next(iter(_select(block, "span", "filename")), None)
         new = _element("pre", " ".join(filter(None, [language, "numberLines" if numbered else ""])))
         if numbered and first.isdigit() and first != "1":

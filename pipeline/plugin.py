@@ -66,7 +66,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             config.nav = [item for item in config.nav if item != {self.words["downloads"]: DOWNLOADS_PAGE}]
             config.nav.append({self.words_of(config)["downloads"]: DOWNLOADS_PAGE})
         if "pymdownx.highlight" in config.markdown_extensions or "pymdownx.superfences" in config.markdown_extensions:
-            config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault("pygments_lang_class", True)  # the code's language, for the other editions' highlighting
+            config.mdx_configs.setdefault("pymdownx.highlight", {}).setdefault(
+                "pygments_lang_class", True
+            )  # the code's language, for the other editions' highlighting
         return config
 
     @event_priority(-110)  # after mkdocs-static-i18n (-100) has chosen each language's files: the pages added here are no language's
@@ -126,8 +128,16 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         title = self._title(config, language)
         wording = self.words_of(config)
         files = [
-            {"format": a.format, "name": a.path.name, "size": a.size(), "sha256": _sha256(a.path), "language": a.language,
-             "conformance": a.conformance.standard, "checked_by": a.conformance.checked_by, "withheld": a.conformance.withheld}
+            {
+                "format": a.format,
+                "name": a.path.name,
+                "size": a.size(),
+                "sha256": _sha256(a.path),
+                "language": a.language,
+                "conformance": a.conformance.standard,
+                "checked_by": a.conformance.checked_by,
+                "withheld": a.conformance.withheld,
+            }
             for a in self.downloads
         ]
         names = _language_names(config)
@@ -139,7 +149,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         up = ("../" if config.use_directory_urls else "") + ("../" if language else "")
         here_folder = f"{up}downloads/" if language else ("" if config.use_directory_urls else "downloads/")
         if not release:
-            return intro + _files_table(files, here_folder if language else None, wording, names, written_in)  # the default's in Markdown: MkDocs checks them
+            return intro + _files_table(
+                files, here_folder if language else None, wording, names, written_in
+            )  # the default's in Markdown: MkDocs checks them
         from pipeline.publish.catalog import version_key
 
         here = {"version": release["version"], "date": release["date"], "files": files}
@@ -151,7 +163,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
             sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
             mark = f" ({wording['current']})" if this else ""
             heading = f"## {version} · {html.escape(edition['date'])}{mark}"
-            parts.append(f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, written_in, '###')}\n{wording['checksums']}: {sums}\n")
+            parts.append(
+                f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, written_in, '###')}\n{wording['checksums']}: {sums}\n"
+            )
         return "\n".join(parts)
 
     def _title(self, config: MkDocsConfig, language: str | None) -> str:
@@ -172,7 +186,7 @@ def _relative_alternates(config: MkDocsConfig) -> None:
     for alternate in listed:
         link = alternate.get("link") if isinstance(alternate, dict) else None
         if isinstance(link, str) and link.startswith("/") and not link.startswith("//"):
-            inside = link[len(prefix):] if prefix and link.startswith(prefix + "/") else link
+            inside = link[len(prefix) :] if prefix and link.startswith(prefix + "/") else link
             alternate["link"] = inside.lstrip("/") or "./"
 
 
@@ -187,7 +201,9 @@ def _another_language(config: MkDocsConfig) -> str | None:
 def _site_name_of(config: MkDocsConfig, language: str) -> str | None:
     """The `site_name` that mkdocs-static-i18n's `languages` give `language`, if any."""
     listed = getattr(getattr(config.plugins.get("i18n"), "config", None), "languages", None) or []
-    return next((str(entry.site_name) for entry in listed if getattr(entry, "locale", None) == language and getattr(entry, "site_name", None)), None)
+    return next(
+        (str(entry.site_name) for entry in listed if getattr(entry, "locale", None) == language and getattr(entry, "site_name", None)), None
+    )
 
 
 def _home_page(files: Files, config: MkDocsConfig) -> None:
@@ -230,7 +246,9 @@ def _label(name: str) -> str:
     return FORMATS[name].label if name in FORMATS else name
 
 
-def _files_table(files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], written_in: str, level: str = "##") -> str:
+def _files_table(
+    files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], written_in: str, level: str = "##"
+) -> str:
     """The files as a table, their sizes as the page's language writes them; a book in several
     languages gets one table per language, headed by its name."""
     languages = list(dict.fromkeys(f.get("language") or "" for f in files))
@@ -269,7 +287,10 @@ def _sha256(path: Path) -> str:
 
 
 # A task list's box (pymdownx.tasklist), which has no name of its own: named by its item's words.
-_TASK = re.compile(r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input type="checkbox" disabled(?: checked)?)(/?>)(.*?)(?=<ul|<ol|</li>)', re.DOTALL)
+_TASK = re.compile(
+    r'(<li class="task-list-item">(?:<label class="task-list-control">)?<input type="checkbox" disabled(?: checked)?)(/?>)(.*?)(?=<ul|<ol|</li>)',
+    re.DOTALL,
+)
 
 
 def _clean_drawing(files: Files, file: File, config: MkDocsConfig) -> None:
@@ -329,4 +350,3 @@ def _mathml(html_text: str, *, timeout: float, sandbox: bool = False) -> str:
         items.append((html.unescape(tex).strip(), display))
     rendered = iter(pandoc.math_to_mathml(items, timeout=timeout, sandbox=sandbox))
     return _MATH.sub(lambda match: next(rendered), html_text)
-

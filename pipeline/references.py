@@ -75,12 +75,16 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
                     if strict_links:  # as MkDocs checks links (validation.links.not_found: warn, in strict mode)
                         _fail(chapter, url, message, hint)
                     line, column = _position(chapter, url)
-                    warnings.append(f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: the PDF, EPUB and DOCX show its text ({hint})")
+                    warnings.append(
+                        f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: the PDF, EPUB and DOCX show its text ({hint})"
+                    )
                     return content
                 if page is None:
                     return content  # a file of the site (a download, say): text only in a single-file edition
                 if rendering.site_url:
-                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", rendering.published_url(page)) + (f"#{fragment}" if fragment else "")
+                    published = urllib.parse.urljoin(rendering.site_url.rstrip("/") + "/", rendering.published_url(page)) + (
+                        f"#{fragment}" if fragment else ""
+                    )
                     return [{"t": "Link", "c": [attr, content, [published, title]]}]
                 line, column = _position(chapter, url, page.name)
                 warnings.append(
@@ -96,7 +100,9 @@ def linking(item: _Tree, by_url: dict[str, _Tree], rendering: Rendering, warning
                 if strict_anchors:  # as the site is checked (validation.links.anchors: warn, in strict mode)
                     _fail(chapter, url, message, "check the heading's id", "#" + fragment)
                 line, column = _position(chapter, url, "#" + fragment)
-                warnings.append(f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: it leads to the top of {where}, as on the site (check the heading's id)")
+                warnings.append(
+                    f"{chapter.display}:{line or 1}:{column or 1}: warning: {message}: it leads to the top of {where}, as on the site (check the heading's id)"
+                )
                 resolved = target.resolve(target.anchor)
         else:
             resolved = target.resolve(target.anchor)
@@ -112,7 +118,12 @@ _IMAGE_ATTRIBUTE = re.compile(r"^(?:width|height|style|title|lang|dir|loading|de
 
 
 def staging(
-    item: _Tree, manuscript: Manuscript, rendering: Rendering, assets: dict[str, Path], generated: dict[str, bytes], warnings: list[str],
+    item: _Tree,
+    manuscript: Manuscript,
+    rendering: Rendering,
+    assets: dict[str, Path],
+    generated: dict[str, bytes],
+    warnings: list[str],
     fetcher: remote.Fetcher,
 ):
     """What becomes of an image, written in Markdown or in raw HTML: checked and given its staged

@@ -35,7 +35,7 @@ class Fetcher:
     _done: dict[str, tuple[bytes, str] | Unfetched] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, store: Store, settings, timeout: float) -> "Fetcher":
+    def of(cls, store: Store, settings, timeout: float) -> Fetcher:
         """The fetcher of a build of the book `settings` describes: its image limit, a trusted run's only."""
         return cls(store, settings.presswork.max_image_bytes, min(TIMEOUT, timeout), settings.trust.trusted)
 

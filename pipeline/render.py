@@ -41,7 +41,6 @@ from pipeline.settings import PLUGIN_NAME
 from pipeline.store import Store, key
 from pipeline.tools import mermaid
 
-
 # Material's search on a site opened from disk needs this shim, which Material takes from unpkg.com;
 # Presswork ships a copy (styles/iframe-worker-shim.js, MIT), which its plugin adds to the site.
 IFRAME_WORKER = "assets/presswork/iframe-worker-shim.js"
@@ -60,8 +59,17 @@ class Rendering:
     """Every page of the site rendered once, and what the site needs to be written from it."""
 
     def __init__(
-        self, settings: Settings, *, site_dir: Path, epoch: int, trusted: bool, downloads: list[tuple[str, Path]], offline: bool = False,
-        diagrams: mermaid.Renderer | None = None, store: Store | None = None, on_page: Callable[[str, str], None] | None = None,
+        self,
+        settings: Settings,
+        *,
+        site_dir: Path,
+        epoch: int,
+        trusted: bool,
+        downloads: list[tuple[str, Path]],
+        offline: bool = False,
+        diagrams: mermaid.Renderer | None = None,
+        store: Store | None = None,
+        on_page: Callable[[str, str], None] | None = None,
     ) -> None:
         """Render every page of `settings`' book; `downloads` are the (format, file) of the editions
         the site's Downloads page will list (empty: no such page). With `offline`, a site that works
@@ -297,7 +305,9 @@ def _draw_diagrams(files: list, diagrams: mermaid.Renderer | None, store: Store,
         if result["error"]:
             line = _fence_line(file, source)
             first = result["error"].strip().splitlines()[0] if result["error"].strip() else "it cannot be read"
-            raise ContentError(f"Mermaid cannot draw this diagram: {first}", path=f"{docs}/{file.src_uri}", line=line, hint="correct the diagram's source")
+            raise ContentError(
+                f"Mermaid cannot draw this diagram: {first}", path=f"{docs}/{file.src_uri}", line=line, hint="correct the diagram's source"
+            )
     svgs = iter(result["svg"] for result in drawn)
     for file in {id(file): file for file, _ in found}.values():
         file.page.content = _MERMAID.sub(lambda _: f'<figure class="pw-diagram">{next(svgs)}</figure>', file.page.content)
@@ -339,6 +349,7 @@ def _snippets_checked(data: dict, root: Path) -> dict:
     """`pymdownx.snippets` told to stop at a snippet it cannot find (`check_paths`), unless the
     configuration says otherwise (left alone, it leaves the text out of the page without a word), and
     its base paths taken from the book's folder, wherever Presswork is run from."""
+
     def checked(options: dict) -> dict:
         options = {"check_paths": True, **options}
         bases = options.get("base_path", ["."])

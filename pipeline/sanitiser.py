@@ -357,7 +357,9 @@ def _clean_element(element, dropped: list[str]) -> None:
         animated = (child.get("attributeName") or "").lower()
         if qualified.namespace not in (_SVG, None):
             element.remove(child)  # another vocabulary's (XHTML, an editor's metadata): it draws nothing
-        elif qualified.localname in _ACTIVE or (qualified.localname in _ANIMATING and (animated.endswith("href") or animated.startswith("on"))):
+        elif qualified.localname in _ACTIVE or (
+            qualified.localname in _ANIMATING and (animated.endswith("href") or animated.startswith("on"))
+        ):
             element.remove(child)
             dropped.append(f"a <{qualified.localname}> element")
         else:

@@ -96,7 +96,9 @@ def layout(settings: Settings) -> Layout | None:
     )
     if not languages:
         return None
-    return Layout(structure=str(block.get("docs_structure", "suffix")), languages=languages, fallback=bool(block.get("fallback_to_default", True)))
+    return Layout(
+        structure=str(block.get("docs_structure", "suffix")), languages=languages, fallback=bool(block.get("fallback_to_default", True))
+    )
 
 
 def for_language(settings: Settings, language: Language) -> Settings:

@@ -122,11 +122,15 @@ def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple
     for key, why in _REFUSED_KEYS.items():
         if key in kept:
             del kept[key]
-            refused.append((key, f"refused in an untrusted run: {why}", "take it out, or build the pull request with the base branch's configuration"))
+            refused.append(
+                (key, f"refused in an untrusted run: {why}", "take it out, or build the pull request with the base branch's configuration")
+            )
     theme = kept.get("theme")
     if isinstance(theme, dict) and "custom_dir" in theme:
         kept["theme"] = {k: v for k, v in theme.items() if k != "custom_dir"}
-        refused.append(("theme.custom_dir", "refused in an untrusted run: theme templates are Jinja, which can reach Python", "take it out"))
+        refused.append(
+            ("theme.custom_dir", "refused in an untrusted run: theme templates are Jinja, which can reach Python", "take it out")
+        )
     docs_dir = kept.get("docs_dir", "docs")
     if isinstance(docs_dir, str) and not (root / docs_dir).resolve().is_relative_to(root.resolve()):
         refused.append(("docs_dir", f"'{docs_dir}' is outside the book's folder", "keep the chapters inside the repository"))
@@ -137,7 +141,13 @@ def refuse(data: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[tuple
     if "markdown_extensions" in kept:
         kept["markdown_extensions"], dropped = _allowed(kept["markdown_extensions"], MARKDOWN_EXTENSIONS)
         for name in dropped:
-            refused.append((f"markdown_extensions.{name}", f"Markdown extension '{name}' is not allowed in an untrusted run", "use Python-Markdown's or PyMdown's own, except b64"))
+            refused.append(
+                (
+                    f"markdown_extensions.{name}",
+                    f"Markdown extension '{name}' is not allowed in an untrusted run",
+                    "use Python-Markdown's or PyMdown's own, except b64",
+                )
+            )
         kept["markdown_extensions"] = _snippets(kept["markdown_extensions"], root, refused)
     if kept.get("plugins") is None:
         del kept["plugins"]
@@ -174,7 +184,13 @@ def _language_themes(plugins: Any, refused: list[tuple[str, str, str]]) -> Any:
             if not isinstance(theme, dict):
                 continue
             for key in [key for key in theme if key not in _LANGUAGE_THEME]:
-                refused.append((f"plugins.i18n.languages.{index}.theme.{key}", "refused in an untrusted run: a language may change the theme's looks, not its templates", f"keep to {', '.join(sorted(_LANGUAGE_THEME))}"))
+                refused.append(
+                    (
+                        f"plugins.i18n.languages.{index}.theme.{key}",
+                        "refused in an untrusted run: a language may change the theme's looks, not its templates",
+                        f"keep to {', '.join(sorted(_LANGUAGE_THEME))}",
+                    )
+                )
             language["theme"] = {key: value for key, value in theme.items() if key in _LANGUAGE_THEME}
     return plugins
 
@@ -200,7 +216,13 @@ def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> An
         if folder.is_relative_to(top):
             safe.append(str(folder))
         else:
-            refused.append(("markdown_extensions.pymdownx.snippets.base_path", f"'{base}' is outside the book's folder", "keep the snippets inside the repository"))
+            refused.append(
+                (
+                    "markdown_extensions.pymdownx.snippets.base_path",
+                    f"'{base}' is outside the book's folder",
+                    "keep the snippets inside the repository",
+                )
+            )
     pinned = {**options, "base_path": safe, "restrict_base_path": True, "check_paths": True, "url_download": False}
     kept = [
         (CONFINED_SNIPPETS, pinned) if name == "pymdownx.snippets" else (name, value)

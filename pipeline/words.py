@@ -7,7 +7,7 @@ an unknown language takes English. A book overrides any word under `presswork: b
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 KEYS = (
     "contents",  # the contents page, and the EPUB's and DOCX's table of contents
@@ -24,7 +24,10 @@ KEYS = (
     "every_edition",  # over a release's list of editions
     "checksums",  # before the links to SHA256SUMS and the manifest
     "current",  # beside the edition a page belongs to: "(this edition)"
-    "edition", "file", "size", "accessibility",  # the headings of the Downloads page's table
+    "edition",
+    "file",
+    "size",
+    "accessibility",  # the headings of the Downloads page's table
     "untranslated",  # under the title of a chapter a translated edition shows in the default language
 )
 

@@ -27,7 +27,7 @@ class Epub:
     files: dict[str, bytes]
 
     @classmethod
-    def open(cls, path: Path) -> "Epub":
+    def open(cls, path: Path) -> Epub:
         with zipfile.ZipFile(path) as archive:
             return cls({name: archive.read(name) for name in archive.namelist()})
 
@@ -119,7 +119,7 @@ class Docx:
     media: list[str]
 
     @classmethod
-    def open(cls, path: Path) -> "Docx":
+    def open(cls, path: Path) -> Docx:
         with zipfile.ZipFile(path) as archive:
             return cls(
                 ElementTree.fromstring(archive.read("word/document.xml")),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import TESTS, Run, presswork
+
 from pipeline.tools import java, pandoc
 
 BOOK = TESTS / "books" / "publishing"
@@ -86,9 +87,7 @@ class Project:
         }
 
     def read(self, ref: str, path: str) -> bytes:
-        result = subprocess.run(
-            ["git", "cat-file", "blob", f"{ref}:{path}"], cwd=self.root, env={**os.environ, **ENV}, capture_output=True
-        )
+        result = subprocess.run(["git", "cat-file", "blob", f"{ref}:{path}"], cwd=self.root, env={**os.environ, **ENV}, capture_output=True)
         assert result.returncode == 0, result.stderr
         return result.stdout
 

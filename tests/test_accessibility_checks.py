@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork
 
 FIXTURE = TESTS / "books" / "accessibility"
@@ -102,7 +101,9 @@ def test_each_rule_is_levelled_like_any_other(tmp_path):
 def test_a_suppression_names_the_rule(tmp_path):
     book = copy_book(FIXTURE, tmp_path / "book")
     chapter = book / "book" / "pictures.md"
-    chapter.write_text(chapter.read_text().replace("![](images/heron.svg)", "<!-- presswork-disable-next-line image-no-alt -->\n![](images/heron.svg)"))
+    chapter.write_text(
+        chapter.read_text().replace("![](images/heron.svg)", "<!-- presswork-disable-next-line image-no-alt -->\n![](images/heron.svg)")
+    )
     run = presswork("check", "--no-grammar", "--format", "json", "--quiet", cwd=book)
     rules = [(f["path"], f["rule"]) for f in json.loads(run.stdout)]
     assert rules.count(("book/pictures.md", "image-no-alt")) == 1  # the raw <img> is still found

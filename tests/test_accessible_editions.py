@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from artifacts import structure
 from conftest import REPO, TESTS, copy_book, presswork
+
 from pipeline import config
 from pipeline.environment import cache_folder
 from pipeline.formats.site import schemes
@@ -45,7 +45,15 @@ def test_the_epub_declares_its_accessibility_from_what_it_holds(sample_book):
     members = _members(sample_book / f"{SLUG}.epub")
     opf = members["EPUB/content.opf"]
     assert CLAIM in opf
-    for feature in ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "MathML", "pageBreakMarkers", "pageNavigation"):
+    for feature in (
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "alternativeText",
+        "MathML",
+        "pageBreakMarkers",
+        "pageNavigation",
+    ):
         assert f'<meta property="schema:accessibilityFeature">{feature}</meta>' in opf
     # its pages are the PDF's (tests/test_print_pages.py), and it says so
     assert f'<dc:source id="pw-page-source">{SLUG}.pdf</dc:source>' in opf
@@ -162,7 +170,9 @@ def test_a_pdf_that_cannot_be_pdf_ua_1_is_not_written_when_the_book_makes_it_an_
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
-    assert line.startswith("accessibility-findings.pdf: error: typst refuses the PDF: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'"), line
+    assert line.startswith(
+        "accessibility-findings.pdf: error: typst refuses the PDF: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'"
+    ), line
     assert not (book / "build" / "accessibility-findings.pdf").exists()
 
 
@@ -172,7 +182,10 @@ def test_a_pdf_that_is_not_pdf_ua_1_is_published_with_a_warning_by_default(tmp_p
     book = _fixture(tmp_path, "pdf", None)
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert "accessibility-findings.pdf: warning: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'; it is written without PDF/UA-1" in run.stderr
+    assert (
+        "accessibility-findings.pdf: warning: it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter 'Shore birds'; it is written without PDF/UA-1"
+        in run.stderr
+    )
     with pikepdf.open(book / "build" / "accessibility-findings.pdf") as document:
         assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
         assert "/StructTreeRoot" in document.Root  # still tagged
@@ -185,9 +198,10 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
     added to what it reports; the PDF published, tagged as it was, no longer claims PDF/UA-1, and
     the Downloads page claims nothing for it."""
     import io
-    import pikepdf
 
+    import pikepdf
     from conftest import EPOCH
+
     from pipeline import build as builds
     from pipeline.commands import options
     from pipeline.progress import Progress
@@ -205,7 +219,10 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
 
     def check(self, pdf, *, timeout):
         seen.append(real(self, pdf, timeout=timeout))
-        return [*seen[-1], verapdf.Failure("7.1", 3, "Content shall be marked as Artifact or tagged as real content", 1, "root/document[0]/pages[0]")]
+        return [
+            *seen[-1],
+            verapdf.Failure("7.1", 3, "Content shall be marked as Artifact or tagged as real content", 1, "root/document[0]/pages[0]"),
+        ]
 
     monkeypatch.setattr(verapdf.Validator, "check", check)
     said = io.StringIO()
@@ -214,14 +231,21 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
         store=Store(tmp_path / "store"), offline=True, programs=options.programs(),
     )  # fmt: skip
     assert seen == [[]]  # veraPDF ran once, as the PDF was built, and passed it
-    assert f"gulls.pdf: warning: veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in said.getvalue(), said.getvalue()
+    assert f"gulls.pdf: warning: veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in said.getvalue(), (
+        said.getvalue()
+    )
     assert "it is written without claiming PDF/UA-1" in said.getvalue()
     with pikepdf.open(book / "build" / "gulls.pdf") as document:
         assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
         assert "/StructTreeRoot" in document.Root  # still tagged
-    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", (book / "build" / "site" / "downloads.html").read_text(), re.DOTALL) if "gulls.pdf" in r)
+    row = next(
+        r for r in re.findall(r"<tr>(.*?)</tr>", (book / "build" / "site" / "downloads.html").read_text(), re.DOTALL) if "gulls.pdf" in r
+    )
     # no claim; where it would be, what stood in its way
-    assert f"<td>— (veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in row and "PDF/UA-1 (veraPDF" not in row, row
+    assert (
+        f"<td>— (veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in row
+        and "PDF/UA-1 (veraPDF" not in row
+    ), row
 
 
 def test_the_downloads_page_says_what_each_edition_declares_and_what_checked_it(sample_book):
@@ -257,7 +281,9 @@ def test_a_site_that_fails_axe_core_is_not_written_when_the_book_makes_it_an_err
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 4, run.stderr
     line = run.stderr.strip().splitlines()[-1]
-    assert re.match(r"book/index\.md: error: axe-core [\d.]+: \d+ violations on \d+ pages?, the first serious color-contrast \(default colours\)", line), line
+    assert re.match(
+        r"book/index\.md: error: axe-core [\d.]+: \d+ violations on \d+ pages?, the first serious color-contrast \(default colours\)", line
+    ), line
     assert "(on site/index.html)" in line
     assert not (book / "build" / "site").exists()
 
@@ -318,7 +344,10 @@ def test_the_navigation_is_checked_once_and_still_fails_the_site(tmp_path):
     assert run.returncode == 0, run.stderr
     warning = next(line for line in run.stderr.splitlines() if "warning: axe-core" in line)
     # the home page and birds/gull.html (the first of its folder), not two.html or birds/tern.html
-    assert re.match(r"book/birds/gull\.md: warning: axe-core [\d.]+: \d+ violations on 2 pages, the first serious color-contrast \(default colours\)", warning), warning
+    assert re.match(
+        r"book/birds/gull\.md: warning: axe-core [\d.]+: \d+ violations on 2 pages, the first serious color-contrast \(default colours\)",
+        warning,
+    ), warning
     assert '<span class="md-ellipsis"> Home </span> (on site/birds/gull.html)' in warning, warning
 
 
@@ -413,7 +442,9 @@ def test_a_heading_that_begins_with_a_raw_anchor_is_pdf_ua_1(tmp_path):
     just before the heading, which keeps its words (typst would read it as empty)."""
     from pipeline.formats import accessibility
 
-    book = _strict_pdf_book(tmp_path, "Anchors", "", '# Harbour\n\nSee [the tides](#tides).\n\n## <a id="tides"></a>Tides\n\nTwice a day.\n')
+    book = _strict_pdf_book(
+        tmp_path, "Anchors", "", '# Harbour\n\nSee [the tides](#tides).\n\n## <a id="tides"></a>Tides\n\nTwice a day.\n'
+    )
     pdf = book / "build" / "anchors.pdf"
     assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
     headings = [alt for kind, alt in structure(pdf) if kind in ("/H2", "/H3")]

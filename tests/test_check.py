@@ -11,7 +11,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import TESTS, copy_book, fresh_cache, presswork
 
 SEEDED = TESTS / "books" / "seeded-findings"
@@ -96,7 +95,9 @@ def test_text_report_groups_by_file_and_underlines_the_span(seeded):
     assert source.strip() == "Ångström 🙂 this is an unique idea in plain prose."
     assert underline.index("^") - source.index("Å") == column - 1
     assert underline.strip() == "^^"
-    assert re.search(r"\d+ errors, 3 warnings in 1 file \(2 chapters checked\)\.", run.stdout)  # a bare URL, and Japanese and Russian words not marked as such
+    assert re.search(
+        r"\d+ errors, 3 warnings in 1 file \(2 chapters checked\)\.", run.stdout
+    )  # a bare URL, and Japanese and Russian words not marked as such
 
 
 def test_github_annotations(seeded):
@@ -105,7 +106,10 @@ def test_github_annotations(seeded):
     commands = run.stdout.strip().split("\n")
     assert len(commands) == sum(f["engine"] != "languagetool" for f in findings)
     line, column = where(book, "a cell with adress", "adress")
-    assert f"::error file=book/index.md,line={line},col={column},endLine={line},endColumn={column + 6},title=codespell codespell::'adress' is a common misspelling of 'address'" in commands
+    assert (
+        f"::error file=book/index.md,line={line},col={column},endLine={line},endColumn={column + 6},title=codespell codespell::'adress' is a common misspelling of 'address'"
+        in commands
+    )
 
 
 def test_rdjson_counts_columns_in_utf8_bytes(seeded):
@@ -151,7 +155,11 @@ def test_without_languagetool_the_check_says_what_to_do_and_exits_2(tmp_path):
     assert run.returncode == 2
     assert run.stdout == ""
     message = run.stderr.strip().splitlines()[-1]
-    assert "LanguageTool is not available" in message and "--no-grammar" in message and "python -m pipeline.tools.languagetool install" in message
+    assert (
+        "LanguageTool is not available" in message
+        and "--no-grammar" in message
+        and "python -m pipeline.tools.languagetool install" in message
+    )
     run = presswork("check", "--quiet", "--languagetool-url", "http://127.0.0.1:9/", cwd=book)
     assert run.returncode == 2 and "no server answers at http://127.0.0.1:9/v2/" in run.stderr
 
@@ -287,8 +295,8 @@ def test_an_attribute_value_is_no_id_and_ids_agree_with_mkdocs(tmp_path):
     from pipeline.manuscript import Chapter
 
     text = (
-        "# Colours\n\nA red word{ style=\"color: #EF5350\" } and [a link](#colours).\n\n"
-        "## Heading { style=\"color: #123456\" }\n\nSee [the heading](#heading).\n\n## Own { #own-id }\n\nSee [own](#own-id).\n"
+        '# Colours\n\nA red word{ style="color: #EF5350" } and [a link](#colours).\n\n'
+        '## Heading { style="color: #123456" }\n\nSee [the heading](#heading).\n\n## Own { #own-id }\n\nSee [own](#own-id).\n'
     )
     chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)
     found = sorted(identifier for identifier, _ in prose.extract(chapter).ids)
@@ -305,7 +313,9 @@ def test_a_configured_slugify_gives_the_ids_the_site_has(tmp_path):
         "site_name: Slugs\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\nmarkdown_extensions:\n  - toc:\n"
         "      slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          case: lower\nplugins:\n  - presswork\n"
     )
-    (book / "docs" / "index.md").write_text("# Slugs\n\nSee [the greeting](#привет-мир) and [the café](#café).\n\n## Привет мир\n\nText.\n\n## Café\n\nMore.\n")
+    (book / "docs" / "index.md").write_text(
+        "# Slugs\n\nSee [the greeting](#привет-мир) and [the café](#café).\n\n## Привет мир\n\nText.\n\n## Café\n\nMore.\n"
+    )
     run = presswork("check", "--no-grammar", "--format", "json", "--quiet", cwd=book)
     assert run.returncode == 0, run.stdout
     assert [f for f in json.loads(run.stdout) if f["engine"] == "links"] == []
@@ -373,7 +383,11 @@ def test_tab_footnote_and_attribute_ids_are_the_ones_python_markdown_gives(tmp_p
     found = prose.extract(chapter, dialect)
     known = {identifier for identifier, _ in found.ids}
     assert known <= site, known - site
-    tabs = {"setup-c", "setup-c_1", "setup-nested", "setup-a-new-set"} if slugify else {"__tabbed_1_1", "__tabbed_1_2", "__tabbed_2_1", "__tabbed_3_1"}
+    tabs = (
+        {"setup-c", "setup-c_1", "setup-nested", "setup-a-new-set"}
+        if slugify
+        else {"__tabbed_1_1", "__tabbed_1_2", "__tabbed_2_1", "__tabbed_3_1"}
+    )
     assert tabs | {"setup", "own", "para", "fn:note", "fnref:note", "fnref2:note", "fnref3:note"} <= known
     assert "example" in known  # a fence's id (its code is not read)
     texts = " ".join(unit.text for unit in found.units)

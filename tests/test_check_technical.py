@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork
 
 CODE_WORDS = TESTS / "books" / "code-words"
@@ -72,7 +71,9 @@ def test_style_rules_are_off_unless_the_book_turns_them_on(tmp_path):
     assert found == [(_at(book, "He go", "go")[0], "HE_VERB_AGR", "error")]
 
     config = book / "mkdocs.yml"
-    config.write_text(config.read_text() + "      check:\n        rules: {SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA: warning, REDUNDANCY: info}\n")
+    config.write_text(
+        config.read_text() + "      check:\n        rules: {SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA: warning, REDUNDANCY: info}\n"
+    )
     found = [(f["line"], f["rule"], f["severity"]) for f in _check(book)]
     assert found == [
         (_at(book, "However", "However")[0], "SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA", "warning"),  # by its id
@@ -124,7 +125,19 @@ Sucess
 """
     chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)
     known = names.collect([prose.extract(chapter)])
-    for word in ("httpx", "HTTPX", "base_url", "ASGITransport", "ASGI", "charset", "mkdocs", "site_name", "readthedocs", "status_code", "Hishel"):
+    for word in (
+        "httpx",
+        "HTTPX",
+        "base_url",
+        "ASGITransport",
+        "ASGI",
+        "charset",
+        "mkdocs",
+        "site_name",
+        "readthedocs",
+        "status_code",
+        "Hishel",
+    ):
         assert known.knows(word, 0, len(word)), word
     for word in ("teh", "recieve", "coment", "Helo", "wrold", "Teh", "outpt", "Dcos", "Sucess"):
         assert not known.knows(word, 0, len(word)), word
@@ -154,7 +167,10 @@ def test_links_only_the_build_can_resolve_are_left_to_it(tmp_path):
     (book / "docs" / "other.md").write_text('# Other page\n\n--8<-- "docs/part.txt"\n')
     (book / "docs" / "part.txt").write_text("## From the part\n\nIncluded.\n")
     found = [(f["line"], f["rule"], f["severity"], f["message"]) for f in _check(book)]
-    assert [(line, rule, severity) for line, rule, severity, _ in found] == [(7, "missing-reference", "warning"), (9, "missing-anchor", "error")]
+    assert [(line, rule, severity) for line, rule, severity, _ in found] == [
+        (7, "missing-reference", "warning"),
+        (9, "missing-anchor", "error"),
+    ]
     assert "no-such-heading" in found[0][3] and "autorefs" in found[0][3]
 
     config = book / "mkdocs.yml"  # without autorefs, a reference with no definition is a broken link

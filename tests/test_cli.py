@@ -6,8 +6,8 @@ import os
 import socket
 
 import pytest
-
 from conftest import REPO, TESTS, copy_book, presswork
+
 from pipeline import __version__
 
 
@@ -34,7 +34,10 @@ def test_no_verb_prints_help_and_is_a_usage_error(tmp_path):
 def test_no_configuration_is_a_usage_error(tmp_path):
     run = presswork("build", cwd=tmp_path)
     assert run.returncode == 2
-    assert run.stderr.strip() == f"{tmp_path / 'mkdocs.yml'}: error: no mkdocs.yml here (run presswork in the book's folder or pass --config FILE)"
+    assert (
+        run.stderr.strip()
+        == f"{tmp_path / 'mkdocs.yml'}: error: no mkdocs.yml here (run presswork in the book's folder or pass --config FILE)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, presswork
 
 SPEC = REPO / ".venv" / "node_modules" / "commonmark-spec" / "spec.txt"

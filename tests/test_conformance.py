@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from artifacts import XHTML, Docx, Epub, Pdf, text_of
 
 
@@ -49,7 +48,7 @@ def test_headings_keep_explicit_ids_and_fold_accents_like_the_site(site, epub, d
 
 
 def test_headings_are_real_headings_in_every_edition(site, epub, docx, pdf):
-    assert "<h1 id=\"every-construct\">Every construct" in site
+    assert '<h1 id="every-construct">Every construct' in site
     _, heading = epub.find("h1", "Every construct")
     assert heading is not None
     style, _ = docx.paragraph("Every construct", exact=True)
@@ -78,9 +77,7 @@ def test_emphasis_strong_and_strike_through(site, epub, docx, pdf):
     assert "struck words" in docx.runs_with("strike")
     page = pdf.page_of("emphasised words")
     fonts = {span.text.strip(): span.font for span in pdf.spans(page)}
-    assert "Italic" in fonts.get("emphasised words", "") or any(
-        "emphasised" in text and "Italic" in font for text, font in fonts.items()
-    )
+    assert "Italic" in fonts.get("emphasised words", "") or any("emphasised" in text and "Italic" in font for text, font in fonts.items())
     assert "~~" not in pdf.text()
 
 
@@ -107,7 +104,10 @@ def test_fenced_code_is_highlighted(site, epub, docx, pdf):
     assert any(span.get("class") == "kw" and span.text == "def" for span in code.iter(f"{XHTML}span"))
     style, paragraph = docx.paragraph("def greet")
     assert style == "SourceCode"
-    assert "KeywordTok" in {r.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") for r in paragraph.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rStyle")}
+    assert "KeywordTok" in {
+        r.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")
+        for r in paragraph.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rStyle")
+    }
     page = pdf.page_of("greet(name)")
     assert any("greet" in span.text and "DejaVuSansMono" in span.font for span in pdf.spans(page))
 
@@ -142,7 +142,10 @@ def test_footnotes(site, epub, docx, pdf):
 
 
 def test_images_become_figures_with_captions(site, epub, docx, pdf, conformance):
-    assert re.search(r'<figure><img alt="A caption about lighthouses" src="images/figure.png" /><figcaption>A caption about lighthouses</figcaption></figure>', site)
+    assert re.search(
+        r'<figure><img alt="A caption about lighthouses" src="images/figure.png" /><figcaption>A caption about lighthouses</figcaption></figure>',
+        site,
+    )
     assert (conformance / "site" / "images" / "figure.png").is_file()
     _, figure = epub.find("figure", "lighthouses")
     assert text_of(figure.find(f"{XHTML}figcaption")) == "A caption about lighthouses"
@@ -157,7 +160,10 @@ def test_images_become_figures_with_captions(site, epub, docx, pdf, conformance)
 
 
 def test_admonitions(site, epub, docx, pdf):
-    assert re.search(r'<div class="admonition warning">\s*<p class="admonition-title">Mind the gap</p>\s*<p>The admonition body about platforms.</p>', site)
+    assert re.search(
+        r'<div class="admonition warning">\s*<p class="admonition-title">Mind the gap</p>\s*<p>The admonition body about platforms.</p>',
+        site,
+    )
     _, box = epub.find("div", "Mind the gap")
     assert box.get("class") == "admonition warning"
     assert "admonition-title" in [child.get("class") for child in box]
@@ -214,7 +220,10 @@ def test_links_within_and_across_chapters_land_on_the_right_heading(site, epub, 
     assert epub_target("the other chapter").startswith("Second chapter")
     assert epub_target("an anchor") == ""  # the raw anchor's span
 
-    anchors = [h.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}anchor") for h in docx.document.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink")]
+    anchors = [
+        h.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}anchor")
+        for h in docx.document.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink")
+    ]
     assert anchors[:6] == ["explicit-id", "cafe-au-lait", "second--summary", "second-chapter", "raw-anchor", "index--summary"]
     assert docx.bookmark_before("second--summary") == "Summary"
     assert docx.bookmark_before("index--summary") == "Summary"
@@ -224,13 +233,18 @@ def test_links_within_and_across_chapters_land_on_the_right_heading(site, epub, 
     assert "chestnuts" in texts[pdf.destination_page("second--summary")]
     assert "walnuts" in texts[pdf.destination_page("index--summary")]
     assert "Second chapter" in texts[pdf.destination_page("second-chapter")]
-    assert "the other chapter’s summary" in texts[links["second--summary"]] or "the other chapter's summary" in texts[links["second--summary"]]
+    assert (
+        "the other chapter’s summary" in texts[links["second--summary"]] or "the other chapter's summary" in texts[links["second--summary"]]
+    )
 
 
 def test_ids_stay_unique_in_single_file_editions(epub, docx, pdf):
     ids = [e.get("id") for root in epub.chapters().values() for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
-    names = [b.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name") for b in docx.document.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bookmarkStart")]
+    names = [
+        b.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name")
+        for b in docx.document.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bookmarkStart")
+    ]
     assert len(names) == len(set(names))
     assert {"index--summary", "second--summary"} <= set(pdf.reader.named_destinations)
 
@@ -255,7 +269,7 @@ def test_epub_metadata_cover_and_navigation(epub):
 def test_docx_has_a_table_of_contents_field(conformance):
     with zipfile.ZipFile(conformance / "conformance-corpus.docx") as archive:
         document = archive.read("word/document.xml").decode()
-    assert re.search(r'<w:instrText[^>]*>\s*TOC \\o', document)
+    assert re.search(r"<w:instrText[^>]*>\s*TOC \\o", document)
 
 
 def test_pdf_is_a_book(pdf):

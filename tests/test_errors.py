@@ -11,7 +11,6 @@ import shutil
 import zipfile
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork, tree_digest
 
 CASES = {
@@ -23,21 +22,45 @@ CASES = {
     "bad-front-matter": (1, "book/index.md:3: error: invalid YAML front matter", "fix the YAML"),
     "not-utf8": (1, "book/index.md:3:4: error: not UTF-8 (byte 0xe9", "save the file as UTF-8"),
     "unknown-key": (2, "mkdocs.yml:17: error: plugins.presswork.formts: unknown key", "did you mean 'formats'?"),
-    "invalid-isbn": (2, "mkdocs.yml:17: error: plugins.presswork.book.identifier: '978-0-306-40615-6' is not a valid ISBN", "check digit should be 7"),
+    "invalid-isbn": (
+        2,
+        "mkdocs.yml:17: error: plugins.presswork.book.identifier: '978-0-306-40615-6' is not a valid ISBN",
+        "check digit should be 7",
+    ),
     "malformed-yaml": (2, "mkdocs.yml:4: error:", "fix the YAML syntax"),
     "python-tag": (2, "mkdocs.yml:7: error: !!python/name:materialx.nosuch.twemoji: cannot import materialx.nosuch", "install the package"),
-    "wrong-type": (2, "mkdocs.yml:17: error: plugins.presswork.timeout: 'ten' is not a whole number of 1 or more", "whole number of 1 or more"),
-    "missing-template": (1, "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have", "theme.custom_dir"),
+    "wrong-type": (
+        2,
+        "mkdocs.yml:17: error: plugins.presswork.timeout: 'ten' is not a whole number of 1 or more",
+        "whole number of 1 or more",
+    ),
+    "missing-template": (
+        1,
+        "book/other.md:3: error: the front matter names the template 'landing.html', which the theme does not have",
+        "theme.custom_dir",
+    ),
     "empty-chapter": (1, "book/empty.md:1: error: the chapter is empty", "take it out of nav"),
     "image-not-an-image": (1, "book/index.md:5:12: error: 'book/images/photo.png' is not a PNG image", "misnamed"),
     # A PNG whose header is right and whose data is not: only typst decodes it, and names its line in the Typst it was given.
     "damaged-image": (1, "book/index.md:5: error: typst cannot typeset this in the PDF: failed to decode image", "write it otherwise"),
     # An SVG that declares an entity reading a file of the machine: refused before any parser expands it.
-    "svg-entity": (1, "book/index.md:5:26: error: 'book/images/drawing.svg' declares entities (<!ENTITY ...>), which no edition reads", "plain SVG"),
+    "svg-entity": (
+        1,
+        "book/index.md:5:26: error: 'book/images/drawing.svg' declares entities (<!ENTITY ...>), which no edition reads",
+        "plain SVG",
+    ),
     "binary-chapter": (1, "book/data.md:1: error: this is a binary file, not a Markdown chapter", "Markdown files"),
-    "cover-wrong-size": (1, "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait", "1600 x 2400"),
+    "cover-wrong-size": (
+        1,
+        "mkdocs.yml:17: error: plugins.presswork.book.cover: 'book/images/cover.png' is 600 x 600 pixels; a cover is a 2:3 portrait",
+        "1600 x 2400",
+    ),
     # 6,000 quotes one inside another: MkDocs renders them, the PDF could not typeset them.
-    "pathological-nesting": (1, "book/nested.md: error: quotes or blocks nested more than 16 deep, which the PDF cannot typeset", "less deeply"),
+    "pathological-nesting": (
+        1,
+        "book/nested.md: error: quotes or blocks nested more than 16 deep, which the PDF cannot typeset",
+        "less deeply",
+    ),
 }
 
 
@@ -110,8 +133,10 @@ def test_build_runs_the_checks_first_and_in_strict_mode_builds_nothing_when_they
     assert run.returncode == 1
     assert "book/index.md\n  3:19  error    no heading or anchor '#nowhere' in 'other.md'" in run.stderr
     last = run.stderr.strip().splitlines()[-1]
-    assert last == ("error: the checks found 1 problem and the book builds in strict mode; nothing was built "
-                    "(fix what is listed above, or build with --no-check)")
+    assert last == (
+        "error: the checks found 1 problem and the book builds in strict mode; nothing was built "
+        "(fix what is listed above, or build with --no-check)"
+    )
     assert not (book / "build").exists() or not any((book / "build").iterdir())
 
 
@@ -124,7 +149,12 @@ def test_without_strict_mode_the_checks_findings_are_said_and_every_edition_is_b
     assert run.returncode == 0, run.stderr
     assert "book/index.md\n  3:19  error    no heading or anchor '#nowhere' in 'other.md'" in run.stderr
     assert "warning: the checks found 1 problem; the editions are built all the same" in run.stderr
-    assert sorted(p.name for p in (book / "build").iterdir()) == ["missing-anchor.docx", "missing-anchor.epub", "missing-anchor.pdf", "site"]
+    assert sorted(p.name for p in (book / "build").iterdir()) == [
+        "missing-anchor.docx",
+        "missing-anchor.epub",
+        "missing-anchor.pdf",
+        "site",
+    ]
 
 
 # Each as MkDocs gives it without strict mode: a warning at its place, and every edition built.
@@ -221,14 +251,19 @@ def test_an_id_given_twice_is_a_warning_and_the_editions_rename_the_second(tmp_p
     book = copy_book(TESTS / "books" / "duplicate-heading-ids", tmp_path / "book")
     build = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
     assert build.returncode == 0, build.stderr
-    assert ("book/index.md:7:18: warning: the id 'part' is given twice in this chapter (first on line 3); links land on the "
-            "first, and the PDF, EPUB and DOCX rename the second (give each heading its own id)") in build.stderr.splitlines()
+    assert (
+        "book/index.md:7:18: warning: the id 'part' is given twice in this chapter (first on line 3); links land on the "
+        "first, and the PDF, EPUB and DOCX rename the second (give each heading its own id)"
+    ) in build.stderr.splitlines()
     with zipfile.ZipFile(book / "build" / "duplicate-heading-ids.epub") as epub:
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
     assert re.search(r'id="part"[^>]*>\s*<h2>First part', text) and re.search(r'id="part_1"[^>]*>\s*<h2>Second part', text)
     run = presswork("check", "--no-grammar", "--quiet", "--fail-on", "warning", cwd=book)
     assert run.returncode == 1
-    assert "7:18  warning  the id 'part' is given twice in this chapter (first on line 3); links land on the first  [links duplicate-id]" in run.stdout
+    assert (
+        "7:18  warning  the id 'part' is given twice in this chapter (first on line 3); links land on the first  [links duplicate-id]"
+        in run.stdout
+    )
 
 
 def test_a_missing_anchor_leads_to_the_chapter_as_on_the_site_unless_anchors_are_validated(tmp_path):
@@ -239,8 +274,10 @@ def test_a_missing_anchor_leads_to_the_chapter_as_on_the_site_unless_anchors_are
     config.write_text(config.read_text().split("validation:")[0])
     run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert ("book/index.md:3:19: warning: link to '#nowhere', which is no heading or anchor in 'other.md': it leads to the "
-            "top of 'other.md', as on the site (check the heading's id)") in run.stderr.splitlines()
+    assert (
+        "book/index.md:3:19: warning: link to '#nowhere', which is no heading or anchor in 'other.md': it leads to the "
+        "top of 'other.md', as on the site (check the heading's id)"
+    ) in run.stderr.splitlines()
     with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
     assert re.search(r'href="ch\d+\.xhtml#other"[^>]*>the details</a>', text)
@@ -249,12 +286,18 @@ def test_a_missing_anchor_leads_to_the_chapter_as_on_the_site_unless_anchors_are
 def test_an_image_on_a_host_that_cannot_be_reached_is_its_description_in_the_book(tmp_path):
     """An image that cannot be fetched: the book says what the image is and links it, with a warning."""
     book = copy_book(TESTS / "books" / "missing-anchor", tmp_path / "book")
-    (book / "book" / "index.md").write_text("# Introduction\n\nA chart: ![The sales chart](https://example.org/chart.png)\n\nSee [other](other.md).\n")
+    (book / "book" / "index.md").write_text(
+        "# Introduction\n\nA chart: ![The sales chart](https://example.org/chart.png)\n\nSee [other](other.md).\n"
+    )
     run = presswork("build", "--no-check", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert any(line.startswith("book/index.md:3:29: warning: image 'https://example.org/chart.png' is not in the book and it could not be fetched")
-               and line.endswith("the PDF, EPUB and DOCX show its description instead (download it into the book's folder and link it by its path)")
-               for line in run.stderr.splitlines()), run.stderr
+    assert any(
+        line.startswith("book/index.md:3:29: warning: image 'https://example.org/chart.png' is not in the book and it could not be fetched")
+        and line.endswith(
+            "the PDF, EPUB and DOCX show its description instead (download it into the book's folder and link it by its path)"
+        )
+        for line in run.stderr.splitlines()
+    ), run.stderr
     with zipfile.ZipFile(book / "build" / "missing-anchor.epub") as epub:
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
         assert not [n for n in epub.namelist() if n.startswith("EPUB/media/")]
@@ -270,7 +313,9 @@ def test_a_trusted_book_in_a_subfolder_may_link_a_file_of_its_repository(tmp_pat
     book = copy_book(TESTS / "books" / "missing-anchor", project / "doc")
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     (project / "misc").mkdir()
-    (project / "misc" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>')
+    (project / "misc" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>'
+    )
     (book / "book" / "logo.svg").symlink_to("../../misc/logo.svg")
     (book / "book" / "index.md").write_text("# Introduction\n\n![The project's logo](logo.svg)\n\nSee [other](other.md).\n")
     run = presswork("build", "--no-grammar", "--format", "epub", cwd=book)  # strict: the checks find nothing either
@@ -279,7 +324,11 @@ def test_a_trusted_book_in_a_subfolder_may_link_a_file_of_its_repository(tmp_pat
         assert any(name.startswith("EPUB/media/") and name.endswith(".svg") for name in epub.namelist())
     refused = presswork("build", "--no-check", "--untrusted", "--format", "epub", cwd=book)
     assert refused.returncode == 1
-    assert refused.stderr.strip().splitlines()[-1].startswith("book/logo.svg: error: a symbolic link to '../../misc/logo.svg', which is outside the book's folder")
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .startswith("book/logo.svg: error: a symbolic link to '../../misc/logo.svg', which is outside the book's folder")
+    )
 
 
 def test_a_drawing_in_the_page_whose_shapes_are_links_is_a_valid_epub(tmp_path):
@@ -399,8 +448,11 @@ def test_an_image_in_a_center_element_stands_apart_from_the_paragraph_after_it(t
     )
     run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
     assert run.returncode == 0, run.stderr
-    boxes = subprocess.run(["pdftotext", "-bbox", str(book / "build" / "damaged-image.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(book / "build" / "damaged-image.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     words = {word: (float(x), float(y)) for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)}
-    before, here, after = words["Before."], words["Here"], words["after"]
+    before, here = words["Before."], words["Here"]
+    assert "after" in words  # the text after the picture is printed
     assert here[1] > before[1] + 40  # a picture's height below
     assert here[0] < before[0] + 40  # at the start of a line (an indent at most), not right of the picture

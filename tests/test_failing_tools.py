@@ -19,8 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tree_digest
+
 from pipeline import styles
 from pipeline.errors import ToolError
 from pipeline.tools import maven, pandoc
@@ -131,7 +131,10 @@ def test_a_checker_that_dies_at_the_default_level_leaves_the_pdf_unclaimed_with_
     fake(tmp_path / "bin", "java", 'case "$1" in -version) echo \'openjdk version "17.0.9"\' >&2; exit 0;; esac\nkill -KILL $$\n')
     run = presswork("build", "--no-check", "--no-cache", "--format", "pdf", cwd=book, env={"PATH": f"{tmp_path / 'bin'}:{PYTHON_ONLY}"})
     assert run.returncode == 0, run.stderr
-    assert "bom-crlf.pdf: warning: its accessibility was not checked (veraPDF gave no report: it was killed (SIGKILL); it is written without claiming PDF/UA-1)" in run.stderr.splitlines()
+    assert (
+        "bom-crlf.pdf: warning: its accessibility was not checked (veraPDF gave no report: it was killed (SIGKILL); it is written without claiming PDF/UA-1)"
+        in run.stderr.splitlines()
+    )
     with pikepdf.open(book / "build" / "bom-crlf.pdf") as pdf:
         assert b"pdfuaid" not in pdf.Root.Metadata.read_bytes()
 
@@ -144,7 +147,9 @@ def test_a_site_checker_that_dies_at_the_default_level_leaves_the_site_written_w
     env = {"PATH": f"{tmp_path / 'bin'}:{PYTHON_ONLY}"}
     run = presswork("build", "--no-check", "--no-cache", "--format", "site", cwd=book, env=env)
     assert run.returncode == 0, run.stderr
-    assert "site/: warning: its accessibility was not checked (axe-core failed: it was killed (SIGKILL))" in run.stderr.splitlines(), run.stderr
+    assert "site/: warning: its accessibility was not checked (axe-core failed: it was killed (SIGKILL))" in run.stderr.splitlines(), (
+        run.stderr
+    )
     assert (book / "build" / "site" / "index.html").read_text() != "the previous site"
 
     config = book / "mkdocs.yml"
@@ -154,7 +159,11 @@ def test_a_site_checker_that_dies_at_the_default_level_leaves_the_site_written_w
 
 def test_pandoc_that_prints_garbage_where_its_tree_goes(book, tmp_path):
     real = pandoc.executable()
-    wrapper = fake(tmp_path / "bin", "pandoc", f'case "$*" in *"--to json"*) echo "Segmentation fault (core dumped)"; exit 0;; esac\nexec {real} "$@"\n')
+    wrapper = fake(
+        tmp_path / "bin",
+        "pandoc",
+        f'case "$*" in *"--to json"*) echo "Segmentation fault (core dumped)"; exit 0;; esac\nexec {real} "$@"\n',
+    )
     line = fails(book, "--format", "docx", env={"PYPANDOC_PANDOC": str(wrapper)})
     assert line == (
         "book/index.md: error: pandoc gave a report that is not JSON: 'Segmentation fault (core dumped)' "
@@ -165,9 +174,16 @@ def test_pandoc_that_prints_garbage_where_its_tree_goes(book, tmp_path):
 def test_epubcheck_that_writes_garbage_for_its_report(book, tmp_path):
     """EPUBCheck's Java writes its report: here a half-written one."""
     java = shutil.which("java")
-    fake(tmp_path / "bin", "java", f'case "$*" in *epubcheck*) for a; do [ "$prev" = --json ] && printf \'{{"messages": [\' > "$a"; prev=$a; done; exit 0;; esac\nexec {java} "$@"\n')
+    fake(
+        tmp_path / "bin",
+        "java",
+        f'case "$*" in *epubcheck*) for a; do [ "$prev" = --json ] && printf \'{{"messages": [\' > "$a"; prev=$a; done; exit 0;; esac\nexec {java} "$@"\n',
+    )
     line = fails(book, "--format", "epub", env={"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"})
-    assert line == "error: EPUBCheck gave a report that is not JSON: '{\"messages\": [' (run again with --debug; if it persists, reinstall the tool)"
+    assert (
+        line
+        == "error: EPUBCheck gave a report that is not JSON: '{\"messages\": [' (run again with --debug; if it persists, reinstall the tool)"
+    )
 
 
 def test_a_languagetool_server_that_answers_garbage(tmp_path):

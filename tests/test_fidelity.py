@@ -17,9 +17,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from artifacts import Pdf
 from conftest import TESTS, copy_book, presswork
+
 from pipeline import config
 
 # Syntax of the dialect that, once rendered, a reader never sees as such.
@@ -28,7 +28,27 @@ SYNTAX = re.compile(
     re.MULTILINE,
 )
 WORD = re.compile(r"\w+")
-BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "label", "summary", "text"}  # "text": an SVG label
+BLOCKS = {
+    "p",
+    "div",
+    "pre",
+    "li",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "blockquote",
+    "label",
+    "summary",
+    "text",
+}  # "text": an SVG label
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +69,9 @@ def site_chapters(build: Path, nav: list[str]) -> dict[str, lxml.html.HtmlElemen
         page = build / "site" / name.replace(".md", ".html")  # the site `presswork build` writes, opened from disk
         root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         article = root.xpath("//article")[0]
-        for junk in article.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[local-name()='style']|.//*[contains(@class,'linenos')]"):
+        for junk in article.xpath(
+            ".//a[contains(@class,'headerlink')]|.//button|.//script|.//nav|.//*[contains(@class,'md-source-file')]|.//*[local-name()='math']|.//*[local-name()='style']|.//*[contains(@class,'linenos')]"
+        ):
             junk.drop_tree()
         for element in article.iter():  # blocks apart, as a reader sees them (a code block's title above its code)
             if element.tag in BLOCKS or "filename" in (element.get("class") or ""):
@@ -72,21 +94,31 @@ def present(site: Counter, edition: Counter) -> float:
 def drawn(archive: zipfile.ZipFile) -> str:
     """The words a reader sees in the edition's SVG pictures (a diagram's labels)."""
     return " " + " ".join(
-        " ".join(re.sub(r"<[^>]+>", " ", label) for label in re.findall(r"<text\b.*?</text>", archive.read(name).decode("utf-8", "replace"), re.DOTALL))
-        for name in archive.namelist() if name.endswith(".svg")
+        " ".join(
+            re.sub(r"<[^>]+>", " ", label)
+            for label in re.findall(r"<text\b.*?</text>", archive.read(name).decode("utf-8", "replace"), re.DOTALL)
+        )
+        for name in archive.namelist()
+        if name.endswith(".svg")
     )
 
 
 def editions(build: Path, slug: str) -> dict[str, str]:
     with zipfile.ZipFile(build / f"{slug}.epub") as epub:
         epub_text = " ".join(
-            lxml.html.fromstring(epub.read(name)).text_content() for name in epub.namelist() if name.endswith(".xhtml") and "nav" not in name
+            lxml.html.fromstring(epub.read(name)).text_content()
+            for name in epub.namelist()
+            if name.endswith(".xhtml") and "nav" not in name
         ) + drawn(epub)
     with zipfile.ZipFile(build / f"{slug}.docx") as docx:
         docx_text = " ".join(
-            re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab\s*/>|<w:br\s*/>", "\n", docx.read(name).decode())) for name in ("word/document.xml", "word/footnotes.xml") if name in docx.namelist()
+            re.sub(r"<[^>]+>", "", re.sub(r"</w:p>|<w:tab\s*/>|<w:br\s*/>", "\n", docx.read(name).decode()))
+            for name in ("word/document.xml", "word/footnotes.xml")
+            if name in docx.namelist()
         ) + drawn(docx)
-    pdf_text = "\n".join(page.extract_text() for page in Pdf(build / f"{slug}.pdf").reader.pages)  # lines kept: words hyphenated at their end are joined
+    pdf_text = "\n".join(
+        page.extract_text() for page in Pdf(build / f"{slug}.pdf").reader.pages
+    )  # lines kept: words hyphenated at their end are joined
     return {"pdf": pdf_text, "epub": epub_text, "docx": docx_text}
 
 
@@ -153,6 +185,7 @@ def test_every_edition_holds_the_words_the_site_shows(case, request):
 def test_no_edition_shows_syntax_the_site_rendered(case, request):
     build = request.getfixturevalue(case)
     slug, nav = CASES[case], chapters(build)
+
     def pieces(text: str) -> Counter:  # spaces as the edition sets them (a DOCX run, a PDF line) do not make a new piece
         return Counter(re.sub(r"\s+", " ", match.group(0)) for match in SYNTAX.finditer(text))
 
@@ -240,7 +273,9 @@ def test_a_site_that_loads_from_the_network_is_built_with_one_warning_per_addres
     with the number of pages, rather than refusing a configuration that Material documents."""
     book = tmp_path / "book"
     (book / "docs").mkdir(parents=True)
-    (book / "mkdocs.yml").write_text("site_name: Fonts\ntheme:\n  name: material\nnav:\n  - index.md\n  - other.md\nplugins:\n  - presswork\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Fonts\ntheme:\n  name: material\nnav:\n  - index.md\n  - other.md\nplugins:\n  - presswork\n"
+    )
     (book / "docs" / "index.md").write_text("# Fonts\n\nThe theme's own fonts.\n")
     (book / "docs" / "other.md").write_text("# Other\n\n![A remote picture](https://example.org/picture.png)\n")
     run = presswork("build", "--no-check", "--format", "site", cwd=book)
@@ -283,13 +318,17 @@ def test_chapters_read_while_the_others_render_make_the_same_book(name, tmp_path
     if name == "conformance":  # two chapters alike (a book copied into two parts): each keeps a tree of its own
         (book / "book" / "second-copy.md").write_text((book / "book" / "second.md").read_text())
         config_file = book / "mkdocs.yml"
-        config_file.write_text(config_file.read_text().replace("  - Second: second.md\n", "  - Second: second.md\n  - Copy: second-copy.md\n"))
+        config_file.write_text(
+            config_file.read_text().replace("  - Second: second.md\n", "  - Second: second.md\n  - Copy: second-copy.md\n")
+        )
     settings = config.load(book / "mkdocs.yml")
     chapters = manuscript.read(settings, 0)
     made = []
     for early in (True, False):
         reading = assembly.Reading(chapters, Store(None)) if early else None
-        rendering = Rendering(settings, site_dir=tmp_path / f"site-{early}", epoch=0, trusted=True, downloads=[], on_page=reading.page if reading else None)
+        rendering = Rendering(
+            settings, site_dir=tmp_path / f"site-{early}", epoch=0, trusted=True, downloads=[], on_page=reading.page if reading else None
+        )
         made.append(assembly.assemble(chapters, rendering, Store(None), reading))
         assert not early or reading.read, "some chapters were read while the others rendered"
     assert made[0].document == made[1].document and made[0].warnings == made[1].warnings

@@ -8,10 +8,8 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import lxml.html
-
 from conftest import CACHE, EPOCH
 
 PLAIN_TEXT = '''
@@ -46,7 +44,8 @@ def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
     (book / "docs").mkdir(parents=True)
     (book / "docs" / "index.md").write_text("# Plain words\n\nA sentence only a text edition keeps.\n")
     (book / "docs" / "second.md").write_text("# Second\n\nAnother chapter's sentence.\n")
-    (book / "mkdocs.yml").write_text(textwrap.dedent("""\
+    (book / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
         site_name: Plain
         theme: {name: material, font: false}
         nav: [index.md, second.md]
@@ -54,9 +53,12 @@ def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
           - presswork:
               formats: [site, txt]
               accessibility: {site: off}
-        """))
+        """)
+    )
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(CACHE), "PYTHONPATH": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-c", DRIVER, "build", "--no-check"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", DRIVER, "build", "--no-check"], cwd=book, env=env, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, run.stderr
     text = (book / "build" / "plain.txt").read_text(encoding="utf-8")
     assert "A sentence only a text edition keeps." in text and "Another chapter's sentence." in text
@@ -65,9 +67,18 @@ def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
     assert rows == ["Plain text"]
     assert downloads.xpath("//a[@href='downloads/plain.txt']")
 
-    chosen = subprocess.run([sys.executable, "-c", DRIVER, "build", "--no-check", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    chosen = subprocess.run(
+        [sys.executable, "-c", DRIVER, "build", "--no-check", "--format", "txt"],
+        cwd=book,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert chosen.returncode == 0, chosen.stderr
     assert sorted(p.name for p in (book / "build").iterdir() if not p.name.startswith(".")) == ["plain.txt", "site"]
 
-    unknown = subprocess.run([sys.executable, "-m", "pipeline", "build", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600
+    )
     assert unknown.returncode == 2 and "txt" in unknown.stderr  # without the row, no such format

@@ -18,7 +18,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from artifacts import Docx, Epub, Pdf
 
 SLUG = "the-presswork-handbook"
@@ -86,7 +85,13 @@ def test_every_pdf_page_has_the_running_head_and_folio_a_book_gives_it(sample_bo
 def test_the_epub_has_cover_navigation_and_metadata(sample_book):
     epub = Epub.open(sample_book / f"{SLUG}.epub")
     opf = epub.files["EPUB/content.opf"].decode()
-    for value in ("The Presswork Handbook", "The Presswork authors", "urn:uuid:5d0c2a64-3b1e-4c55-9a57-1f0f6c3e2b8d", "CC BY 4.0", "<dc:language>en</dc:language>"):
+    for value in (
+        "The Presswork Handbook",
+        "The Presswork authors",
+        "urn:uuid:5d0c2a64-3b1e-4c55-9a57-1f0f6c3e2b8d",
+        "CC BY 4.0",
+        "<dc:language>en</dc:language>",
+    ):
         assert value in opf
     assert 'properties="cover-image"' in opf
     nav = epub.files["EPUB/nav.xhtml"].decode()
@@ -112,7 +117,10 @@ def test_the_docx_gives_what_word_s_accessibility_checker_asks(sample_book):
     pictures = re.findall(r"<wp:docPr\b[^>]*?(?:/>|>.*?</wp:docPr>)", document, re.DOTALL)
     assert pictures
     for picture in pictures:  # described, or marked as decoration (the icons)
-        assert re.search(r'descr="[^"]+"', picture) or '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>' in picture, picture
+        assert (
+            re.search(r'descr="[^"]+"', picture)
+            or '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>' in picture
+        ), picture
     assert any("decorative" in picture for picture in pictures) and "pw-decorative" not in document
     levels = [int(level) for level in re.findall(r'<w:pStyle w:val="Heading(\d)"', document)]
     assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))  # no level skipped
@@ -153,11 +161,22 @@ def test_the_site_opens_in_a_browser_without_any_other_host(served_site, tmp_pat
     url = served_site + "writing.html"
     result = subprocess.run(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
-            f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={netlog}",
-            "--virtual-time-budget=5000", "--dump-dom", url,
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-default-apps",
+            "--disable-domain-reliability",
+            "--no-pings",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--log-net-log={netlog}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            url,
         ],
         capture_output=True,
         text=True,
@@ -226,7 +245,9 @@ MERMAID_MODULES = Path(os.environ.get("PRESSWORK_CACHE", Path.home() / ".cache" 
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
-@pytest.mark.skipif(not (MERMAID_MODULES / "puppeteer-core").is_dir(), reason="puppeteer-core is not installed (make installs it from npm, with mermaid)")
+@pytest.mark.skipif(
+    not (MERMAID_MODULES / "puppeteer-core").is_dir(), reason="puppeteer-core is not installed (make installs it from npm, with mermaid)"
+)
 def test_the_site_opened_from_disk_finds_what_a_reader_searches_for(sample_book):
     """Typed into the search box of the site opened from file://, a word of one chapter lists that
     chapter, and each result opens a page on disk."""

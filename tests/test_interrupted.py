@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EPOCH, TESTS, copy_book, fresh_cache, presswork
 from publishing import DAY, ENV, START, new_project
+
 from pipeline import build
 
 
@@ -34,6 +34,7 @@ def assert_store_sound(store: Path) -> None:
     """Every entry of the store is whole: each edition's files match its manifest, each parsed
     chapter and drawn diagram its checksum. Half-written entries may only be hidden temporary files and
     folders (`.new-*`), which the store never reads."""
+
     def whole(paths):
         return [path for path in paths if not any(part.startswith(".") for part in path.relative_to(store).parts)]
 
@@ -140,7 +141,10 @@ def test_a_publish_killed_at_each_stage_changes_nothing_and_the_next_one_succeed
 
 def _tree(root: int) -> set[int]:
     """The processes descended from `root`, now (zombies, which have ended, aside)."""
-    rows = [line.split(None, 2) for line in subprocess.run(["ps", "-eo", "pid,ppid,stat"], capture_output=True, text=True).stdout.splitlines()[1:]]
+    rows = [
+        line.split(None, 2)
+        for line in subprocess.run(["ps", "-eo", "pid,ppid,stat"], capture_output=True, text=True).stdout.splitlines()[1:]
+    ]
     children: dict[int, list[int]] = {}
     for pid, ppid, stat in rows:
         if not stat.startswith("Z"):
@@ -173,7 +177,12 @@ def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, st
     book = copy_book(TESTS / "conformance", tmp_path / "book")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(fresh_cache(tmp_path / "cache"))}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "--no-check"], cwd=book, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "pipeline", "build", "--no-check"],
+        cwd=book,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     started, deadline = set(), time.monotonic() + 300
     while time.monotonic() < deadline and child.poll() is None:

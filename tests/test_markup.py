@@ -77,7 +77,7 @@ def test_what_no_edition_can_hold_is_marked_or_taken_out():
 
 def test_an_annotation_marker_is_one_only_in_a_comment():
     """`# (1)!` in a comment is Material's marker; shown in a Markdown example, it is text."""
-    root, _ = mapped('``` markdown\n# (1)! is how a marker is written\n```\n')
+    root, _ = mapped("``` markdown\n# (1)! is how a marker is written\n```\n")
     assert root.xpath("//pre")[0].text_content() == "# (1)! is how a marker is written"
 
 

@@ -164,7 +164,9 @@ def test_a_page_of_api_documentation_is_a_chapter_of_its_own(tmp_path):
     before it."""
     book = tmp_path / "book"
     (book / "docs").mkdir(parents=True)
-    (book / "shipping.py").write_text('"""Ships and their cargo."""\n\n\ndef load(crates: int) -> int:\n    """Load `crates` crates; return how many are aboard."""\n    return crates\n')
+    (book / "shipping.py").write_text(
+        '"""Ships and their cargo."""\n\n\ndef load(crates: int) -> int:\n    """Load `crates` crates; return how many are aboard."""\n    return crates\n'
+    )
     (book / "docs" / "index.md").write_text("# Home\n\nThe text.\n")
     (book / "docs" / "api.md").write_text("::: shipping\n    options:\n      show_root_heading: true\n      heading_level: 1\n")
     (book / "docs" / "last.md").write_text("# Last\n\nThe end.\n")

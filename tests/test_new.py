@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import presswork
+
 from pipeline.review.scaffold import STYLE_FILES, STYLES, WORKFLOWS_BOOK, render_workflows
 
 ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
@@ -98,7 +98,9 @@ def test_a_book_in_several_languages_is_laid_out_for_the_i18n_plugin(tmp_path):
     assert [(entry["locale"], entry["name"], entry.get("default", False)) for entry in i18n["languages"]] == [
         ("en", "English", True), ("fr", "Français", False), ("zh", "中文", False),
     ]  # fmt: skip
-    assert 'The book is also written in <span lang="fr">Français</span> (`fr`) and <span lang="zh">中文</span> (`zh`).' in " ".join((book / "book" / "index.md").read_text().split())
+    assert 'The book is also written in <span lang="fr">Français</span> (`fr`) and <span lang="zh">中文</span> (`zh`).' in " ".join(
+        (book / "book" / "index.md").read_text().split()
+    )
     check = presswork("check", "--no-grammar", cwd=book)
     assert check.returncode == 0 and check.stdout == "No findings in 1 chapter.\n", check.stdout + check.stderr
     translations = presswork("translations", cwd=book)

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork, tree_digest
 
 BOOK = TESTS / "books" / "style-rules"  # one chapter, the site alone: quick to build
@@ -72,7 +71,9 @@ def test_a_full_disk_is_said_in_one_line_and_the_editions_there_are_kept(tmp_pat
         chapter.write_text(chapter.read_text() + "\nOne more sentence, so that the site is made again.\n")
         run = presswork("build", "--no-check", "--out", str(out), cwd=book)
         assert run.returncode == 73, run.stderr
-        assert _last_line(run).startswith(f"error: cannot write into the output folder '{out}': No space left on device (free some space"), run.stderr
+        assert _last_line(run).startswith(
+            f"error: cannot write into the output folder '{out}': No space left on device (free some space"
+        ), run.stderr
         assert tree_digest(out / "site") == before  # the site built before is whole, as it was
         assert [p.name for p in out.iterdir()] == ["site"]  # no staging folder left, nothing added
 
@@ -85,7 +86,11 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first(tmp_path):
     try:
         fcntl.flock(held, fcntl.LOCK_EX)
         second = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "build", "--no-check"], cwd=book, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+            [sys.executable, "-m", "pipeline", "build", "--no-check"],
+            cwd=book,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
         )
         time.sleep(5)
         assert second.poll() is None  # it waits

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from artifacts import Pdf
 from conftest import CACHE, EPOCH, REPO
 

@@ -16,6 +16,7 @@ import pypdf
 import pytest
 from artifacts import Pdf, page_list, places, structure
 from conftest import REPO, TESTS, copy_book, presswork
+
 from pipeline.environment import cache_folder
 from pipeline.tools import verapdf
 
@@ -132,7 +133,11 @@ def test_the_joined_pdf_keeps_the_structure_a_screen_reader_reads(parts, whole):
     assert [kind for kind, _ in joined].count("/Part") >= 3  # the front matter and each part, under one Document
 
     def body(found):  # the contents page is tagged otherwise in the joined PDF: paragraphs of links
-        return [(kind, alt) for kind, alt in found if kind in ("/H1", "/H2", "/H3", "/H4", "/Figure", "/Formula", "/Table", "/TH", "/L", "/LI", "/Note", "/Code")]
+        return [
+            (kind, alt)
+            for kind, alt in found
+            if kind in ("/H1", "/H2", "/H3", "/H4", "/Figure", "/Formula", "/Table", "/TH", "/L", "/LI", "/Note", "/Code")
+        ]
 
     assert body(joined) == body(single)
     assert any(kind == "/Figure" for kind, _ in body(single)) and any(kind == "/Table" for kind, _ in body(single))

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CACHE, EPOCH, REPO
 from reviewing import BOOK, commit_all, git, init
 

@@ -14,13 +14,10 @@ import urllib.request
 from urllib.parse import urljoin
 
 import pytest
-
 from publishing import DAY, START, new_project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (make test installs Debian's chromium with apt-get)"
-)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs Debian's chromium with apt-get)")
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +49,16 @@ def dom(url: str, profile) -> str:
     """The page as Chromium has it after its scripts ran (5 s of virtual time)."""
     result = subprocess.run(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", f"--user-data-dir={profile}",
-            "--virtual-time-budget=5000", "--dump-dom", url,
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            url,
         ],
         capture_output=True,
         text=True,

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import tree_digest
 from publishing import BOOK, DAY, SLUG, START, copy_project, new_project
 

@@ -8,9 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CACHE, EPOCH
-from publishing import one_published_one_tagged, DAY, ENV, START, clone, copy_project, git
+from publishing import DAY, ENV, START, clone, copy_project, git, one_published_one_tagged
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +24,9 @@ def project(base, tmp_path):
 
 def test_a_build_error_in_the_tagged_tree_changes_nothing(project):
     strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text()  # a missing image stops the build in strict mode
-    project.commit("A broken chapter", {"book/second.md": "# Second\n\n![A sea](images/sea.png)\n", "mkdocs.yml": strict}, when=START + 2 * DAY)
+    project.commit(
+        "A broken chapter", {"book/second.md": "# Second\n\n![A sea](images/sea.png)\n", "mkdocs.yml": strict}, when=START + 2 * DAY
+    )
     project.git("push", "-q", "origin", "main")
     project.tag("v1.2.0", when=START + 2 * DAY)
     before, status = project.refs(), project.git("status", "--porcelain")
@@ -33,7 +34,11 @@ def test_a_build_error_in_the_tagged_tree_changes_nothing(project):
     assert run.returncode == 1
     # The checks run on the tag's tree first: the findings, even with --quiet, then one line.
     assert "book/second.md\n  3:10  error    image 'images/sea.png' not found" in run.stderr
-    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
+    )
     assert project.refs() == before
     assert project.git("status", "--porcelain") == status
     assert not list((project.root / "build").glob(".publish-*"))
@@ -105,7 +110,9 @@ def test_two_publishers_racing_one_wins_and_the_other_retries_after_fetching(bas
     assert git("rev-parse", "refs/heads/gh-pages~1", cwd=origin.origin) == winner_tip  # built on the winner's commit
     versions = git("show", "refs/heads/gh-pages:versions.json", cwd=origin.origin)
     assert [line.strip() for line in versions.splitlines() if '"version"' in line] == [
-        '"version": "1.2.0",', '"version": "1.1.0",', '"version": "1.0.0",'
+        '"version": "1.2.0",',
+        '"version": "1.1.0",',
+        '"version": "1.0.0",',
     ]
 
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import presswork
 from publishing import BOOK, DAY, ENV, START, new_project, ssh_key
+
 from pipeline.publish.catalog import version_key
 
 
@@ -69,7 +69,9 @@ def test_a_lightweight_tag_is_refused_when_annotated_tags_are_required(project):
     before = project.refs()
     run = project.presswork("publish", "v1.0.0", "--quiet")
     assert run.returncode == 1
-    assert one_line(run).startswith("error: 'v1.0.0' is a lightweight tag; publishing needs an annotated tag (replace it: git tag -d v1.0.0")
+    assert one_line(run).startswith(
+        "error: 'v1.0.0' is a lightweight tag; publishing needs an annotated tag (replace it: git tag -d v1.0.0"
+    )
     assert project.refs() == before
 
 
@@ -220,14 +222,20 @@ def test_the_tagged_book_must_pass_every_check_with_languagetool(project):
     chapter = next((project.root / "book").glob("*.md"))
     clean = chapter.read_text()
     strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text()
-    project.commit("A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n", "mkdocs.yml": strict}, when=START + DAY)
+    project.commit(
+        "A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n", "mkdocs.yml": strict}, when=START + DAY
+    )
     project.git("push", "-q", "origin", "main")
     project.tag("v1.0.0", when=START + DAY)
     before = project.refs()
     run = project.presswork("publish", "v1.0.0", "--quiet", "--with-grammar")
     assert run.returncode == 1, run.stderr
     assert "EN_A_VS_AN" in run.stderr
-    assert run.stderr.strip().splitlines()[-1].startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: the checks found 1 problem and the book builds in strict mode; nothing was built")
+    )
     assert project.refs() == before
     project.commit("Fixed", {str(chapter.relative_to(project.root)): clean + "\nThis is a unique idea.\n"}, when=START + 2 * DAY)
     project.git("push", "-q", "origin", "main")

@@ -15,7 +15,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import presswork
 from publishing import DAY, ENV, REFUSED, SLUG, START, copy_project, new_project, no_typesetting, sha256
 
@@ -56,7 +55,9 @@ def gather(target: Path, caches: list[Path]) -> Path:
 
 def from_the_store(stderr: str) -> dict[str, bool]:
     """For each edition's progress line, whether it was taken from the store."""
-    return {m.group(1): "from the cache" in m.group(0) for m in re.finditer(r"^✓ (pdf|epub|docx|site) +[\d.]+ s\b.*$", stderr, re.MULTILINE)}
+    return {
+        m.group(1): "from the cache" in m.group(0) for m in re.finditer(r"^✓ (pdf|epub|docx|site) +[\d.]+ s\b.*$", stderr, re.MULTILINE)
+    }
 
 
 @pytest.fixture(scope="module")

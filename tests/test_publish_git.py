@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from publishing import START, new_project
+
 from pipeline.errors import ContentError, ToolError
 from pipeline.tools.git import Repository
 

@@ -15,7 +15,6 @@ from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
-
 from publishing import DAY, SLUG, START, new_project, sha256
 from test_publish_browser import CHROMIUM, dom
 
@@ -77,10 +76,10 @@ def test_one_tag_publishes_every_language_s_files_with_checksums_and_manifest(pu
 
 def test_the_downloads_page_lists_the_files_by_language(published):
     page = published.project.read("gh-pages", "1.1.0/downloads/index.html").decode()
-    current = page[page.index('<h2 id="110-'): page.index('<h2 id="100-')]
+    current = page[page.index('<h2 id="110-') : page.index('<h2 id="100-')]
     english, french = current.index(">English</h3>"), current.index(">Français</h3>")
     assert english < current.index(f"{SLUG}-1.1.0.pdf") < french < current.index(f"{SLUG}-1.1.0.fr.pdf")
-    older = page[page.index('<h2 id="100-'):]
+    older = page[page.index('<h2 id="100-') :]
     assert ">Français</h3>" in older and f"../../1.0.0/downloads/{SLUG}-1.0.0.fr.docx" in older
 
 
@@ -88,7 +87,9 @@ def test_each_language_s_tree_has_its_own_downloads_page_in_its_words(published)
     project = published.project
     files = set(project.files("gh-pages"))
     home = project.read("gh-pages", "1.1.0/fr/index.html").decode()
-    assert re.search(r'<a href="downloads/"[^>]*>\s*(<span[^>]*>\s*)?Téléchargements', home), "the French pages' navigation has no Downloads page"
+    assert re.search(r'<a href="downloads/"[^>]*>\s*(<span[^>]*>\s*)?Téléchargements', home), (
+        "the French pages' navigation has no Downloads page"
+    )
     page = project.read("gh-pages", "1.1.0/fr/downloads/index.html").decode()
     assert re.search(r"<h1[^>]*>Téléchargements", page)
     assert re.search(r"<em>Livre d(&rsquo;|’|')essai</em> en livre", page), "the French page does not give the French title"

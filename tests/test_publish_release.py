@@ -10,9 +10,9 @@ from importlib import metadata
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import CACHE
 from publishing import DAY, SLUG, START, copy_project, new_project, sha256
+
 from pipeline import __version__, fonts
 from pipeline.tools import verapdf
 
@@ -59,7 +59,7 @@ def test_the_site_branch_holds_each_version_latest_and_the_root_files(published)
         assert f"{version}/index.html" in files and f"{version}/second/index.html" in files
     assert {"index.html", "versions.json", "releases.json"} <= files
     assert project.git("rev-parse", "gh-pages:latest") == project.git("rev-parse", "gh-pages:1.1.0")
-    assert b'url=latest/' in project.read("gh-pages", "index.html")
+    assert b"url=latest/" in project.read("gh-pages", "index.html")
 
 
 def test_versions_json_is_what_mike_writes(published):
@@ -105,9 +105,7 @@ def test_sha256sum_checks_the_release(published, version, tmp_path):
         ["git", "archive", "gh-pages", f"{version}/downloads"], cwd=project.root, capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
-    result = subprocess.run(
-        ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / version / "downloads", capture_output=True, text=True
-    )
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / version / "downloads", capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(result.stdout.splitlines()) == [f"{SLUG}-{version}.docx: OK", f"{SLUG}-{version}.pdf: OK"]
 
@@ -156,7 +154,12 @@ def test_the_downloads_page_lists_every_edition_newest_first(published):
             assert f"<code>{file['sha256']}</code>" in page
         assert edition["files"]
     links = re.findall(r'href="([^"]+\.(?:pdf|docx))"', page)
-    assert links == [f"{SLUG}-1.1.0.pdf", f"{SLUG}-1.1.0.docx", f"../../1.0.0/downloads/{SLUG}-1.0.0.pdf", f"../../1.0.0/downloads/{SLUG}-1.0.0.docx"]
+    assert links == [
+        f"{SLUG}-1.1.0.pdf",
+        f"{SLUG}-1.1.0.docx",
+        f"../../1.0.0/downloads/{SLUG}-1.0.0.pdf",
+        f"../../1.0.0/downloads/{SLUG}-1.0.0.docx",
+    ]
     assert re.search(r"<td>\d+(\.\d)? kB</td>", page)
     older = project.read("gh-pages", "1.0.0/downloads/index.html").decode()
     assert "1.1.0" not in re.findall(r"<h2[^>]*>(.*?)</h2>", older)[0]  # it lists what was published before it

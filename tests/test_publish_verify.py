@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from publishing import one_published_one_tagged, DAY, SLUG, START, copy_project, git
+from publishing import DAY, SLUG, START, copy_project, git, one_published_one_tagged
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +70,7 @@ def test_status_says_why_an_untagged_or_dirty_commit_would_not_publish(base, tmp
     run = project.presswork("status")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[-2].endswith(
-        ": not tagged, so it would not publish (tag it to publish it: git tag -a vX.Y.Z -m 'Version X.Y.Z')"
-    )
+    assert lines[-2].endswith(": not tagged, so it would not publish (tag it to publish it: git tag -a vX.Y.Z -m 'Version X.Y.Z')")
     assert lines[-1] == "the work tree has uncommitted or untracked changes: they are never part of a release"
 
 

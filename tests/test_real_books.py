@@ -23,10 +23,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from conftest import TESTS, copy_book, presswork
-from pipeline import config, navigation
 from test_fidelity import SYNTAX, editions, present, words
+
+from pipeline import config, navigation
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
 BOOKS = {"real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel"}
@@ -71,7 +71,9 @@ def _chapters(build: Path) -> dict[str, lxml.html.HtmlElement]:
             page = build / "site" / "index.html"  # a book that opens with no index.md: its first chapter is the home page
         root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         main = (root.xpath("//article") or root.xpath("//*[@role='main']"))[0]
-        for junk in main.xpath(".//a[contains(@class,'headerlink')]|.//button|.//script|.//style|.//*[local-name()='math']|.//*[contains(@class,'linenos')]|.//*[contains(@class,'md-source-file')]|.//*[local-name()='svg']//*[local-name()='title']"):
+        for junk in main.xpath(
+            ".//a[contains(@class,'headerlink')]|.//button|.//script|.//style|.//*[local-name()='math']|.//*[contains(@class,'linenos')]|.//*[contains(@class,'md-source-file')]|.//*[local-name()='svg']//*[local-name()='title']"
+        ):
             junk.drop_tree()
         for element in main.iter():
             if element.tag in BLOCKS:

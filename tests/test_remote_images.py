@@ -12,9 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork
-
 
 
 def _png() -> bytes:
@@ -94,10 +92,19 @@ def test_a_trusted_build_fetches_each_image_once_and_embeds_it_in_every_edition(
     assert PNG in media.values() and SVG in media.values(), sorted(media)
     with zipfile.ZipFile(book / "build" / "missing-anchor.docx") as docx:
         assert any(docx.read(name) == PNG for name in docx.namelist() if name.startswith("word/media/"))
-    assert b"/Subtype /Image" in (book / "build" / "missing-anchor.pdf").read_bytes() or b"/Subtype/Image" in (book / "build" / "missing-anchor.pdf").read_bytes()
+    assert (
+        b"/Subtype /Image" in (book / "build" / "missing-anchor.pdf").read_bytes()
+        or b"/Subtype/Image" in (book / "build" / "missing-anchor.pdf").read_bytes()
+    )
     lines = run.stderr.splitlines()
-    assert f"book/index.md:7:23: warning: image '{base}/gone.png' is not in the book and the server answered 404 Not Found: the PDF, EPUB and DOCX show its description instead (download it into the book's folder and link it by its path)" in lines, run.stderr
-    assert any(line.startswith(f"book/index.md:9:26: warning: image '{base}/page.png' is not in the book and what it sends is no image") for line in lines), run.stderr
+    assert (
+        f"book/index.md:7:23: warning: image '{base}/gone.png' is not in the book and the server answered 404 Not Found: the PDF, EPUB and DOCX show its description instead (download it into the book's folder and link it by its path)"
+        in lines
+    ), run.stderr
+    assert any(
+        line.startswith(f"book/index.md:9:26: warning: image '{base}/page.png' is not in the book and what it sends is no image")
+        for line in lines
+    ), run.stderr
     assert _Handler.asked.count("/logo.png") == 1
 
     # Kept: the next build, with the server gone and a chapter changed (so every edition is made
@@ -134,5 +141,8 @@ def test_an_untrusted_build_asks_the_network_for_nothing(tmp_path, server):
     run = presswork("build", "--no-check", "--untrusted", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
     assert _Handler.asked == []
-    assert f"book/index.md:3:23: warning: image '{base}/logo.png' is not in the book and an untrusted build fetches nothing from the network" in run.stderr
+    assert (
+        f"book/index.md:3:23: warning: image '{base}/logo.png' is not in the book and an untrusted build fetches nothing from the network"
+        in run.stderr
+    )
     assert _media(book / "build" / "missing-anchor.epub") == {}

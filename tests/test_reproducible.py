@@ -23,7 +23,9 @@ def test_two_builds_with_the_same_epoch_are_byte_identical(conformance, tmp_path
 def test_the_epoch_is_what_dates_the_editions(conformance, tmp_path):
     book = copy_book(TESTS / "conformance", tmp_path / "book")
     env = {"SOURCE_DATE_EPOCH": "1600000000"}
-    run = presswork("build", "--no-check", "--no-cache", "--format", "pdf", "--format", "epub", "--format", "docx", "--quiet", cwd=book, env=env)
+    run = presswork(
+        "build", "--no-check", "--no-cache", "--format", "pdf", "--format", "epub", "--format", "docx", "--quiet", cwd=book, env=env
+    )
     assert run.returncode == 0, run.stderr
     first, second = digests(conformance), digests(book / "build")
     assert all(first[name] != second[name] for name in EDITIONS)
@@ -42,6 +44,7 @@ def test_the_site_is_dated_by_the_build_not_the_clock(tmp_path, monkeypatch):
     import sys
 
     from conftest import tree_digest
+
     from pipeline import build, config
     from pipeline.progress import Progress
 

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import EPOCH, REPO
 
 PIPELINE = REPO / "pipeline"
@@ -34,8 +33,10 @@ def test_programs_are_started_in_one_place_only():
     stopped when its check ends); git through GitPython, with a timeout."""
     starters = {}
     for path in sorted(PIPELINE.rglob("*.py")):
-        for node, name in _calls(path):
-            if re.match(r"^(subprocess\.(run|Popen|call|check_call|check_output)|os\.(system|popen|exec\w*|spawn\w*|posix_spawn\w*))$", name):
+        for _, name in _calls(path):
+            if re.match(
+                r"^(subprocess\.(run|Popen|call|check_call|check_output)|os\.(system|popen|exec\w*|spawn\w*|posix_spawn\w*))$", name
+            ):
                 starters.setdefault(path.relative_to(PIPELINE).as_posix(), []).append(name)
     assert starters == {"tools/process.py": ["subprocess.Popen"]}
 
@@ -47,7 +48,17 @@ def test_every_run_of_a_program_names_its_timeout():
         for node, name in _calls(path)
         if name == "process.run"
     ]
-    assert {name for name, _ in runs} >= {"pandoc.py", "typst.py", "epubcheck.py", "java.py", "codespell.py", "maven.py", "npm.py", "ace.py", "verapdf.py"}
+    assert {name for name, _ in runs} >= {
+        "pandoc.py",
+        "typst.py",
+        "epubcheck.py",
+        "java.py",
+        "codespell.py",
+        "maven.py",
+        "npm.py",
+        "ace.py",
+        "verapdf.py",
+    }
     assert all(timed for _, timed in runs), runs
     assert "kill_after_timeout=self.timeout" in (PIPELINE / "tools" / "git.py").read_text()
 

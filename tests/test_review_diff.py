@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import presswork
 from reviewing import BOOK, EVE, SECOND, commit_all, edit, git, two_commits
 

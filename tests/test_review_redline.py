@@ -12,10 +12,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-
 from conftest import presswork
-from pipeline.review.redline import Stamp, compare_inlines
 from reviewing import ISO_SECOND, ROBIN, SECOND, commit_all, edit, git, two_commits
+
+from pipeline.review.redline import Stamp, compare_inlines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 THIRD = SECOND + 86_400
@@ -124,7 +124,16 @@ def test_libreoffice_opens_it_with_the_tracked_changes(redline, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed and could not be (make test installs libreoffice-writer-nogui as root)")
-    command = [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "odt", "--outdir", str(tmp_path), str(redline)]
+    command = [
+        soffice,
+        f"-env:UserInstallation=file://{tmp_path}/profile",
+        "--headless",
+        "--convert-to",
+        "odt",
+        "--outdir",
+        str(tmp_path),
+        str(redline),
+    ]
     subprocess.run(command, capture_output=True, timeout=180, check=True)
     with zipfile.ZipFile(tmp_path / "changes.odt") as archive:
         content = ElementTree.fromstring(archive.read("content.xml"))

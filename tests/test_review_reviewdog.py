@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import presswork
 from reviewing import BOOK, EVE, SECOND, commit_all, git, init
 
@@ -61,7 +60,9 @@ def reviewdog(repo: Path, rdjson: str, mode: str) -> list[dict]:
 
 def _comment(line: str) -> dict:
     """One comment as reviewdog's local reporter prints it (the diagnostic in protobuf text format)."""
-    numbers = re.search(r'location:\{path:"([^"]+)"\s+range:\{start:\{line:(\d+)\s+column:(\d+)\}\s+end:\{line:(\d+)\s+column:(\d+)\}', line)
+    numbers = re.search(
+        r'location:\{path:"([^"]+)"\s+range:\{start:\{line:(\d+)\s+column:(\d+)\}\s+end:\{line:(\d+)\s+column:(\d+)\}', line
+    )
     assert numbers, line
     path, *place = numbers.groups()
     return {

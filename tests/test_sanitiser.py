@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import TESTS, copy_book, presswork
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -135,7 +134,9 @@ def test_an_untrusted_svg_keeps_its_drawing_and_loses_what_runs(tmp_path):
     )  # fmt: skip
     check = presswork("check", "--untrusted", "--no-grammar", "--format", "json", "--quiet", cwd=book)
     reported = sorted(f["message"] for f in json.loads(check.stdout) if f["path"] == "book/chart.svg")
-    assert reported == sorted(line.split(": warning: ")[1].replace("drawing (an untrusted build)", "drawing in an untrusted build") for line in said)
+    assert reported == sorted(
+        line.split(": warning: ")[1].replace("drawing (an untrusted build)", "drawing in an untrusted build") for line in said
+    )
     published = (book / "build" / "site" / "chart.svg").read_text(encoding="utf-8")
     with zipfile.ZipFile(book / "build" / "hostile.epub") as archive:
         drawings = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".svg")]
@@ -169,15 +170,22 @@ def test_what_authors_write_in_raw_html_is_kept_and_not_reported(tmp_path):
         '# Kept\n\nPress <kbd>Ctrl</kbd>, see <span style="color: #c00">red</span> and an icon '
         '<svg viewBox="0 0 24 24" width="12"><path d="M0 0h24v24H0z"/></svg>.\n\n'
         '<div align="center"><img src="https://example.org/logo.png" alt="Logo" width="80"></div>\n\n'
-        '<details open><summary>More</summary>Inside <sub>2</sub> and <sup>3</sup>.</details>\n'
+        "<details open><summary>More</summary>Inside <sub>2</sub> and <sup>3</sup>.</details>\n"
     )
     check = presswork("check", "--untrusted", "--no-grammar", "--format", "json", "--quiet", cwd=book)
     assert [f for f in json.loads(check.stdout) if f["rule"] == "unsafe-html"] == []
     run = presswork("build", "--untrusted", "--no-check", "--format", "site", cwd=book)
     assert run.returncode == 0, run.stderr
     page = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
-    article = page[page.index("<article"):page.index("</article>")]
-    for kept in ('<kbd>Ctrl</kbd>', 'style="color: #c00"', 'viewBox="0 0 24 24"', '<div align="center">', '<details open="">', "<sub>2</sub>"):
+    article = page[page.index("<article") : page.index("</article>")]
+    for kept in (
+        "<kbd>Ctrl</kbd>",
+        'style="color: #c00"',
+        'viewBox="0 0 24 24"',
+        '<div align="center">',
+        '<details open="">',
+        "<sub>2</sub>",
+    ):
         assert kept in article, kept
 
 

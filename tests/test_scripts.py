@@ -12,12 +12,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, presswork
+
 from pipeline import fonts
 
 pytestmark = [
-    pytest.mark.skipif(bool(fonts.missing_packages()), reason=f"the Noto fonts are not installed ({' '.join(fonts.missing_packages())}): make test installs them"),
+    pytest.mark.skipif(
+        bool(fonts.missing_packages()),
+        reason=f"the Noto fonts are not installed ({' '.join(fonts.missing_packages())}): make test installs them",
+    ),
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it"),
 ]
 
@@ -80,13 +83,17 @@ def test_a_character_no_font_shows_is_its_code_point_in_the_pdf_with_a_warning_a
     (`strict: true`) it is an error and no PDF is written."""
     book = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
     chapter = book / "book" / "scripts.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nHieroglyphs: 𓀀 here.\n\n```yaml\nicon: \"\uf0c1\"\n```\n", encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + '\nHieroglyphs: 𓀀 here.\n\n```yaml\nicon: "\uf0c1"\n```\n', encoding="utf-8")
     run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
     assert run.returncode == 0, run.stderr
     lines = run.stderr.splitlines()
-    assert ("book/scripts.md:21:14: warning: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001): the PDF shows "
-            "its code point, ‹U+13000›, instead (write it otherwise, or as an image)") in lines, run.stderr
-    assert any(line.startswith("book/scripts.md:24:8: warning: no font for the PDF can show '\uf0c1' (U+F0C1 unnamed)") for line in lines), run.stderr
+    assert (
+        "book/scripts.md:21:14: warning: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001): the PDF shows "
+        "its code point, ‹U+13000›, instead (write it otherwise, or as an image)"
+    ) in lines, run.stderr
+    assert any(
+        line.startswith("book/scripts.md:24:8: warning: no font for the PDF can show '\uf0c1' (U+F0C1 unnamed)") for line in lines
+    ), run.stderr
     text = subprocess.run(["pdftotext", str(book / "build" / "book.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "Hieroglyphs: ‹U+13000› here." in text and 'icon: "‹U+F0C1›"' in text
     assert "\x00" not in text  # no empty box in place of a character
@@ -96,7 +103,10 @@ def test_a_character_no_font_shows_is_its_code_point_in_the_pdf_with_a_warning_a
     (book / "build" / "book.pdf").unlink()
     strict = presswork("build", "--no-check", "--format", "pdf", cwd=book)
     assert strict.returncode == 1, strict.stderr
-    assert strict.stderr.strip().splitlines()[-1] == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)"
+    assert (
+        strict.stderr.strip().splitlines()[-1]
+        == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)"
+    )
     assert not (book / "build" / "book.pdf").exists()
 
 
@@ -118,4 +128,11 @@ def test_headings_in_any_script_get_ids_that_work_in_every_edition(tmp_path):
     findings = json.loads(check.stdout)
     assert {f["rule"] for f in findings} == {"language-not-marked"}, findings
     lines = (book / "book" / "scripts.md").read_text(encoding="utf-8").split("\n")
-    assert {lines[f["line"] - 1].split(":")[0].lstrip("# ") for f in findings} >= {"Письменности", "Русский", "Ελληνικά", "العربية", "עברית", "हिन्दी"}
+    assert {lines[f["line"] - 1].split(":")[0].lstrip("# ") for f in findings} >= {
+        "Письменности",
+        "Русский",
+        "Ελληνικά",
+        "العربية",
+        "עברית",
+        "हिन्दी",
+    }

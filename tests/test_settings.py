@@ -9,13 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import TESTS, copy_book, presswork
 from mkdocs.config.config_options import ValidationError
 
 from pipeline import config
 from pipeline.config import slugify
 from pipeline.settings import Identifier, Language, Slug, isbn_problem
-
-from conftest import TESTS, copy_book, presswork
 
 
 @pytest.mark.parametrize("isbn", ["9780306406157", "0306406152", "080442957X", "9781566199094"])
@@ -150,7 +149,11 @@ def test_env_reads_the_first_variable_set_else_the_default(tmp_path):
     home = page(book, "index")
     assert "<title>Harbour by default</title>" in home and "Copyright the harbour master" in home
     assert 'rel="canonical"' not in home  # !ENV HARBOUR_SITE_URL, unset: null, so no site_url
-    variables = {"HARBOUR_SITE_NAME": "Harbour from the environment", "HARBOUR_OWNER": "Robin Reviewer", "HARBOUR_SITE_URL": "https://example.org/harbour/"}
+    variables = {
+        "HARBOUR_SITE_NAME": "Harbour from the environment",
+        "HARBOUR_OWNER": "Robin Reviewer",
+        "HARBOUR_SITE_URL": "https://example.org/harbour/",
+    }
     run = site_build(book, env=variables)
     assert run.returncode == 0, run.stderr
     home = page(book, "index")
@@ -192,11 +195,16 @@ def test_relative_paths_are_read_as_mkdocs_reads_them(untrusted, tmp_path):
 def test_a_relative_path_out_of_the_book_is_refused_in_an_untrusted_run(tmp_path):
     book = copy_book(TESTS / "books" / "relative", tmp_path / "book")
     config_file = book / "mkdocs.yml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace("$config_dir/includes", "$config_dir/../outside"), encoding="utf-8")
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8").replace("$config_dir/includes", "$config_dir/../outside"), encoding="utf-8"
+    )
     run = site_build(book, "--untrusted")
     assert run.returncode == 2
     line = one_line(run)
-    assert line.startswith("mkdocs.yml:11: error: markdown_extensions.pymdownx.snippets.base_path: '") and "is outside the book's folder" in line
+    assert (
+        line.startswith("mkdocs.yml:11: error: markdown_extensions.pymdownx.snippets.base_path: '")
+        and "is outside the book's folder" in line
+    )
 
 
 def test_relative_alone_is_one_clear_line(tmp_path):
@@ -224,7 +232,9 @@ def test_nav_entries_with_an_empty_title_or_none_build(tmp_path):
 def test_a_nav_entry_naming_a_folder_passes_the_configuration(tmp_path):
     book = copy_book(TESTS / "books" / "nav-titles", tmp_path / "book")
     config_file = book / "mkdocs.yml"
-    config_file.write_text(config_file.read_text(encoding="utf-8").replace("  - boats_and_nets.md\n", "  - Guide: guide/\n  - guide/\n"), encoding="utf-8")
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8").replace("  - boats_and_nets.md\n", "  - Guide: guide/\n  - guide/\n"), encoding="utf-8"
+    )
     settings = config.load(config_file)
     assert settings.mkdocs.nav[-2:] == [{"Guide": "guide/"}, "guide/"]
 
@@ -257,8 +267,16 @@ def test_numbers_in_the_settings_are_held_to_their_range(tmp_path, setting, said
 @pytest.mark.parametrize(
     "args, env, said",
     [
-        (["check", "--quiet", "--languagetool-url", "notaurl"], {}, "error: 'notaurl' is no address of a LanguageTool server (give an http:// or https://"),
-        (["build", "--no-check", "--quiet"], {"SOURCE_DATE_EPOCH": "999999999999"}, "error: SOURCE_DATE_EPOCH must be a whole number of seconds up to 253402300799"),
+        (
+            ["check", "--quiet", "--languagetool-url", "notaurl"],
+            {},
+            "error: 'notaurl' is no address of a LanguageTool server (give an http:// or https://",
+        ),
+        (
+            ["build", "--no-check", "--quiet"],
+            {"SOURCE_DATE_EPOCH": "999999999999"},
+            "error: SOURCE_DATE_EPOCH must be a whole number of seconds up to 253402300799",
+        ),
     ],
 )
 def test_a_command_line_or_environment_out_of_range_is_a_usage_error(tmp_path, args, env, said):

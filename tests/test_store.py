@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTS, copy_book, fresh_cache, presswork
 
 EDITIONS = ("pdf", "epub", "docx", "site")
@@ -106,6 +105,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     import sys
 
     from conftest import EPOCH
+
     from pipeline import build as builds
     from pipeline import config
     from pipeline.commands import options
@@ -128,7 +128,9 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     quiet = Progress(sys.stderr, enabled=False)
     monkeypatch.setenv("PRESSWORK_CACHE", str(cache))  # the programs that check the editions, as the warm build found them
     programs = options.programs()
-    builds.build(settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True, programs=programs)  # as `presswork build`
+    builds.build(
+        settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True, programs=programs
+    )  # as `presswork build`
     assert sorted(seen) == ["conformance-corpus.docx:cache", "conformance-corpus.epub:built", "conformance-corpus.pdf:built", "site:cache"]
 
 
@@ -136,7 +138,11 @@ def _commit(folder: Path, when: str) -> None:
     import subprocess
 
     dated = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "PATH": os.environ["PATH"], "HOME": str(folder)}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-qm", "Book"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-qm", "Book"],
+    ):
         subprocess.run(["git", *args], cwd=folder, env=dated, check=True, capture_output=True)
 
 

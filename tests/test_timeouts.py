@@ -18,7 +18,10 @@ def test_a_checker_s_limit_is_the_book_s_timeout_for_each_share_of_the_book():
     assert process.grown(600, 10, 20, "pages", "site")[0] == 600  # a short book: the timeout itself
     limit, hint = process.grown(600, 73, 20, "pages", "site")
     assert limit == 2400  # 73 pages: four shares of 20
-    assert hint == "the book's timeout of 600 s for each 20 pages; raise timeout under presswork in mkdocs.yml, or set accessibility: {site: off}"
+    assert (
+        hint
+        == "the book's timeout of 600 s for each 20 pages; raise timeout under presswork in mkdocs.yml, or set accessibility: {site: off}"
+    )
 
 
 @pytest.mark.skipif(VERAPDF.missing() is not None, reason=f"{VERAPDF.missing()} (make test installs it from Maven Central)")

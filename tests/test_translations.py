@@ -12,12 +12,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from artifacts import Docx, Pdf, page_list
 from conftest import presswork
+from publishing import git
+
 from pipeline.environment import cache_folder
 from pipeline.tools import ace, axe, verapdf
-from publishing import git
 
 _CONFIG = """\
 site_name: Field guide
@@ -70,7 +70,9 @@ def _book(folder: Path, structure: str) -> Path:
     git("init", "-q", "-b", "main", cwd=folder)
     config = _CONFIG.format(structure=structure)
     if structure == "folder":
-        config = config.replace("  - index.md\n  - Birds: birds.md\n  - fish.md\n", "  - en/index.md\n  - Birds: en/birds.md\n  - en/fish.md\n")
+        config = config.replace(
+            "  - index.md\n  - Birds: birds.md\n  - fish.md\n", "  - en/index.md\n  - Birds: en/birds.md\n  - en/fish.md\n"
+        )
     _commit(folder, "English", {
         "mkdocs.yml": config,
         f"{en}index.md": "# Field guide\n\nWelcome to the guide.\n",
@@ -107,7 +109,12 @@ def test_translations_report_current_stale_and_missing_from_git_history(tmp_path
 
     # the French birds catch up: current again, whatever the English had before
     name = "docs/fr/birds.md" if structure == "folder" else "docs/birds.fr.md"
-    _commit(book, "Oiseaux à jour", {name: "# Oiseaux\n\nLes oiseaux volent au-dessus de la mer et de la terre, loin de chez eux.\n"}, when=1_700_000_400)
+    _commit(
+        book,
+        "Oiseaux à jour",
+        {name: "# Oiseaux\n\nLes oiseaux volent au-dessus de la mer et de la terre, loin de chez eux.\n"},
+        when=1_700_000_400,
+    )
     text = presswork("translations", cwd=book)
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
@@ -124,9 +131,13 @@ def test_a_stale_translation_says_how_far_behind_it_is(tmp_path):
 
 def test_a_book_without_languages_is_told_so(tmp_path):
     book = _book(tmp_path / "book", "suffix")
-    (book / "mkdocs.yml").write_text((book / "mkdocs.yml").read_text().split("  - i18n:")[0] + "  - presswork:\n      book:\n        title: Field guide\n")
+    (book / "mkdocs.yml").write_text(
+        (book / "mkdocs.yml").read_text().split("  - i18n:")[0] + "  - presswork:\n      book:\n        title: Field guide\n"
+    )
     run = presswork("translations", cwd=book)
-    assert run.returncode == 2 and run.stderr.strip().splitlines()[-1].startswith("mkdocs.yml: error: the book has no languages"), run.stderr
+    assert run.returncode == 2 and run.stderr.strip().splitlines()[-1].startswith("mkdocs.yml: error: the book has no languages"), (
+        run.stderr
+    )
 
 
 def test_the_site_is_built_by_the_i18n_plugin_one_tree_per_language(tmp_path):
@@ -135,7 +146,11 @@ def test_the_site_is_built_by_the_i18n_plugin_one_tree_per_language(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "not in nav" not in run.stderr  # a translation is its language's chapter, not a page nav forgot
     site = book / "build" / "site"
-    home, french, chinese = (site / "index.html").read_text(), (site / "fr" / "index.html").read_text(), (site / "zh" / "index.html").read_text()
+    home, french, chinese = (
+        (site / "index.html").read_text(),
+        (site / "fr" / "index.html").read_text(),
+        (site / "zh" / "index.html").read_text(),
+    )
     assert '<html lang="en"' in home and '<html lang="fr"' in french and '<html lang="zh"' in chinese
     assert "Welcome to the guide." in home and "Bienvenue dans le guide." in french and "欢迎阅读本指南。" in chinese
     assert "Oiseaux" in french  # nav_translations
@@ -153,11 +168,17 @@ def editions(tmp_path_factory) -> Path:
     """The suffix book with Arabic, Japanese and Russian too, every edition of every language built."""
     book = _book(tmp_path_factory.mktemp("languages") / "book", "suffix")
     config = (book / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - presswork:", "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n"
-                            "        - locale: ja\n          name: 日本語\n        - locale: ru\n          name: Русский\n  - presswork:")
-    config = config.replace("        title: Field guide\n", "        title: Field guide\n        subtitle: Along the shore\n        description: What lives by the sea.\n"
-                            "        languages:\n          fr:\n            title: Guide de terrain\n            subtitle: Au bord de la mer\n"
-                            "            description: Ce qui vit au bord de la mer.\n")
+    config = config.replace(
+        "  - presswork:",
+        "        - locale: ar\n          name: العربية\n          build: true\n          site_name: دليل ميداني\n"
+        "        - locale: ja\n          name: 日本語\n        - locale: ru\n          name: Русский\n  - presswork:",
+    )
+    config = config.replace(
+        "        title: Field guide\n",
+        "        title: Field guide\n        subtitle: Along the shore\n        description: What lives by the sea.\n"
+        "        languages:\n          fr:\n            title: Guide de terrain\n            subtitle: Au bord de la mer\n"
+        "            description: Ce qui vit au bord de la mer.\n",
+    )
     _commit(book, "Arabic", {
         "mkdocs.yml": config,
         "docs/index.ar.md": "# دليل ميداني\n\nمرحبا بكم في هذا الدليل.\n",
@@ -186,7 +207,9 @@ def test_every_language_gets_its_own_pdf_epub_and_docx(editions):
 
 def test_japanese_and_russian_editions_read_as_written(editions):
     build = editions / "build"
-    japanese = subprocess.run(["pdftotext", "-enc", "UTF-8", str(build / "field-guide.ja.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    japanese = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(build / "field-guide.ja.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     lines = [line for line in japanese.splitlines() if line.strip()]
     assert "目次" in lines, lines
     assert _JAPANESE in "".join(lines)  # every character, in order, across the line breaks
@@ -201,7 +224,9 @@ def test_each_edition_declares_its_language(editions):
     build = editions / "build"
     with zipfile.ZipFile(build / "field-guide.fr.epub") as epub:
         opf = epub.read("EPUB/content.opf").decode()
-        chapter = next(epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/text/ch") and "Bienvenue" in epub.read(n).decode())
+        chapter = next(
+            epub.read(n).decode() for n in epub.namelist() if n.startswith("EPUB/text/ch") and "Bienvenue" in epub.read(n).decode()
+        )
     assert "<dc:language>fr</dc:language>" in opf and 'xml:lang="fr"' in chapter
     styles = zipfile.ZipFile(build / "field-guide.fr.docx").read("word/styles.xml").decode()
     assert 'w:val="fr"' in styles
@@ -254,7 +279,9 @@ def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions)
         documents = [epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml")]
     assert 'page-progression-direction="rtl"' in opf
     assert documents and all('dir="rtl"' in document.split("<html", 1)[1].split(">", 1)[0] for document in documents)
-    assert "<w:bidi/>" in zipfile.ZipFile(build / "field-guide.ar.docx").read("word/document.xml").decode().replace("<w:bidi />", "<w:bidi/>")
+    assert "<w:bidi/>" in zipfile.ZipFile(build / "field-guide.ar.docx").read("word/document.xml").decode().replace(
+        "<w:bidi />", "<w:bidi/>"
+    )
     text = subprocess.run(["pdftotext", str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     cleaned = "".join(c for c in text if c not in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
     assert "مرحبا بكم في هذا الدليل." in cleaned and "دليل ميداني" in cleaned
@@ -264,7 +291,10 @@ def test_a_right_to_left_language_reads_right_to_left_in_every_edition(editions)
     boxes = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(build / "field-guide.ar.pdf"), "-"], capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    words = [(float(x), float(y), word.strip("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")) for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)]
+    words = [
+        (float(x), float(y), word.strip("\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+        for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    ]
     fish = next((x, y) for x, y, word in words if word == "Fish")
     beside = sorted((x, word) for x, y, word in words if abs(y - fish[1]) < 2 and word.isdigit())
     assert len(beside) == 2 and beside[0][0] < fish[0] < beside[1][0], (fish, beside)
@@ -300,7 +330,10 @@ def test_one_language_s_editions_alone(editions, tmp_path):
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["field-guide.zh.pdf"]
     wrong = presswork("build", "--no-check", "--language", "de", cwd=editions)
-    assert wrong.returncode == 2 and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar, ja, ru)" in wrong.stderr
+    assert (
+        wrong.returncode == 2
+        and "error: --language 'de' is not one of the book's languages (use one of en, fr, zh, ar, ja, ru)" in wrong.stderr
+    )
 
 
 def test_a_chapter_without_a_heading_is_titled_as_the_plugin_translates_its_nav_title(tmp_path):
@@ -347,12 +380,20 @@ def test_check_warns_at_a_stale_translation_and_the_rule_can_be_turned_off(tmp_p
     findings = json.loads(run.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     stale = [f for f in findings if f["rule"] == "stale-translation"]
-    assert [(f["path"], f["line"], f["column"], f["end_column"], f["severity"]) for f in stale] == [("docs/birds.fr.md", 1, 1, 10, "warning")]
+    assert [(f["path"], f["line"], f["column"], f["end_column"], f["severity"]) for f in stale] == [
+        ("docs/birds.fr.md", 1, 1, 10, "warning")
+    ]
     assert "fr translation is 2 commits behind docs/birds.md" in stale[0]["message"]
     text = presswork("check", "--no-grammar", "--fail-on", "warning", cwd=book)
     assert text.returncode == 1 and "docs/birds.fr.md\n  1:1  warning  this fr translation" in text.stdout, text.stdout
 
-    config = (book / "mkdocs.yml").read_text().replace("        title: Field guide\n", "        title: Field guide\n      check:\n        rules:\n          stale-translation: off\n")
+    config = (
+        (book / "mkdocs.yml")
+        .read_text()
+        .replace(
+            "        title: Field guide\n", "        title: Field guide\n      check:\n        rules:\n          stale-translation: off\n"
+        )
+    )
     (book / "mkdocs.yml").write_text(config)
     quiet = presswork("check", "--no-grammar", "--fail-on", "warning", cwd=book)
     assert quiet.returncode == 0 and "stale" not in quiet.stdout, quiet.stdout

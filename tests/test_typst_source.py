@@ -22,15 +22,17 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import REPO, TESTS, copy_book, presswork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, TESTS, copy_book, presswork
 from pipeline import fonts, markup, tree, words
 from pipeline.formats import pages, pdf, typst_source
 from pipeline.tools import pandoc, typst
 
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it"
+)
 
 EPOCH = 1700000000
 WORDS = ["main", "unwrap", "harbour", "north", "tide", "calm", "sea", "Wort", "über"]  # no ligatures (fi, ff) to read back
@@ -62,7 +64,7 @@ def construct(draw, linked: bool) -> tuple[str, list[str]]:
         "strong": "<strong>{}</strong>", "emphasis": "<em>{}</em>", "both": "<strong><em>{}</em></strong>", "key": "<kbd>{}</kbd>",
         "mark": "<mark>{}</mark>", "superscript": "<sup>{}</sup>", "subscript": "<sub>{}</sub>", "struck": "<del>{}</del>",
         "underlined": "<ins>{}</ins>", "smallcaps": '<span class="smallcaps">{}</span>', "quoted": "<q>{}</q>",
-        "language": '<span lang="de">{}</span>', "link": '<a href="https://example.org/{}">{{}}</a>'.format(word),
+        "language": '<span lang="de">{}</span>', "link": f'<a href="https://example.org/{word}">{{}}</a>',
     }[kind]  # fmt: skip
     return element.format(word), [word]
 
@@ -103,7 +105,9 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     pixels = zlib.compress(b"\x00\xff\x00\x00" * 1)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def typeset(chapter_html: str, where: str, folder: Path) -> str:
@@ -125,7 +129,14 @@ def typeset(chapter_html: str, where: str, folder: Path) -> str:
 _WORDING = words.of("en", {})
 META = {
     key: tree.meta(value)
-    for key, value in {"title": "Text after calls", "lang": "en", "date": "2023-11-14", "identifier": "urn:uuid:0", "toc-title": _WORDING["contents"], "pw-words": _WORDING}.items()
+    for key, value in {
+        "title": "Text after calls",
+        "lang": "en",
+        "date": "2023-11-14",
+        "identifier": "urn:uuid:0",
+        "toc-title": _WORDING["contents"],
+        "pw-words": _WORDING,
+    }.items()
 }  # what assembly gives the template of an English book
 _FOLDER = Path(tempfile.mkdtemp(prefix="presswork-typst-source-"))
 (_FOLDER / "picture.png").write_bytes(_png())
@@ -195,7 +206,9 @@ def test_a_book_with_text_after_code_builds_its_pdf(tmp_path):
     book = copy_book(TESTS / "books" / "text-after-code", tmp_path / "book")
     result = presswork("build", "--format", "pdf", "--no-check", "--quiet", cwd=book)
     assert result.returncode == 0, result.stderr
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(book / "build" / "text-after-code.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(book / "build" / "text-after-code.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for said in ("Running main.py", "Run main.py, then call a`b.unwrap()", "word.split()", "link.com", "Ctrl.c", "marked.text", "Wort.lower()",
                  "setup.cfg", "a`b.strip", "On files", "config.toml", "note1.after", ".anchored", "notes.md"):  # fmt: skip
         assert said in text, (said, text)
@@ -210,7 +223,7 @@ def test_math_pandoc_writes_in_names_typst_retired_is_typeset(tmp_path):
     (book / "book" / "index.md").write_text(
         "# Sets\n\nThe meet is $A \\cap B$, and $\\bigcap_i A_i \\sqcap C$.\n\n"
         "$$a \\odot b \\otimes c \\ominus d = \\begin{vmatrix}p&q\\\\r&s\\end{vmatrix} + \\begin{Vmatrix}v\\end{Vmatrix}$$\n\n"
-        "```text\nsect dot.circle mat(delim: \"||\")\n```\n"
+        '```text\nsect dot.circle mat(delim: "||")\n```\n'
     )
     (book / "mkdocs.yml").write_text(
         "site_name: Style rules\ndocs_dir: book\nnav: [index.md]\n"

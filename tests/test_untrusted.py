@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import TESTS, presswork
 
 from pipeline import styles
-
-from conftest import TESTS, presswork
 
 SECRET = b"PRESSWORK-TOP-SECRET-7f3a9c"
 PASSWD = Path("/etc/passwd").read_bytes().split(b"\n")[0]  # root's line, in every /etc/passwd
@@ -134,7 +133,9 @@ def test_a_hostile_chapter_builds_without_a_byte_from_outside(book):
     assert b"raw</w:t>" not in zipfile.ZipFile(build / "hostile.docx").read("word/document.xml")
 
 
-@pytest.mark.parametrize("path, says", [("/etc/passwd", "-pdf/etc/passwd"), ("../../../outside/secret.txt", "would escape the project root")])
+@pytest.mark.parametrize(
+    "path, says", [("/etc/passwd", "-pdf/etc/passwd"), ("../../../outside/secret.txt", "would escape the project root")]
+)
 def test_typst_in_a_trusted_build_cannot_read_outside_its_folder(book, path, says):
     """Typst's root is the build's own work folder: even a trusted book's own template reads nothing else."""
     (book / "styles").mkdir()
@@ -283,11 +284,15 @@ def test_pages_and_scripts_of_the_content_s_own_are_left_out_of_an_untrusted_sit
 def test_an_iframe_is_on_the_site_only_and_embeds_nothing_anywhere_else(book):
     """pandoc's HTML reader would fetch what an <iframe> names, even in a trusted build: the editions
     hold none of it, and say so at its line."""
-    (book / "book" / "index.md").write_text('# Framed\n\nBefore.\n\n<iframe title="A secret" src="../../outside/secret.txt"></iframe>\n\nAfter.\n')
+    (book / "book" / "index.md").write_text(
+        '# Framed\n\nBefore.\n\n<iframe title="A secret" src="../../outside/secret.txt"></iframe>\n\nAfter.\n'
+    )
     run = presswork("build", "--no-check", cwd=book)
     assert run.returncode == 0, run.stderr
-    assert ("book/index.md:5:1: warning: a <iframe> element is on the site only: the PDF, EPUB and DOCX cannot hold "
-            "what it embeds (link to it, or add a picture of it)") in run.stderr.splitlines()
+    assert (
+        "book/index.md:5:1: warning: a <iframe> element is on the site only: the PDF, EPUB and DOCX cannot hold "
+        "what it embeds (link to it, or add a picture of it)"
+    ) in run.stderr.splitlines()
     for name in ("hostile.pdf", "hostile.epub", "hostile.docx"):
         assert_no_secret(book / "build" / name)
 

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from artifacts import Docx, Pdf
 from conftest import presswork
+
 from pipeline import words
 
 _CONFIG = """\
@@ -42,7 +42,9 @@ def _book(folder: Path, language: str, extra: str = "") -> Path:
         "",
         encoding="utf-8",
     )
-    (folder / "book" / "carre.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    (folder / "book" / "carre.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    )
     return folder
 
 
@@ -70,11 +72,13 @@ def test_the_epub_and_docx_contents_are_titled_in_the_book_s_language(french):
 
 def test_the_site_s_downloads_page_is_in_the_book_s_language(french):
     page = (french / "site" / "downloads.html").read_text(encoding="utf-8")  # a site to open from disk
-    assert "<h1 id=\"telechargements\">Téléchargements</h1>" in page or ">Téléchargements</h1>" in page
+    assert '<h1 id="telechargements">Téléchargements</h1>' in page or ">Téléchargements</h1>" in page
     assert "<em>Le livre</em> en livre, à partir des mêmes sources que ce site." in page
     assert "<th>Fichier</th>" in page and "<th>Taille</th>" in page
     sizes = re.findall(r"<td>(\d[^<]*(?:o|Mo|ko))</td>", page)
-    assert sizes and all(re.fullmatch(r"\d+,\d[\u00a0\u202f](ko|Mo)|\d+[\u00a0\u202f]o", size) for size in sizes), sizes  # as a French reader writes them
+    assert sizes and all(re.fullmatch(r"\d+,\d[\u00a0\u202f](ko|Mo)|\d+[\u00a0\u202f]o", size) for size in sizes), (
+        sizes
+    )  # as a French reader writes them
 
 
 def test_a_book_overrides_a_word(tmp_path):

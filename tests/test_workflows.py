@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO
+
 from pipeline.review.scaffold import WORKFLOWS_BOOK, WORKFLOWS_HERE, render_workflows
 
 HERE = REPO / ".github" / "workflows"
@@ -63,7 +63,9 @@ def test_actionlint_finds_nothing(book_workflows):
 
 def test_actionlint_does_find_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n        uses: actions/checkout@v4\n")
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n        uses: actions/checkout@v4\n"
+    )
     result = subprocess.run([tool("actionlint"), "-no-color", str(broken)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "broken.yml:" in result.stdout
 
@@ -187,7 +189,9 @@ def test_a_forks_findings_become_review_comments_and_none_of_its_files_run(book_
         runs = [step.get("run", "") for step in job["steps"]]
         assert not any(re.search(r"^\s*(pip3?|python3?|presswork|make|bash|sh|source|\.)\s", run, re.M) for run in runs)
         readers = [run for run in runs if "findings" in run]
-        assert len(readers) == 1 and re.search(r"\breviewdog .*-reporter=github-pr-review .*< \"\$RUNNER_TEMP/findings/findings.rdjson\"$", readers[0].strip())
+        assert len(readers) == 1 and re.search(
+            r"\breviewdog .*-reporter=github-pr-review .*< \"\$RUNNER_TEMP/findings/findings.rdjson\"$", readers[0].strip()
+        )
         find = next(step for step in job["steps"] if "gh pr list" in step.get("run", ""))
         assert find["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
         assert 'select(.headRefOid == \\"$HEAD_SHA\\")' in find["run"] and "PULL_REQUEST=" in find["run"]
@@ -249,7 +253,11 @@ def test_the_workflow_s_steps_publish_the_matrix_s_editions_without_typesetting_
 
     project = new_project(tmp_path)
     config = project.root / "mkdocs.yml"
-    project.commit("Every edition", {"mkdocs.yml": config.read_text().replace("formats: [site, pdf, docx]", "formats: [site, pdf, epub, docx]")}, when=START)
+    project.commit(
+        "Every edition",
+        {"mkdocs.yml": config.read_text().replace("formats: [site, pdf, docx]", "formats: [site, pdf, epub, docx]")},
+        when=START,
+    )
     project.git("push", "-q", "origin", "main")
     project.tag("v1.0.0", when=START)
     env = {**os.environ, **ENV, "GITHUB_REF_NAME": "v1.0.0", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
@@ -287,7 +295,9 @@ def test_the_workflow_s_steps_publish_the_matrix_s_editions_without_typesetting_
     published = run(publishing, runner, **tools)
     assert "published v1.0.0 as 1.0.0" in published.stdout
     assert re.search(r"^✓ grammar", published.stderr, re.MULTILINE), published.stderr  # the checks, LanguageTool too
-    assert [line.endswith("unchanged, from the cache") for line in published.stderr.splitlines() if re.match(r"✓ (pdf|epub|docx) +\d", line)] == [True] * 3
+    assert [
+        line.endswith("unchanged, from the cache") for line in published.stderr.splitlines() if re.match(r"✓ (pdf|epub|docx) +\d", line)
+    ] == [True] * 3
     take = next(step for step in publish["steps"] if "sha256sum --check" in step.get("run", ""))
     run(take, runner, GITHUB_ENV=str(tmp_path / "github-env"))
     release = runner / "release"

@@ -75,7 +75,12 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
                 book = dataclasses.replace(translated, chapters=own, unlisted=())
                 found = _run(translated.settings, book, options, progress, engines, stack, f" {language.locale}")
                 found.findings = _in_language(found.findings, language.locale)
-                report = Report(sorted(set(report.findings + found.findings)), report.checked + found.checked, {**report.proses, **found.proses}, report.sent + found.sent)
+                report = Report(
+                    sorted(set(report.findings + found.findings)),
+                    report.checked + found.checked,
+                    {**report.proses, **found.proses},
+                    report.sent + found.sent,
+                )
         with progress.step("translations") as note:
             behind = translation.stale(settings, manuscript, layout)
             if behind is None:
@@ -90,7 +95,13 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
 
 
 def _run(
-    settings: Settings, manuscript: Manuscript, options: Options, progress: Progress, engines: dict, stack: contextlib.ExitStack, label: str = ""
+    settings: Settings,
+    manuscript: Manuscript,
+    options: Options,
+    progress: Progress,
+    engines: dict,
+    stack: contextlib.ExitStack,
+    label: str = "",
 ) -> Report:
     config = settings.presswork.check
     with progress.step(f"prose{label}") as note:
@@ -159,7 +170,9 @@ def _run(
         findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
     if spellers:
-        findings = grammar.once_per_word(findings, spellers, lambda f: by_display[f.path].source_line(f.line)[f.column - 1 : f.end_column - 1])
+        findings = grammar.once_per_word(
+            findings, spellers, lambda f: by_display[f.path].source_line(f.line)[f.column - 1 : f.end_column - 1]
+        )
     return Report(sorted(set(findings)), len(chosen), by_display, sent)
 
 
@@ -182,7 +195,9 @@ def _unsafe(chosen: list[Prose]) -> list[Finding]:
             line, column = item.position(unsafe.offset)
             end_line, end_column = item.position(unsafe.offset + unsafe.length)
             message = f"{unsafe.what} is left out of an untrusted build"
-            findings.append(Finding(item.chapter.display, line, column, end_line, end_column, "warning", "html", "unsafe-html", message, ()))
+            findings.append(
+                Finding(item.chapter.display, line, column, end_line, end_column, "warning", "html", "unsafe-html", message, ())
+            )
     return findings
 
 
@@ -231,4 +246,3 @@ def _apply_rules(findings: list[Finding], rules: dict[str, str]) -> list[Finding
 def _only_changed(findings: list[Finding], root: Path, ref: str, timeout: float) -> list[Finding]:
     changed = changes.changed_lines(root, ref, sorted({f.path for f in findings}), timeout=timeout)
     return [f for f in findings if changed.get(f.path) is None or f.line in changed[f.path]]
-

@@ -96,7 +96,14 @@ def _diagrams(prose: Prose) -> list[Finding]:
                 "and an 'accDescr:' line saying what it shows (every edition gives them as the picture's alternative text)"
             )
             fence = prose.chapter.text[diagram.offset :].split("\n", 1)[0]
-            findings.append(_finding(prose, (diagram.offset + len(fence) - len(fence.lstrip()), diagram.offset + len(fence.rstrip())), "diagram-no-alt", message))
+            findings.append(
+                _finding(
+                    prose,
+                    (diagram.offset + len(fence) - len(fence.lstrip()), diagram.offset + len(fence.rstrip())),
+                    "diagram-no-alt",
+                    message,
+                )
+            )
     return findings
 
 
@@ -179,7 +186,7 @@ def _languages(prose: Prose, book_language: str) -> list[Finding]:
     for run in scripts.unmarked(prose, book_language):
         message = (
             f"'{run.text}' is in {run.script} script, not {run.language_name}, and no element says its language: mark it, "
-            f"as <span lang=\"{run.guess}\">{run.text}</span> (with its own language tag), so that a screen reader speaks it in its language"
+            f'as <span lang="{run.guess}">{run.text}</span> (with its own language tag), so that a screen reader speaks it in its language'
         )
         findings.append(_finding(prose, run.span, "language-not-marked", message))
     return findings

@@ -64,12 +64,13 @@ class Engine:
     workers: int
 
     @classmethod
-    def find(cls, url: str | None, cache: Path | None, *, heap: str, workers: int) -> "Engine":
+    def find(cls, url: str | None, cache: Path | None, *, heap: str, workers: int) -> Engine:
         if url:
             parts = urllib.parse.urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ConfigError(
-                    f"'{url}' is no address of a LanguageTool server", hint="give an http:// or https:// address, e.g. http://localhost:8081"
+                    f"'{url}' is no address of a LanguageTool server",
+                    hint="give an http:// or https:// address, e.g. http://localhost:8081",
                 )
             return cls(url.rstrip("/").removesuffix("/v2") + "/v2/", None, heap, workers)
         installation = languagetool.installed(cache) if cache else None
@@ -173,7 +174,7 @@ def check(
     keys = [cache.key("languagetool", version, language, sorted(disabled), unit.text) for _, unit, language in units]
     known = {key: cache.get(key) for key in set(keys)}
     missing: dict[str, dict[str, str]] = {}
-    for (prose, unit, language), key in zip(units, keys):
+    for (_, unit, language), key in zip(units, keys):
         if known[key] is None:
             missing.setdefault(language, {})[key] = unit.text
     if missing:

@@ -28,7 +28,9 @@ _STYLE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # HTML's own colour attributes (`<font color>`, `<td bgcolor>`), read as the CSS they stand for.
 _COLOR_ATTRIBUTE = re.compile(r"""(?<![\w-])(color|bgcolor)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
-_ATTR_LIST = re.compile(r"\{:?\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+)))*\s*\}")
+_ATTR_LIST = re.compile(
+    r"\{:?\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))(?:\s+(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+)))*\s*\}"
+)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LINK_TAIL = re.compile(r"\(\s*<?([^\s<>()]*(?:\([^\s()]*\)[^\s<>()]*)*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _REF_TAIL = re.compile(r"\[([^\]]*)\]")
@@ -369,7 +371,13 @@ class _Reader:
         return None
 
     def _reference(
-        self, kind: str, target: str, start: int, *, reference: bool = False, text: tuple[int, int] | None = None,
+        self,
+        kind: str,
+        target: str,
+        start: int,
+        *,
+        reference: bool = False,
+        text: tuple[int, int] | None = None,
         brackets: tuple[int, int] | None = None,
     ) -> None:
         """A reference at `start`; `text` is where its text is (indices into this run), if it has one,
@@ -397,9 +405,14 @@ def colours(tag: str) -> list[tuple[str, int, int]]:
     if style:
         group = 1 if style.group(1) is not None else 2
         found.append((style.group(group), style.start(group), max(style.end(group), style.start(group) + 1)))
-    attributes = [match for match in _COLOR_ATTRIBUTE.finditer(re.sub(r"\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')", lambda m: " " * len(m.group(0)), tag))]
+    attributes = [
+        match for match in _COLOR_ATTRIBUTE.finditer(re.sub(r"\bstyle\s*=\s*(\"[^\"]*\"|'[^']*')", lambda m: " " * len(m.group(0)), tag))
+    ]
     if attributes and tag.startswith("<"):
-        declarations = "; ".join(f"{'color' if m.group(1).lower() == 'color' else 'background-color'}: {next(g for g in m.groups()[1:] if g is not None)}" for m in attributes)
+        declarations = "; ".join(
+            f"{'color' if m.group(1).lower() == 'color' else 'background-color'}: {next(g for g in m.groups()[1:] if g is not None)}"
+            for m in attributes
+        )
         found.append((declarations, attributes[0].start(), attributes[-1].end()))
     return found
 

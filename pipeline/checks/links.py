@@ -64,7 +64,9 @@ def _duplicate_ids(prose: Prose) -> list[Finding]:
     return findings
 
 
-def _problem(reference, prose: Prose, name: str, proses: dict[str, Prose], ids: dict[str, set[str]], docs_dir: Path, root: Path, site_url: str | None):
+def _problem(
+    reference, prose: Prose, name: str, proses: dict[str, Prose], ids: dict[str, set[str]], docs_dir: Path, root: Path, site_url: str | None
+):
     kind, target = reference.kind, reference.target
     if kind == "footnote":
         if target not in prose.footnotes:

@@ -47,7 +47,23 @@ _ADDRESS_PARTS = re.compile(r"[/.#?&=:@+]+")
 _ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # an address out of the book: one in it names a chapter
 _PROSE = {"text", "txt", "plain", "plaintext", "output", "log", "none", "nohighlight", "markdown", "md", "mdown", "rst", "restructuredtext",
           "asciidoc", "adoc", "tex", "latex"}  # fmt: skip
-_MARKUP = {"html", "xhtml", "xml", "svg", "vue", "django", "htmldjango", "jinja", "jinja2", "j2", "twig", "liquid", "handlebars", "hbs", "njk"}
+_MARKUP = {
+    "html",
+    "xhtml",
+    "xml",
+    "svg",
+    "vue",
+    "django",
+    "htmldjango",
+    "jinja",
+    "jinja2",
+    "j2",
+    "twig",
+    "liquid",
+    "handlebars",
+    "hbs",
+    "njk",
+}
 _CONFIG = {"yaml", "yml", "toml", "ini", "cfg", "conf", "properties", "env", "dotenv"}
 _PROMPT = re.compile(r"^\s*(?:\$|>>>|PS>|❯)(?:\s|$)")
 _CONTINUATION = re.compile(r"^\s*\.\.\.(?:\s|$)")  # after `>>>`
@@ -87,7 +103,9 @@ class Names:
         while right < len(text) and (text[right].isalnum() or text[right] in "_-" and right + 1 < len(text) and text[right + 1].isalnum()):
             right += 1
         words = {text[start:end], text[left:right].strip("-")}
-        return any(self._known(word, names) or "-" in word and all(self._known(part, names) for part in word.split("-") if part) for word in words)
+        return any(
+            self._known(word, names) or "-" in word and all(self._known(part, names) for part in word.split("-") if part) for word in words
+        )
 
     @staticmethod
     def _known(word: str, names: set[str]) -> bool:

@@ -116,7 +116,9 @@ class Prose:
     headings: list[Heading] = field(default_factory=list)
     tables: list[Line] = field(default_factory=list)  # each table's header row
     diagrams: list[Line] = field(default_factory=list)  # each Mermaid diagram's source, at its opening fence
-    styles: list[tuple[str, int, int]] = field(default_factory=list)  # colours raw HTML and attribute lists give (`style`, `color`, `bgcolor`): (CSS, start, end)
+    styles: list[tuple[str, int, int]] = field(
+        default_factory=list
+    )  # colours raw HTML and attribute lists give (`style`, `color`, `bgcolor`): (CSS, start, end)
     tabs: list[Tab] = field(default_factory=list)
     code: list[Block] = field(default_factory=list)  # every code block, inline code and API directive, in order
     generated: bool = False  # text its source does not hold (a file it includes, an API directive), with ids of its own
@@ -251,7 +253,9 @@ class _Blocks:
             tab = _TAB.match(text)
             if not tab:
                 last_tab = None
-            if stripped.startswith("--8<--") or _INCLUDE.match(text):  # a snippet, which names a file: its text is checked in that file, if at all
+            if stripped.startswith("--8<--") or _INCLUDE.match(
+                text
+            ):  # a snippet, which names a file: its text is checked in that file, if at all
                 flush()
                 self.prose.generated = True
                 i = self._skip_until(lines, i, lambda t, first: not first and t.strip() == "--8<--") if stripped == "--8<--" else i + 1
@@ -471,7 +475,7 @@ class _Blocks:
                 if tag.group(1):  # an end tag: close up to its element
                     names = [entry[0] for entry in open_]
                     if name in names:
-                        del open_[len(names) - 1 - names[::-1].index(name):]
+                        del open_[len(names) - 1 - names[::-1].index(name) :]
                     continue
                 colours = inline.colours(tag.group(0))
                 value = "; ".join(v for v, _, _ in colours)
@@ -485,7 +489,9 @@ class _Blocks:
                                 found[outer] = None  # its text is this element's color, judged here
                     index = len(found)
                     at = line.offset + tag.start()
-                    found.append((value if background or not inherited else f"{inherited}; {value}", at + colours[0][1], at + colours[-1][2]))
+                    found.append(
+                        (value if background or not inherited else f"{inherited}; {value}", at + colours[0][1], at + colours[-1][2])
+                    )
                 if not tag.group(0).endswith("/>") and name not in _VOID:
                     open_.append((name, background or "", index))
         self.prose.styles.extend(entry for entry in found if entry is not None)

@@ -18,7 +18,15 @@ from pipeline.checks.prose import Prose
 
 _DIRECTIVE = re.compile(r"^\s*presswork-(disable-next-line|disable|enable)\b([^>]*?)\s*$")
 _CODESPELL = re.compile(r"codespell:ignore\b([^>\n]*)")
-_LINK_RULES = {"broken-link", "missing-anchor", "missing-image", "image-outside", "missing-footnote", "missing-reference", "unused-footnote"}
+_LINK_RULES = {
+    "broken-link",
+    "missing-anchor",
+    "missing-image",
+    "image-outside",
+    "missing-footnote",
+    "missing-reference",
+    "unused-footnote",
+}
 
 
 @dataclass

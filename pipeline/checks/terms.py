@@ -22,4 +22,6 @@ def knows(word: str) -> bool:
     """Whether `word` is a word of software, or its plural or possessive."""
     word = word.casefold()
     words = _words()
-    return word in words or any(word.endswith(ending) and word[: -len(ending)] in words for ending in _ENDINGS if len(word) > len(ending) + 2)
+    return word in words or any(
+        word.endswith(ending) and word[: -len(ending)] in words for ending in _ENDINGS if len(word) > len(ending) + 2
+    )

@@ -52,7 +52,9 @@ def add(verbs) -> None:
     check_parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="chapters to check (default: every chapter in nav)")
     check_parser.add_argument("--format", dest="report", choices=REPORTS, default="text", help="how to print the findings (default: text)")
     check_parser.add_argument("--changed-since", metavar="REF", help="report only lines added or changed since this commit, branch or tag")
-    check_parser.add_argument("--fail-on", choices=("error", "warning", "never"), default=None, help="the severity that fails the run (default: error)")
+    check_parser.add_argument(
+        "--fail-on", choices=("error", "warning", "never"), default=None, help="the severity that fails the run (default: error)"
+    )
     check_parser.add_argument("--quiet", action="store_true", help="no progress lines")
     options.grammar_options(check_parser)
     options.trust_option(check_parser)
@@ -99,7 +101,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
-    from pipeline import build as builds, clock
+    from pipeline import build as builds
+    from pipeline import clock
     from pipeline.progress import Progress
 
     settings = options.settings(args)
@@ -125,7 +128,8 @@ def build(args: argparse.Namespace) -> int:
 def translations(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline import clock, manuscript, translations as languages
+    from pipeline import clock, manuscript
+    from pipeline import translations as languages
     from pipeline.tools.git import Repository
 
     settings = options.settings(args)
@@ -142,8 +146,14 @@ def translations(args: argparse.Namespace) -> int:
         return ExitCode.OK
     width = max((len(status.chapter) for status in found), default=0)
     for status in found:
-        detail = f"{status.behind} commit{'s' if status.behind != 1 else ''} behind, {status.words_changed} words changed" if status.status == "stale" else ""
-        print(f"{status.language:<6} {status.chapter:<{width}}  {status.status:<8} {status.translation or '-'}{'  (' + detail + ')' if detail else ''}")
+        detail = (
+            f"{status.behind} commit{'s' if status.behind != 1 else ''} behind, {status.words_changed} words changed"
+            if status.status == "stale"
+            else ""
+        )
+        print(
+            f"{status.language:<6} {status.chapter:<{width}}  {status.status:<8} {status.translation or '-'}{'  (' + detail + ')' if detail else ''}"
+        )
     counts = {name: sum(status.status == name for status in found) for name in ("current", "stale", "missing")}
     print(f"{counts['current']} current, {counts['stale']} stale, {counts['missing']} missing in {len(layout.translated)} languages")
     return ExitCode.OK

@@ -29,7 +29,11 @@ def add(verbs) -> None:
         "without the checks, and publish nothing (one job of a CI matrix)",
     )  # fmt: skip
     publish_parser.add_argument(
-        "--format", dest="formats", action="append", choices=tuple(FORMATS), help="with --build-only: an edition to build; repeat for several (default: every edition, the site included)"
+        "--format",
+        dest="formats",
+        action="append",
+        choices=tuple(FORMATS),
+        help="with --build-only: an edition to build; repeat for several (default: every edition, the site included)",
     )
     options.grammar_options(publish_parser)
     publish_parser.set_defaults(run=publish)
@@ -141,7 +145,8 @@ def verify(args: argparse.Namespace) -> int:
             print(f"identical  {check.name}  {check.expected}")
             continue
         problems = [
-            f"{what} {found or 'missing'}" for what, found in (("rebuilt", check.rebuilt), ("published", check.published))
+            f"{what} {found or 'missing'}"
+            for what, found in (("rebuilt", check.rebuilt), ("published", check.published))
             if found != check.expected
         ]
         print(f"DIFFERENT  {check.name}  SHA256SUMS {check.expected}, {', '.join(problems)}")

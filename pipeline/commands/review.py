@@ -22,8 +22,12 @@ def add(verbs) -> None:
         "3 git or pandoc failed, 4 the redline failed its validation.",
     )
     diff_parser.add_argument("range", metavar="A..B", help="the two commits, branches or tags, e.g. v1.0.0..HEAD or main...HEAD")
-    diff_parser.add_argument("--format", dest="report", choices=("text", "json", "markdown"), default="text", help="how to print it (default: text)")
-    diff_parser.add_argument("--redline", type=Path, metavar="FILE.docx", help="also write B's DOCX with the changes since A as tracked changes")
+    diff_parser.add_argument(
+        "--format", dest="report", choices=("text", "json", "markdown"), default="text", help="how to print it (default: text)"
+    )
+    diff_parser.add_argument(
+        "--redline", type=Path, metavar="FILE.docx", help="also write B's DOCX with the changes since A as tracked changes"
+    )
     diff_parser.add_argument("--quiet", action="store_true", help="no progress lines")
     diff_parser.set_defaults(run=diff)
 
@@ -39,7 +43,9 @@ def add(verbs) -> None:
     new_parser.add_argument("--title", help="the book's title (default: from DIR's name)")
     new_parser.add_argument("--author", help="the book's author (default: git's user.name, else 'The authors')")
     new_parser.add_argument(
-        "--languages", metavar="en,fr", help="a book in several languages, laid out for mkdocs-static-i18n; the first (English) is the default"
+        "--languages",
+        metavar="en,fr",
+        help="a book in several languages, laid out for mkdocs-static-i18n; the first (English) is the default",
     )
     new_parser.set_defaults(run=new)
 

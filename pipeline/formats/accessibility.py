@@ -130,7 +130,9 @@ def summary(contents: Contents, *, checked_by: str | None, claims: bool, paged: 
         said = ["This publication has not been checked for accessibility and claims no conformance."]
     said.append("Its table of contents and its headings, in order, lead through it; its text can be enlarged and restyled.")
     if paged:
-        said.append("The pages of its PDF edition are marked where they begin and listed, so that a page cited in one edition can be found in the other.")
+        said.append(
+            "The pages of its PDF edition are marked where they begin and listed, so that a page cited in one edition can be found in the other."
+        )
     held = []
     if contents.images:
         undescribed = contents.images - contents.described
@@ -138,7 +140,10 @@ def summary(contents: Contents, *, checked_by: str | None, claims: bool, paged: 
         held.append(f"{_count(contents.images, 'image')}, {every}")
     if contents.tables:
         unheaded = contents.tables - contents.headed
-        held.append(f"{_count(contents.tables, 'table')}, " + ("each with a header row" if not unheaded else f"{unheaded} of them without a header row"))
+        held.append(
+            f"{_count(contents.tables, 'table')}, "
+            + ("each with a header row" if not unheaded else f"{unheaded} of them without a header row")
+        )
     if contents.math:
         held.append(f"mathematics in MathML, which screen readers speak ({_count(contents.math, 'formula', 'formulas')})")
     if contents.code:

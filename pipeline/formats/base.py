@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import assembly, styles, tree
+from pipeline.errors import ValidationError
 from pipeline.formats import pages
 from pipeline.formats.accessibility import Conformance
-from pipeline.errors import ValidationError
 from pipeline.manuscript import Manuscript
 from pipeline.render import Rendering
 from pipeline.store import Store, digest
@@ -87,8 +87,15 @@ class Inputs:
     def _rendering(self) -> Rendering:
         site_dir = self.site_dir or Path(tempfile.gettempdir()) / "presswork-unwritten-site"
         return Rendering(
-            self.manuscript.settings, site_dir=site_dir, epoch=self.manuscript.epoch, trusted=self.trusted, downloads=self.planned,
-            offline=self.offline, diagrams=self.programs.diagrams, store=self.store, on_page=self._reading.page if self._reading else None,
+            self.manuscript.settings,
+            site_dir=site_dir,
+            epoch=self.manuscript.epoch,
+            trusted=self.trusted,
+            downloads=self.planned,
+            offline=self.offline,
+            diagrams=self.programs.diagrams,
+            store=self.store,
+            on_page=self._reading.page if self._reading else None,
         )
 
     @cached_property
@@ -168,7 +175,8 @@ class Inputs:
             for name in archive.namelist():
                 if name.startswith(folder) and hashlib.sha256(archive.read(name)).hexdigest() not in own:
                     raise ValidationError(
-                        f"the edition holds '{name}', which is none of the book's images", path=artifact.name,
+                        f"the edition holds '{name}', which is none of the book's images",
+                        path=artifact.name,
                         hint="an untrusted build embeds only the images it checked; report this as a bug",
                     )
 

@@ -60,7 +60,9 @@ class DocxBuilder(Builder):
 
 def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
     """Paragraph styles of the reference document: `Admonition Title`, then `Admonition`."""
-    heading = [{"t": "Div", "c": [tree.make_attr("", [], {"custom-style": "Admonition Title"}), [{"t": "Para", "c": tree.text_inlines(title)}]]}]
+    heading = [
+        {"t": "Div", "c": [tree.make_attr("", [], {"custom-style": "Admonition Title"}), [{"t": "Para", "c": tree.text_inlines(title)}]]}
+    ]
     content = [{"t": "Div", "c": [tree.make_attr("", [], {"custom-style": "Admonition"}), body]}]
     return (heading if title else []) + content
 

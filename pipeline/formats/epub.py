@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import tree, words
+from pipeline import formats, tree, words
 from pipeline.errors import ToolError, ValidationError
-from pipeline import formats
 from pipeline.formats import accessibility, pages
 from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.formats.pdf import print_pages
@@ -131,7 +130,7 @@ def _disclaimed(path: Path, claimed: str, summary: str) -> None:
     of the one that made the claim."""
     with zipfile.ZipFile(path) as archive:
         package = archive.read(_PACKAGE).decode("utf-8")
-    package = package.replace(f"  <meta property=\"dcterms:conformsTo\">{accessibility.EPUB_CONFORMANCE}</meta>\n", "", 1)
+    package = package.replace(f'  <meta property="dcterms:conformsTo">{accessibility.EPUB_CONFORMANCE}</meta>\n', "", 1)
     package = package.replace(html.escape(claimed, quote=False), html.escape(summary, quote=False), 1)
     _replace_members(path, {_PACKAGE: package.encode("utf-8")})
 
@@ -270,7 +269,9 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
         )
         package = package.replace(b"</metadata>", source.encode(), 1)
     if not english:
-        package = package.replace(b'<meta property="schema:accessibilitySummary">', b'<meta property="schema:accessibilitySummary" xml:lang="en">', 1)
+        package = package.replace(
+            b'<meta property="schema:accessibilitySummary">', b'<meta property="schema:accessibilitySummary" xml:lang="en">', 1
+        )
     if claims:
         claim = f'  <meta property="dcterms:conformsTo">{accessibility.EPUB_CONFORMANCE}</meta>\n  </metadata>'
         package = package.replace(b"</metadata>", claim.encode(), 1)

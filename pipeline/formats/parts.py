@@ -219,7 +219,9 @@ class _Structure:
     def finish(self) -> None:
         import pikepdf
 
-        names = pikepdf.Array([item for name, element in sorted(self.ids, key=lambda pair: pair[0]) for item in (pikepdf.String(name), element)])
+        names = pikepdf.Array(
+            [item for name, element in sorted(self.ids, key=lambda pair: pair[0]) for item in (pikepdf.String(name), element)]
+        )
         root = pikepdf.Dictionary(
             Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([self.document]), ParentTree=self.result.make_indirect(pikepdf.Dictionary(Nums=self.parents)),
             ParentTreeNextKey=self.next, RoleMap=self.roles,
@@ -293,4 +295,3 @@ def write_data(path: Path, value: Any) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
-

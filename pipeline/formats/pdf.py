@@ -26,7 +26,15 @@ class PdfBuilder(Builder):
         validator = inputs.programs.verapdf
         checked = [] if validator is None or validator.missing() else [validator.version]
         level = accessibility.level(inputs.manuscript.settings, "pdf")
-        return [inputs.style_digest("book.typ"), pandoc.version(), typst.version(), metadata.version("pikepdf"), *fonts.fingerprint(), level, *checked]
+        return [
+            inputs.style_digest("book.typ"),
+            pandoc.version(),
+            typst.version(),
+            metadata.version("pikepdf"),
+            *fonts.fingerprint(),
+            level,
+            *checked,
+        ]
 
     def checked_by(self, inputs: Inputs) -> str:
         """veraPDF, when it holds a PDF that declares PDF/UA-1 to it: at `error` its failures stop the
@@ -60,14 +68,19 @@ class PdfBuilder(Builder):
             inputs.print_pages = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
-        refused = next((note.split(": warning: ", 1)[1].split("; it is written")[0] for note in notes if "it cannot be PDF/UA-1" in note), "")
+        refused = next(
+            (note.split(": warning: ", 1)[1].split("; it is written")[0] for note in notes if "it cannot be PDF/UA-1" in note), ""
+        )
         return Artifact(self.name, output, notes=tuple(notes), withheld=refused)
 
     def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
         as it is built: one that fails loses the claim, and a warning says why. (At `error`,
         veraPDF's failures stop the build when the PDF is validated.)"""
-        if accessibility.level(inputs.manuscript.settings, "pdf") != "warning" or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
+        if (
+            accessibility.level(inputs.manuscript.settings, "pdf") != "warning"
+            or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE
+        ):
             return artifact
         validator = inputs.programs.verapdf
         problem = validator.missing() if validator else "veraPDF is not installed"
@@ -83,7 +96,9 @@ class PdfBuilder(Builder):
             return artifact
         _disclaimed(artifact.path)
         said = f"{_failed(validator.version, failures)[0]}; it is written without claiming PDF/UA-1"
-        return dataclasses.replace(artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"), withheld=_failed(validator.version, failures)[0])
+        return dataclasses.replace(
+            artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"), withheld=_failed(validator.version, failures)[0]
+        )
 
     def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
@@ -107,7 +122,13 @@ class PdfBuilder(Builder):
         return sources, [piece.targets for piece in pieces]
 
     def _typeset(
-        self, inputs: Inputs, source: Path, output: Path, variables: tuple[str, ...] = (), *, report: str | None = None,
+        self,
+        inputs: Inputs,
+        source: Path,
+        output: Path,
+        variables: tuple[str, ...] = (),
+        *,
+        report: str | None = None,
         notes: list[str] | None = None,
     ) -> Any:
         """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
@@ -210,7 +231,9 @@ def _disclaimed(path: Path) -> None:
 def _failed(version: str, failures: list[Any]) -> tuple[str, str]:
     """veraPDF's failures told: one line, and every rule with the place of its first failure."""
     lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failures]
-    return f"veraPDF {version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}", "\n".join(lines)
+    return f"veraPDF {version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}", "\n".join(
+        lines
+    )
 
 
 def print_pages(inputs: Inputs) -> dict[str, list[int]]:

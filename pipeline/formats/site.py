@@ -20,9 +20,7 @@ from pipeline.store import digest, key
 from pipeline.tools import axe, pandoc
 
 # What would make a reader's browser reach out to the network when the site is opened offline.
-_EXTERNAL = re.compile(
-    r"""<(?:script|link|img|iframe|source)\b[^>]*?\s(?:src|href)=["']?((?:https?:)?//[^"'\s>]*)""", re.IGNORECASE
-)
+_EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*?\s(?:src|href)=["']?((?:https?:)?//[^"'\s>]*)""", re.IGNORECASE)
 # A link that only names an address (the page's published one), which a browser does not fetch.
 _NAMES_ONLY = re.compile(r"""<link\b[^>]*\brel=["']?(?:canonical|alternate)\b""", re.IGNORECASE)
 _CSS_EXTERNAL = re.compile(r"""(?:@import\s+(?:url\()?|url\()["']?((?:https?:)?//[^"')\s]*)""", re.IGNORECASE)
@@ -62,9 +60,7 @@ class SiteBuilder(Builder):
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str]:
         if not (artifact.path / "index.html").is_file():
-            raise ValidationError(
-                "the site has no home page", path=artifact.path.name, hint="name the first chapter index.md"
-            )
+            raise ValidationError("the site has no home page", path=artifact.path.name, hint="name the first chapter index.md")
         return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
 
 
@@ -92,7 +88,7 @@ def _embed_web_images(site: Path, fetcher: remote.Fetcher) -> None:
                     written[url] = name
             if not written[url]:
                 return match.group(0)
-            relative = posixpath.relpath(written[url], page.parent.relative_to(site).as_posix() or ".")
+            relative = posixpath.relpath(written[url], page.parent.relative_to(site).as_posix() or ".")  # noqa: B023 (this page's, used at once)
             return f"{match.group('before')}{html.escape(relative)}{match.group('quote')}"
 
         changed = _WEB_IMAGE.sub(local, text)

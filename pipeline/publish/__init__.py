@@ -7,12 +7,31 @@ checksums and manifest; `catalog` is the record of published editions; `targets`
 """
 
 from pipeline.publish.commands import (
-    FileCheck, Mismatch, Prebuilt, Published, Status, prebuild, publish, require_identical, status, verify,
+    FileCheck,
+    Mismatch,
+    Prebuilt,
+    Published,
+    Status,
+    prebuild,
+    publish,
+    require_identical,
+    status,
+    verify,
 )
 from pipeline.publish.gate import Refusal
 from pipeline.publish.targets import Conflict
 
 __all__ = [
-    "Conflict", "FileCheck", "Mismatch", "Prebuilt", "Published", "Refusal", "Status",
-    "prebuild", "publish", "require_identical", "status", "verify",
+    "Conflict",
+    "FileCheck",
+    "Mismatch",
+    "Prebuilt",
+    "Published",
+    "Refusal",
+    "Status",
+    "prebuild",
+    "publish",
+    "require_identical",
+    "status",
+    "verify",
 ]

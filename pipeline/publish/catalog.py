@@ -109,22 +109,19 @@ class Catalog:
 
     def versions_json(self) -> bytes:
         """mike's `versions.json`: `{version, title, aliases}` newest first, `latest` on the highest."""
-        data = [
-            {"version": e.version, "title": e.version, "aliases": [LATEST] if e is self.latest else []}
-            for e in self.editions
-        ]
+        data = [{"version": e.version, "title": e.version, "aliases": [LATEST] if e is self.latest else []} for e in self.editions]
         return (json.dumps(data, indent=2) + "\n").encode()
 
     def index_html(self, title: str) -> bytes:
         """The root page: it sends readers on to the latest edition (no script needed)."""
         safe = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return (
-            "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
             f"<title>{safe}</title>\n"
-            f"<meta http-equiv=\"refresh\" content=\"0; url={LATEST}/\">\n"
-            f"<link rel=\"canonical\" href=\"{LATEST}/\">\n"
+            f'<meta http-equiv="refresh" content="0; url={LATEST}/">\n'
+            f'<link rel="canonical" href="{LATEST}/">\n'
             "</head>\n<body>\n"
-            f"<p><a href=\"{LATEST}/\">{safe}: the latest edition</a></p>\n"
+            f'<p><a href="{LATEST}/">{safe}: the latest edition</a></p>\n'
             "</body>\n</html>\n"
         ).encode()
 

@@ -1,11 +1,11 @@
 """Publishing as commands, each a few named stages that pass values: publish, prebuild, verify, status.
 
-    publish TAG   target -> gate -> export and build the tag's tree (editions the build store holds
-                  for this release are taken from it) -> release files -> target.write
-    prebuild TAG  target -> gate -> export and build some of the tag's editions into the build store,
-                  as `publish` builds them; nothing is published (`presswork publish --build-only`)
-    verify TAG    target -> the published SHA256SUMS -> rebuild the tag, store unused -> compare every file
-    status        target -> tags -> what is published, and what the current commit would do
+publish TAG   target -> gate -> export and build the tag's tree (editions the build store holds
+              for this release are taken from it) -> release files -> target.write
+prebuild TAG  target -> gate -> export and build some of the tag's editions into the build store,
+              as `publish` builds them; nothing is published (`presswork publish --build-only`)
+verify TAG    target -> the published SHA256SUMS -> rebuild the tag, store unused -> compare every file
+status        target -> tags -> what is published, and what the current commit would do
 """
 
 from __future__ import annotations
@@ -114,7 +114,9 @@ def publish(
     if decision.published:
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=_programs())
+        built = release.build_tag(
+            repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=_programs()
+        )
         with progress.step("release") as note:
             made = release.make(built, tag)
             note["text"] = f"{len(made.edition.files)} files, {SUMS}, manifest.json"
@@ -135,7 +137,9 @@ def prebuild(
     if decision.published:
         return Prebuilt(tag.version, tag.name, done=False)
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=_programs())
+        built = release.build_tag(
+            repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=_programs()
+        )
         made = tuple(
             (artifact.format, artifact.path.name, None if artifact.path.is_dir() else release.sha256(artifact.path))
             for artifact in built.artifacts
@@ -165,9 +169,7 @@ def verify(settings: Settings, name: str, *, overrides: dict[str, Any], progress
     catalog = target.catalog()
     tag = gate.read(repo, name, chosen)
     if not gate.unmoved(tag, catalog):
-        raise gate.Refusal(
-            f"version {tag.version} is not published on {target.description}", hint=f"publish it: presswork publish {name}"
-        )
+        raise gate.Refusal(f"version {tag.version} is not published on {target.description}", hint=f"publish it: presswork publish {name}")
     sums = _published_sums(target, tag.version)
     formats = [file.format for file in catalog.find(tag.version).files]
     with release.workspace(settings.root) as folder:

@@ -152,7 +152,18 @@ def make(built: Built, tag: gate.Tag) -> Release:
         if not copied.is_file() or copied.read_bytes() != artifact.path.read_bytes():
             raise ValidationError(f"the site's copy of {artifact.path.name} differs from the edition", path=str(copied))
         standard = artifact.conformance
-        files.append(File(artifact.path.name, artifact.format, artifact.size(), sha256(artifact.path), artifact.language, standard.standard, standard.checked_by, standard.withheld))
+        files.append(
+            File(
+                artifact.path.name,
+                artifact.format,
+                artifact.size(),
+                sha256(artifact.path),
+                artifact.language,
+                standard.standard,
+                standard.checked_by,
+                standard.withheld,
+            )
+        )
     edition = Edition(tag.version, tag.name, tag.commit, tag.date, tag.epoch, tuple(files))
     (downloads / SUMS).write_text(sha256sums(edition.files), encoding="utf-8")
     formats = [artifact.format for artifact in built.artifacts]

@@ -65,9 +65,7 @@ class SiteBranch:
 
     def write(self, update: Update, *, tag: str, progress: Progress) -> None:
         if self.repo.current_branch() == self.ref:
-            raise ConfigError(
-                f"{self.branch} is checked out in this work tree", hint="switch to your release branch and publish again"
-            )
+            raise ConfigError(f"{self.branch} is checked out in this work tree", hint="switch to your release branch and publish again")
         with tempfile.TemporaryDirectory(prefix="presswork-commit-") as scratch:
             with progress.step("commit") as note:
                 stream, marks = Path(scratch) / "stream", Path(scratch) / "marks"

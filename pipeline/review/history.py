@@ -100,4 +100,3 @@ def snapshots(repo: Repository, span: Range, config_path: Path) -> Iterator[tupl
             prefix = relative.parent.as_posix()
             sides.append(Snapshot(revision, settings, book, "" if prefix == "." else prefix))
         yield sides[0], sides[1]
-

@@ -53,13 +53,17 @@ def _rewrite(data: bytes) -> bytes:
             run_properties = properties.find(_w("rPr"))
             if run_properties is None:
                 run_properties = ElementTree.SubElement(properties, _w("rPr"))
-            ElementTree.SubElement(run_properties, _w(kind), {_w("author"): change.get(_w("author"), ""), _w("date"): change.get(_w("date"), "")})
+            ElementTree.SubElement(
+                run_properties, _w(kind), {_w("author"): change.get(_w("author"), ""), _w("date"): change.get(_w("date"), "")}
+            )
     changes = [e for e in root.iter() if e.tag in (_w("ins"), _w("del"))]
     tags = (_w("ins"), _w("del"))
     taken = [int(e.get(_w("id"))) for e in root.iter() if e.tag not in tags and (e.get(_w("id")) or "").isdigit()]
     for number, change in enumerate(changes, start=max(taken, default=0) + 1):  # unique among bookmarks too
         change.set(_w("id"), str(number))
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ElementTree.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
 
 
 def _whole(paragraph: ElementTree.Element) -> tuple[str | None, ElementTree.Element | None]:

@@ -33,7 +33,10 @@ WORKFLOWS = ("review.yml", "review-comments.yml", "publish.yml")
 # How the workflows install Presswork: in a pull request's jobs from the base branch's checkout (`base/`),
 # when publishing from the tag's own checkout.
 WORKFLOWS_HERE = {"@INSTALL_BASE@": "python -m pip install ./base", "@INSTALL@": "python -m pip install ."}
-WORKFLOWS_BOOK = {"@INSTALL_BASE@": "python -m pip install -r base/requirements.txt", "@INSTALL@": "python -m pip install -r requirements.txt"}
+WORKFLOWS_BOOK = {
+    "@INSTALL_BASE@": "python -m pip install -r base/requirements.txt",
+    "@INSTALL@": "python -m pip install -r requirements.txt",
+}
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,9 @@ def compare(repo: Repository, span: Range, base: Snapshot, head: Snapshot) -> Bo
     return BookDiff(span, tuple(changes), tuple(translated))
 
 
-def _translations(layout: translations.Layout, base: Snapshot, head: Snapshot, before: Chapter | None, after: Chapter) -> list[TranslationChange]:
+def _translations(
+    layout: translations.Layout, base: Snapshot, head: Snapshot, before: Chapter | None, after: Chapter
+) -> list[TranslationChange]:
     """The translations of `after` this change leaves behind: stale when the chapter's text changed
     and the translation's did not, untranslated when the chapter is new and has none."""
     if before is not None and before.text == after.text:
@@ -204,7 +206,11 @@ def _json(diff: BookDiff) -> str:
     document = {
         "from": {"ref": span.base.ref, "commit": span.base.commit},
         "to": {"ref": span.head.ref, "commit": span.head.commit},
-        "totals": {**{status: diff.count(status) for status in STATUSES}, "words_added": diff.words_added, "words_removed": diff.words_removed},
+        "totals": {
+            **{status: diff.count(status) for status in STATUSES},
+            "words_added": diff.words_added,
+            "words_removed": diff.words_removed,
+        },
         "chapters": [asdict(change) for change in diff.chapters],
         "translations": [asdict(change) for change in diff.translations],
     }
@@ -228,10 +234,23 @@ def _markdown(diff: BookDiff) -> str:
     if diff.translations:
         stale = sum(change.status == "stale" for change in diff.translations)
         untranslated = len(diff.translations) - stale
-        counts = [f"makes {stale} translation{'s' if stale != 1 else ''} stale" if stale else "", f"leaves {untranslated} untranslated" if untranslated else ""]
-        out += ["", "#### Translations", "", f"This change {' and '.join(c for c in counts if c)}:", "", "| Translation | Language | Why |", "|---|---|---|"]
+        counts = [
+            f"makes {stale} translation{'s' if stale != 1 else ''} stale" if stale else "",
+            f"leaves {untranslated} untranslated" if untranslated else "",
+        ]
+        out += [
+            "",
+            "#### Translations",
+            "",
+            f"This change {' and '.join(c for c in counts if c)}:",
+            "",
+            "| Translation | Language | Why |",
+            "|---|---|---|",
+        ]
         for change in diff.translations:
-            out.append(f"| `{_code(change.translation)}` | {_cell(change.language)} | {change.status}: `{_code(change.chapter)}` {'changed' if change.status == 'stale' else 'is new'} |")
+            out.append(
+                f"| `{_code(change.translation)}` | {_cell(change.language)} | {change.status}: `{_code(change.chapter)}` {'changed' if change.status == 'stale' else 'is new'} |"
+            )
     return "\n".join(out) + "\n"
 
 

@@ -73,7 +73,7 @@ def _checked_nav(nav: Any, path: Path) -> Any:
     if isinstance(nav, list):
         return [_checked_nav(item, path) for item in nav]
     if isinstance(nav, dict) and len(nav) == 1:
-        (title, value), = nav.items()
+        ((title, value),) = nav.items()
         if isinstance(title, str):
             return {title: _checked_nav(value, path)}
     raise ConfigError(f"nav holds {type(nav).__name__} {nav!r}, which is not a title or a page", path=path)

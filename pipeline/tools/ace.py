@@ -70,7 +70,9 @@ class Checker(npm.Installed):
             out = Path(scratch) / "report"
             command = ["node", str(self.package / "bin" / "ace.js"), "--force", "--silent", "--outdir", str(out),
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
-            result = process.run("DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""}, limit=limit)
+            result = process.run(
+                "DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""}, limit=limit
+            )
             report = out / "report.json"
             if not report.is_file():
                 text = result.stderr.decode("utf-8", "replace").strip() or result.stdout.decode("utf-8", "replace").strip()

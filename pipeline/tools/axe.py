@@ -55,7 +55,9 @@ class Checker(npm.Installed):
         """What decides its verdict: axe-core's version and the script that runs it."""
         return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()} {' '.join(CHROME)}"
 
-    def check(self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/", whole: frozenset[Path] | None = None) -> list[Violation]:
+    def check(
+        self, site: Path, pages: list[Path], schemes: list[str], *, timeout: float, base: str = "/", whole: frozenset[Path] | None = None
+    ) -> list[Violation]:
         """Every violation on `pages` (files of the site in the folder `site`), in each of `schemes`, the
         site served under the path `base` (its site_url's, where its 404 page looks for its files). The
         pages in `whole` (every page, when None) are checked with their navigation (`CHROME`), the others
@@ -77,7 +79,9 @@ class Checker(npm.Installed):
                     "schemes": schemes, "chrome": list(CHROME),
                 }  # fmt: skip
                 limit, hint = process.grown(timeout, len(request["pages"]) * len(schemes), PER, "pages", "site")
-                result = process.run("axe-core", ["node", str(_SCRIPT)], timeout=limit, input=json.dumps(request).encode(), env=env, limit=hint)
+                result = process.run(
+                    "axe-core", ["node", str(_SCRIPT)], timeout=limit, input=json.dumps(request).encode(), env=env, limit=hint
+                )
                 checked += process.read_json("axe-core", result.stdout)
         return [
             Violation(names.get(page["url"], page["url"]), page["scheme"], rule["id"], rule.get("impact") or "?", rule["help"], node["target"], node["html"], node.get("summary", ""))
@@ -101,7 +105,7 @@ def _served(site: Path, base: str = "/") -> Iterator[str]:
         def translate_path(self, path: str) -> str:
             if not path.startswith(base):
                 return str(site / ".outside-the-site")  # no such file: 404
-            return super().translate_path("/" + path[len(base):])
+            return super().translate_path("/" + path[len(base) :])
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             pass

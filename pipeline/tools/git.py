@@ -61,9 +61,7 @@ class Repository:
         probe = cls(folder, timeout=timeout)
         result = probe.run("rev-parse", "--show-toplevel", check=False)
         if result.returncode != 0:
-            raise ConfigError(
-                f"{folder} is not in a git repository", hint="run presswork in the book's git repository, or git init one"
-            )
+            raise ConfigError(f"{folder} is not in a git repository", hint="run presswork in the book's git repository, or git init one")
         return cls(Path(result.text).resolve(), timeout=timeout)
 
     # --- running git -----------------------------------------------------------------------------
@@ -103,9 +101,7 @@ class Repository:
         stdout = stdout if isinstance(stdout, bytes) else b""
         result = Result(status, stdout, stderr.strip())
         if result.stderr.startswith("Timeout:"):  # GitPython killed it
-            raise ToolError(
-                f"git {args[0]} timed out after {self.timeout:g} s and was stopped", hint="raise timeout in mkdocs.yml"
-            )
+            raise ToolError(f"git {args[0]} timed out after {self.timeout:g} s and was stopped", hint="raise timeout in mkdocs.yml")
         if check and status != 0:
             first = next((" ".join(line.split()) for line in result.stderr.splitlines() if line.strip()), "")
             raise ToolError(f"git {args[0]} failed: {first or f'exit code {status}'}", detail=result.stderr)
@@ -180,8 +176,11 @@ class Repository:
     def verify_tag(self, name: str, allowed_signers: Path) -> tuple[bool, str]:
         """Whether the signature of tag `name` verifies against `allowed_signers`, and git's message."""
         result = self.run(
-            "verify-tag", "--raw", f"refs/tags/{name}",
-            check=False, config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
+            "verify-tag",
+            "--raw",
+            f"refs/tags/{name}",
+            check=False,
+            config={"gpg.ssh.allowedSignersFile": str(allowed_signers)},
         )
         return result.returncode == 0, result.stderr
 

@@ -25,7 +25,9 @@ from pipeline.tools import java, maven, process
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
 _ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
-_HOW_TO_FIX = "install it with 'python -m pipeline.tools.languagetool install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
+_HOW_TO_FIX = (
+    "install it with 'python -m pipeline.tools.languagetool install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
+)
 _NO_SERVER = "start the server, pass the --languagetool-url of one that runs, or --no-grammar"
 
 
@@ -69,7 +71,9 @@ def install(cache: Path, *, timeout: float = 1800) -> Installation:
     for version in VERSIONS:
         try:
             artifacts = [artifact.format(v=version) for artifact in _ARTIFACTS]
-            return Installation(version, maven.install(cache / "languagetool" / version, artifacts, name=f"LanguageTool {version}", timeout=timeout))
+            return Installation(
+                version, maven.install(cache / "languagetool" / version, artifacts, name=f"LanguageTool {version}", timeout=timeout)
+            )
         except ToolError as error:
             failed = error
     raise ToolError(f"no LanguageTool {'/'.join(VERSIONS)} could be installed with Maven", detail=failed.detail if failed else "")
@@ -101,7 +105,7 @@ class Server:
         self._child: subprocess.Popen[bytes] | None = None
         self._log = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         port = _free_port()
         command = [
             java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath,

@@ -45,7 +45,16 @@ def install(folder: Path, artifacts: list[str], *, name: str, timeout: float = 1
     try:
         dependencies = "\n".join(_DEPENDENCY.format(*artifact.split(":")) for artifact in artifacts)
         (work / "pom.xml").write_text(_POM.format(dependencies=dependencies))
-        command = ["mvn", "-q", "-B", "-Dstyle.color=never", "dependency:copy-dependencies", "-DoutputDirectory=lib", "-f", str(work / "pom.xml")]
+        command = [
+            "mvn",
+            "-q",
+            "-B",
+            "-Dstyle.color=never",
+            "dependency:copy-dependencies",
+            "-DoutputDirectory=lib",
+            "-f",
+            str(work / "pom.xml"),
+        ]
         result = process.run("Maven", command, timeout=timeout, cwd=work, check=False)
         if result.returncode != 0:
             said = re.sub(r"\x1b\[[0-9;]*m", "", (result.stdout + result.stderr).decode("utf-8", "replace")).splitlines()

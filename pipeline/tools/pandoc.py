@@ -138,10 +138,7 @@ def math_to_mathml(items: list[tuple[str, bool]], *, timeout: float, sandbox: bo
     """Render TeX math (text, display?) as MathML, in one run for all of them."""
     if not items:
         return []
-    blocks = [
-        {"t": "Para", "c": [{"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, tex]}]}
-        for tex, display in items
-    ]
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, tex]}]} for tex, display in items]
     document = {"pandoc-api-version": api_version(), "meta": {}, "blocks": blocks}
     out = run(
         ["--from", "json", "--to", "html5", "--mathml", "--wrap=none"],

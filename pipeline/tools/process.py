@@ -118,9 +118,7 @@ def run(
         stdout, stderr = child.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired as error:
         _kill(child)
-        raise ToolError(
-            f"{tool} timed out after {timeout:g} s and was stopped", hint=limit or "raise timeout in mkdocs.yml"
-        ) from error
+        raise ToolError(f"{tool} timed out after {timeout:g} s and was stopped", hint=limit or "raise timeout in mkdocs.yml") from error
     except BaseException:
         _kill(child)
         raise
@@ -154,7 +152,11 @@ def read_json(tool: str, output: bytes | str) -> Any:
         text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         shown = f": {first[:80]!r}" if first else " (it printed nothing)"
-        raise ToolError(f"{tool} gave a report that is not JSON{shown}", hint="run again with --debug; if it persists, reinstall the tool", detail=text[:20000]) from None
+        raise ToolError(
+            f"{tool} gave a report that is not JSON{shown}",
+            hint="run again with --debug; if it persists, reinstall the tool",
+            detail=text[:20000],
+        ) from None
 
 
 def ended(returncode: int) -> str:

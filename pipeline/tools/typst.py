@@ -60,8 +60,16 @@ def version() -> str:
 
 
 def compile_pdf(
-    source: Path, output: Path, *, root: Path, epoch: int, timeout: float, report: str | None = None,
-    fonts: Path | None = None, accessible: bool = False, unshown: list[str] | None = None,
+    source: Path,
+    output: Path,
+    *,
+    root: Path,
+    epoch: int,
+    timeout: float,
+    report: str | None = None,
+    fonts: Path | None = None,
+    accessible: bool = False,
+    unshown: list[str] | None = None,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
