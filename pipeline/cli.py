@@ -17,7 +17,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from pipeline import __version__, commands, output
+from pipeline import __version__, commands, errors, output
 from pipeline.commands import options
 from pipeline.errors import ExitCode, PressworkError
 from pipeline.tools import process
@@ -54,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.flush()
             os._exit(ExitCode.INTERRUPTED)
         return ExitCode.INTERRUPTED
-    except Exception as error:  # a bug: say so in one line; the traceback is for --debug
-        return _internal(error, debug=args.debug)
+    except Exception as error:  # a bug, unless a plugin or the book's own hook raised it
+        failure = errors.outside(error)
+        if failure is None:
+            return _internal(error, debug=args.debug)
+        _report(failure, debug=args.debug)
+        return failure.exit_code
 
 
 def _stop_children_on_signals() -> bool:

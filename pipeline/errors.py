@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import enum
 import stat
+import sys
+import traceback
+from importlib import metadata
 from pathlib import Path
 
 
@@ -120,3 +123,53 @@ def what_is(path: Path) -> str:
         if test(mode):
             return name
     return "not a regular file"
+
+
+class Failures(PressworkError):
+    """Several editions failed at once: each is said, one per line; the exit code is the first's."""
+
+    def __init__(self, failures: list[PressworkError]) -> None:
+        super().__init__(f"{len(failures)} editions failed")
+        self.failures = failures
+        self.exit_code = failures[0].exit_code
+
+    def __str__(self) -> str:
+        return "\n".join(dict.fromkeys(str(failure) for failure in self.failures))
+
+
+# What MkDocs runs for a book beside Presswork: MkDocs and Python-Markdown, their plugins, extensions,
+# themes and mkdocstrings' handlers, known by their distribution's name or the entry points it declares.
+_EXTENSION_PREFIXES = ("mkdocs", "markdown", "pymdown", "mkdocstrings", "mdx")
+_EXTENSION_GROUPS = {"mkdocs.plugins", "mkdocs.themes", "markdown.extensions"}
+
+
+def outside(error: Exception) -> PressworkError | None:
+    """An unexpected exception that was raised in code that is not Presswork's, told as what it is:
+    a book's own hook or macro module (a problem in the book, at its file and line), or an MkDocs
+    plugin, Markdown extension or theme (a tool that failed, named with its version). None when
+    Presswork's own code raised it: that is a bug."""
+    own = Path(__file__).resolve().parent
+    for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):  # the innermost first
+        file = Path(frame.f_code.co_filename)
+        if file.is_relative_to(own):
+            return None  # raised, or passed on, by Presswork's own code
+        module = str(frame.f_globals.get("__name__", "")).split(".")[0]
+        if module in sys.stdlib_module_names:
+            continue
+        names = metadata.packages_distributions().get(module, [])
+        if not names and file.is_file() and "site-packages" not in file.parts:
+            shown = file.relative_to(Path.cwd()) if file.is_relative_to(Path.cwd()) else file
+            return ContentError(
+                f"the book's Python module failed: {type(error).__name__}: {error}", path=shown, line=line,
+                hint="MkDocs runs it for the book (a hook, macros); fix it, or run `mkdocs build` to see its traceback",
+            )  # fmt: skip
+        for name in names:
+            distribution = metadata.distribution(name)
+            groups = {entry.group for entry in distribution.entry_points}
+            if name.lower().startswith(_EXTENSION_PREFIXES) or groups & _EXTENSION_GROUPS:
+                return ToolError(
+                    f"{name} {distribution.version} failed: {type(error).__name__}: {error}",
+                    hint=f"MkDocs runs it for the book: check its options in mkdocs.yml against what {name} {distribution.version} accepts",
+                )
+        # a library of general use (pydantic, lxml): whoever called it is looked at next
+    return None

@@ -148,8 +148,8 @@ _XML_NAME = re.compile(r"^[A-Za-z_][-A-Za-z0-9_.]*$")
 
 def _unshown(root) -> None:
     for element in root.iter():  # an attribute no XML document can hold (`<a h*#ref="x">`): no browser shows it either
-        if isinstance(element.tag, str):
-            for name in [name for name in element.attrib if not _XML_NAME.match(name)]:
+        if isinstance(element.tag, str):  # and an event handler: no edition but the site runs scripts
+            for name in [name for name in element.attrib if not _XML_NAME.match(name) or name.lower().startswith("on")]:
                 del element.attrib[name]
     for element in [e for e in root.iter() if isinstance(e.tag, str) and e.tag.lower() in _UNSHOWN | _EMBEDDED]:
         if element.getparent() is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -456,3 +457,69 @@ def test_an_image_in_a_center_element_stands_apart_from_the_paragraph_after_it(t
     assert "after" in words  # the text after the picture is printed
     assert here[1] > before[1] + 40  # a picture's height below
     assert here[0] < before[0] + 40  # at the start of a line (an indent at most), not right of the picture
+
+
+def _book(folder, settings: str, chapter: str = "# Welcome\n\nA sentence.\n"):
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text(chapter)
+    (folder / "mkdocs.yml").write_text(f"site_name: Small\ntheme: {{name: material, font: false}}\nnav: [index.md]\n{settings}")
+    return folder
+
+
+def test_a_plugin_that_fails_is_named_with_its_version_not_called_a_bug(tmp_path):
+    """mkdocstrings' Python handler 2 no longer takes `import:` (a book written for 1.x): its TypeError
+    names the handler and its version, as a tool that failed (exit 3), not as Presswork's bug (70)."""
+    book = _book(
+        tmp_path / "book",
+        "plugins:\n  - mkdocstrings:\n      handlers:\n        python:\n          import: [https://docs.python.org/3/objects.inv]\n  - presswork\n",
+    )
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 3, run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert re.match(r"error: mkdocstrings-python \d+\.\d+\S* failed: TypeError: .*'import'", last), last
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_book_s_own_hook_that_fails_is_named_at_its_line(tmp_path):
+    book = _book(tmp_path / "book", "hooks: [hooks.py]\nplugins: [presswork]\n")
+    (book / "hooks.py").write_text("def on_config(config):\n    raise RuntimeError('the hook is broken')\n")
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("hooks.py:2: error: the book's Python module failed: RuntimeError: the hook is broken")
+
+
+def test_a_link_in_a_chapter_s_title_is_no_link_in_the_running_head(tmp_path):
+    """A chapter titled `# Python Fire [docs](url)`: the running head repeats the title as an artifact,
+    which PDF/UA-1 forbids links in. The PDF is PDF/UA-1 all the same, with the title in its heads."""
+    paragraphs = "\n\n".join(f"Paragraph {n} of plain text, long enough to fill the pages of a chapter with words." for n in range(60))
+    book = _book(
+        tmp_path / "book",
+        "plugins:\n  - presswork:\n      accessibility: {pdf: error}\n",
+        f"# Python Fire [docs](https://github.com/google/python-fire)\n\n{paragraphs}\n",
+    )
+    run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
+    assert run.returncode == 0, run.stderr
+    pdf = book / "build" / "small.pdf"
+    assert b"pdfuaid:part>1<" in pdf.read_bytes().replace(b" ", b"")
+    heads = [
+        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        for n in range(4, 9)
+    ]
+    assert any(page.lstrip().startswith("Python Fire docs") for page in heads), heads
+
+
+def test_an_event_handler_in_raw_html_is_on_the_site_and_said_for_the_other_editions(tmp_path):
+    """`<a onmouseover=...>` in a trusted book: the site keeps it; the EPUB, which would have to
+    declare itself scripted, leaves it out and is valid; the build says so at its line."""
+    book = _book(
+        tmp_path / "book",
+        "plugins: [presswork]\n",
+        '# Home\n\nSupport us:\n\n<a href="https://example.com/s" onmouseover="this.style.opacity=\'0.8\'">Become a sponsor</a>\n',
+    )
+    run = presswork("build", "--no-check", "--format", "epub", "--format", "site", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "docs/index.md:5:33: warning: the event handler 'onmouseover' works on the site only" in run.stderr
+    with zipfile.ZipFile(book / "build" / "small.epub") as archive:
+        chapter = archive.read("EPUB/text/ch001.xhtml").decode()
+    assert "Become a sponsor" in chapter and "onmouseover" not in chapter
+    assert "onmouseover=" in (book / "build" / "site" / "index.html").read_text()
