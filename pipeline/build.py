@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pipeline import __version__, output, sanitiser, translations
 from pipeline import manuscript as manuscripts
 from pipeline.config import Settings
-from pipeline.errors import ConfigError, ContentError
+from pipeline.errors import ConfigError, ContentError, Failures, PressworkError
 from pipeline.formats import FORMATS, accessibility, builders
 from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_size
 from pipeline.progress import Progress
@@ -196,7 +196,8 @@ def warnings(manuscript) -> list[str]:
     settings = manuscript.settings
     docs = settings.docs_dir
     shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
-    lines = [
+    lines = [*settings.warnings]
+    lines += [
         f"{settings.path.name}:{settings.line_mentioning(name) or 1}: warning: nav lists '{name}', which does not exist in {shown}/: "
         "no edition has it (create the chapter or remove it from nav)"
         for name in manuscript.missing
@@ -298,8 +299,12 @@ def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, f
 
 
 def _all(futures: list) -> list:
-    """Every result, in order; when one failed, wait for the others, then raise the first failure."""
-    failures = [f.exception() for f in futures if f.exception() is not None]
+    """Every result, in order; when any failed, wait for the others, then raise the failure, or
+    every edition's failure together (`Failures`), each once (the EPUB fails with the PDF whose
+    pages it waited for)."""
+    failures = list({id(e): e for e in (f.exception() for f in futures) if e is not None}.values())
+    if len(failures) > 1 and all(isinstance(failure, PressworkError) for failure in failures):
+        raise Failures(failures)
     if failures:
         raise failures[0]
     return [f.result() for f in futures]

@@ -25,7 +25,7 @@ from pipeline import configfile, entries
 from pipeline import trust as trusting
 from pipeline.configfile import line_of, one_line
 from pipeline.errors import ConfigError, ConfigErrors, what_is
-from pipeline.settings import PLUGIN_NAME, PressworkConfig
+from pipeline.settings import LANGUAGE_TAG, PLUGIN_NAME, PressworkConfig
 from pipeline.trust import TRUSTED, Trust
 
 CONFIG_FILE = "mkdocs.yml"
@@ -43,6 +43,7 @@ class Settings:
     trust: Trust = TRUSTED  # decided once, by the command line (pipeline.trust)
     locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
     inherited: tuple[tuple[str, str], ...] = ()  # each file INHERIT brought in, nearest first: (its name as shown, its text)
+    warnings: tuple[str, ...] = ()  # what MkDocs warns of and goes on (a key it does not know), each a line to print
 
     @property
     def root(self) -> Path:
@@ -119,6 +120,30 @@ def _heading_ids(data: dict) -> dict:
     }
 
 
+def _book_defaults(data: dict) -> dict:
+    """The book's language taken from the theme's (`theme: {language: zh}`) and its author from
+    `site_author`, unless the presswork block gives them: what the site says of itself, the other
+    editions say too."""
+    theme = data.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    author = data.get("site_author")
+    defaults = {}
+    if isinstance(language, str) and LANGUAGE_TAG.match(language) and language != "en":
+        defaults["language"] = language
+    if isinstance(author, str) and author.strip():
+        defaults["authors"] = [author.strip()]
+    if not defaults or _plugin_block(data) is None:
+        return data
+
+    def fill(options: dict) -> dict:
+        book = options.get("book")
+        if book is None or isinstance(book, dict):
+            return {**options, "book": {**defaults, **(book or {})}}
+        return options  # validation reports it
+
+    return {**data, "plugins": entries.with_options(data.get("plugins"), PLUGIN_NAME, fill)}
+
+
 def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once.
 
@@ -153,12 +178,18 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     else:
         _validate(PressworkConfig, block, f"plugins.{PLUGIN_NAME}", path, problem)
 
-    data = _heading_ids(data)
+    data = _book_defaults(_heading_ids(data))
     known = {name for name, _ in MkDocsConfig._schema}
+    strict = data.get("strict") is True
+    warnings = []
     for key in data:
         if key not in known:  # a key YAML reads as no string (`?` alone is a null key) is named as YAML writes it
             name = key if isinstance(key, str) else "null" if key is None else str(key)
-            problem(name, "unknown key", hint=_did_you_mean(name, known))
+            if strict or not isinstance(key, str):
+                problem(name, "unknown key", hint=_did_you_mean(name, known))
+            else:  # MkDocs warns of it and builds, unless in strict mode
+                where, line = line_of(lines, name) or (path.name, None)
+                warnings.append(f"{where}:{line or 1}: warning: {name}: unknown key, which MkDocs ignores ({_did_you_mean(name, known)})")
     plugin_reported = bool(problems)
     mkdocs, errors = _all_errors(MkDocsConfig, {k: v for k, v in data.items() if k in known}, path)
     for key, error in errors:
@@ -168,14 +199,18 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     book = block.get("book") if isinstance(block, dict) else None
     cover = book.get("cover") if isinstance(book, dict) else None
     if isinstance(cover, str) and cover and mkdocs.get("docs_dir"):  # said with the rest, though the image is read later
-        if not (Path(mkdocs["docs_dir"]) / cover).resolve().is_relative_to(path.parent.resolve()):
+        image = (Path(mkdocs["docs_dir"]) / cover).resolve()
+        if not any(image.is_relative_to(folder) for folder in (path.parent.resolve(), Path(mkdocs["docs_dir"]).resolve())):
             problem(
                 "plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder"
             )
     if problems:
         raise ConfigErrors(sorted(problems, key=lambda problem: (problem.path != path.name, str(problem.path), problem.line or 0)))
     plugin = mkdocs.plugins[PLUGIN_NAME]
-    return Settings(path=path, data=data, text=source.text, mkdocs=mkdocs, presswork=plugin.config, trust=trust, inherited=source.inherited)
+    return Settings(
+        path=path, data=data, text=source.text, mkdocs=mkdocs, presswork=plugin.config, trust=trust, inherited=source.inherited,
+        warnings=tuple(warnings),
+    )  # fmt: skip
 
 
 def untrusted_when(path: Path) -> dict[str, tuple[str, ...]]:

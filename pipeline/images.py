@@ -44,7 +44,9 @@ def check(source: Path, manuscript: Manuscript, fail) -> str:
     size limit, and what its name says) and give it its staged, content-addressed name; `fail(message,
     hint)` raises, naming the place that refers to it."""
     shown = os.path.relpath(source, manuscript.root)
-    if not source.is_relative_to(manuscript.root.resolve()):
+    if not any(
+        source.is_relative_to(folder.resolve()) for folder in (manuscript.root, manuscript.settings.docs_dir)
+    ):  # docs_dir may lie beside it
         fail(f"image '{shown}' is outside the book's folder", "keep images inside the book's folder")
     if not source.is_file():
         fail(f"image '{shown}' not found", "check the path; it is relative to the chapter")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ _SCRIPT = "assets/presswork/site.js"
 _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
 _FIGURE_BLOCK = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 _ALT = re.compile(r'\balt="([^"]*)"')
+_NEWLINE = re.compile(r"\\newline(?![A-Za-z])")  # MathJax reads it as a row's end, as `\\`; pandoc does not
+_log = logging.getLogger("mkdocs.plugins.presswork")
 _MATH = re.compile(
     r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\]|\$\$(?P<dollars>.*?)\$\$|\$(?P<dollar>[^$].*?)\$)\s*</\1>',
     re.DOTALL,
@@ -110,7 +113,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         html_text = _task_names(_figures(html_text))
         if not self.trusted:
             html_text = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
-        return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted)
+        return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted, page=page.file.src_uri)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return _unlabelled_search(output)
@@ -338,7 +341,10 @@ def _figure(match: re.Match[str]) -> str:
     return f"<figure>{image}<figcaption>{alt.group(1)}</figcaption></figure>"
 
 
-def _mathml(html_text: str, *, timeout: float, sandbox: bool = False) -> str:
+def _mathml(html_text: str, *, timeout: float, sandbox: bool = False, page: str = "") -> str:
+    """Every formula arithmatex marked as MathML, which the site and every edition show without a
+    script. One that pandoc cannot read stays as arithmatex left it (a book that loads MathJax still
+    shows it on its site), and the build says so at its chapter: the other editions show its TeX."""
     found = list(_MATH.finditer(html_text))
     if not found:
         return html_text
@@ -347,6 +353,14 @@ def _mathml(html_text: str, *, timeout: float, sandbox: bool = False) -> str:
         inline = match.group("inline") or match.group("dollar")  # `\(..\)`, or `$..$` as `tex_inline_wrap` may set it
         display = inline is None
         tex = inline or match.group("display") or match.group("dollars") or ""
-        items.append((html.unescape(tex).strip(), display))
-    rendered = iter(pandoc.math_to_mathml(items, timeout=timeout, sandbox=sandbox))
-    return _MATH.sub(lambda match: next(rendered), html_text)
+        items.append((_NEWLINE.sub(r"\\\\", html.unescape(tex).strip()), display))
+    rendered = pandoc.math_to_mathml(items, timeout=timeout, sandbox=sandbox)
+    for (tex, _), written in zip(items, rendered):
+        if "<math" not in written:
+            shown = " ".join(tex.split())
+            _log.warning(
+                f"Doc file '{page}': pandoc cannot read the formula '{shown[:60]}{'...' if len(shown) > 60 else ''}': "
+                "the PDF, EPUB and DOCX show its TeX (write it in the LaTeX that pandoc reads)"
+            )
+    kept = iter(written if "<math" in written else match.group(0) for match, written in zip(found, rendered))
+    return _MATH.sub(lambda match: next(kept), html_text)

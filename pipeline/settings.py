@@ -11,7 +11,7 @@ from pipeline import words
 from pipeline.formats import FORMATS
 
 PLUGIN_NAME = "presswork"
-_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 language tag, as far as the editions need it
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 language tag, as far as the editions need it
 
 
 def isbn_problem(digits: str) -> str | None:
@@ -59,7 +59,7 @@ class Language(c.BaseConfigOption[str]):
         self.default = default
 
     def run_validation(self, value: object) -> str:
-        if not isinstance(value, str) or not _TAG.match(value):
+        if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
             raise c.ValidationError(f"'{value}' is not a language tag such as 'en' or 'en-GB'")
         return value
 
@@ -115,7 +115,7 @@ class PerLanguage(_Mapping):
 
     def check(self, value: dict) -> None:
         for tag, fields in value.items():
-            if not isinstance(tag, str) or not _TAG.match(tag):
+            if not isinstance(tag, str) or not LANGUAGE_TAG.match(tag):
                 raise c.ValidationError(f"'{tag}' is not a language tag such as 'fr' or 'pt-BR'")
             if not isinstance(fields, dict):
                 raise c.ValidationError(f"{tag}: expected a mapping such as '{{title: ..., subtitle: ...}}'")

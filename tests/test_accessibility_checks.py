@@ -30,6 +30,7 @@ PROBLEMS = [
     ("pictures.md", "![heron]", "heron", "image-alt-file-name"),
     ("pictures.md", '<img src="images/heron.svg" width="40">', '<img src="images/heron.svg" width="40">', "image-no-alt"),
     ("pictures.md", "```mermaid", "```mermaid", "diagram-no-alt"),
+    ("pictures.md", "<h4>Drawn birds</h4>", "<h4>Drawn birds</h4>", "heading-skipped"),  # in raw HTML, after a ##
 ]
 
 
@@ -63,7 +64,9 @@ def test_messages_say_what_is_wrong_and_what_to_do(checked):
     _, findings = checked
     said = {f["rule"]: f["message"] for f in findings}
     assert "has no alternative text" in said["image-no-alt"]
-    assert "a level-4 heading after a level-1 one skips level 2" in said["heading-skipped"] and "make it ##" in said["heading-skipped"]
+    skipped = [f["message"] for f in findings if f["rule"] == "heading-skipped"]
+    assert any("a level-4 heading after a level-1 one skips level 2" in m and "make it ##" in m for m in skipped), skipped
+    assert any("a level-4 heading after a level-2 one skips level 3" in m and "make it <h3>" in m for m in skipped), skipped
     contrast = [f["message"] for f in findings if f["rule"] == "low-contrast"]
     assert any("#aaaaaa on #ffffff has a contrast of 2.3:1" in m for m in contrast), contrast  # WCAG 2.1's formula
     assert any("#ffff00 on #ffffff has a contrast of 1.1:1" in m for m in contrast), contrast

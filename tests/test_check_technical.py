@@ -177,3 +177,22 @@ def test_links_only_the_build_can_resolve_are_left_to_it(tmp_path):
     config.write_text(config.read_text().replace("plugins: [autorefs, ", "plugins: ["))
     found = [(f["line"], f["rule"], f["severity"]) for f in _check(book)]
     assert found == [(7, "missing-reference", "error")] * 3 + [(9, "missing-anchor", "error")]
+
+
+def test_identifiers_in_prose_are_no_misspellings_and_a_name_is_no_error(tmp_path):
+    """Starlette's documentation lists `AuthlibMiddleware` and thanks `Marcelo Trylesinski` in its
+    prose: an identifier (a capital inside a word) is a name, not a misspelling; an unknown word
+    capitalised inside a sentence is most often a name, so it is a warning, which a strict build
+    goes on at; the same unknown word opening a sentence, and a lower-case one, stay errors."""
+    book = copy_book(CODE_WORDS, tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        "# Thanks\n\n"
+        "The AuthlibMiddleware and the operationName field are described here.\n\n"
+        "Thanks to Marcelo Trylesinski for his work.\n\n"
+        "The code is kept in a flimbered file.\n"
+    )
+    (book / "book" / "api.md").write_text("# API\n\nTrylesinski wrote it.\n")
+    found = [(f["path"], _word(book, f), f["severity"]) for f in _check(book) if f["engine"] == "languagetool"]
+    assert ("book/index.md", "Trylesinski", "warning") in found and ("book/api.md", "Trylesinski", "error") in found, found
+    assert ("book/index.md", "flimbered", "error") in found, found
+    assert not any(word in ("AuthlibMiddleware", "operationName") for _, word, _ in found), found

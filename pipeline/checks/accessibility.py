@@ -114,11 +114,12 @@ def _is_file_name(text: str, target: str) -> bool:
 
 def _headings(prose: Prose) -> list[Finding]:
     findings, previous = [], 1  # a page's title is its first level; a chapter may begin at the second
-    for heading in prose.headings:
+    for heading in sorted(prose.headings + prose.html_headings, key=lambda heading: heading.offset):
         if heading.level > previous + 1:
+            written = f"<h{previous + 1}>" if heading in prose.html_headings else "#" * (previous + 1)
             message = (
                 f"a level-{heading.level} heading after a level-{previous} one skips level {previous + 1}, so a reader moving "
-                f"through the headings finds a gap: make it {'#' * (previous + 1)} (or add the heading it belongs under)"
+                f"through the headings finds a gap: make it {written} (or add the heading it belongs under)"
             )
             end = heading.offset + max(len(heading.text), 1)
             findings.append(_finding(prose, (heading.offset, end), "heading-skipped", message))

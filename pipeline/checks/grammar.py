@@ -294,8 +294,21 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping
         return None
     if _spelling(match) and (names(unit.text, start, end) or all(terms.knows(part) for part in word.split("-") if part)):
         return None  # a name the book uses (`Mutex`, `httpx`), words of software (`hashable`, `dict-like`)
+    if _spelling(match) and _CAMEL.search(word):
+        return None  # written as code writes names (`AuthlibMiddleware`, `operationName`): an identifier
     severity = level if level in SEVERITIES else "error" if match.issue_type in _ERRORS else "warning"
+    if level is None and _spelling(match) and _proper_name(unit.text, start, word):
+        severity = "warning"  # `Trylesinski` in a sentence: most often a person's or a product's name
     return Finding(prose.chapter.display, *where, severity, "languagetool", match.rule, match.message, match.replacements)
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def _proper_name(text: str, start: int, word: str) -> bool:
+    """Whether `word` is capitalised where a sentence does not begin: a name, as far as one can tell."""
+    before = text[:start].rstrip()
+    return word[:1].isupper() and word[1:].islower() and bool(before) and before[-1] not in ".!?:;\"'“‘(["
 
 
 def _before_unspoken_code(unit: Unit, end: int) -> bool:

@@ -88,7 +88,7 @@ def _problem(
     if kind == "image":
         # where the address leads, as written: a symbolic link on the way is the manuscript's to judge
         source = Path(os.path.normpath(docs_dir.absolute() / posixpath.dirname(name) / path))
-        if not source.is_relative_to(root.absolute()):
+        if not source.is_relative_to(root.absolute()) and not source.is_relative_to(docs_dir.absolute()):
             return "image-outside", f"image '{target}' is outside the book's folder", ()
         if not source.is_file():
             return "missing-image", f"image '{target}' not found", ()

@@ -114,6 +114,7 @@ class Prose:
     definitions: dict[str, str] = field(default_factory=dict)  # link definitions: label -> URL
     comments: list[tuple[str, int]] = field(default_factory=list)  # HTML comments: (content, offset)
     headings: list[Heading] = field(default_factory=list)
+    html_headings: list[Heading] = field(default_factory=list)  # `<h2>` ... in raw HTML blocks (no toc id of their own)
     tables: list[Line] = field(default_factory=list)  # each table's header row
     diagrams: list[Line] = field(default_factory=list)  # each Mermaid diagram's source, at its opening fence
     styles: list[tuple[str, int, int]] = field(
@@ -283,6 +284,12 @@ class _Blocks:
             if html and html.group(1).lower() in BLOCK_LEVEL_ELEMENTS and not paragraph:
                 end = self._skip_until(lines, i, lambda t, first: False, blank_ends=True)
                 self._colours(lines[i:end])
+                self.prose.html_headings += [
+                    Heading(line.text[tag.start() :], line.offset + tag.start(), level=int(tag.group(2)[1]))
+                    for line in lines[i:end]
+                    for tag in _TAG_OR_END.finditer(line.text)
+                    if not tag.group(1) and re.fullmatch(r"[hH][1-6]", tag.group(2))
+                ]
                 i = end
                 continue
             if len(text) - len(text.lstrip(" ")) >= 4 and not paragraph:
@@ -467,7 +474,7 @@ class _Blocks:
         """The colours the tags of an HTML block give their elements (`style`, `color`, `bgcolor`), each
         read on the background of the element it is in (`<td bgcolor="#111"><font color="#222">`); an
         element that sets only a background is read with the default text unless one inside it sets a color."""
-        open_: list[tuple[str, str, int | None]] = []  # (tag name, its background declaration, its entry in `found`)
+        open_: list[tuple[str, str, str, int | None]] = []  # (tag name, its background and color declarations, its entry in `found`)
         found: list[tuple[str, int, int] | None] = []
         for line in lines:
             for tag in _TAG_OR_END.finditer(line.text):
@@ -479,21 +486,25 @@ class _Blocks:
                     continue
                 colours = inline.colours(tag.group(0))
                 value = "; ".join(v for v, _, _ in colours)
-                background = next((d for d in value.split(";") if d.strip().lower().startswith("background")), "")
-                inherited = next((entry[1] for entry in reversed(open_) if entry[1]), "")
+                declarations = [d.strip() for d in value.split(";")]
+                background = next((d for d in declarations if d.lower().startswith("background")), "")
+                colour = next((d for d in declarations if d.lower().startswith("color")), "")
                 index = None
-                if colours:
-                    if _sets_colour(value):
-                        for _, _, outer in open_:
+                if background or colour:  # an element that sets neither is read as its parent is
+                    if colour:
+                        for _, _, _, outer in open_:
                             if outer is not None and found[outer] is not None and not _sets_colour(found[outer][0]):
                                 found[outer] = None  # its text is this element's color, judged here
+                    inherited = [
+                        next((entry[place] for entry in reversed(open_) if entry[place]), "")
+                        for place, own in ((1, background), (2, colour))
+                        if not own
+                    ]
                     index = len(found)
                     at = line.offset + tag.start()
-                    found.append(
-                        (value if background or not inherited else f"{inherited}; {value}", at + colours[0][1], at + colours[-1][2])
-                    )
+                    found.append(("; ".join([*filter(None, inherited), value]), at + colours[0][1], at + colours[-1][2]))
                 if not tag.group(0).endswith("/>") and name not in _VOID:
-                    open_.append((name, background or "", index))
+                    open_.append((name, background, colour, index))
         self.prose.styles.extend(entry for entry in found if entry is not None)
 
     def _skip_until(self, lines: list[Line], i: int, ends, blank_ends: bool = False) -> int:

@@ -12,6 +12,7 @@ from pipeline.errors import ConfigError, ExitCode
 from pipeline.formats import FORMATS
 
 REPORTS = ("text", "json", "github", "rdjson", "sarif")
+_SUFFIXES = {row.suffix for row in FORMATS.values() if row.suffix}  # the files a build writes beside site/
 
 
 def add(verbs) -> None:
@@ -162,11 +163,23 @@ def translations(args: argparse.Namespace) -> int:
 def clean(args: argparse.Namespace) -> int:
     import shutil
 
+    from pipeline.build import STAGING_PREFIX
     from pipeline.environment import cache_folder
 
     settings = options.settings(args)
     removed = []
-    for folder in (settings.root / "build", cache_folder(os.environ) / "store", cache_folder(os.environ) / "checks"):
+    out = settings.root / "build"
+    sources = [settings.docs_dir, settings.path]
+    if out.is_dir() and any(source.resolve().is_relative_to(out.resolve()) for source in sources):
+        # The book's own files are in build/ (`docs_dir: build/docs`): only what a build writes goes.
+        for entry in sorted(out.iterdir()):
+            if entry.name == "site" or entry.name.startswith(STAGING_PREFIX) or entry.suffix in _SUFFIXES and entry.is_file():
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                removed.append(str(entry))
+    elif out.exists():
+        shutil.rmtree(out)
+        removed.append(str(out))
+    for folder in (cache_folder(os.environ) / "store", cache_folder(os.environ) / "checks"):
         if folder.exists():
             shutil.rmtree(folder)
             removed.append(str(folder))

@@ -275,8 +275,26 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
     if claims:
         claim = f'  <meta property="dcterms:conformsTo">{accessibility.EPUB_CONFORMANCE}</meta>\n  </metadata>'
         package = package.replace(b"</metadata>", claim.encode(), 1)
+    for name, data in changed.items():  # pandoc declares MathML in chapters, not in the navigation (math in a heading)
+        if name.endswith(".xhtml") and b"<math" in data:
+            package = _declared(package, name.removeprefix("EPUB/"), b"mathml")
     changed[_PACKAGE] = package
     _replace_members(path, changed)
+
+
+def _declared(package: bytes, href: str, feature: bytes) -> bytes:
+    """The package with the manifest item of `href` declaring `feature` among its properties."""
+
+    def declare(match: re.Match) -> bytes:
+        item = match.group(0)
+        properties = re.search(rb'\sproperties="([^"]*)"', item)
+        if properties is None:
+            return item.replace(b"<item", b'<item properties="' + feature + b'"', 1)
+        if feature in properties.group(1).split():
+            return item
+        return item.replace(properties.group(0), b' properties="' + properties.group(1) + b" " + feature + b'"', 1)
+
+    return re.sub(rb'<item\b[^>]*\shref="' + re.escape(href.encode()) + rb'"[^>]*>', declare, package, count=1)
 
 
 # HTML inside a drawing (draw.io's labels), which EPUB's SVG may not hold, with the text the drawing

@@ -1,0 +1,152 @@
+"""What books nobody here wrote met, each kept as a small book: a Chinese algorithms book (hello-algo)
+with math in its headings, MathJax's `\\newline`, a translation whose `docs_dir` lies beside its
+`mkdocs.yml`, its language given only to the theme, and its sources under `build/`; each builds every
+edition as MkDocs builds its site, and what an edition shows otherwise is said."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+import zipfile
+from pathlib import Path
+
+from conftest import TESTS, presswork
+
+FIGURE = TESTS / "books" / "material" / "docs" / "images" / "figure.png"
+
+
+def _book(folder: Path, settings: str, chapter: str, *, config: str = "mkdocs.yml", docs: str = "docs") -> Path:
+    (folder / docs).mkdir(parents=True, exist_ok=True)
+    (folder / docs / "index.md").write_text(chapter, encoding="utf-8")
+    (folder / config).parent.mkdir(parents=True, exist_ok=True)
+    (folder / config).write_text(textwrap.dedent(settings), encoding="utf-8")
+    return folder
+
+
+def _epub(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(member).decode("utf-8")
+
+
+def test_math_in_a_heading_gives_a_valid_epub(tmp_path):
+    """`### 常数阶 $O(1)$`: the heading's formula is MathML in the navigation too, which the package
+    declares (EPUBCheck OPF-014 refused the EPUB, and with it every edition)."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Complexity
+        markdown_extensions:
+          - pymdownx.arithmatex: {generic: true}
+        plugins: [presswork]
+        """,
+        "# Complexity\n\n## Constant order $O(1)$\n\nThe time does not grow with $n$.\n",
+    )
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    epub = book / "build" / "complexity.epub"
+    assert "<math" in _epub(epub, "EPUB/nav.xhtml")
+    item = re.search(r'<item [^>]*href="nav.xhtml"[^>]*>', _epub(epub, "EPUB/content.opf")).group(0)
+    assert re.search(r'properties="[^"]*\bmathml\b', item), item
+
+
+def test_mathjax_s_newline_is_a_row_and_a_formula_pandoc_cannot_read_is_said(tmp_path):
+    """hello-algo ends the rows of `aligned` with `\\newline`, which MathJax reads as `\\\\`: every
+    edition has the rows as MathML. A formula pandoc cannot read is a warning at its chapter, and
+    the site keeps it for MathJax as arithmatex marked it."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Twos
+        markdown_extensions:
+          - pymdownx.arithmatex: {generic: true}
+        plugins:
+          - presswork: {formats: [site, epub]}
+        """,
+        "# Two's complement\n\n$$\n\\begin{aligned}\n& 1 + (-2) \\newline\n& = 1000 \\; 0011\n\\end{aligned}\n$$\n\n"
+        "A broken one:\n\n$$\n\\begin{aligned} x \\end{array}\n$$\n",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    chapter = _epub(book / "build" / "twos.epub", "EPUB/text/ch001.xhtml")
+    assert chapter.count("<mtr") >= 2 and "newline" not in chapter
+    assert "docs/index.md: warning:" in run.stderr and "pandoc cannot read the formula '\\begin{aligned} x \\end{array}'" in run.stderr
+    site = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="arithmatex">\\\[\s*\\begin\{aligned\} x \\end\{array\}', site)
+
+
+def test_a_translation_whose_docs_lie_beside_its_configuration_builds_with_its_images(tmp_path):
+    """hello-algo's `en/mkdocs.yml` has `docs_dir: ../build/en/docs`, as MkDocs allows: its images
+    are the book's, not "outside the book's folder"."""
+    book = _book(
+        tmp_path / "repo",
+        """\
+        site_name: Hello Algo
+        docs_dir: ../build/en/docs
+        plugins:
+          - presswork: {formats: [site, epub]}
+        """,
+        "# Hello\n\n![A one-pixel figure](figure.png)\n",
+        config="en/mkdocs.yml",
+        docs="build/en/docs",
+    )
+    shutil.copy(FIGURE, book / "build" / "en" / "docs" / "figure.png")
+    run = presswork("build", "--no-check", "--config", "en/mkdocs.yml", cwd=book)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(book / "en" / "build" / "hello-algo.epub") as archive:
+        assert any(name.startswith("EPUB/media/") and name.endswith(".png") for name in archive.namelist())
+
+
+def test_the_language_the_theme_is_given_is_the_book_s(tmp_path):
+    """`theme: {language: zh}` and `site_author`, with nothing in the presswork block: the editions
+    are in Chinese, by that author (the checks read the text as Chinese, not as English)."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Hello
+        site_author: krahets
+        theme: {name: material, language: zh, font: false}
+        plugins:
+          - presswork: {formats: [epub]}
+        """,
+        "# 你好\n\n数据结构与算法。\n",
+    )
+    run = presswork("build", "--no-grammar", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "not English" not in run.stdout + run.stderr
+    package = _epub(book / "build" / "hello.epub", "EPUB/content.opf")
+    assert "<dc:language>zh</dc:language>" in package and ">krahets</dc:creator>" in package
+
+
+def test_clean_keeps_the_book_s_own_files_in_build(tmp_path):
+    """`docs_dir: build/docs`, as hello-algo's container lays it out: `presswork clean` takes away
+    what the build wrote there, never the chapters."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Kept
+        docs_dir: build/docs
+        plugins:
+          - presswork: {formats: [site, docx]}
+        """,
+        "# Kept\n\nA chapter that must survive.\n",
+        docs="build/docs",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert (book / "build" / "kept.docx").is_file() and (book / "build" / "site").is_dir()
+    cleaned = presswork("clean", cwd=book)
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert (book / "build" / "docs" / "index.md").read_text() == "# Kept\n\nA chapter that must survive.\n"
+    assert not (book / "build" / "kept.docx").exists() and not (book / "build" / "site").exists()
+
+
+def test_a_key_mkdocs_does_not_know_is_a_warning_as_mkdocs_gives_it(tmp_path):
+    """hello-algo's `version: 1.3.0` at the top: MkDocs warns and builds; so does Presswork."""
+    book = _book(
+        tmp_path / "book", "site_name: Versioned\nversion: 1.3.0\nplugins:\n  - presswork: {formats: [docx]}\n", "# One\n\nText.\n"
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "mkdocs.yml:2: warning: version: unknown key, which MkDocs ignores" in run.stderr
+    assert (book / "build" / "versioned.docx").is_file()
