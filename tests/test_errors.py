@@ -98,7 +98,9 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_every_configuration_problem_is_reported_at_once(tmp_path):
     book = copy_book(TESTS / "books" / "unknown-key", tmp_path / "book")
     config = book / "mkdocs.yml"
-    text = config.read_text().replace("site_name:", "strict: true\nsite_nmae: typo\nsite_name:")  # MkDocs' strict mode stops at an unknown key
+    text = config.read_text().replace(
+        "site_name:", "strict: true\nsite_nmae: typo\nsite_name:"
+    )  # MkDocs' strict mode stops at an unknown key
     text = text.replace("        title: Unknown key\n", "        title: Unknown key\n        language: 12\n        identifier: isbn 123\n")
     config.write_text(text)
     run = presswork("build", "--no-check", cwd=book)
@@ -485,7 +487,11 @@ def test_the_book_s_own_hook_that_fails_is_named_at_its_line(tmp_path):
     (book / "hooks.py").write_text("def on_config(config):\n    raise RuntimeError('the hook is broken')\n")
     run = presswork("build", "--no-check", "--format", "pdf", cwd=book)
     assert run.returncode == 1, run.stderr
-    assert run.stderr.strip().splitlines()[-1].startswith("hooks.py:2: error: the book's Python module failed: RuntimeError: the hook is broken")
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .startswith("hooks.py:2: error: the book's Python module failed: RuntimeError: the hook is broken")
+    )
 
 
 def test_a_link_in_a_chapter_s_title_is_no_link_in_the_running_head(tmp_path):
