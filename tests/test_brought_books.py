@@ -150,3 +150,17 @@ def test_a_key_mkdocs_does_not_know_is_a_warning_as_mkdocs_gives_it(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "mkdocs.yml:2: warning: version: unknown key, which MkDocs ignores" in run.stderr
     assert (book / "build" / "versioned.docx").is_file()
+
+
+def test_what_a_theme_loads_from_the_network_is_said_with_the_setting_that_stops_it(tmp_path):
+    """Python Fire's readthedocs theme loads highlight.js from a CDN: the warning names a chapter's
+    page (not the 404 page) and the theme's setting, not "put the file in the book"."""
+    book = _book(
+        tmp_path / "book",
+        "site_name: Fire\ntheme: readthedocs\nplugins:\n  - presswork: {formats: [site], accessibility: {site: 'off'}}\n",
+        "# Fire\n\n```python\nimport fire\n```\n",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    said = [line for line in run.stderr.splitlines() if "highlight" in line and "from the network" in line]
+    assert said and all(line.startswith("site/index.html: warning:") and "set theme.highlightjs: false" in line for line in said), said

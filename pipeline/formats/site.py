@@ -209,11 +209,26 @@ def schemes(theme) -> list[str]:
     return list(dict.fromkeys(found)) or ["default"]
 
 
+# What to change when the theme or an extension loads the address, rather than the book's own page.
+_HINTS = (
+    (re.compile("|".join(re.escape(host) for host in _FONT_HOSTS)), "set theme.font: false to use the reader's own fonts"),
+    (
+        re.compile(r"highlight(?:\.min)?\.js|highlightjs", re.IGNORECASE),
+        "set theme.highlightjs: false: the site's code is coloured without it",
+    ),
+    (
+        re.compile(r"twemoji|emojione", re.IGNORECASE),
+        "have pymdownx.emoji write its icons inline (emoji_generator: !!python/name:material.extensions.emoji.to_svg)",
+    ),
+    (re.compile(r"mathjax|katex", re.IGNORECASE), "take MathJax out of extra_javascript: the site's formulas are MathML, shown without it"),
+)
+
+
 def _network_loads(site: Path) -> list[str]:
     """A warning for each address on another host that the site's pages or stylesheets load: the
     published site gets them from there, a reader offline goes without (and each host learns who reads)."""
     pages: dict[str, list[str]] = {}
-    for page in sorted(site.rglob("*")):
+    for page in sorted(site.rglob("*"), key=lambda page: (page.name == "404.html", page)):  # a chapter's page named first
         if page.suffix not in (".html", ".css"):
             continue
         text = page.read_text(encoding="utf-8", errors="replace")
@@ -225,8 +240,7 @@ def _network_loads(site: Path) -> list[str]:
                     where.append(page.relative_to(site.parent).as_posix())
     warnings = []
     for address, where in pages.items():
-        font = any(host in address for host in _FONT_HOSTS)
-        hint = "set theme.font: false to use the reader's own fonts" if font else "put the file in the book and link it by its path"
+        hint = next((hint for pattern, hint in _HINTS if pattern.search(address)), "put the file in the book and link it by its path")
         count = f" (and {len(where) - 1} more page{'s' if len(where) > 2 else ''})" if len(where) > 1 else ""
         warnings.append(
             f"{where[0]}: warning: the site loads '{address}' from the network{count}: a reader offline goes without it ({hint})"
