@@ -3,18 +3,11 @@
 // and, in the part of the page that holds the content, event handlers, script URLs and elements that
 // run or embed something, and what it holds (each element and attribute, counted). Used by tests/test_sanitiser.py.
 // argv: a CSS selector for the content ("article", "body"), then the pages' URLs; prints one JSON line
-// per page. PRESSWORK_NODE_MODULES holds puppeteer-core, PRESSWORK_CHROMIUM the browser.
-import { createRequire } from "node:module";
-import { join } from "node:path";
+// per page. The browser is tests/browser.mjs's.
+import { launch } from "./browser.mjs";
 
-const require = createRequire(join(process.env.PRESSWORK_NODE_MODULES, "presswork.js"));
-const puppeteer = require("puppeteer-core");
 const [selector, ...urls] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  executablePath: process.env.PRESSWORK_CHROMIUM,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--allow-file-access-from-files"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   let ran = [];

@@ -1,17 +1,10 @@
 // Search a site in headless chromium, as a reader would: open the page, type the words into Material's
 // search box, and print the titles of the results (JSON) once they appear. Used by tests/test_handbook.py.
-// argv: the page's URL, the words; PRESSWORK_NODE_MODULES holds puppeteer-core, PRESSWORK_CHROMIUM the browser.
-import { createRequire } from "node:module";
-import { join } from "node:path";
+// argv: the page's URL, the words; the browser is tests/browser.mjs's.
+import { launch } from "./browser.mjs";
 
-const require = createRequire(join(process.env.PRESSWORK_NODE_MODULES, "presswork.js"));
-const puppeteer = require("puppeteer-core");
 const [url, words] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  executablePath: process.env.PRESSWORK_CHROMIUM,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--allow-file-access-from-files"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const errors = [];
