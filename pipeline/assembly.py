@@ -178,7 +178,11 @@ def assemble(
     assets: dict[str, Path] = {}
     blocks: list[Any] = []
     fetcher = remote.Fetcher.of(store, settings, timeout)
+    parts = dict(manuscript.parts)
     for item in trees:
+        if item.chapter.name in parts:  # a section of the nav: a heading of its own, unnumbered, over its chapters
+            attr = tree.make_attr(f"pw-part-{len(parts)}-{item.chapter.stem}", ["unnumbered", "pw-part"])
+            blocks.append({"t": "Header", "c": [1, attr, tree.text_inlines(parts[item.chapter.name])]})
         linking = references.linking(item, by_url, rendering, warnings)
         staging = references.staging(item, manuscript, rendering, assets, generated, warnings, fetcher)
         blocks.extend(tree.rewrite_inlines(item.blocks, references.both(linking, staging)))

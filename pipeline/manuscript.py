@@ -65,6 +65,7 @@ class Manuscript:
     missing: tuple[str, ...] = ()  # files nav lists that are not there (a warning, as MkDocs gives it; in strict mode an error)
     fallbacks: tuple[str, ...] = ()  # in a translated language, the chapters shown in the default language
     original: str = ""  # the default language, which `fallbacks` are written in
+    parts: tuple[tuple[str, str], ...] = ()  # (chapter, title): the nav's sections, each heading the chapters from that one on
 
     @property
     def root(self) -> Path:
@@ -112,9 +113,46 @@ def read(settings: Settings, epoch: int) -> Manuscript:
             )
         )
     original = languages.default.locale if fallbacks and languages else ""
+    sections = resolved.parts if resolved else nav_parts(settings)
+    if settings.locale and languages:
+        language = languages.language(settings.locale) or languages.default
+        sections = tuple(
+            (chosen[0], language.nav_title(title) or title)
+            for name, title in sections
+            if (chosen := translations.chapter_file(settings, languages, name))
+        )
     return Manuscript(
-        settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, missing=missing, fallbacks=fallbacks, original=original
-    )
+        settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, missing=missing, fallbacks=fallbacks, original=original,
+        parts=_parts(sections, chapters),
+    )  # fmt: skip
+
+
+def _parts(sections, chapters: tuple[Chapter, ...]) -> tuple[tuple[str, str], ...]:
+    """The sections that head their chapters in the book, but not one opened by a page of its own:
+    its first chapter is its folder's `index.md` (or `README.md`), as Material's `navigation.indexes`
+    and section-index show it, or has the section's title."""
+    names = [chapter.name for chapter in chapters]
+    parts = []
+    for name, title in sections:
+        chapter = chapters[names.index(name)] if name in names else None
+        if chapter is None or posixpath.basename(name).lower() in ("index.md", "readme.md"):
+            continue
+        own = chapter.title or next(iter(re.findall(r"^# +(.+?)\s*$", chapter.text, re.MULTILINE)), "")
+        if " ".join(own.split()).casefold() != " ".join(title.split()).casefold():
+            parts.append((name, title))
+    return tuple(parts)
+
+
+def nav_parts(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """The sections at the top of `nav` as written: (the first file under each, its title)."""
+    parts = []
+    for item in settings.mkdocs.nav or []:
+        if isinstance(item, dict) and len(item) == 1:
+            ((title, value),) = item.items()
+            first = next((name for name, _ in _flattened(value)), None) if isinstance(value, list) else None
+            if isinstance(title, str) and title.strip() and first:
+                parts.append((first, title))
+    return tuple(parts)
 
 
 def _files(settings: Settings) -> list[str]:
@@ -195,6 +233,10 @@ def _linkable(settings: Settings) -> Path:
 
 def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
     """The (file, title) pairs of `nav`, flattened in reading order; external links are left out."""
+    return _flattened(settings.mkdocs.nav or [])
+
+
+def _flattened(nav: Any) -> list[tuple[str, str | None]]:
     entries: list[tuple[str, str | None]] = []
 
     def walk(items: Any, title: str | None = None) -> None:
@@ -208,7 +250,7 @@ def nav_entries(settings: Settings) -> list[tuple[str, str | None]]:
             for key, value in items.items():
                 walk(value, key if isinstance(value, str) else None)
 
-    walk(settings.mkdocs.nav or [])
+    walk(nav)
     return entries
 
 

@@ -21,7 +21,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.structure.files import set_exclusions
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from pipeline.errors import ConfigError
@@ -34,6 +34,7 @@ class Resolved:
     entries: tuple[tuple[str, str | None], ...]  # (file in docs_dir, the title nav gives it, if any), in reading order
     unlisted: tuple[str, ...]  # pages of the site that are in no nav (nor meant to stay out of it, `not_in_nav`)
     generated: tuple[tuple[str, bytes], ...] = ()  # pages of the nav a plugin wrote (gen-files), with what it wrote
+    parts: tuple[tuple[str, str], ...] = ()  # each section at the top of the nav: (its first page's file, its title)
 
 
 def resolve(settings) -> Resolved:
@@ -72,21 +73,26 @@ def resolve(settings) -> Resolved:
         for page in {id(page.file): page for page in pages}.values()
         if page.file.generated_by or page.file.abs_src_path is None or not Path(page.file.abs_src_path).resolve().is_relative_to(docs)
     )  # read now: gen-files writes them into a folder of its own that goes with the plugin
-    return Resolved(entries, unlisted, generated)
+    parts = tuple(
+        (first.file.src_uri, str(item.title))
+        for item in nav.items
+        if isinstance(item, Section) and item.title and (first := next(_walk([item]), None)) is not None
+    )
+    return Resolved(entries, unlisted, generated, parts)
 
 
 def _pages(nav: Navigation) -> Iterator[Page]:
     """Every page of the nav, in reading order: a section that is a page itself (section-index) first,
     then its children."""
+    yield from _walk(nav.items)
 
-    def walk(items) -> Iterator[Page]:
-        for item in items:
-            if isinstance(item, Page) and item.file is not None:
-                yield item
-            if getattr(item, "children", None):
-                yield from walk(item.children)
 
-    yield from walk(nav.items)
+def _walk(items) -> Iterator[Page]:
+    for item in items:
+        if isinstance(item, Page) and item.file is not None:
+            yield item
+        if getattr(item, "children", None):
+            yield from _walk(item.children)
 
 
 @contextmanager

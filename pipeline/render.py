@@ -117,6 +117,11 @@ class Rendering:
                         _render(file.page, config, files)
                     except SnippetMissingError as error:
                         raise _missing_snippet(file, str(error), settings.docs_dir) from None
+                    except RecursionError:
+                        raise ContentError(
+                            "MkDocs cannot render this chapter: it nests its markup (lists, quotes, emphasis) too deeply",
+                            path=f"{Path(settings.docs_dir).name}/{file.src_uri}", hint="nest them less deeply",
+                        ) from None  # fmt: skip
                     if file.page.present_anchor_ids is not None and file.page.content:
                         # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts
                         file.page.present_anchor_ids |= set(html.unescape(i) for i in _IDS.findall(file.page.content))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import textwrap
 import zipfile
 from pathlib import Path
@@ -164,3 +165,51 @@ def test_what_a_theme_loads_from_the_network_is_said_with_the_setting_that_stops
     assert run.returncode == 0, run.stderr
     said = [line for line in run.stderr.splitlines() if "highlight" in line and "from the network" in line]
     assert said and all(line.startswith("site/index.html: warning:") and "set theme.highlightjs: false" in line for line in said), said
+
+
+def test_the_nav_s_sections_head_their_chapters_in_every_edition(tmp_path):
+    """hello-algo's nav has a section per chapter, each with a "Summary" page: the sections' titles
+    are headings of their own in the PDF, EPUB and DOCX (unnumbered: the chapters' numbers run on),
+    but not a section opened by a page of its own (its title, or its folder's index.md)."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Parts
+        nav:
+          - index.md
+          - Part one:
+            - a/one.md
+            - a/summary.md
+          - Part two:
+            - b/two.md
+            - b/summary.md
+          - Appendix:
+            - c/appendix.md
+          - Reference:
+            - d/index.md
+            - d/api.md
+        plugins:
+          - presswork: {formats: [pdf, epub]}
+        """,
+        "# Home\n\nWelcome.\n",
+    )
+    for name, text in {
+        "a/one.md": "# Chapter one\n\nText.\n",
+        "a/summary.md": "# Summary\n\nOf one.\n",
+        "b/two.md": "# Chapter two\n\nText.\n",
+        "b/summary.md": "# Summary\n\nOf two.\n",
+        "c/appendix.md": "# Appendix\n\nTables.\n",
+        "d/index.md": "# The reference\n\nWhat is in it.\n",
+        "d/api.md": "# API\n\nCalls.\n",
+    }.items():
+        (book / "docs" / name).parent.mkdir(exist_ok=True)
+        (book / "docs" / name).write_text(text)
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    pdf = subprocess.run(["pdftotext", str(book / "build" / "parts.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    contents = [line for line in pdf[pdf.index("Contents") :].splitlines() if line.strip() and not line.strip().isdigit()]
+    assert contents[1:9] == ["1 Home", "Part one", "2 Chapter one", "3 Summary", "Part two", "4 Chapter two", "5 Summary", "6 Appendix"], (
+        contents
+    )
+    navigation = re.sub(r"<[^>]+>", " ", _epub(book / "build" / "parts.epub", "EPUB/nav.xhtml"))
+    assert re.search(r"Part one\s+.*Chapter one.*Summary.*Part two\s+.*Chapter two", navigation, re.DOTALL), navigation

@@ -529,3 +529,11 @@ def test_an_event_handler_in_raw_html_is_on_the_site_and_said_for_the_other_edit
         chapter = archive.read("EPUB/text/ch001.xhtml").decode()
     assert "Become a sponsor" in chapter and "onmouseover" not in chapter
     assert "onmouseover=" in (book / "build" / "site" / "index.html").read_text()
+
+
+def test_markup_nested_past_what_markdown_can_read_is_said_at_its_chapter(tmp_path):
+    """5,000 asterisks around a word: Python-Markdown runs out of recursion. The build names the chapter."""
+    book = _book(tmp_path / "book", "plugins: [presswork]\n", "# Deep\n\n" + "*" * 5000 + "x" + "*" * 5000 + "\n")
+    run = presswork("build", "--no-check", "--format", "site", cwd=book)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("docs/index.md: error: MkDocs cannot render this chapter: it nests its markup")
