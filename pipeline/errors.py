@@ -143,11 +143,23 @@ _EXTENSION_PREFIXES = ("mkdocs", "markdown", "pymdown", "mkdocstrings", "mdx")
 _EXTENSION_GROUPS = {"mkdocs.plugins", "mkdocs.themes", "markdown.extensions"}
 
 
-def outside(error: Exception) -> PressworkError | None:
+def outside(error: BaseException) -> PressworkError | None:
     """An unexpected exception that was raised in code that is not Presswork's, told as what it is:
     a book's own hook or macro module (a problem in the book, at its file and line), or an MkDocs
     plugin, Markdown extension or theme (a tool that failed, named with its version). None when
-    Presswork's own code raised it: that is a bug."""
+    Presswork's own code raised it: that is a bug. An error a plugin raised while it ran the book's
+    module (macros importing it) is the book's, at the line where its own error began."""
+    causes = [error]
+    while (cause := causes[-1].__cause__ or causes[-1].__context__) is not None and len(causes) < 8 and cause not in causes:
+        causes.append(cause)
+    for cause in reversed(causes[1:]):  # the first error, from which the others followed
+        found = _raised_in(cause)
+        if isinstance(found, ContentError):
+            return found
+    return _raised_in(error)
+
+
+def _raised_in(error: BaseException) -> PressworkError | None:
     own = Path(__file__).resolve().parent
     for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):  # the innermost first
         file = Path(frame.f_code.co_filename)

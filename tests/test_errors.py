@@ -537,3 +537,16 @@ def test_markup_nested_past_what_markdown_can_read_is_said_at_its_chapter(tmp_pa
     run = presswork("build", "--no-check", "--format", "site", cwd=book)
     assert run.returncode == 1, run.stderr
     assert run.stderr.strip().splitlines()[-1].startswith("docs/index.md: error: MkDocs cannot render this chapter: it nests its markup")
+
+
+def test_the_book_s_macros_module_that_cannot_import_is_named_not_the_plugin(tmp_path):
+    """The macros plugin imports the book's module and raises its own error about it: the message names
+    the book's module, at the line of the import that failed, not the plugin."""
+    book = _book(tmp_path / "book", "plugins:\n  - presswork\n  - macros:\n      module_name: mymacros\n")
+    (book / "mymacros.py").write_text("import not_installed_package\n\n\ndef define_env(env):\n    env.variables.x = 1\n")
+    run = presswork("build", "--no-check", "--format", "docx", cwd=book)
+    assert run.returncode == 1, run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "mymacros.py:1: error: the book's Python module failed: ModuleNotFoundError: No module named 'not_installed_package'"
+    ), last

@@ -10,7 +10,9 @@ words on the site are in the PDF, the EPUB and the DOCX, with no Markdown syntax
   hooks, mkdocstrings API pages, mkdocs-click, callouts, snippets;
 - real-sqlmodel: SQLModel's documentation, Material with blocks, tabs and included code
   (mdx_include, markdown-include-variants), `INHERIT` of a file whose `!ENV` sets an option, the macros
-  plugin, a hook that renames nav sections.
+  plugin, a hook that renames nav sections;
+- real-fire: Python Fire's documentation, the readthedocs theme, a chapter titled with a linked badge
+  (no link in the PDF's running heads), highlight.js from the network (a warning naming the setting).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from test_fidelity import SYNTAX, editions, present, words
 from pipeline import config, navigation
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
-BOOKS = {"real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel"}
+BOOKS = {
+    "real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel",
+    "real-fire": "python-fire",
+}  # fmt: skip
 BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "summary"}
 
 

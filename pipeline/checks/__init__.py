@@ -121,7 +121,10 @@ def _run(
     with progress.step(f"links{label}"):
         plugins = set(settings.mkdocs.plugins)
         autorefs = next((name for name in ("mkdocstrings", "autorefs") if name in plugins), "")
-        findings += links.check(proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url, autorefs=autorefs)
+        anchors = settings.mkdocs.validation.links.anchors
+        findings += links.check(
+            proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url, autorefs=autorefs, anchors=anchors
+        )
         if not options.paths:
             findings += [_unlisted(settings, name) for name in manuscript.unlisted]
         if not settings.trust.trusted:

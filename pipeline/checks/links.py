@@ -6,6 +6,7 @@ template writes, a `[reference][label]` that mkdocs-autorefs resolves."""
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
@@ -19,7 +20,14 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
 def check(
-    proses: dict[str, Prose], selected: list[str], docs_dir: Path, root: Path, site_url: str | None = None, *, autorefs: str = ""
+    proses: dict[str, Prose],
+    selected: list[str],
+    docs_dir: Path,
+    root: Path,
+    site_url: str | None = None,
+    *,
+    autorefs: str = "",
+    anchors: int = logging.WARNING,
 ) -> list[Finding]:
     """Findings for the chapters named in `selected`; `proses` holds every chapter, for their ids.
     A page of the site outside nav is linked at `site_url` in the other editions (a warning).
@@ -27,7 +35,10 @@ def check(
     With mkdocs-autorefs (`autorefs` names the plugin that brings it: `autorefs`, `mkdocstrings`), a
     `[reference][label]` without a definition is a link to a heading of any chapter whose id is the
     label; one that none has is left to the plugin, which says at build time what it cannot find,
-    when the label may name an API object (`mkdocstrings`), and a warning otherwise."""
+    when the label may name an API object (`mkdocstrings`), and a warning otherwise.
+
+    A link to a heading a chapter does not have is an error at the level MkDocs' `validation.links.anchors`
+    gives it on the site: `warn`; at `info`, MkDocs' default, it is said as information."""
     ids = {name: {identifier for identifier, _ in prose.ids} for name, prose in proses.items()}
     everywhere = set().union(*ids.values()) if autorefs else set()
     findings: list[Finding] = []
@@ -43,6 +54,10 @@ def check(
             problem = _problem(reference, prose, name, proses, ids, docs_dir, root, site_url)
             if problem:
                 rule, message, suggestions, *severity = problem
+                if rule == "missing-anchor" and anchors < logging.WARNING:
+                    if anchors < logging.INFO:
+                        continue
+                    severity = ["info"]
                 findings.append(_finding(prose, reference.offset, reference.length, rule, message, suggestions, *severity))
         findings.extend(_unused_footnotes(prose))
         findings.extend(_duplicate_ids(prose))
