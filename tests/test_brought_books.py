@@ -213,3 +213,19 @@ def test_the_nav_s_sections_head_their_chapters_in_every_edition(tmp_path):
     )
     navigation = re.sub(r"<[^>]+>", " ", _epub(book / "build" / "parts.epub", "EPUB/nav.xhtml"))
     assert re.search(r"Part one\s+.*Chapter one.*Summary.*Part two\s+.*Chapter two", navigation, re.DOTALL), navigation
+
+
+def test_a_section_number_of_five_characters_stands_apart_from_its_heading(tmp_path):
+    """bfg9000's reference printed "10.14Exceptions": the number's column was narrower than the number."""
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    names = []
+    for number in range(1, 11):
+        names.append(f"c{number}.md")
+        sections = "".join(f"## Exceptions {section}\n\nText.\n\n" for section in range(1, 12))
+        (book / "docs" / names[-1]).write_text(f"# Chapter {number}\n\n{sections}")
+    (book / "mkdocs.yml").write_text(f"site_name: Numbers\nnav: [{', '.join(names)}]\nplugins:\n  - presswork: {{formats: [pdf]}}\n")
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    text = subprocess.run(["pdftotext", str(book / "build" / "numbers.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "10.10 Exceptions 10" in text and "10.11 Exceptions 11" in text and "10.10Exceptions" not in text
