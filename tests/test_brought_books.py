@@ -229,3 +229,24 @@ def test_a_section_number_of_five_characters_stands_apart_from_its_heading(tmp_p
     assert run.returncode == 0, run.stderr
     text = subprocess.run(["pdftotext", str(book / "build" / "numbers.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "10.10 Exceptions 10" in text and "10.11 Exceptions 11" in text and "10.10Exceptions" not in text
+
+
+def test_a_code_block_s_title_is_never_alone_at_the_foot_of_a_page(tmp_path):
+    """mkdocs-awesome-nav's "File Structure" title ended a page, its code on the next."""
+    paragraphs = "".join(
+        f"Paragraph {n} of text that takes a line or two of the page, so that titles fall at different places on it.\n\n"
+        f'```python title="setup{n}.py"\nprint(1)\nprint(2)\nprint(3)\n```\n\n'
+        for n in range(30)
+    )
+    book = _book(
+        tmp_path / "book",
+        "site_name: Titles\nmarkdown_extensions: [pymdownx.superfences, pymdownx.highlight]\nplugins:\n  - presswork: {formats: [pdf]}\n",
+        f"# Titles\n\n{paragraphs}",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    pdf = book / "build" / "titles.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ends = [[line for line in page.splitlines() if line.strip() and not line.strip().isdigit()][-1:] for page in text.split("\f")]
+    assert sum("setup" in line for end in ends for line in end) == 0, ends
+    assert text.count("setup") == 30

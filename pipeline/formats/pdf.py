@@ -258,7 +258,7 @@ def drawn(blocks: list[Any]) -> list[Any]:
     """The book's blocks, in place, with what the PDF draws its own way made Typst: code with
     numbered lines, figures without captions, the marks of its pages, the alternative text of images
     and formulas, and the language of spans and headings."""
-    tree.rewrite_blocks(blocks, lambda node: _numbered(node) or _captionless(node) or pages.as_typst(node))
+    tree.rewrite_blocks(blocks, lambda node: _numbered(node) or _captionless(node) or _kept_with_next(node) or pages.as_typst(node))
     tree.rewrite_inlines(blocks, _icons_beside)
     tree.rewrite_inlines(blocks, _described())
     spoken = _spoken_in()
@@ -356,6 +356,13 @@ def _numbered(node: Any) -> list[Any] | None:
     ]
     call = f"#pw-code({', '.join(arguments)}, {_string(text)})"
     return [{"t": "RawBlock", "c": ["typst", call + (f" <{identifier}>" if identifier else "")]}]
+
+
+def _kept_with_next(node: Any) -> list[Any] | None:
+    """A code block's title (`title="setup.py"`) on the page of its code, never alone at a page's foot."""
+    if node["t"] != "Div" or "pw-code-title" not in node["c"][0][1]:
+        return None
+    return [{"t": "RawBlock", "c": ["typst", "#block(sticky: true)["]}, *node["c"][1], {"t": "RawBlock", "c": ["typst", "]"]}]
 
 
 def _captionless(node: Any) -> list[Any] | None:
