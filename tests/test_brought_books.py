@@ -250,3 +250,19 @@ def test_a_code_block_s_title_is_never_alone_at_the_foot_of_a_page(tmp_path):
     ends = [[line for line in page.splitlines() if line.strip() and not line.strip().isdigit()][-1:] for page in text.split("\f")]
     assert sum("setup" in line for end in ends for line in end) == 0, ends
     assert text.count("setup") == 30
+
+
+def test_a_font_the_book_s_own_stylesheet_loads_is_said_as_the_book_s(tmp_path):
+    """Typer's custom.css loads a web font: the hint is the book's stylesheet, not Material's `theme.font`."""
+    book = _book(
+        tmp_path / "book",
+        "site_name: Styled\ntheme: {name: material, font: false}\nextra_css: [css/custom.css]\n"
+        "plugins:\n  - presswork: {formats: [site], accessibility: {site: 'off'}}\n",
+        "# Styled\n\nText.\n",
+    )
+    (book / "docs" / "css").mkdir()
+    (book / "docs" / "css" / "custom.css").write_text('@import url("https://fonts.googleapis.com/css2?family=Noto+Color+Emoji");\n')
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    said = [line for line in run.stderr.splitlines() if "fonts.googleapis.com" in line]
+    assert said and all("css/custom.css of the book loads it" in line for line in said), said

@@ -61,7 +61,8 @@ class SiteBuilder(Builder):
     def validate(self, inputs: Inputs, artifact: Artifact) -> list[str]:
         if not (artifact.path / "index.html").is_file():
             raise ValidationError("the site has no home page", path=artifact.path.name, hint="name the first chapter index.md")
-        return _network_loads(artifact.path) + _accessibility(inputs, artifact.path)
+        settings = inputs.manuscript.settings
+        return _network_loads(artifact.path, settings.mkdocs.theme.name, settings.docs_dir) + _accessibility(inputs, artifact.path)
 
 
 def _embed_web_images(site: Path, fetcher: remote.Fetcher) -> None:
@@ -224,7 +225,7 @@ _HINTS = (
 )
 
 
-def _network_loads(site: Path) -> list[str]:
+def _network_loads(site: Path, theme: str | None = None, docs: Path | None = None) -> list[str]:
     """A warning for each address on another host that the site's pages or stylesheets load: the
     published site gets them from there, a reader offline goes without (and each host learns who reads)."""
     pages: dict[str, list[str]] = {}
@@ -241,6 +242,13 @@ def _network_loads(site: Path) -> list[str]:
     warnings = []
     for address, where in pages.items():
         hint = next((hint for pattern, hint in _HINTS if pattern.search(address)), "put the file in the book and link it by its path")
+        own = [
+            name for name in where if docs is not None and name.endswith(".css") and (docs / Path(name).relative_to(site.name)).is_file()
+        ]
+        if own:  # the book's own stylesheet (extra_css)
+            hint = f"{Path(own[0]).relative_to(site.name)} of the book loads it: put the file in the book and link it by its path"
+        elif hint.startswith("set theme.font") and theme != "material":  # Material's setting; another theme's stylesheet loads it
+            hint = f"the theme '{theme}' loads it: override its stylesheet in theme.custom_dir, or choose a theme that does not"
         count = f" (and {len(where) - 1} more page{'s' if len(where) > 2 else ''})" if len(where) > 1 else ""
         warnings.append(
             f"{where[0]}: warning: the site loads '{address}' from the network{count}: a reader offline goes without it ({hint})"
