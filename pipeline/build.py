@@ -349,22 +349,25 @@ def _check(settings: Settings, manuscript, options: checks.Options, progress: Pr
     from pipeline.checks import reports
 
     report = checks.run(settings, manuscript, options, progress)
-    level = settings.presswork.check.fail_on
+    chosen = settings.presswork.check.fail_on  # unset: in strict mode, a broken link stops the build, as it stops MkDocs
+    level = chosen or "error"
     if not report.findings:
         return
     listed = reports.render("text", report.findings, report.line_of, checked=report.checked).rstrip()
     count = sum(f.at_least(level) for f in report.findings)
-    if settings.mkdocs.strict and report.failed(level):
+    stopping = [f for f in report.findings if level != "never" and f.at_least(level) and (chosen or f.engine == "links")]
+    if settings.mkdocs.strict and stopping:
         progress.error(listed)
         raise ContentError(
-            f"the checks found {count} problem{'s' if count != 1 else ''} and the book builds in strict mode; nothing was built",
+            f"the checks found {len(stopping)} problem{'s' if len(stopping) != 1 else ''} and the book builds in strict mode; nothing was built",
             hint="fix what is listed above, or build with --no-check",
         )
     progress.say(listed)  # a book builds with what its checks find, as MkDocs builds with its warnings
     if count:
-        progress.say(
-            f"warning: the checks found {count} problem{'s' if count != 1 else ''}; the editions are built all the same (strict: true in mkdocs.yml stops the build at them)"
-        )
+        stops = "check: {fail_on: error} under presswork in mkdocs.yml stops the build at them" if settings.mkdocs.strict else (
+            "strict: true in mkdocs.yml stops the build at broken links, and check: {fail_on: error} at every error"
+        )  # fmt: skip
+        progress.say(f"warning: the checks found {count} problem{'s' if count != 1 else ''}; the editions are built all the same ({stops})")
 
 
 def _selected(settings: Settings, formats: list[str]) -> list[str]:

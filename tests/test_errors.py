@@ -550,3 +550,26 @@ def test_the_book_s_macros_module_that_cannot_import_is_named_not_the_plugin(tmp
     assert last.startswith(
         "mymacros.py:1: error: the book's Python module failed: ModuleNotFoundError: No module named 'not_installed_package'"
     ), last
+
+
+def test_in_strict_mode_a_misspelling_stops_the_build_only_when_the_book_asks_its_checks_to(tmp_path):
+    """`strict: true` is MkDocs' word on MkDocs' warnings: a broken link stops the build, as it stops
+    MkDocs; a finding of the prose checks is said and the editions are built, unless the presswork
+    block sets `check: {fail_on: error}`."""
+    book = _book(
+        tmp_path / "book",
+        "strict: true\nplugins:\n  - presswork: {formats: [docx]}\n",
+        "# Welcome\n\nThe boats come in at dawn, and teh fishermen sort the catch.\n",
+    )
+    run = presswork("build", "--no-grammar", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "'teh' is a common misspelling" in run.stderr and "the editions are built all the same" in run.stderr
+    assert (book / "build" / "small.docx").is_file()
+
+    config = book / "mkdocs.yml"
+    config.write_text(config.read_text().replace("{formats: [docx]}", "{formats: [docx], check: {fail_on: error}}"))
+    shutil.rmtree(book / "build")
+    run = presswork("build", "--no-grammar", cwd=book)
+    assert run.returncode == 1, run.stderr
+    assert "the book builds in strict mode; nothing was built" in run.stderr.strip().splitlines()[-1]
+    assert not (book / "build").exists() or not any((book / "build").iterdir())

@@ -216,12 +216,15 @@ def test_every_publishing_verb_has_help(verb, tmp_path):
 
 
 def test_the_tagged_book_must_pass_every_check_with_languagetool(project):
-    """The checks run on the tag's own tree before anything is built: in a book built in strict mode,
-    a grammar mistake only LanguageTool sees, committed and tagged, publishes nothing; the next tag,
-    fixed, publishes."""
+    """The checks run on the tag's own tree before anything is built: in a book built in strict mode
+    whose checks fail at an error, a grammar mistake only LanguageTool sees, committed and tagged,
+    publishes nothing; the next tag, fixed, publishes."""
     chapter = next((project.root / "book").glob("*.md"))
     clean = chapter.read_text()
-    strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text()
+    strict = "strict: true\n" + (project.root / "mkdocs.yml").read_text().replace(
+        "      formats: [site, pdf, docx]\n", "      formats: [site, pdf, docx]\n      check: {fail_on: error}\n"
+    )
+    assert "fail_on" in strict
     project.commit(
         "A mistake", {str(chapter.relative_to(project.root)): clean + "\nThis is an unique idea.\n", "mkdocs.yml": strict}, when=START + DAY
     )

@@ -97,7 +97,7 @@ def check(args: argparse.Namespace) -> int:
     book = manuscript.read(settings, clock.build_epoch(os.environ, settings))
     report = checks.run(settings, book, options.check_options(args, args.paths), progress)
     sys.stdout.write(reports.render(args.report, report.findings, report.line_of, checked=report.checked))
-    fail_on = args.fail_on or settings.presswork.check.fail_on
+    fail_on = args.fail_on or settings.presswork.check.fail_on or "error"
     return ExitCode.CONTENT if report.failed(fail_on) else ExitCode.OK
 
 
