@@ -88,9 +88,17 @@ def _first_line(text: str, needle: str) -> int | None:
 
 
 def slugify(text: str) -> str:
-    """A file-name-safe ASCII slug: `Presswork Handbook` -> `presswork-handbook`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A file-name-safe slug: `Presswork Handbook` -> `presswork-handbook`. Latin letters lose their
+    accents (`Café` -> `cafe`); the letters of other scripts are kept as written (`Hello 算法` ->
+    `hello-算法`, `你好` -> `你好`), so that a book in Chinese is not called `book`."""
+    kept = []
+    for char in unicodedata.normalize("NFKC", text):
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        if plain or not char.isalnum() or "LATIN" in unicodedata.name(char, "LATIN"):
+            kept.append(plain.lower())
+        else:
+            kept.append(char.lower())
+    slug = re.sub(r"[^0-9a-z\w]+|_+", "-", "".join(kept)).strip("-")
     return slug or "book"
 
 

@@ -266,3 +266,19 @@ def test_a_font_the_book_s_own_stylesheet_loads_is_said_as_the_book_s(tmp_path):
     assert run.returncode == 0, run.stderr
     said = [line for line in run.stderr.splitlines() if "fonts.googleapis.com" in line]
     assert said and all("css/custom.css of the book loads it" in line for line in said), said
+
+
+def test_a_title_in_another_script_names_the_files_in_it(tmp_path):
+    """hello-algo's "Hello 算法" was `hello.pdf`, and "你好" was `book.pdf`: the files keep the title's
+    letters, and every tool reads and validates them under that name."""
+    book = _book(
+        tmp_path / "book",
+        "site_name: Hello 算法\ntheme: {name: material, language: zh, font: false}\nplugins:\n  - presswork: {formats: [site, pdf, epub]}\n",
+        "# 你好\n\n数据结构与算法。\n",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (book / "build").iterdir() if not p.name.startswith(".")) == ["hello-算法.epub", "hello-算法.pdf", "site"]
+    downloads = (book / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert 'href="downloads/hello-%E7%AE%97%E6%B3%95.pdf"' in downloads  # the address, as a browser asks for it
+    assert (book / "build" / "site" / "downloads" / "hello-算法.pdf").is_file()
