@@ -68,7 +68,7 @@ class Slug(c.BaseConfigOption[str]):
     """The stem of the edition files: lowercase letters, digits and hyphens."""
 
     def run_validation(self, value: object) -> str:
-        if not isinstance(value, str) or not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", value):
+        if not isinstance(value, str) or not re.match(r"^[^\W_A-Z]+(-[^\W_A-Z]+)*$", value) or value != value.lower():
             raise c.ValidationError(f"'{value}' is not a slug: use lowercase letters, digits and hyphens")
         return value
 

@@ -45,14 +45,14 @@ def _source_lines(book: Path, name: str) -> list[str]:
 
 
 def test_chinese_text_comes_out_of_the_pdf_as_written(built):
-    text = "".join(_text(built / "build" / "book.pdf").split())  # a line break in Chinese is no space
+    text = "".join(_text(built / "build" / "多文种排版.pdf").split())  # a line break in Chinese is no space
     for line in _source_lines(built, "index.md"):
         assert "".join(line.split()) in text, line
     assert "第1章中文排版" in text and "第2章" in text  # the chapter's number inside its word, as Chinese books write it
 
 
 def test_every_script_comes_out_of_the_pdf_as_written(built):
-    lines = [" ".join(_BIDI.sub("", line).split()) for line in _text(built / "build" / "book.pdf").splitlines()]
+    lines = [" ".join(_BIDI.sub("", line).split()) for line in _text(built / "build" / "多文种排版.pdf").splitlines()]
     for written in _source_lines(built, "scripts.md"):
         label, _, rest = written.partition(":") if ":" in written else written.partition("：")
         if any("\u0590" <= c <= "\u06ff" for c in written):  # right to left: each word as written, in a line of its own
@@ -65,7 +65,7 @@ def test_every_script_comes_out_of_the_pdf_as_written(built):
 
 
 def test_the_pdf_embeds_the_noto_fonts_it_needs(built):
-    data = (built / "build" / "book.pdf").read_bytes()
+    data = (built / "build" / "多文种排版.pdf").read_bytes()
     for family in (b"NotoSerifCJK", b"NotoNaskhArabic", b"NotoSerifDevanagari", b"NotoColorEmoji"):  # Hebrew is in Libertinus
         assert family in data, family
 
@@ -74,7 +74,7 @@ def test_the_same_book_gives_the_same_pdf(built, tmp_path):
     again = copy_book(TESTS / "books" / "scripts", tmp_path / "book")
     run = presswork("build", "--no-check", "--no-cache", "--format", "pdf", cwd=again)
     assert run.returncode == 0, run.stderr
-    assert (again / "build" / "book.pdf").read_bytes() == (built / "build" / "book.pdf").read_bytes()
+    assert (again / "build" / "多文种排版.pdf").read_bytes() == (built / "build" / "多文种排版.pdf").read_bytes()
 
 
 def test_a_character_no_font_shows_is_its_code_point_in_the_pdf_with_a_warning_at_its_line(tmp_path):
@@ -94,20 +94,20 @@ def test_a_character_no_font_shows_is_its_code_point_in_the_pdf_with_a_warning_a
     assert any(
         line.startswith("book/scripts.md:24:8: warning: no font for the PDF can show '\uf0c1' (U+F0C1 unnamed)") for line in lines
     ), run.stderr
-    text = subprocess.run(["pdftotext", str(book / "build" / "book.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(book / "build" / "多文种排版.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "Hieroglyphs: ‹U+13000› here." in text and 'icon: "‹U+F0C1›"' in text
     assert "\x00" not in text  # no empty box in place of a character
 
     config = book / "mkdocs.yml"
     config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    (book / "build" / "book.pdf").unlink()
+    (book / "build" / "多文种排版.pdf").unlink()
     strict = presswork("build", "--no-check", "--format", "pdf", cwd=book)
     assert strict.returncode == 1, strict.stderr
     assert (
         strict.stderr.strip().splitlines()[-1]
         == "book/scripts.md:21:14: error: no font for the PDF can show '𓀀' (U+13000 EGYPTIAN HIEROGLYPH A001) (write it otherwise, or as an image)"
     )
-    assert not (book / "build" / "book.pdf").exists()
+    assert not (book / "build" / "多文种排版.pdf").exists()
 
 
 def test_headings_in_any_script_get_ids_that_work_in_every_edition(tmp_path):
@@ -117,7 +117,7 @@ def test_headings_in_any_script_get_ids_that_work_in_every_edition(tmp_path):
     site = (book / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert 'id="中文排版"' in site and 'id="代码"' in site  # not toc's own `_` and `_1`
     assert 'href="index.html#代码"' in (book / "build" / "site" / "scripts.html").read_text(encoding="utf-8")
-    with zipfile.ZipFile(book / "build" / "book.epub") as epub:
+    with zipfile.ZipFile(book / "build" / "多文种排版.epub") as epub:
         chapters = {name: epub.read(name).decode() for name in epub.namelist() if name.startswith("EPUB/text/ch")}
     holder = next(name for name, text in chapters.items() if 'id="代码"' in text)
     assert any(f'href="{Path(holder).name}#代码"' in text for text in chapters.values())

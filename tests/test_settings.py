@@ -68,7 +68,8 @@ def test_language_tags(tag, ok):
 def test_slugs():
     assert slugify("The Presswork Handbook") == "the-presswork-handbook"
     assert slugify("Café au lait: a book!") == "cafe-au-lait-a-book"
-    assert slugify("日本") == "book"
+    assert slugify("日本") == "日本"  # the letters of another script are kept
+    assert slugify("!!!") == "book"
     with pytest.raises(ValidationError):
         Slug().validate("Has Spaces")
 
