@@ -161,6 +161,7 @@ def outside(error: BaseException) -> PressworkError | None:
 
 def _raised_in(error: BaseException) -> PressworkError | None:
     own = Path(__file__).resolve().parent
+    distributions = metadata.packages_distributions()
     for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):  # the innermost first
         file = Path(frame.f_code.co_filename)
         if file.is_relative_to(own):
@@ -168,7 +169,7 @@ def _raised_in(error: BaseException) -> PressworkError | None:
         module = str(frame.f_globals.get("__name__", "")).split(".")[0]
         if module in sys.stdlib_module_names:
             continue
-        names = metadata.packages_distributions().get(module, [])
+        names = distributions.get(module, [])
         if not names and file.is_file() and "site-packages" not in file.parts:
             shown = file.relative_to(Path.cwd()) if file.is_relative_to(Path.cwd()) else file
             return ContentError(

@@ -332,8 +332,7 @@ def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
     """An admonition as a call of the template's `admonition` function around its body."""
     title_text = title.replace("\\", "\\\\").replace('"', '\\"')
     opening = f'#admonition(kind: "{kind}", title: "{title_text}")['
-    call = [{"t": "RawBlock", "c": ["typst", opening]}, *body, {"t": "RawBlock", "c": ["typst", "]"]}]
-    return [{"t": "Div", "c": [tree.make_attr(), call]}]  # inside a Div, an admonition in the body is drawn too
+    return [{"t": "Div", "c": [tree.make_attr(), _inside(opening, body)]}]  # inside a Div, an admonition in the body is drawn too
 
 
 def _numbered(node: Any) -> list[Any] | None:
@@ -362,7 +361,7 @@ def _kept_with_next(node: Any) -> list[Any] | None:
     """A code block's title (`title="setup.py"`) on the page of its code, never alone at a page's foot."""
     if node["t"] != "Div" or "pw-code-title" not in node["c"][0][1]:
         return None
-    return [{"t": "RawBlock", "c": ["typst", "#block(sticky: true)["]}, *node["c"][1], {"t": "RawBlock", "c": ["typst", "]"]}]
+    return _inside("#block(sticky: true)[", node["c"][1])
 
 
 def _captionless(node: Any) -> list[Any] | None:
@@ -370,8 +369,12 @@ def _captionless(node: Any) -> list[Any] | None:
     under a picture tells a reader nothing."""
     if node["t"] != "Figure" or tree.stringify(node["c"][1]).strip():
         return None
-    body = [{"t": "RawBlock", "c": ["typst", "#align(center)["]}, *node["c"][2], {"t": "RawBlock", "c": ["typst", "]"]}]
-    return [{"t": "Div", "c": [tree.make_attr(node["c"][0][0]), body]}]
+    return [{"t": "Div", "c": [tree.make_attr(node["c"][0][0]), _inside("#align(center)[", node["c"][2])]}]
+
+
+def _inside(opening: str, blocks: list[Any]) -> list[Any]:
+    """`blocks` as the body of a Typst call that `opening` begins (`#align(center)[`)."""
+    return [{"t": "RawBlock", "c": ["typst", opening]}, *blocks, {"t": "RawBlock", "c": ["typst", "]"]}]
 
 
 def _string(text: str) -> str:
