@@ -11,7 +11,6 @@ Markdown or raw HTML alike) are checked and given content-addressed names under 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -316,7 +315,7 @@ def _normalise(
         blocks = _empty_headings(blocks)
         headers = [node for node in headers if node["t"] == "Header"]
     if svgs:
-        blocks = _pictures(blocks, svgs, generated)
+        blocks = images.inline_svgs(blocks, svgs, generated)
     first = next((node for node in blocks if node.get("t") == "Header" and node["c"][0] == 1), None)  # the chapter's title
     if first is not None and first["c"][1][0]:
         anchor = first["c"][1][0]
@@ -503,48 +502,6 @@ def _file_title(name: str) -> str:
         return "Home"
     title = ("index" if stem == "README" else stem).replace("-", " ").replace("_", " ")
     return title.capitalize() if title.lower() == title else title
-
-
-def _pictures(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> list[Any]:
-    """Each inline SVG (an icon, an emoji) as an image file of its own, as high as the text."""
-
-    def change(node: Any) -> list[Any] | None:
-        if node["t"] != "Image" or not node["c"][2][0].startswith(markup.SVG_SCHEME):
-            return None
-        index = int(node["c"][2][0][len(markup.SVG_SCHEME) :])
-        svg, width = _standalone_svg(svgs[index])
-        data = svg.encode("utf-8")
-        name = f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"
-        generated[name] = data
-        if "pw-diagram" in node["c"][0][1]:  # a drawn diagram: its own size, at most the text's width
-            attr = tree.make_attr("", ["pw-diagram"], {"width": f"{width:.0f}px" if width and width <= _TEXT_WIDTH_PX else "100%"})
-        else:  # an icon or emoji: as high as the text
-            attr = tree.make_attr("", ["pw-icon"], {"height": "1em"})
-        return [{"t": "Image", "c": [attr, node["c"][1], [name, ""]]}]
-
-    return tree.rewrite_inlines(blocks, change)
-
-
-_TEXT_WIDTH_PX = 430  # about the PDF's text width at 96 pixels an inch
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)"')
-
-
-_SVG_LINK = re.compile(r"<a\b[^>]*?(/?)>")  # a link's start tag, whatever it holds
-
-
-def _standalone_svg(svg: str) -> tuple[str, float | None]:
-    """An SVG written inside HTML, as a file of its own (with its namespace, and a size where the
-    page gave it `width="100%"`, and no links: a picture shown as an image leads nowhere, and an
-    EPUB's may lead only to its documents); and its width in pixels, if known."""
-    svg = _SVG_LINK.sub(lambda link: f"<a{link.group(1)}>", svg)
-    head = svg[: svg.find(">")]
-    if "xmlns=" not in head:
-        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
-    box = _VIEWBOX.search(head)
-    width = float(box.group(1)) if box else None
-    if box and 'width="100%"' in head:
-        svg = svg.replace('width="100%"', f'width="{box.group(1)}" height="{box.group(2)}"', 1)
-    return svg, width
 
 
 def _duplicate_id(chapter: Chapter, identifier: str, count: int) -> str:

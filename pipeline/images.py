@@ -1,4 +1,5 @@
-"""The book's images: each file checked once, wherever a chapter names it (Markdown or raw HTML), and the cover."""
+"""The book's images: each file checked once, wherever a chapter names it (Markdown or raw HTML), the cover,
+and the SVG pictures written inside a page (icons, diagrams) made files of their own."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
+from pipeline import markup, tree
 from pipeline.errors import ConfigError, ContentError
 from pipeline.manuscript import Manuscript
 
@@ -126,3 +129,45 @@ def dimensions(head: bytes) -> tuple[int, int] | None:
                 return int.from_bytes(head[index + 7 : index + 9], "big"), int.from_bytes(head[index + 5 : index + 7], "big")
             index += 2 + length
     return None
+
+
+def inline_svgs(blocks: list[Any], svgs: list[str], generated: dict[str, bytes]) -> list[Any]:
+    """Each inline SVG (an icon, an emoji) as an image file of its own, as high as the text."""
+
+    def change(node: Any) -> list[Any] | None:
+        if node["t"] != "Image" or not node["c"][2][0].startswith(markup.SVG_SCHEME):
+            return None
+        index = int(node["c"][2][0][len(markup.SVG_SCHEME) :])
+        svg, width = _standalone_svg(svgs[index])
+        data = svg.encode("utf-8")
+        name = f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"
+        generated[name] = data
+        if "pw-diagram" in node["c"][0][1]:  # a drawn diagram: its own size, at most the text's width
+            attr = tree.make_attr("", ["pw-diagram"], {"width": f"{width:.0f}px" if width and width <= _TEXT_WIDTH_PX else "100%"})
+        else:  # an icon or emoji: as high as the text
+            attr = tree.make_attr("", ["pw-icon"], {"height": "1em"})
+        return [{"t": "Image", "c": [attr, node["c"][1], [name, ""]]}]
+
+    return tree.rewrite_inlines(blocks, change)
+
+
+_TEXT_WIDTH_PX = 430  # about the PDF's text width at 96 pixels an inch
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)[ ,]+([\d.]+)"')
+
+
+_SVG_LINK = re.compile(r"<a\b[^>]*?(/?)>")  # a link's start tag, whatever it holds
+
+
+def _standalone_svg(svg: str) -> tuple[str, float | None]:
+    """An SVG written inside HTML, as a file of its own (with its namespace, and a size where the
+    page gave it `width="100%"`, and no links: a picture shown as an image leads nowhere, and an
+    EPUB's may lead only to its documents); and its width in pixels, if known."""
+    svg = _SVG_LINK.sub(lambda link: f"<a{link.group(1)}>", svg)
+    head = svg[: svg.find(">")]
+    if "xmlns=" not in head:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    box = _VIEWBOX.search(head)
+    width = float(box.group(1)) if box else None
+    if box and 'width="100%"' in head:
+        svg = svg.replace('width="100%"', f'width="{box.group(1)}" height="{box.group(2)}"', 1)
+    return svg, width

@@ -113,7 +113,7 @@ def read(settings: Settings, epoch: int) -> Manuscript:
             )
         )
     original = languages.default.locale if fallbacks and languages else ""
-    sections = resolved.parts if resolved else nav_parts(settings)
+    sections = resolved.parts if resolved else _nav_parts(settings)
     if settings.locale and languages:
         language = languages.language(settings.locale) or languages.default
         sections = tuple(
@@ -143,7 +143,7 @@ def _parts(sections, chapters: tuple[Chapter, ...]) -> tuple[tuple[str, str], ..
     return tuple(parts)
 
 
-def nav_parts(settings: Settings) -> tuple[tuple[str, str], ...]:
+def _nav_parts(settings: Settings) -> tuple[tuple[str, str], ...]:
     """The sections at the top of `nav` as written: (the first file under each, its title)."""
     parts = []
     for item in settings.mkdocs.nav or []:
