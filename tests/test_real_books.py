@@ -13,6 +13,8 @@ words on the site are in the PDF, the EPUB and the DOCX, with no Markdown syntax
   plugin, a hook that renames nav sections;
 - real-fire: Python Fire's documentation, the readthedocs theme, a chapter titled with a linked badge
   (no link in the PDF's running heads), highlight.js from the network (a warning naming the setting).
+- real-i18n: mkdocs-static-i18n's documentation, in English and French (`docs_structure: suffix`, a
+  chapter not translated shown in English), Material's home page template, emoji from the network.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from pipeline import config, navigation
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
 BOOKS = {
     "real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel",
-    "real-fire": "python-fire",
+    "real-fire": "python-fire", "real-i18n": "mkdocs-static-i18n-plugin-documentation",
 }  # fmt: skip
 BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "summary"}
 
@@ -89,7 +91,8 @@ def _chapters(build: Path) -> dict[str, lxml.html.HtmlElement]:
 
 def test_every_edition_of_a_book_nobody_here_wrote_holds_the_site_s_words(built):
     build, slug = built
-    assert sorted(p.suffix or p.name for p in build.iterdir() if not p.name.startswith(".")) == [".docx", ".epub", ".pdf", "site"]
+    assert {p.suffix or p.name for p in build.iterdir() if not p.name.startswith(".")} == {".docx", ".epub", ".pdf", "site"}
+    assert all((build / f"{slug}{suffix}").is_file() for suffix in (".pdf", ".epub", ".docx"))  # a translated book has each language's too
     texts = {edition: words(text) for edition, text in _texts(build, slug).items()}
     short = []
     for name, main in _chapters(build).items():

@@ -139,7 +139,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
         shown = page.relative_to(site).as_posix()
         known[page] = [dataclasses.asdict(v) for v in fresh if v.page == shown]
         inputs.store.put_json("axe", names[page], known[page])
-    found = [axe.Violation(**v) for page in pages for v in known[page]]
+    found = [axe.Violation(**v) for page in sorted(pages, key=lambda page: page.name == "404.html") for v in known[page]]  # a chapter first
     if not found:
         return []
     first, pages_with = found[0], len({v.page for v in found})
@@ -219,7 +219,8 @@ _HINTS = (
     ),
     (
         re.compile(r"twemoji|emojione", re.IGNORECASE),
-        "have pymdownx.emoji write its icons inline (emoji_generator: !!python/name:material.extensions.emoji.to_svg)",
+        "an emoji its icon set lacks is taken from the network: write it as its character, or have pymdownx.emoji "
+        "write icons inline (emoji_generator: !!python/name:material.extensions.emoji.to_svg)",
     ),
     (re.compile(r"mathjax|katex", re.IGNORECASE), "take MathJax out of extra_javascript: the site's formulas are MathML, shown without it"),
 )
