@@ -206,13 +206,15 @@ def load(path: Path, trust: Trust = TRUSTED) -> Settings:
         problem(key, one_line(error), _type_hint(error))
     book = block.get("book") if isinstance(block, dict) else None
     cover = book.get("cover") if isinstance(book, dict) else None
-    if isinstance(cover, str) and cover and mkdocs.get("docs_dir"):  # said with the rest, though the image is read later
-        image = (Path(mkdocs["docs_dir"]) / cover).resolve()
-        if not any(image.is_relative_to(folder) for folder in (path.parent.resolve(), Path(mkdocs["docs_dir"]).resolve())):
+    docs_dir = mkdocs.get("docs_dir")
+    if isinstance(cover, str) and cover and isinstance(docs_dir, str) and docs_dir:  # said with the rest, though the image is read later
+        image = (Path(docs_dir) / cover).resolve()
+        if not any(image.is_relative_to(folder) for folder in (path.parent.resolve(), Path(docs_dir).resolve())):
             problem(
                 "plugins.presswork.book.cover", f"image '{cover}' is outside the book's folder", hint="keep images inside the book's folder"
             )
     if problems:
+        problems = list({str(problem): problem for problem in problems}.values())  # one line for what MkDocs says twice
         raise ConfigErrors(sorted(problems, key=lambda problem: (problem.path != path.name, str(problem.path), problem.line or 0)))
     plugin = mkdocs.plugins[PLUGIN_NAME]
     return Settings(

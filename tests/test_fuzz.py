@@ -203,6 +203,9 @@ _FOLDER = Path(tempfile.mkdtemp(prefix="presswork-fuzz-"))
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configurations(), st.booleans())
+@example(
+    "docs_dir: true\nnav: [index.md]\nplugins: [search, {presswork: {book: {cover: cover.png}}}]\nsite_name: x\n", False
+)  # the cover's place
 def test_any_configuration_is_read_or_refused_never_a_traceback(text, untrusted):
     path = _FOLDER / "mkdocs.yml"
     path.write_text(text, encoding="utf-8")
