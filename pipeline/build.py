@@ -54,77 +54,120 @@ def build(
     `programs` draw Mermaid diagrams and check the EPUB (without them, diagrams are shown as their
     source and the EPUB claims no conformance, each with a warning).
     A book in several languages (mkdocs-static-i18n) gets the PDF, EPUB and DOCX of each language the
-    site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`."""
+    site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`.
+
+    The stages, in order: the manuscript (each language's), the checks, a staging folder, the plan
+    (which edition of which language), the editions made and validated, and the move into place."""
     chosen = builders(_selected(settings, formats))
-    with progress.step("manuscript") as note:
-        manuscript = manuscripts.read(settings, epoch)
-        count = len(manuscript.chapters)
-        note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
+    manuscript = _manuscript(settings, epoch, progress)
     translated = _translated(settings, epoch, languages, any(b.suffix for b in chosen))
     for warning in warnings(manuscript) + [line for book in translated for line in fallback_warnings(book)]:
         progress.say(warning)
     if check is not None:
         _check(settings, manuscript, check, progress)
     output.prepare(out)
-    holding = contextlib.ExitStack()
-    holding.enter_context(output.held(out, progress.say))  # one build at a time writes `out`
-    inputs: Inputs | None = None
-    others: list[Inputs] = []
+    with output.held(out, progress.say), _staging(out) as staging:  # one build at a time writes `out`
+        plan = _plan(chosen, manuscript, translated, languages, staging, store=store, offline=offline, programs=programs)
+        try:
+            artifacts = _editions(plan, staging, progress)
+        finally:
+            for inputs in plan.books:
+                inputs.close()
+        return _move_into_place(artifacts, out, staging)
+
+
+def _manuscript(settings: Settings, epoch: int, progress: Progress) -> manuscripts.Manuscript:
+    with progress.step("manuscript") as note:
+        manuscript = manuscripts.read(settings, epoch)
+        count = len(manuscript.chapters)
+        note["text"] = f"{count} chapter{'s' if count != 1 else ''}"
+    return manuscript
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A new staging folder in `out` (a killed build's left one finished and removed first), removed
+    at the end whatever happens; a full disk or a read-only file system said as such."""
     staging: Path | None = None
     try:
         _remove_stale_staging(out)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-        files = [b for b in chosen if b.suffix]
-        default_files = files if languages is None or _default_locale(settings) in languages else []
-        books = [book for book in translated if files]
-        planned = [
-            (b.name, staging / f"{book.settings.slug}{b.suffix}")
-            for book in [manuscript, *books]
-            for b in (files if book is not manuscript else default_files)
-        ]
-        planned = planned if any(not b.suffix for b in chosen) else []
-        inputs = Inputs(
-            manuscript, store or Store(None), planned=planned, site_dir=staging / "site", offline=offline, programs=programs or Programs(),
-            book_wanted=bool(default_files),
-        )  # fmt: skip
-        others = [Inputs(book, inputs.store, programs=inputs.programs) for book in books]
-        inputs.book_key = book = _fingerprint(manuscript)  # each book's files hashed once, whatever reads the key
-        jobs = [(b, inputs, book) for b in default_files]
-        for other in others:
-            other.book_key = _fingerprint(other.manuscript)
-            jobs += [(b, other, other.book_key) for b in files]
-        with _workers() as pool:
-            # Each file is validated as soon as it is written (EPUBCheck need not wait for the PDF);
-            # the site lists the files, so it waits for them to be written, not for them to be validated.
-            written = [Future() for _ in jobs]
-            checking = [
-                pool.submit(_make_and_validate, b, job_inputs, fingerprint, staging, progress, w)
-                for (b, job_inputs, fingerprint), w in zip(jobs, written)
-            ]
-            made = _all(written)
-            told: set[str] = set()
-            for each in [inputs, *others]:
-                _tell(_book_warnings(each), told, progress)
-                each.forget_tree()
-            inputs.downloads.extend(artifact for artifact, _, _ in made)
-            sites = [_make(b, inputs, book, staging, progress) for b in chosen if not b.suffix]
-            _tell(_book_warnings(inputs), told, progress)  # a site rendered for itself alone
-            for builder, (artifact, name, fresh) in zip([b for b in chosen if not b.suffix], sites):
-                _validate(builder, inputs, artifact, name, fresh, progress)
-            _all(checking)
-        artifacts = [artifact for artifact, _, _ in made + sites]
-        return _move_into_place(artifacts, out, staging)
+        yield staging
     except OSError as error:
-        if error.errno in output.UNWRITABLE:  # a full disk, a read-only file system: nothing was moved into `out`
+        if error.errno in output.UNWRITABLE:  # nothing was moved into `out`
             raise output.unwritable(error, f"into the output folder '{out}'") from None
         raise
     finally:
-        for each in [inputs, *others]:
-            if each is not None:
-                each.close()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        holding.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One edition of one language's book to make (or take from the store) and validate."""
+
+    builder: Builder
+    inputs: Inputs
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What a build makes: the file editions of each language (made side by side), then the sites."""
+
+    files: list[Job]
+    sites: list[Job]
+    books: list[Inputs]  # each language's, the default language's first
+
+
+def _plan(
+    chosen: list[Builder],
+    manuscript: manuscripts.Manuscript,
+    translated: list[manuscripts.Manuscript],
+    languages: list[str] | None,
+    staging: Path,
+    *,
+    store: Store | None,
+    offline: bool,
+    programs: Programs | None,
+) -> Plan:
+    """Each edition of each language to build: the file editions of the default language (unless
+    `languages` leaves it out) and of each translated one, then the site from the default language's
+    rendering, which lists them all. The languages share one store and one set of programs."""
+    files = [b for b in chosen if b.suffix]
+    sites = [b for b in chosen if not b.suffix]
+    default_files = files if languages is None or _default_locale(manuscript.settings) in languages else []
+    books = [book for book in translated if files]
+    planned = [(b.name, staging / f"{book.settings.slug}{b.suffix}") for book in [manuscript, *books] for b in (files if book is not manuscript else default_files)]  # fmt: skip
+    shared = {"store": store or Store(None), "programs": programs or Programs()}
+    main = Inputs(
+        manuscript, planned=planned if sites else [], site_dir=staging / "site", offline=offline, book_wanted=bool(default_files),
+        book_key=_fingerprint(manuscript), typeset=any(b.name == "pdf" for b in default_files), **shared,
+    )  # fmt: skip
+    others = [Inputs(book, book_key=_fingerprint(book), typeset=any(b.name == "pdf" for b in files), **shared) for book in books]
+    jobs = [Job(b, main) for b in default_files] + [Job(b, other) for other in others for b in files]
+    return Plan(jobs, [Job(b, main) for b in sites], [main, *others])
+
+
+def _editions(plan: Plan, staging: Path, progress: Progress) -> list[Artifact]:
+    """Every edition of the plan made and validated. Each file is validated as soon as it is written
+    (EPUBCheck need not wait for the PDF); the site lists the files, so it waits for them to be
+    written, not for them to be validated."""
+    with _workers() as pool:
+        written = [Future() for _ in plan.files]
+        checking = [pool.submit(_make_and_validate, job, staging, progress, w) for job, w in zip(plan.files, written)]
+        made = _all(written)
+        told: set[str] = set()
+        for inputs in plan.books:
+            _tell(_book_warnings(inputs), told, progress)
+            inputs.forget_tree()
+        main = plan.books[0]
+        main.downloads.extend(artifact for artifact, _, _ in made)
+        sites = [_make(job, staging, progress) for job in plan.sites]
+        _tell(_book_warnings(main), told, progress)  # a site rendered for itself alone
+        for job, site in zip(plan.sites, sites):
+            _validate(job, *site, progress)
+        _all(checking)
+    return [artifact for artifact, _, _ in made + sites]
 
 
 @contextlib.contextmanager
@@ -162,7 +205,7 @@ def _tell(lines: tuple[str, ...], told: set[str], progress: Progress) -> None:
 
 def _translated(settings: Settings, epoch: int, languages: list[str] | None, wanted: bool) -> list[manuscripts.Manuscript]:
     """The manuscripts of the translated languages whose editions are built (none without file editions)."""
-    layout = translations.layout(settings)
+    layout = settings.layout
     if layout is None or not wanted:
         if languages:
             raise ConfigError("--language names a language, but the book has none", hint="lay the book out for mkdocs-static-i18n")
@@ -176,7 +219,7 @@ def _translated(settings: Settings, epoch: int, languages: list[str] | None, wan
 
 
 def _default_locale(settings: Settings) -> str | None:
-    layout = translations.layout(settings)
+    layout = settings.layout
     return layout.default.locale if layout else None
 
 
@@ -244,20 +287,27 @@ def _scripts(manuscript) -> list[str]:
     return lines
 
 
-def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress) -> tuple[Artifact, str, bool]:
+def _make(job: Job, staging: Path, progress: Progress) -> tuple[Artifact, str, bool]:
     """One edition, taken from the store when everything it depends on is unchanged, else built;
     with its store key, and whether it was built (and so still has to be validated)."""
+    builder, inputs = job.builder, job.inputs
     label = f"{builder.name} {inputs.manuscript.settings.locale}" if inputs.manuscript.settings.locale else builder.name
     with progress.step(label) as note:
-        name = key(book, builder.name, builder.fingerprint(inputs))
-        target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
-        fresh = not inputs.store.fetch(name, target)
-        if fresh:
-            artifact = builder.build(inputs, staging)
-            inputs.store.put_json("said", name, {"notes": list(artifact.notes), "withheld": artifact.withheld})
-        else:  # what its building found is said again, as a rebuild would say it
-            said = inputs.store.get_json("said", name) or {}
-            artifact = Artifact(builder.name, target, notes=tuple(said.get("notes", ())), withheld=said.get("withheld", ""))
+        fresh = True
+        try:
+            name = key(inputs.book_key, builder.name, builder.fingerprint(inputs))
+            target = staging / f"{inputs.slug if builder.suffix else builder.name}{builder.suffix}"
+            fresh = not inputs.store.fetch(name, target)
+            if fresh:
+                artifact = builder.build(inputs, staging)
+                inputs.store.put_json("said", name, {"notes": list(artifact.notes), "withheld": artifact.withheld})
+            else:  # what its building found is said again, as a rebuild would say it
+                said = inputs.store.get_json("said", name) or {}
+                artifact = Artifact(builder.name, target, notes=tuple(said.get("notes", ())), withheld=said.get("withheld", ""))
+        except BaseException as failure:
+            builder.made(inputs, None, failure, fresh=fresh)
+            raise
+        builder.made(inputs, artifact, None, fresh=fresh)
         if builder.suffix:
             standard = accessibility.declared(artifact.path)
             conformance = accessibility.Conformance(
@@ -271,20 +321,21 @@ def _make(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: 
     return artifact, name, fresh
 
 
-def _make_and_validate(builder: Builder, inputs: Inputs, book: str, staging: Path, progress: Progress, written: Future) -> None:
+def _make_and_validate(job: Job, staging: Path, progress: Progress, written: Future) -> None:
     """One file edition made (its result set on `written` for the site) and, if it was built, validated."""
     try:
-        made = _make(builder, inputs, book, staging, progress)
+        made = _make(job, staging, progress)
     except BaseException as error:
         written.set_exception(error)
         raise
     written.set_result(made)
-    _validate(builder, inputs, *made, progress)
+    _validate(job, *made, progress)
 
 
-def _validate(builder: Builder, inputs: Inputs, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
+def _validate(job: Job, artifact: Artifact, name: str, fresh: bool, progress: Progress) -> None:
     """Validate a new edition, then keep it in the store: only what validated is ever reused. One
     taken from the store says again what its validation said."""
+    builder, inputs = job.builder, job.inputs
     if not fresh:
         for warning in inputs.store.get_json("said-valid", name) or ():
             progress.say(warning)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -27,6 +28,9 @@ from pipeline.configfile import line_of, one_line
 from pipeline.errors import ConfigError, ConfigErrors, what_is
 from pipeline.settings import LANGUAGE_TAG, PLUGIN_NAME, PressworkConfig
 from pipeline.trust import TRUSTED, Trust
+
+if TYPE_CHECKING:
+    from pipeline import translations
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -64,6 +68,13 @@ class Settings:
     @property
     def formats(self) -> list[str]:
         return list(self.presswork.formats)
+
+    @functools.cached_property
+    def layout(self) -> translations.Layout | None:
+        """The book's languages as mkdocs-static-i18n lays them out, read once (None: it has one)."""
+        from pipeline import translations  # which reads settings
+
+        return translations.read(self.data)
 
     def line_mentioning(self, needle: str) -> int | None:
         """The first line of `mkdocs.yml` that mentions `needle` (a nav entry, say); None when only

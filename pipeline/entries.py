@@ -55,3 +55,11 @@ def with_options(value: Any, name: str, change: Callable[[dict[str, Any]], dict[
     if not found and add:
         changed.append({name: change({})})
     return changed
+
+
+def snippet_bases(options: Any, root: Any) -> list[tuple[str, Any]]:
+    """The folders `pymdownx.snippets` reads from (its `base_path`: one path or a list, "." when not
+    set): each as written, and joined to the book's folder `root` (a `Path`)."""
+    bases = options.get("base_path", ["."]) if isinstance(options, dict) else ["."]
+    listed = [bases] if isinstance(bases, str) else bases if isinstance(bases, list) else []
+    return [(str(base), root / str(base)) for base in listed]

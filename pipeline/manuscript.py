@@ -83,7 +83,7 @@ def read(settings: Settings, epoch: int) -> Manuscript:
     """Read every chapter of the nav MkDocs resolves (`pipeline.navigation`), in order; of a book in
     several languages, every chapter its `nav` names. A file nav names that is not there is left out,
     as MkDocs leaves it out with a warning (`missing`); in strict mode it is an error at its nav line."""
-    languages = translations.layout(settings)  # another language's chapters are that language's, not unlisted ones
+    languages = settings.layout  # another language's chapters are that language's, not unlisted ones
     written = nav_entries(settings)
     resolved = None if languages else navigation.resolve(settings)
     generated = dict(resolved.generated) if resolved else {}  # pages a plugin wrote: no file holds them

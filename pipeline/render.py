@@ -357,10 +357,8 @@ def _snippets_checked(data: dict, root: Path) -> dict:
 
     def checked(options: dict) -> dict:
         options = {"check_paths": True, **options}
-        bases = options.get("base_path", ["."])
-        bases = [bases] if isinstance(bases, str) else bases
-        if isinstance(bases, list):
-            options["base_path"] = [str(root / str(base)) for base in bases]
+        if isinstance(options.get("base_path", []), (str, list)):
+            options["base_path"] = [str(folder) for _, folder in entries.snippet_bases(options, root)]
         return options
 
     items = data.get("markdown_extensions")

@@ -76,9 +76,10 @@ class Layout:
         return PurePosixPath(path.stem).suffix.lstrip(".") in locales
 
 
-def layout(settings: Settings) -> Layout | None:
-    """The book's mkdocs-static-i18n layout, or None when it has none."""
-    block = _plugin_block(settings.data.get("plugins"))
+def read(data: dict[str, Any]) -> Layout | None:
+    """The mkdocs-static-i18n layout of a book's configuration (`Settings.data`), or None when it has
+    none; `Settings.layout` holds it, read once."""
+    block = _plugin_block(data.get("plugins"))
     if block is None:
         return None
     languages = tuple(

@@ -209,10 +209,9 @@ def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> An
     if "pymdownx.snippets" not in [name for name, _ in pairs]:
         return items
     options = dict(dict(pairs)["pymdownx.snippets"] or {})
-    bases = options.get("base_path", ["."])
     top, safe = root.resolve(), []
-    for base in [bases] if isinstance(bases, str) else list(bases):
-        folder = (root / str(base)).resolve()
+    for base, joined in entries.snippet_bases(options, root):
+        folder = joined.resolve()
         if folder.is_relative_to(top):
             safe.append(str(folder))
         else:

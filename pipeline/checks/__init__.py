@@ -59,7 +59,7 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     """The book checked: the default language's chapters and, unless `options` names chapters, each
     translated language's own (not those it shows in the default language), in that language, and its translations that fell
     behind their source (from git history) as warnings."""
-    layout = translations.layout(settings)
+    layout = settings.layout
     engines: dict[str, grammar.Engine] = {}
     with contextlib.ExitStack() as stack:  # one LanguageTool server for every language
         report = _run(settings, manuscript, options, progress, engines, stack)

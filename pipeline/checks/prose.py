@@ -20,7 +20,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from pipeline import tree
+from pipeline import entries, tree
 from pipeline.checks import inline
 from pipeline.checks.inline import PLACEHOLDER_OFFSET, Code, Reference, cells
 from pipeline.errors import ContentError
@@ -205,12 +205,11 @@ def _appended(settings, name: str) -> tuple[tuple[str, str], ...]:
     if name not in settings.mkdocs.markdown_extensions:
         return ()
     options = settings.mkdocs.mdx_configs.get(name) or {}
-    bases = options.get("base_path", ["."])
     root = Path(settings.root).resolve()
     found: dict[str, str] = {}
     for name in options.get("auto_append") or []:
-        for base in [bases] if isinstance(bases, str) else bases:
-            path = (root / str(base) / str(name)).resolve()
+        for _, base in entries.snippet_bases(options, root):
+            path = (base / str(name)).resolve()
             if path.is_file() and path.is_relative_to(root):
                 for line in path.read_text(encoding="utf-8", errors="replace").split("\n"):
                     definition = _LINK_DEFINITION.match(line)

@@ -134,7 +134,7 @@ def translations(args: argparse.Namespace) -> int:
     from pipeline.tools.git import Repository
 
     settings = options.settings(args)
-    layout = languages.layout(settings)
+    layout = settings.layout
     if layout is None:
         raise ConfigError(
             "the book has no languages: mkdocs.yml lists no i18n plugin with languages", path=settings.path.name,

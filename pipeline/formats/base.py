@@ -9,6 +9,7 @@ import mimetypes
 import tempfile
 import threading
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -64,9 +65,11 @@ class Programs:
     axe: axe.Checker | None = None  # checks every page of the site against WCAG 2.1 A and AA
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inputs:
-    """What the builders of one build share: the manuscript, the assembled book and the styles."""
+    """What the builders of one language's book share: the manuscript, the store, the programs and
+    the plan (set when the build is planned, not changed after), and the rendering and the
+    assembled book, each made once, by whichever builder needs it first."""
 
     manuscript: Manuscript
     store: Store = field(default_factory=lambda: Store(None))
@@ -77,9 +80,8 @@ class Inputs:
     programs: Programs = field(default_factory=Programs)
     book_wanted: bool = True  # a single-file edition will be built: chapters are read by pandoc as they are rendered
     book_key: str = ""  # the store's key of the book's own files and configuration ("": keep nothing under it)
-    print_pages: dict[str, list[int]] | None = None  # where the PDF's pages begin (`pages.place`), once typeset
-    pages_failed: BaseException | None = None  # why the PDF could not be typeset, if it could not
-    pages_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # held while they are found
+    typeset: bool = False  # this build makes the PDF (anew or from the store): its print pages come with it
+    print_pages: Future = field(default_factory=Future, repr=False)  # where the PDF's pages begin (`pages.place`), or None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendering_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -233,6 +235,10 @@ class Builder:
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
         raise NotImplementedError
+
+    def made(self, inputs: Inputs, artifact: Artifact | None, failure: BaseException | None, *, fresh: bool) -> None:
+        """Told once this edition is made (`fresh`: built now, else taken from the store) or could not
+        be (`failure`): where it hands on what other editions of the book wait for."""
 
     def checked_by(self, inputs: Inputs) -> str:
         """The checker whose failures stop this build of the edition ("DAISY Ace 1.4.6"; "": none)."""

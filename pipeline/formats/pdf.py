@@ -45,15 +45,23 @@ class PdfBuilder(Builder):
         return f"veraPDF {validator.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        with inputs.pages_lock:  # the EPUB waits for the pages it cites, not for veraPDF
-            try:
-                artifact = self._build(inputs, staging)
-            except BaseException as error:
-                inputs.pages_failed = error  # the EPUB fails with it, without typesetting the book again
-                raise
+        artifact, found = self.compose(inputs, staging)
+        if not inputs.print_pages.done():
+            inputs.print_pages.set_result(found)  # the EPUB waits for the pages it cites, not for veraPDF
         return self._held(inputs, artifact)
 
-    def _build(self, inputs: Inputs, staging: Path) -> Artifact:
+    def made(self, inputs: Inputs, artifact: Artifact | None, failure: BaseException | None, *, fresh: bool) -> None:
+        """The print pages handed on to the EPUB: as typeset (`build`), as the store kept them with the
+        PDF, or the PDF's failure, which the EPUB fails with, without typesetting the book again."""
+        if inputs.print_pages.done():
+            return
+        if failure is not None:
+            inputs.print_pages.set_exception(failure)
+        else:
+            inputs.print_pages.set_result(inputs.store.get_json("pages", _pages_key(inputs)) if inputs.book_key else None)
+
+    def compose(self, inputs: Inputs, staging: Path) -> tuple[Artifact, dict[str, list[int]]]:
+        """The PDF typeset, and where its pages begin (`pages.place`)."""
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
@@ -62,16 +70,16 @@ class PdfBuilder(Builder):
         notes: list[str] = []
         if len(sources) == 1:
             found = self._typeset(inputs, sources[0], output, report="pw-pages", notes=notes)
-            inputs.print_pages = pages.place(found["marks"], found["last"])
+            placed = pages.place(found["marks"], found["last"])
         else:
             reports = self._typeset_in_parts(inputs, sources, targets, work, output, notes)
-            inputs.print_pages = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
+            placed = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
         if inputs.book_key:
-            inputs.store.put_json("pages", _pages_key(inputs), inputs.print_pages)
+            inputs.store.put_json("pages", _pages_key(inputs), placed)
         refused = next(
             (note.split(": warning: ", 1)[1].split("; it is written")[0] for note in notes if "it cannot be PDF/UA-1" in note), ""
         )
-        return Artifact(self.name, output, notes=tuple(notes), withheld=refused)
+        return Artifact(self.name, output, notes=tuple(notes), withheld=refused), placed
 
     def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
@@ -237,17 +245,15 @@ def _failed(version: str, failures: list[Any]) -> tuple[str, str]:
 
 
 def print_pages(inputs: Inputs) -> dict[str, list[int]]:
-    """Where each page of the book's PDF begins (`pages.place`): as this build typeset it (waited
-    for), or as the store kept it, or, when this build makes no PDF, typeset now to be known."""
-    with inputs.pages_lock:
-        if inputs.print_pages is None and inputs.book_key:
-            inputs.print_pages = inputs.store.get_json("pages", _pages_key(inputs))
-        if inputs.pages_failed is not None:
-            raise inputs.pages_failed
-        if inputs.print_pages is None:
-            with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
-                formats.builder("pdf").build(inputs, Path(folder))
-        return inputs.print_pages or {}
+    """Where each page of the book's PDF begins (`pages.place`): as this build's PDF hands them on
+    (waited for), or as the store kept them, or, when this build makes no PDF, typeset now to be known."""
+    found = inputs.print_pages.result() if inputs.typeset else None  # raises the PDF's failure
+    if found is None and inputs.book_key:
+        found = inputs.store.get_json("pages", _pages_key(inputs))
+    if found is None:
+        with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
+            _, found = formats.builder("pdf").compose(inputs, Path(folder))
+    return found
 
 
 def _pages_key(inputs: Inputs) -> str:

@@ -12,7 +12,7 @@ import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import images, remote, translations
+from pipeline import images, remote
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Builder, Inputs
@@ -160,7 +160,7 @@ def _whole(site: Path, pages: list[Path], manuscript) -> frozenset[Path]:
     (its first page when it has none) and the first page of each folder of chapters (with Material's
     `navigation.tabs`, a folder is usually a tab, whose pages show a sidebar of their own). The others
     are checked without it (see `axe.Checker.check`)."""
-    layout = translations.layout(manuscript.settings)
+    layout = manuscript.settings.layout
     locales = {language.locale for language in layout.languages if language is not layout.default} if layout else set()
     folders = sorted({chapter.name.split("/", 1)[0] for chapter in manuscript.chapters if "/" in chapter.name})
     trees: dict[str, list[Path]] = {}

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, build, checks, config, fonts
+from pipeline import __version__, build, checks, fonts, source
 from pipeline.clock import utc
 from pipeline.config import Settings
 from pipeline.errors import ValidationError
@@ -112,17 +112,13 @@ def build_tag(
     builds them all. Editions `store` holds for this release are taken from it, verified; the others
     are built, validated and kept in it.
     """
-    tree = folder / "tree"
     with progress.step("export") as note:
-        repo.export(tag.commit, tree)
+        exported = source.export(
+            repo, tag.commit, folder / "tree", settings.path, settings.trust,
+            missing=lambda relative: gate.Refusal(f"the tree of '{tag.name}' has no {relative}", hint="tag a commit that holds the book's configuration"),
+        )  # fmt: skip
         note["text"] = f"{tag.name} at {tag.commit[:12]}"
-    path = tree / settings.path.relative_to(repo.root)
-    if not path.is_file():
-        raise gate.Refusal(
-            f"the tree of '{tag.name}' has no {path.relative_to(tree)}",
-            hint="tag a commit that holds the book's configuration",
-        )
-    released = _for_release(config.load(path, settings.trust), tag, catalog)
+    released = _for_release(exported, tag, catalog)
     chosen = [name for name in editions(released) if formats is None or name in formats]
     if not chosen:
         return Built(released, ())

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import config, manuscript
+from pipeline import manuscript, source
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.manuscript import Manuscript
@@ -87,15 +87,12 @@ def snapshots(repo: Repository, span: Range, config_path: Path) -> Iterator[tupl
     with tempfile.TemporaryDirectory(prefix="presswork-diff-") as scratch:
         sides = []
         for name, revision in (("base", span.base), ("head", span.head)):
-            tree = Path(scratch) / name
-            repo.export(revision.commit, tree)
-            path = tree / relative
-            if not path.is_file():
-                raise ConfigError(
-                    f"{revision.ref} ({revision.short}) has no {relative.as_posix()}",
-                    hint="compare commits that hold the book's configuration",
-                )
-            settings = config.load(path, _READ_ONLY)  # either side may be a pull request's: read, never run
+            settings = source.export(
+                repo, revision.commit, Path(scratch) / name, config_path, _READ_ONLY,  # either side may be a pull request's: read, never run
+                missing=lambda path, revision=revision: ConfigError(
+                    f"{revision.ref} ({revision.short}) has no {path.as_posix()}", hint="compare commits that hold the book's configuration"
+                ),
+            )  # fmt: skip
             book = manuscript.read(settings, repo.commit_time(revision.commit))
             prefix = relative.parent.as_posix()
             sides.append(Snapshot(revision, settings, book, "" if prefix == "." else prefix))

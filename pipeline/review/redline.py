@@ -57,7 +57,7 @@ class Stamp:
         return {"t": "Span", "c": [tree.make_attr("", [kind], {"author": self.author, "date": self.date}), inlines]}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _RedlineInputs(Inputs):
     """The newer book's inputs, with the compared document in place of the assembled one."""
 

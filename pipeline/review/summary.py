@@ -106,7 +106,7 @@ def pairs(repo: Repository, base: Snapshot, head: Snapshot) -> list[tuple[Chapte
 
 def compare(repo: Repository, span: Range, base: Snapshot, head: Snapshot) -> BookDiff:
     changes = []
-    layout = translations.layout(head.settings)
+    layout = head.settings.layout
     translated: list[TranslationChange] = []
     for before, after in pairs(repo, base, head):
         if after is None:
