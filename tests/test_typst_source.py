@@ -256,3 +256,43 @@ def test_math_between_single_dollars_is_math_in_every_edition(tmp_path):
     for text in (page, chapter):
         assert '<math display="inline"' in text and '<math display="block"' in text
         assert "\\frac" not in text.split("<math", 1)[0] and "$\\frac" not in text
+
+
+def test_thin_spaces_of_tex_keep_their_width_in_the_pdf(tmp_path):
+    """`\\!` (a negative thin space, -3/18 em), `\\;` (5/18 em) and `\\mspace{9mu}`, as books of
+    mathematics write them: pandoc alone makes the first a whole em back, printing a letter over the
+    one before it, the second no space, the third a rounded one. Read back from the PDF, each pair of
+    letters stands as far apart as its space says."""
+    book = copy_book(TESTS / "books" / "style-rules", tmp_path / "book")
+    (book / "book" / "index.md").write_text("# Spaces\n\nClose $m\\!n$ wide $p\\;q$ far $x\\mspace{9mu}y$ plain $mn$ end.\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Style rules\ndocs_dir: book\nnav: [index.md]\n"
+        "markdown_extensions: [{pymdownx.arithmatex: {generic: true}}]\nplugins: [{presswork: {formats: [pdf]}}]\n"
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert "formula" not in run.stderr, run.stderr  # every formula read as mathematics
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(book / "build" / "style-rules.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = [
+        (found.group(3), float(found.group(1)), float(found.group(2)))
+        for found in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)
+    ]
+    texts = [text for text, _, _ in words]
+    start = texts.index("Close")
+    line = words[start : start + texts[start:].index("end.") + 1]
+
+    def width(text: str, nth: int = 0) -> float:
+        found = [(left, right) for word, left, right in line if word == text][nth]
+        return found[1] - found[0]
+
+    def gap(first: str, second: str) -> float:
+        at = [word for word, _, _ in line].index(first)
+        assert line[at + 1][0] == second, line
+        return line[at + 1][1] - line[at][2]
+
+    em = 11.0  # the body's size, in points
+    assert abs(width("𝑚𝑛", 0) - (width("𝑚𝑛", 1) - em * 3 / 18)) < 0.5  # pandoc alone: the n a whole em back
+    assert abs(gap("𝑝", "𝑞") - em * 5 / 18) < 0.5  # pandoc alone: no space
+    assert abs(gap("𝑥", "𝑦") - em * 9 / 18) < 0.5  # pandoc alone: a whole em

@@ -188,20 +188,42 @@ _RETIRED = [
     (re.compile(r"(?<![\w.])(dot|times|minus|dash|plus)\.circle(?![\w])"), r"\1.o"),  # ⊙ ⊗ ⊖ ⊝
     (re.compile(r'delim: "\|\|"'), "delim: bar.double"),  # ‖ ‖ around a matrix (a norm)
 ]
+# pandoc 3.9 (texmath) writes TeX's spaces of a fraction of an em as whole ems: `\!` (-3mu) as
+# `#h(-1em)`, which prints a letter over the one before it, and `\;` (5mu) as `#h(0em)`. Each such
+# space is given pandoc as a marked name, written in the Typst source as the space it is.
+_SPACED = re.compile(
+    r"\\(?:(?P<short>[!;])|(?P<named>enspace)(?![A-Za-z])"
+    r"|mspace\{\s*(?P<mu>-?[\d.]+)\s*mu\s*\}|hspace\{\s*(?P<em>-?[\d.]+)\s*em\s*\}|(?P<other>.))",
+    re.DOTALL,
+)
+_MU = {"!": -3, ";": 5, "enspace": 9}
+_SPACE_MARK = re.compile(r'"pw-space:(-?[\d.]+em)"')
 _MATH = re.compile(r'(#pw-alt\("(?:[^"\\]|\\.)*"\)\[)(\$(?:[^$\\]|\\.)*\$)', re.DOTALL)  # a formula, as pdf._described writes it
 
 
 def math_written(blocks: list[Node]) -> list[Node]:
-    """Each formula's TeX with `vmatrix` and `Vmatrix` written as a matrix between bars."""
+    """Each formula's TeX with `vmatrix` and `Vmatrix` written as a matrix between bars, and its
+    spaces of a fraction of an em marked (`_SPACED`)."""
 
     def barred(found: re.Match) -> str:
         left, right = _BARRED[found.group(2)]
         return f"{left}\\begin{{matrix}}" if found.group(1) == "begin" else f"\\end{{matrix}}{right}"
 
+    def spaced(found: re.Match) -> str:
+        if found.group("other") is not None:
+            return found.group(0)  # another command, or an escaped character (`\\`), as written
+        if found.group("em") is not None:
+            width = float(found.group("em"))
+        else:
+            width = (float(found.group("mu")) if found.group("mu") is not None else _MU[found.group("short") or found.group("named")]) / 18
+        return f"\\operatorname{{pw-space:{width:.4f}em}}"
+
     def change(node: Node) -> list[Node] | None:
-        if node["t"] == "Math" and "matrix}" in node["c"][1]:
-            return [{"t": "Math", "c": [node["c"][0], _BARRED_ENV.sub(barred, node["c"][1])]}]
-        return None
+        if node["t"] != "Math" or "\\" not in node["c"][1]:
+            return None
+        tex = _SPACED.sub(spaced, node["c"][1])
+        tex = _BARRED_ENV.sub(barred, tex) if "matrix}" in tex else tex
+        return [{"t": "Math", "c": [node["c"][0], tex]}] if tex != node["c"][1] else None
 
     return tree.rewrite_inlines(blocks, change)
 
@@ -210,7 +232,7 @@ def current_math(source: str) -> str:
     """The Typst `source` with the retired names in its formulas written as their current ones."""
 
     def current(found: re.Match) -> str:
-        text = found.group(2)
+        text = _SPACE_MARK.sub(r"#h(\1)", found.group(2))
         for pattern, name in _RETIRED:
             text = pattern.sub(name, text)
         return found.group(1) + text
