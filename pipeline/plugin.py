@@ -90,14 +90,22 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if self.planned and not _another_language(config):  # the default language's site holds every language's files
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-            files.append(File.generated(config, DOWNLOADS_PAGE, content=f"# {self.words['downloads']}\n"))  # written once they are built
+            files.append(self._page(config, f"# {self.words['downloads']}\n"))  # written once they are built
         elif self.planned:  # another language's tree, built once they are: its own page, linking to those files
-            page = File.generated(config, DOWNLOADS_PAGE, content=self.downloads_text(config))
+            page = self._page(config, self.downloads_text(config))
             page.dest_uri = f"{_another_language(config)}/{page.dest_uri}"  # in its tree, as the plugin puts its pages
             page.url = page.dest_uri.removesuffix("index.html") if config.use_directory_urls else page.dest_uri
             page.__dict__.pop("abs_dest_path", None)
             files.append(page)
         return files
+
+    def _page(self, config: MkDocsConfig, text: str) -> File:
+        """The Downloads page, from a file of its own beside the editions (plugins that read a page's
+        source file, as mkdocs-rss-plugin and the git plugins do, find one; it is in no repository)."""
+        source = Path(self.planned[0][1]).parent / ".pages" / (_another_language(config) or "default") / DOWNLOADS_PAGE
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(text, encoding="utf-8")
+        return File.generated(config, DOWNLOADS_PAGE, abs_src_path=str(source))
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self.epoch is not None:  # the sitemap's dates (and its .gz's) come from the build, not the clock

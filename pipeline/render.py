@@ -180,8 +180,8 @@ class Rendering:
         with self._mkdocs(counter):
             try:
                 page = files.get_file_from_path(plugin.downloads_page) if plugin.planned else None
-                if page is not None:
-                    page.content_string = plugin.downloads_text(config)
+                if page is not None:  # its file, which plugins may read as its source (`plugin._page`)
+                    Path(page.abs_src_path).write_text(plugin.downloads_text(config), encoding="utf-8")
                     _render(page.page, config, files)
                 env = config.plugins.on_env(env, config=config, files=files)
                 files.copy_static_files()

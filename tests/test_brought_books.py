@@ -282,3 +282,25 @@ def test_a_title_in_another_script_names_the_files_in_it(tmp_path):
     downloads = (book / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
     assert 'href="downloads/hello-%E7%AE%97%E6%B3%95.pdf"' in downloads  # the address, as a browser asks for it
     assert (book / "build" / "site" / "downloads" / "hello-算法.pdf").is_file()
+
+
+def test_a_plugin_that_reads_each_page_s_source_file_builds_the_downloads_page(tmp_path):
+    """mkdocs-rss-plugin opens every page's source file, the Downloads page's too: it had none (an
+    in-memory page), the plugin failed, and no edition was written. Now the site has the page, and
+    the feed lists the chapter."""
+    book = _book(
+        tmp_path / "book",
+        """\
+        site_name: Feeds
+        site_url: https://example.org/feeds/
+        plugins:
+          - rss
+          - presswork: {formats: [docx, site]}
+        """,
+        "# Feeds\n\nA chapter the feed lists.\n",
+    )
+    run = presswork("build", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    site = book / "build" / "site"
+    assert "feeds.docx" in (site / "downloads.html").read_text(encoding="utf-8")
+    assert "A chapter the feed lists" in (site / "feed_rss_created.xml").read_text(encoding="utf-8")
