@@ -1,0 +1,2 @@
+def on_env(env, config, files):
+    env.add_extension('jinja2.ext.do')
