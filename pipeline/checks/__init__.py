@@ -1,7 +1,9 @@
-"""The checks: every chapter read once into prose with a source map, then links, accessibility,
-spelling (codespell) and grammar (LanguageTool), the book's vocabulary and rule settings, the suppressions written in the
-chapters, and, for a review, only the lines changed since a commit. A book in several languages
-(mkdocs-static-i18n) has each language's own chapters checked in that language."""
+"""The checks: every chapter read once into prose with a source map, then each checker of `CHECKERS`
+(links, what an untrusted build leaves out, accessibility, spelling with codespell, grammar with
+LanguageTool: one module each, behind the seam of `pipeline.checks.reading`), then the book's rule
+settings, the suppressions written in the chapters, and, for a review, only the lines changed since
+a commit. A book in several languages (mkdocs-static-i18n) has each language's own chapters checked
+in that language, and its stale translations found from git history."""
 
 from __future__ import annotations
 
@@ -10,25 +12,16 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import sanitiser, translations
-from pipeline.checks import accessibility, changes, grammar, links, names, prose, spelling, suppressions, translation, vocabulary
-from pipeline.checks.cache import FindingsCache
+from pipeline import translations
+from pipeline.checks import accessibility, changes, grammar, links, names, prose, spelling, suppressions, translation, untrusted, vocabulary
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
+from pipeline.checks.reading import Checker, Kept, Options, Reading
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.manuscript import Manuscript, read, read_chapter
 from pipeline.progress import Progress
 from pipeline.tools import codespell
-
-
-@dataclass(frozen=True)
-class Options:
-    paths: tuple[Path, ...] = ()  # only these chapters (default: every chapter in nav)
-    grammar: bool = True
-    languagetool_url: str | None = None
-    changed_since: str | None = None
-    cache: Path | None = None  # the cache folder (LanguageTool's installation, the findings cache)
 
 
 @dataclass
@@ -46,6 +39,10 @@ class Report:
         return level != "never" and any(f.at_least(level) for f in self.findings)
 
 
+# The checkers, in the order they run: each module's rules behind one seam (`pipeline.checks.reading`).
+CHECKERS: tuple[Checker, ...] = (links.CHECKER, untrusted.CHECKER, accessibility.CHECKER, spelling.CHECKER, grammar.CHECKER)
+
+
 def versions(options: Options) -> dict[str, str]:
     """The version of each checker a run with `options` uses (links are Presswork's own): what a
     release records beside the tools that built it."""
@@ -60,9 +57,9 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     translated language's own (not those it shows in the default language), in that language, and its translations that fell
     behind their source (from git history) as warnings."""
     layout = settings.layout
-    engines: dict[str, grammar.Engine] = {}
     with contextlib.ExitStack() as stack:  # one LanguageTool server for every language
-        report = _run(settings, manuscript, options, progress, engines, stack)
+        kept = Kept(stack)
+        report = _run(settings, manuscript, options, progress, kept)
         if layout is None:
             return report
         report.findings = _in_language(report.findings, settings.presswork.book.language)
@@ -73,7 +70,7 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
             own = tuple(chapter for chapter in translated.chapters if chapter.name not in translated.fallbacks)
             if own:
                 book = dataclasses.replace(translated, chapters=own, unlisted=())
-                found = _run(translated.settings, book, options, progress, engines, stack, f" {language.locale}")
+                found = _run(translated.settings, book, options, progress, kept, f" {language.locale}")
                 found.findings = _in_language(found.findings, language.locale)
                 report = Report(
                     sorted(set(report.findings + found.findings)),
@@ -94,125 +91,42 @@ def run(settings: Settings, manuscript: Manuscript, options: Options, progress: 
     return report
 
 
-def _run(
-    settings: Settings,
-    manuscript: Manuscript,
-    options: Options,
-    progress: Progress,
-    engines: dict,
-    stack: contextlib.ExitStack,
-    label: str = "",
-) -> Report:
+def _run(settings: Settings, manuscript: Manuscript, options: Options, progress: Progress, kept: Kept, label: str = "") -> Report:
+    """One language's chapters read into prose, then each checker of `CHECKERS` that is wanted, then
+    the book's rule settings, the suppressions written in the chapters and, for a review, the lines
+    changed since a commit."""
     config = settings.presswork.check
     with progress.step(f"prose{label}") as note:
         dialect = prose.dialect(settings)  # the configured slugify functions give the ids the site has
         proses = {chapter.name: prose.extract(chapter, dialect) for chapter in manuscript.chapters}
         selected = _selected(settings, options.paths, proses)
-        chosen = [proses[name] for name in selected]
-        note["text"] = f"{sum(len(p.units) for p in chosen)} paragraphs in {len(chosen)} chapter{'s' if len(chosen) != 1 else ''}"
-    words = vocabulary.load(settings.root / "styles", list(config.vocabularies), settings.presswork.book.language)
-    known = names.collect(proses.values())  # the names every chapter's code writes and its links spell
-
-    def accepts(text: str, start: int, end: int) -> bool:
-        return words.accepts(text[start:end]) or known.knows(text, start, end)
-
-    timeout = settings.presswork.timeout
-    findings: list[Finding] = []
-    with progress.step(f"links{label}"):
-        plugins = set(settings.mkdocs.plugins)
-        autorefs = next((name for name in ("mkdocstrings", "autorefs") if name in plugins), "")
-        anchors = settings.mkdocs.validation.links.anchors
-        findings += links.check(
-            proses, selected, settings.docs_dir, settings.root, settings.mkdocs.site_url, autorefs=autorefs, anchors=anchors
+        note["text"] = (
+            f"{sum(len(proses[n].units) for n in selected)} paragraphs in {len(selected)} chapter{'s' if len(selected) != 1 else ''}"
         )
-        if not options.paths:
-            findings += [_unlisted(settings, name) for name in manuscript.unlisted]
-        if not settings.trust.trusted:
-            findings += _unsafe([proses[name] for name in selected])
-            findings += [] if options.paths else _drawings(settings)
-    with progress.step(f"accessibility{label}"):
-        findings += accessibility.check(proses, selected, settings.presswork.book.language)
-    with progress.step(f"spelling{label}") as note:
-        findings += spelling.check(chosen, book_language=settings.presswork.book.language, timeout=timeout, accepts=accepts)
-        if not settings.presswork.book.language.startswith("en"):
-            note["text"] = f"codespell reads English only: the {settings.presswork.book.language} text is left to LanguageTool"
-        findings += words.rejected(chosen)
-    sent = 0
-    spellers: set[str] = set()  # the ids of LanguageTool's spelling rules that reported a word
-    if options.grammar and config.grammar:
-        with progress.step(f"grammar{label}") as note:
-            cache = FindingsCache(options.cache / "checks" if options.cache else None)
-            if "engine" not in engines:
-                engines["engine"] = stack.enter_context(grammar.Engine.find(
-                    options.languagetool_url or config.languagetool_url,
-                    options.cache,
-                    heap=config.languagetool_heap,
-                    workers=config.workers,
-                ).kept())  # fmt: skip
-            engine = engines["engine"]
-            counted: list[int] = []
-            try:
-                findings += grammar.check(
-                    chosen,
-                    engine,
-                    cache,
-                    book_language=settings.presswork.book.language,
-                    rules=dict(config.rules),
-                    accepts=words.accepts,
-                    names=known.spells,
-                    on_request=counted.append,
-                    on_spelling=spellers.add,
-                )
-            finally:
-                cache.close()
-            sent = sum(counted)
-            note["text"] = f"{sent} paragraph{'s' if sent != 1 else ''} sent to LanguageTool" if sent else "all paragraphs from the cache"
+    reading = Reading(
+        settings, manuscript, options, proses, selected,
+        vocabulary.load(settings.root / "styles", list(config.vocabularies), settings.presswork.book.language),
+        names.collect(proses.values()), kept,
+    )  # fmt: skip
+    findings: list[Finding] = []
+    for checker in CHECKERS:
+        if checker.wanted(reading):
+            with progress.step(f"{checker.step}{label}") as note:
+                findings += checker.check(reading, note)
     findings = _apply_rules(findings, dict(config.rules))
-    findings = suppressions.apply(findings, chosen)
+    findings = suppressions.apply(findings, reading.chosen)
     if options.changed_since:
         findings = _only_changed(findings, settings.root, options.changed_since, settings.presswork.timeout)
     by_display = {p.chapter.display: p for p in proses.values()}
-    if spellers:
+    if reading.tally.spellers:
         findings = grammar.once_per_word(
-            findings, spellers, lambda f: by_display[f.path].source_line(f.line)[f.column - 1 : f.end_column - 1]
+            findings, reading.tally.spellers, lambda f: by_display[f.path].source_line(f.line)[f.column - 1 : f.end_column - 1]
         )
-    return Report(sorted(set(findings)), len(chosen), by_display, sent)
+    return Report(sorted(set(findings)), len(selected), by_display, reading.tally.sent)
 
 
 def _in_language(findings: list[Finding], language: str) -> list[Finding]:
     return [dataclasses.replace(finding, language=language) for finding in findings]
-
-
-def _unlisted(settings: Settings, name: str) -> Finding:
-    docs = settings.docs_dir
-    shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
-    message = "not in nav: it is on the site but in no other edition, and not checked"
-    return Finding(f"{shown}/{name}", 1, 1, 1, 2, "warning", "links", "not-in-nav", message, ())
-
-
-def _unsafe(chosen: list[Prose]) -> list[Finding]:
-    """In an untrusted run, what the editions leave out of the raw HTML and raw blocks, where it is written."""
-    findings = []
-    for item in chosen:
-        for unsafe in sanitiser.scan(item.chapter.text):
-            line, column = item.position(unsafe.offset)
-            end_line, end_column = item.position(unsafe.offset + unsafe.length)
-            message = f"{unsafe.what} is left out of an untrusted build"
-            findings.append(
-                Finding(item.chapter.display, line, column, end_line, end_column, "warning", "html", "unsafe-html", message, ())
-            )
-    return findings
-
-
-def _drawings(settings: Settings) -> list[Finding]:
-    """In an untrusted run, what the SVG files of the docs folder lose, at each file."""
-    root = settings.root.resolve()
-    return [
-        Finding(path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path), 1, 1, 1, 2,
-                "warning", "html", "unsafe-html", f"{what} is left out of the drawing in an untrusted build", ())
-        for path, dropped in sanitiser.drawings(settings.docs_dir)
-        for what in dropped
-    ]  # fmt: skip
 
 
 def _selected(settings: Settings, paths: tuple[Path, ...], proses: dict[str, Prose]) -> list[str]:

@@ -23,9 +23,10 @@ import posixpath
 import re
 
 from pipeline.checks import scripts
-from pipeline.checks.findings import Finding
+from pipeline.checks.findings import Finding, at
 from pipeline.checks.inline import cells
 from pipeline.checks.prose import Prose
+from pipeline.checks.reading import Reading
 
 ENGINE = "accessibility"
 RULES = (
@@ -57,6 +58,19 @@ _NAMED = {
 PAGE = (255, 255, 255)  # the page a color without a background of its own is read on
 TEXT = (0, 0, 0)  # the text a background without a color of its own is under
 AA = 4.5  # WCAG 2.1 AA, success criterion 1.4.3, for text of ordinary size
+
+
+class Accessibility:
+    step = "accessibility"
+
+    def wanted(self, reading: Reading) -> bool:
+        return True
+
+    def check(self, reading: Reading, note: dict[str, str]) -> list[Finding]:
+        return check(reading.proses, reading.selected, reading.language)
+
+
+CHECKER = Accessibility()
 
 
 def check(proses: dict[str, Prose], selected: list[str], language: str = "en") -> list[Finding]:
@@ -226,6 +240,4 @@ def _hex(color: tuple[int, int, int]) -> str:
 
 
 def _finding(prose: Prose, span: tuple[int, int], rule: str, message: str) -> Finding:
-    line, column = prose.position(span[0])
-    end_line, end_column = prose.position(max(span[1], span[0] + 1))
-    return Finding(prose.chapter.display, line, column, end_line, end_column, "warning", ENGINE, rule, message, ())
+    return at(prose, span[0], span[1], "warning", ENGINE, rule, message)

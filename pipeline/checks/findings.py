@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.checks.prose import Prose
 
 SEVERITIES = ("info", "warning", "error")
 ENGINES = ("codespell", "languagetool", "links", "html", "translations", "accessibility")
@@ -36,3 +40,10 @@ class Finding:
 
     def at_least(self, level: str) -> bool:
         return SEVERITIES.index(self.severity) >= SEVERITIES.index(level)
+
+
+def at(prose: Prose, start: int, end: int, severity: str, engine: str, rule: str, message: str, suggestions=()) -> Finding:
+    """A finding on the text of `prose` from offset `start` to `end` (at least one character)."""
+    line, column = prose.position(start)
+    end_line, end_column = prose.position(max(end, start + 1))
+    return Finding(prose.chapter.display, line, column, end_line, end_column, severity, engine, rule, message, tuple(suggestions))

@@ -38,6 +38,7 @@ from pipeline.checks import inline, terms
 from pipeline.checks.cache import FindingsCache
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
+from pipeline.checks.reading import Reading
 from pipeline.errors import ConfigError, ToolError
 from pipeline.tools import languagetool
 
@@ -145,6 +146,40 @@ class _Session:
         self.server.restart()
         self.url = self.server.url
         return self.check(language, texts, disabled, only)
+
+
+class Grammar:
+    """LanguageTool on every paragraph (one server for every language of a run), its findings kept
+    in the findings cache; how many paragraphs were sent, and which spelling rules spoke, go to the
+    run's tally (`once_per_word` reads them)."""
+
+    step = "grammar"
+
+    def wanted(self, reading: Reading) -> bool:
+        return reading.options.grammar and reading.settings.presswork.check.grammar
+
+    def check(self, reading: Reading, note: dict[str, str]) -> list[Finding]:
+        config, options = reading.settings.presswork.check, reading.options
+        if reading.kept.engine is None:
+            found = Engine.find(
+                options.languagetool_url or config.languagetool_url, options.cache, heap=config.languagetool_heap, workers=config.workers
+            )
+            reading.kept.engine = reading.kept.stack.enter_context(found.kept())
+        cache = FindingsCache(options.cache / "checks" if options.cache else None)
+        counted: list[int] = []
+        try:
+            findings = check(
+                reading.chosen, reading.kept.engine, cache, book_language=reading.language, rules=dict(config.rules),
+                accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=counted.append, on_spelling=reading.tally.spellers.add,
+            )  # fmt: skip
+        finally:
+            cache.close()
+        sent = reading.tally.sent = sum(counted)
+        note["text"] = f"{sent} paragraph{'s' if sent != 1 else ''} sent to LanguageTool" if sent else "all paragraphs from the cache"
+        return findings
+
+
+CHECKER = Grammar()
 
 
 def language_of(unit: Unit, book_language: str) -> str:

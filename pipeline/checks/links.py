@@ -13,10 +13,41 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from pipeline.checks.findings import Finding
+from pipeline.checks.findings import Finding, at
 from pipeline.checks.prose import Prose, label_key
+from pipeline.checks.reading import Reading
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+class Links:
+    """Every link, anchor, footnote and image of the chapters reported on, and (when the whole book
+    is checked) each page of the site that nav does not list."""
+
+    step = "links"
+
+    def wanted(self, reading: Reading) -> bool:
+        return True
+
+    def check(self, reading: Reading, note: dict[str, str]) -> list[Finding]:
+        settings = reading.settings
+        plugins = set(settings.mkdocs.plugins)
+        autorefs = next((name for name in ("mkdocstrings", "autorefs") if name in plugins), "")
+        found = check(
+            reading.proses, reading.selected, settings.docs_dir, settings.root, settings.mkdocs.site_url,
+            autorefs=autorefs, anchors=settings.mkdocs.validation.links.anchors,
+        )  # fmt: skip
+        return found if reading.options.paths else found + [_unlisted(settings, name) for name in reading.manuscript.unlisted]
+
+
+CHECKER = Links()
+
+
+def _unlisted(settings, name: str) -> Finding:
+    docs = settings.docs_dir
+    shown = docs.relative_to(settings.root).as_posix() if docs.is_relative_to(settings.root) else str(docs)
+    message = "not in nav: it is on the site but in no other edition, and not checked"
+    return Finding(f"{shown}/{name}", 1, 1, 1, 2, "warning", "links", "not-in-nav", message, ())
 
 
 def check(
@@ -139,9 +170,7 @@ def _unused_footnotes(prose: Prose) -> list[Finding]:
 
 
 def _finding(prose: Prose, offset: int, length: int, rule: str, message: str, suggestions, severity: str = "error") -> Finding:
-    line, column = prose.position(offset)
-    end_line, end_column = prose.position(offset + max(length, 1))
-    return Finding(prose.chapter.display, line, column, end_line, end_column, severity, "links", rule, message, tuple(suggestions))
+    return at(prose, offset, offset + length, severity, "links", rule, message, suggestions)
 
 
 def _distance(a: str, b: str) -> int:

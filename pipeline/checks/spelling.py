@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pipeline.checks.findings import Finding
 from pipeline.checks.prose import Prose, Unit
+from pipeline.checks.reading import Reading
 from pipeline.tools import codespell
 
 
@@ -36,3 +37,22 @@ def check(
         message = f"'{typo.word}' is a common misspelling of " + " or ".join(f"'{s}'" for s in suggestions)
         findings.append(Finding(prose.chapter.display, *where, "error", "codespell", "codespell", message, suggestions))
     return findings
+
+
+class Spelling:
+    """codespell on the English paragraphs, and the words the book's vocabulary rejects."""
+
+    step = "spelling"
+
+    def wanted(self, reading: Reading) -> bool:
+        return True
+
+    def check(self, reading: Reading, note: dict[str, str]) -> list[Finding]:
+        language = reading.language
+        if not language.startswith("en"):
+            note["text"] = f"codespell reads English only: the {language} text is left to LanguageTool"
+        found = check(reading.chosen, book_language=language, timeout=reading.settings.presswork.timeout, accepts=reading.accepts)
+        return found + reading.vocabulary.rejected(reading.chosen)
+
+
+CHECKER = Spelling()
