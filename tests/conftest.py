@@ -21,9 +21,10 @@ EPOCH = "1700000000"
 def fresh_cache(folder: Path) -> Path:
     """An empty cache folder that shares the installed LanguageTool, mermaid, DAISY Ace, veraPDF and axe-core (installed by `make test`)."""
     from pipeline.environment import cache_folder
+    from pipeline.tools import INSTALLED
 
     folder.mkdir(parents=True, exist_ok=True)
-    for tool in ("languagetool", "mermaid", "ace", "verapdf", "axe"):
+    for tool in INSTALLED:
         installed = cache_folder(os.environ) / tool
         if installed.is_dir() and not (folder / tool).exists():
             (folder / tool).symlink_to(installed, target_is_directory=True)

@@ -155,11 +155,7 @@ def test_without_languagetool_the_check_says_what_to_do_and_exits_2(tmp_path):
     assert run.returncode == 2
     assert run.stdout == ""
     message = run.stderr.strip().splitlines()[-1]
-    assert (
-        "LanguageTool is not available" in message
-        and "--no-grammar" in message
-        and "python -m pipeline.tools.languagetool install" in message
-    )
+    assert "LanguageTool is not available" in message and "--no-grammar" in message and "presswork install languagetool" in message
     run = presswork("check", "--quiet", "--languagetool-url", "http://127.0.0.1:9/", cwd=book)
     assert run.returncode == 2 and "no server answers at http://127.0.0.1:9/v2/" in run.stderr
 

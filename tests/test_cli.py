@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 
 import pytest
@@ -109,3 +110,21 @@ def test_the_handbook_checks_as_a_pull_request_would(tmp_path):
     run = presswork("check", "--no-grammar", "--quiet", cwd=REPO, env={"GITHUB_EVENT_NAME": "pull_request"})
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("No findings in ")
+
+
+def test_install_installs_each_tool_or_says_it_is_there(tmp_path):
+    """`presswork install` with no tool named: each tool of the cache folder, with its version, as
+    `make` installs them (they are installed already here, so nothing is fetched); an unknown name is a
+    usage error that lists the tools."""
+    from pipeline.tools import INSTALLED
+
+    run = presswork("install", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert [line.split(" is installed")[0].rsplit(" ", 1)[0] for line in lines] == [
+        "LanguageTool", "mermaid", "DAISY Ace", "veraPDF", "axe-core"
+    ]  # fmt: skip
+    assert all(re.search(r" \d+\.\d+(\.\d+)? is installed \(", line) for line in lines), lines
+    run = presswork("install", "languagetools", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"error: 'languagetools' is not a tool presswork installs (name one of {', '.join(INSTALLED)})"

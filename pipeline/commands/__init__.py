@@ -3,9 +3,9 @@ function that runs each verb. Nothing heavy is imported until a verb runs."""
 
 from __future__ import annotations
 
-from pipeline.commands import book, publishing, review
+from pipeline.commands import book, publishing, review, tools
 
 
 def add(verbs) -> None:
-    for group in (book, publishing, review):
+    for group in (book, publishing, review, tools):
         group.add(verbs)

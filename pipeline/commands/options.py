@@ -19,6 +19,13 @@ def common() -> argparse.ArgumentParser:
     return common
 
 
+def debug() -> argparse.ArgumentParser:
+    """The one option of a verb that reads no book: --debug."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of a failure")
+    return parser
+
+
 def grammar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-grammar", action="store_true", help="skip LanguageTool (links and spelling are still checked)")
     parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")

@@ -107,5 +107,11 @@ def violations(report: dict) -> list[Violation]:
     return found
 
 
+def install_into(cache: Path) -> str:
+    return Checker.install_into(cache)
+
+
 if __name__ == "__main__":
-    raise SystemExit(Checker.command_line(sys.argv[1:]))
+    from pipeline import tools
+
+    raise SystemExit(tools.module_main("ace", sys.argv[1:]))

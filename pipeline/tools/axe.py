@@ -1,6 +1,6 @@
 """axe-core, the one module that runs it: the accessibility rules of WCAG 2.1 A and AA on every page
 of the site, in Debian's chromium through puppeteer-core (`axe.mjs`), installed from npm into the
-cache folder by `python -m pipeline.tools.axe install` (which `make` runs). All of a site's pages
+cache folder by `presswork install axe` (which `make` runs). All of a site's pages
 are checked in one run of the browser, once in each colour scheme the site offers."""
 
 from __future__ import annotations
@@ -120,5 +120,11 @@ def _served(site: Path, base: str = "/") -> Iterator[str]:
         server.server_close()
 
 
+def install_into(cache: Path) -> str:
+    return Checker.install_into(cache)
+
+
 if __name__ == "__main__":
-    raise SystemExit(Checker.command_line(sys.argv[1:]))
+    from pipeline import tools
+
+    raise SystemExit(tools.module_main("axe", sys.argv[1:]))

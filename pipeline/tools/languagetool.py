@@ -1,7 +1,7 @@
 """LanguageTool: installed from Maven Central into a cache folder, run as a loopback server, asked
 through the language-tool-python package.
 
-`python -m pipeline.tools.languagetool install` installs the newest 6.x that resolves (`make install`
+`presswork install languagetool` installs the newest 6.x that resolves (`make install`
 runs it). A check starts the server on a free loopback port when it needs it, waits until it answers,
 and stops it when the check ends, also on Ctrl-C or an error.
 """
@@ -25,9 +25,7 @@ from pipeline.tools import java, maven, process
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
 _ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
-_HOW_TO_FIX = (
-    "install it with 'python -m pipeline.tools.languagetool install', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
-)
+_HOW_TO_FIX = "install it with 'presswork install languagetool', pass --languagetool-url URL of a LanguageTool server, or --no-grammar"
 _NO_SERVER = "start the server, pass the --languagetool-url of one that runs, or --no-grammar"
 
 
@@ -234,20 +232,13 @@ def _post(url: str, fields: dict[str, str], *, timeout: float) -> dict:
         return process.read_json("LanguageTool", response.read())
 
 
-def _main(argv: list[str]) -> int:
-    from pipeline.environment import cache_folder
-
-    if argv[:1] != ["install"]:
-        print("usage: python -m pipeline.tools.languagetool install", file=sys.stderr)
-        return 2
-    try:
-        installation = install(cache_folder(os.environ))
-    except ToolError as error:
-        print(str(error), file=sys.stderr)
-        return 3
-    print(f"LanguageTool {installation.version} is installed ({installation.classpath})")
-    return 0
+def install_into(cache: Path) -> str:
+    """Install LanguageTool into `cache` (`presswork install languagetool`); what is installed."""
+    installation = install(cache)
+    return f"LanguageTool {installation.version} is installed ({installation.classpath})"
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
+    from pipeline import tools
+
+    raise SystemExit(tools.module_main("languagetool", sys.argv[1:]))

@@ -51,5 +51,11 @@ class Renderer(npm.Installed):
         return [Drawn(item.get("svg"), item.get("error")) for item in drawn]
 
 
+def install_into(cache: Path) -> str:
+    return Renderer.install_into(cache)
+
+
 if __name__ == "__main__":
-    raise SystemExit(Renderer.command_line(sys.argv[1:]))
+    from pipeline import tools
+
+    raise SystemExit(tools.module_main("mermaid", sys.argv[1:]))

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -77,20 +75,10 @@ class Installed:
         return None
 
     @classmethod
-    def command_line(cls, argv: list[str]) -> int:
-        """`python -m pipeline.tools.<name> install`: install it unless it is installed; exit 3 if npm fails."""
-        from pipeline.environment import cache_folder
-
-        if argv[:1] != ["install"]:
-            print(f"usage: python -m pipeline.tools.{cls.name} install", file=sys.stderr)
-            return 2
-        tool = cls.find(cache_folder(os.environ))
-        try:
-            if not tool.installed:
-                tool.install()
-            mended = tool.mend()
-        except ToolError as error:
-            print(str(error), file=sys.stderr)
-            return 3
-        print(f"{cls.title} {tool.version} is installed ({tool.modules}){f'; {mended}' if mended else ''}")
-        return 0
+    def install_into(cls, cache: Path) -> str:
+        """Install it into `cache` unless it is installed (`presswork install NAME`); what is installed."""
+        tool = cls.find(cache)
+        if not tool.installed:
+            tool.install()
+        mended = tool.mend()
+        return f"{cls.title} {tool.version} is installed ({tool.modules}){f'; {mended}' if mended else ''}"

@@ -6,7 +6,6 @@ profile; its JSON report is read as data."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ class Validator:
     def missing(self) -> str | None:
         """What stops veraPDF running here, or None."""
         if maven.installed(self.folder) is None:
-            return "veraPDF is not installed (run 'make install', or python -m pipeline.tools.verapdf install)"
+            return "veraPDF is not installed (run 'make install', or presswork install verapdf)"
         try:
             java.executable()
         except ToolError as error:
@@ -105,20 +104,13 @@ def install(cache: Path, *, timeout: float = 1800) -> Path:
     return target
 
 
-def _main(argv: list[str]) -> int:
-    from pipeline.environment import cache_folder
-
-    if argv[:1] != ["install"]:
-        print("usage: python -m pipeline.tools.verapdf install", file=sys.stderr)
-        return 2
-    try:
-        folder = install(cache_folder(os.environ))
-    except ToolError as error:
-        print(str(error), file=sys.stderr)
-        return 3
-    print(f"veraPDF {VERSION} is installed ({folder / 'lib'})")
-    return 0
+def install_into(cache: Path) -> str:
+    """Install veraPDF into `cache` (`presswork install verapdf`); what is installed."""
+    folder = install(cache)
+    return f"veraPDF {VERSION} is installed ({folder / 'lib'})"
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
+    from pipeline import tools
+
+    raise SystemExit(tools.module_main("verapdf", sys.argv[1:]))
