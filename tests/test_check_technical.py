@@ -202,3 +202,23 @@ def test_identifiers_in_prose_are_no_misspellings_and_a_name_is_no_error(tmp_pat
     assert ("book/index.md", "Trylesinski", "warning") in found and ("book/api.md", "Trylesinski", "error") in found, found
     assert ("book/index.md", "flimbered", "error") in found, found
     assert not any(word in ("AuthlibMiddleware", "operationName") for _, word, _ in found), found
+
+
+def test_a_term_the_book_repeats_and_an_acronym_are_no_misspellings(tmp_path):
+    """cp-algorithms writes `semiconvergents` eight times and `Stern-Brocot` eleven: a word the book
+    spells alike three times or more is one of its terms, which LanguageTool's dictionary lacks; a
+    word of capitals (`NAIPC`) is an acronym. An unknown word written once or twice is still
+    reported, and codespell still reports a common misspelling however often it is written."""
+    book = copy_book(CODE_WORDS, tmp_path / "book")
+    (book / "book" / "index.md").write_text(
+        "# Fractions\n\n"
+        "The semiconvergents of a fraction lie between its convergents.\n\n"
+        "Every semiconvergents list is finite, and the Stern-Brocot tree holds the semiconvergents too.\n\n"
+        "The Stern-Brocot tree is a tree, and the Stern-Brocot sequence is ordered.\n\n"
+        "We recieve the NAIPC problems here, and recieve them again, and recieve them once more.\n\n"
+        "A flimbered fraction is kept, and so is a flimbered one.\n"
+    )
+    found = [(_word(book, f), f["engine"]) for f in _check(book)]
+    assert not any(word in ("semiconvergents", "Stern-Brocot", "Stern", "Brocot", "NAIPC") for word, _ in found), found
+    assert ("flimbered", "languagetool") in found, found  # twice: no term yet
+    assert [word for word, engine in found if engine == "codespell"] == ["recieve"] * 3, found

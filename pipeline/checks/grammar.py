@@ -331,6 +331,8 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping
         return None  # a name the book uses (`Mutex`, `httpx`), words of software (`hashable`, `dict-like`)
     if _spelling(match) and _CAMEL.search(word):
         return None  # written as code writes names (`AuthlibMiddleware`, `operationName`): an identifier
+    if _spelling(match) and _ACRONYM.fullmatch(word):
+        return None  # capitals alone (`NAIPC`, `DMOPC`): an acronym, whose letters no dictionary holds
     severity = level if level in SEVERITIES else "error" if match.issue_type in _ERRORS else "warning"
     if level is None and _spelling(match) and _proper_name(unit.text, start, word):
         severity = "warning"  # `Trylesinski` in a sentence: most often a person's or a product's name
@@ -338,6 +340,7 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping
 
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}s?")
 
 
 def _proper_name(text: str, start: int, word: str) -> bool:

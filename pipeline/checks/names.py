@@ -36,12 +36,15 @@ or when each of its hyphenated parts is (`httpx-socks`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.checks.prose import Block, Prose, label_key
+from pipeline.tools import codespell
 
 _NAME = re.compile(r"(?<!\w)[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")  # a word of the prose, hyphenated or not
 _INITIALISM = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|[\d_]|$)")
 _ADDRESS_PARTS = re.compile(r"[/.#?&=:@+]+")
 _ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # an address out of the book: one in it names a chapter
@@ -83,6 +86,7 @@ class Names:
 
     names: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)  # the parts of links' addresses, for LanguageTool alone
+    terms: set[str] = field(default_factory=set)  # words the prose spells alike `TERM` times or more, for LanguageTool alone
 
     def knows(self, text: str, start: int, end: int) -> bool:
         """Whether `text[start:end]`, a word of the prose, or the name it is part of there, is one."""
@@ -91,8 +95,11 @@ class Names:
     def spells(self, text: str, start: int, end: int) -> bool:
         """`knows`, or the word is a whole part of a link's address: for LanguageTool's spelling rule,
         which reports every word its dictionary lacks, not for codespell, which reports known
-        misspellings (one in an address, `example.com/wiht`, is no reason to accept it in the prose)."""
-        return self._knows(text, start, end, self.names | self.addresses)
+        misspellings (one in an address, `example.com/wiht`, is no reason to accept it in the prose).
+        A word the book spells the same way again and again (`semiconvergents`, `Stern-Brocot`) is
+        one of its terms: a slip of the keys is not repeated alike, and codespell still reports the
+        common misspellings however often they are written."""
+        return self._knows(text, start, end, self.names | self.addresses | self.terms)
 
     def _knows(self, text: str, start: int, end: int, names: set[str]) -> bool:
         if not names:
@@ -118,7 +125,8 @@ class Names:
 
 
 def collect(proses: Iterable[Prose]) -> Names:
-    """The names every chapter's code writes and its links spell."""
+    """The names every chapter's code writes and its links spell, and the terms its prose repeats."""
+    proses = list(proses)
     found: set[str] = set()
     addresses: set[str] = set()
     for prose in proses:
@@ -132,7 +140,17 @@ def collect(proses: Iterable[Prose]) -> Names:
                 addresses.update(part for part in parts if len(part) > 2 and _NAME.fullmatch(part))
                 bare = {_bare(part) for part in parts}
                 found.update(word for word in _NAME.findall(reference.text or "") if len(word) > 2 and _bare(word) in bare)
-    return Names({name.casefold() for name in found if name}, {part.casefold() for part in addresses})
+    return Names({name.casefold() for name in found if name}, {part.casefold() for part in addresses}, _terms(proses))
+
+
+TERM = 3  # how often a book spells a word alike for it to be one of its terms
+
+
+def _terms(proses: Iterable[Prose]) -> set[str]:
+    """The words the prose spells alike `TERM` times or more, but for the misspellings codespell knows
+    (`teh` written three times is still `teh`)."""
+    counted = Counter(word.casefold() for prose in proses for unit in prose.units for word in _WORD.findall(unit.text))
+    return {word for word, count in counted.items() if count >= TERM} - codespell.misspellings()
 
 
 def _bare(word: str) -> str:

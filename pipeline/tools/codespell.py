@@ -26,6 +26,18 @@ def version() -> str:
         raise ToolError("codespell is not installed", hint="run 'make install' or pip install presswork") from error
 
 
+@functools.cache
+def misspellings() -> frozenset[str]:
+    """Every misspelling codespell's dictionaries (those `check` uses) know, in lower case."""
+    from importlib import resources
+
+    known: set[str] = set()
+    for name in ("dictionary.txt", "dictionary_rare.txt"):
+        text = resources.files("codespell_lib").joinpath("data", name).read_text(encoding="utf-8")
+        known.update(line.split("->", 1)[0].strip().casefold() for line in text.splitlines() if "->" in line)
+    return frozenset(known)
+
+
 def check(paragraphs: list[str], *, timeout: float) -> list[Typo]:
     """The misspellings codespell finds, in order, one entry per occurrence."""
     if not paragraphs:
