@@ -108,7 +108,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
 
     from pipeline import build as builds
     from pipeline import config
-    from pipeline.commands import options
+    from pipeline.formats.base import Programs
     from pipeline.progress import Progress
     from pipeline.store import Store
     from pipeline.tools import typst
@@ -127,7 +127,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     settings = config.load(book / "mkdocs.yml")
     quiet = Progress(sys.stderr, enabled=False)
     monkeypatch.setenv("PRESSWORK_CACHE", str(cache))  # the programs that check the editions, as the warm build found them
-    programs = options.programs()
+    programs = Programs.found()
     builds.build(
         settings, formats=[], out=book / "build", epoch=int(EPOCH), progress=quiet, store=store, offline=True, programs=programs
     )  # as `presswork build`

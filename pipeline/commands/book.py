@@ -104,6 +104,7 @@ def check(args: argparse.Namespace) -> int:
 def build(args: argparse.Namespace) -> int:
     from pipeline import build as builds
     from pipeline import clock
+    from pipeline.formats.base import Programs
     from pipeline.progress import Progress
 
     settings = options.settings(args)
@@ -118,7 +119,7 @@ def build(args: argparse.Namespace) -> int:
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
         offline=True,  # build/site is opened from disk; publish writes the served site
-        programs=options.programs(),
+        programs=Programs.found(),
         languages=args.languages,
     )
     for artifact in artifacts:

@@ -103,14 +103,3 @@ def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def programs():
-    """What draws Mermaid diagrams and checks the editions here: mermaid, DAISY Ace and axe-core (in
-    the machine's chromium) and veraPDF, from the cache folder."""
-    from pipeline.environment import cache_folder
-    from pipeline.formats.base import Programs
-    from pipeline.tools import ace, axe, mermaid, verapdf
-
-    cache = cache_folder(os.environ)
-    return Programs(mermaid.Renderer.find(cache), ace.Checker.find(cache), verapdf.Validator.find(cache), axe.Checker.find(cache))

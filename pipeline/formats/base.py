@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import hashlib
 import mimetypes
+import os
 import tempfile
 import threading
 import zipfile
@@ -63,6 +64,14 @@ class Programs:
     ace: ace.Checker | None = None  # checks the EPUB's accessibility (without it the EPUB claims no conformance)
     verapdf: verapdf.Validator | None = None  # validates the PDF against PDF/UA-1
     axe: axe.Checker | None = None  # checks every page of the site against WCAG 2.1 A and AA
+
+    @classmethod
+    def found(cls) -> Programs:
+        """Those of the cache folder (mermaid, DAISY Ace and axe-core run in the machine's chromium)."""
+        from pipeline.environment import cache_folder
+
+        cache = cache_folder(os.environ)
+        return cls(mermaid.Renderer.find(cache), ace.Checker.find(cache), verapdf.Validator.find(cache), axe.Checker.find(cache))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 `gate` decides whether a tag may be published; `release` builds the tag's own tree and writes its
 checksums and manifest; `catalog` is the record of published editions; `targets` (`site_branch`,
-`directory`) hold them; `commands` strings these together as `publish`, `prebuild` (`publish
+`directory`) hold them; `flow` strings these together as `publish`, `prebuild` (`publish
 --build-only`), `verify` and `status`.
 """
 
-from pipeline.publish.commands import (
+from pipeline.publish.flow import (
     FileCheck,
     Mismatch,
     Prebuilt,

@@ -1,4 +1,4 @@
-"""Publishing as commands, each a few named stages that pass values: publish, prebuild, verify, status.
+"""Publishing's four flows, each a few named stages that pass values: publish, prebuild, verify, status.
 
 publish TAG   target -> gate -> export and build the tag's tree (editions the build store holds
               for this release are taken from it) -> release files -> target.write
@@ -21,6 +21,7 @@ from mkdocs.config import config_options as c
 from pipeline import checks
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, PressworkError, ValidationError
+from pipeline.formats.base import Programs
 from pipeline.progress import Progress
 from pipeline.publish import gate, release
 from pipeline.publish.catalog import Catalog, Edition, version_key
@@ -115,7 +116,7 @@ def publish(
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
         built = release.build_tag(
-            repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=_programs()
+            repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=Programs.found()
         )
         with progress.step("release") as note:
             made = release.make(built, tag)
@@ -138,7 +139,7 @@ def prebuild(
         return Prebuilt(tag.version, tag.name, done=False)
     with release.workspace(settings.root) as folder:
         built = release.build_tag(
-            repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=_programs()
+            repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=Programs.found()
         )
         made = tuple(
             (artifact.format, artifact.path.name, None if artifact.path.is_dir() else release.sha256(artifact.path))
@@ -173,7 +174,7 @@ def verify(settings: Settings, name: str, *, overrides: dict[str, Any], progress
     sums = _published_sums(target, tag.version)
     formats = [file.format for file in catalog.find(tag.version).files]
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, programs=_programs())
+        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, programs=Programs.found())
         rebuilt = {artifact.path.name: release.sha256(artifact.path) for artifact in built.downloads}
     checks = []
     for file_name, expected in sorted(sums.items()):
@@ -243,9 +244,3 @@ def _published_sums(target: Target, version: str) -> dict[str, str]:
     if not sums:
         raise gate.Refusal(f"{version}/{DOWNLOADS}/{SUMS} on {target.description} lists no file")
     return sums
-
-
-def _programs():
-    from pipeline.commands import options
-
-    return options.programs()
