@@ -203,7 +203,7 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
     from conftest import EPOCH
 
     from pipeline import build as builds
-    from pipeline.commands import options
+    from pipeline.formats.base import Programs
     from pipeline.progress import Progress
     from pipeline.store import Store
 
@@ -228,7 +228,7 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
     said = io.StringIO()
     builds.build(
         config.load(book / "mkdocs.yml"), formats=[], out=book / "build", epoch=int(EPOCH), progress=Progress(said),
-        store=Store(tmp_path / "store"), offline=True, programs=options.programs(),
+        store=Store(tmp_path / "store"), offline=True, programs=Programs.found(),
     )  # fmt: skip
     assert seen == [[]]  # veraPDF ran once, as the PDF was built, and passed it
     assert f"gulls.pdf: warning: veraPDF {VERAPDF.version}: PDF/UA-1 fails 1 rule, the first ISO 14289-1 7.1 test 3" in said.getvalue(), (
@@ -462,3 +462,48 @@ def test_the_downloads_page_says_why_an_edition_claims_no_conformance(tmp_path):
     page = (book / "build" / "site" / "downloads.html").read_text()
     row = next(row for row in re.findall(r"<tr>.*?</tr>", page, re.DOTALL) if "accessibility-findings.pdf" in row)
     assert "<td>— (it cannot be PDF/UA-1: skipped from heading level 1 to 4 in the chapter &#x27;Shore birds&#x27;)</td>" in row, row
+
+
+def test_each_document_of_the_epub_is_titled_as_its_chapter(sample_book):
+    """A reading system shows a document's `<title>` and a screen reader says it: pandoc titles each
+    by its file's name (`ch003.xhtml`); each is its chapter's title, as its first heading reads."""
+    import lxml.etree
+
+    members = _members(sample_book / f"{SLUG}.epub")
+    chapters = {name: text for name, text in members.items() if name.startswith("EPUB/text/ch")}
+    assert len(chapters) >= 20
+    for name, text in chapters.items():
+        document = lxml.etree.fromstring(text.encode("utf-8"))
+        namespace = {"x": "http://www.w3.org/1999/xhtml"}
+        title = document.findtext(".//x:head/x:title", namespaces=namespace)
+        heading = document.xpath("(.//x:h1|.//x:h2)[1]", namespaces=namespace)[0]
+        shown = " ".join("".join(heading.itertext()).split())
+        assert title == shown.removeprefix(heading.get("data-number") or "").strip(), name  # the title without its number
+    assert "<title>Bringing your book</title>" in members["EPUB/text/ch003.xhtml"]
+
+
+def test_the_epub_numbers_chapters_and_sections_as_the_pdf_does(sample_book):
+    """A number cited from one edition is found in the other: every chapter and section of the
+    EPUB carries the number the PDF's contents give it (1, 1.1; headings below them have none)."""
+    import subprocess
+
+    import lxml.etree
+
+    printed = " ".join(
+        subprocess.run(["pdftotext", str(sample_book / f"{SLUG}.pdf"), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    numbered = []
+    for name, text in _members(sample_book / f"{SLUG}.epub").items():
+        if name.startswith("EPUB/text/ch"):
+            document = lxml.etree.fromstring(text.encode("utf-8"))
+            for heading in document.xpath(
+                "//*[local-name()='h1' or local-name()='h2' or local-name()='h3' or local-name()='h4'][@data-number]"
+            ):
+                number = heading.get("data-number")
+                title = " ".join("".join(heading.itertext()).split()).removeprefix(number).strip()
+                numbered.append((heading.tag.rsplit("}", 1)[-1], number, title))
+    assert len(numbered) > 100
+    assert {tag for tag, _, _ in numbered} == {"h1", "h2"}
+    missing = [f"{number} {title}" for _, number, title in numbered if f"{number} {title}" not in printed]
+    assert not missing, missing[:10]
+    assert ("h2", "11.10", "Looking inside from Python") in numbered

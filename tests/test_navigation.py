@@ -19,7 +19,8 @@ def _epub_chapters(epub: Path) -> list[str]:
     with zipfile.ZipFile(epub) as archive:
         nav = archive.read("EPUB/nav.xhtml").decode()
     toc = nav[nav.index('epub:type="toc"') :].split("</nav>", 1)[0]
-    return [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a [^>]*>(.*?)</a>", toc, re.DOTALL)]
+    numbers = r'<span class="section-header-number">[^<]*</span>'  # numbered as in the PDF
+    return [re.sub(r"<[^>]+>", "", re.sub(numbers, "", text)).strip() for text in re.findall(r"<a [^>]*>(.*?)</a>", toc, re.DOTALL)]
 
 
 def _site_order(site: Path) -> list[str]:

@@ -43,7 +43,10 @@ class EpubBuilder(Builder):
         book = inputs.book
         book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
-        options = ["--standalone", "--toc", "--split-level=1", "--mathml", "--syntax-highlighting", str(inputs.style("highlighting.theme"))]
+        options = [
+            "--standalone", "--toc", "--split-level=1", "--number-sections", "--mathml",
+            "--syntax-highlighting", str(inputs.style("highlighting.theme")),
+        ]  # fmt: skip
         paged = _paged(inputs)
         document = inputs.document(_admonition, marked=paged)
         paged = paged and any(node["t"] == "RawBlock" and node["c"][0] == pages.MARK for node in document["blocks"])
@@ -52,6 +55,7 @@ class EpubBuilder(Builder):
         contents = accessibility.Contents.of(document["blocks"])
         described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
         document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
+        tree.rewrite_blocks(document["blocks"], _numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], lambda node: pages.as_comment(node) or _unregistered(node))
         document["blocks"] = tree.rewrite_blocks(document["blocks"], pages.as_comment)
         if inputs.trusted:
@@ -237,8 +241,8 @@ _LINE_ANCHOR = re.compile(rb'<a href="#[^"]*"(?: aria-hidden="true" tabindex="-1
 
 
 def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left: bool, english: bool, paged: _Paged | None) -> None:
-    """What pandoc's EPUB writer does not do, done in place: our stylesheet in a sandboxed build, the
-    code lines' anchors made no links, a right-to-left book's documents marked `dir="rtl"` (pandoc
+    """What pandoc's EPUB writer does not do, done in place: our stylesheet in a sandboxed build, each
+    document titled as its chapter (`_titled`), the code lines' anchors made no links, a right-to-left book's documents marked `dir="rtl"` (pandoc
     sets the spine's direction and `lang`), the print pages marked where they begin and listed in the
     navigation, a drawing's HTML labels given as its own text (`_SWITCHED_HTML`), and the package's
     conformance claim (`dcterms:conformsTo`), the source of its pages (`dc:source`) and the language
@@ -252,7 +256,7 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
                 if b"<foreignObject" in drawing:
                     changed[info.filename] = _SWITCHED_HTML.sub(rb"\1", drawing)
             if info.filename.endswith(".xhtml"):
-                data = _LINE_ANCHOR.sub(b'<a aria-hidden="true"></a>', archive.read(info))
+                data = _titled(_LINE_ANCHOR.sub(b'<a aria-hidden="true"></a>', archive.read(info)))
                 if right_to_left:
                     data = re.sub(rb"<html\b([^>]*?)>", rb'<html\1 dir="rtl">', data, count=1)
                 if paged is not None:
@@ -280,6 +284,30 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
             package = _declared(package, name.removeprefix("EPUB/"), b"mathml")
     changed[_PACKAGE] = package
     _replace_members(path, changed)
+
+
+def _numbered_as_printed(node: dict[str, Any]) -> None:
+    """Chapters and their sections numbered as the PDF numbers them (`styles/book.typ`: 1 and 1.1, a
+    heading below them unnumbered), so that a number cited from one edition is found in the other."""
+    if node["t"] == "Header" and node["c"][0] > 2 and "unnumbered" not in node["c"][1][1]:
+        node["c"][1][1].append("unnumbered")
+
+
+_SECTION_NUMBER = re.compile(rb'<span class="header-section-number">[^<]*</span>\s*')
+_FILE_TITLE = re.compile(rb"<title>[^<]*\.xhtml</title>")
+_FIRST_HEADING = re.compile(rb"<h([1-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+_ANNOTATION = re.compile(rb"<annotation\b.*?</annotation>", re.DOTALL)  # a formula's TeX, which no reader sees
+
+
+def _titled(data: bytes) -> bytes:
+    """A content document titled as its chapter (its first heading's text), where pandoc titles it
+    by its file's name (`ch003.xhtml`), which a reading system shows and a screen reader says."""
+    heading = _FIRST_HEADING.search(data) if _FILE_TITLE.search(data) else None
+    if heading is None:
+        return data
+    shown = _SECTION_NUMBER.sub(b"", _ANNOTATION.sub(b"", heading.group(2)))
+    text = " ".join(html.unescape(re.sub(rb"<[^>]+>", b"", shown).decode("utf-8")).split())
+    return _FILE_TITLE.sub(f"<title>{html.escape(text, quote=False)}</title>".encode(), data, count=1) if text else data
 
 
 def _declared(package: bytes, href: str, feature: bytes) -> bytes:
