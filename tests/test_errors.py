@@ -438,7 +438,9 @@ def test_an_anchor_inside_a_heading_and_the_same_heading_in_another_chapter(tmp_
         nav = archive.read("EPUB/nav.xhtml").decode()
     target = re.search(r'<a href="ch001.xhtml#([^"]+)"[^>]*>later</a>', chapter).group(1)
     assert re.search(rf'id="{target}"[^>]*>\s*<h2[^>]*>(<span class="header-section-number">[\d.]+</span> )?Gen X</h2>', chapter), chapter
-    assert not re.search(r"<span[^>]*>\s*</span>", nav) and nav.count(" Gen X</a>") == 2  # no empty span (EPUBCheck refuses one in nav)
+    assert (
+        not re.search(r"<span[^>]*>\s*</span>", nav) and len(re.findall(r">\s*Gen X\s*</a>", nav)) == 2
+    )  # no empty span (EPUBCheck refuses one in nav)
 
 
 def test_an_image_in_a_center_element_stands_apart_from_the_paragraph_after_it(tmp_path):
