@@ -19,6 +19,12 @@ def text_of(element: ElementTree.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def unnumbered(text: str) -> str:
+    """A heading's text (or a passage that opens with one) without the number the EPUB gives it as
+    the PDF does (`2.1 Summary` -> `Summary`)."""
+    return re.sub(r"^\d+(?:\.\d+)* ", "", text)
+
+
 # --- EPUB -----------------------------------------------------------------------------------------
 
 
