@@ -16,7 +16,9 @@ What LanguageTool itself calls a matter of style is not reported unless the book
 English, typographic quotes, dashes and spaces), and the category `PUNCTUATION`, whose rules
 LanguageTool leaves untyped and which suggest optional commas ("However," "By default,"); so are
 the few rules that take a technical noun for a verb or an uncountable noun ("a transport", "the
-deploy script": `_TECHNICAL`). Capitals
+deploy script": `_TECHNICAL`), and the one that asks for an article before a superlative ("lowest
+first"). An unknown word that is most often a name (capitalised inside a sentence or a title) is
+reported only when `check.rules` names `NAMES`. Capitals
 (category `CASING`) are a mistake, not style, but for a name the book's code writes (`id`) and a
 block's first word (`### site_url`, or a sentence going on after a code block).
 
@@ -40,7 +42,7 @@ from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
 from pipeline.checks.reading import Reading
 from pipeline.errors import ConfigError, ToolError
-from pipeline.tools import languagetool
+from pipeline.tools import codespell, languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
 _VARIANTS = {"en": "en-US", "de": "de-DE", "pt": "pt-PT", "nl": "nl-NL", "ca": "ca-ES"}
@@ -50,9 +52,13 @@ _STYLE_TYPES = {"style", "typographical", "whitespace", "register", "locale-viol
 _STYLE_CATEGORIES = {"PUNCTUATION"}
 _MISTAKE_CATEGORIES = {"CASING"}
 # Rules that take a technical noun for a word the dictionary holds only as a verb, an adjective or an
-# uncountable noun ("a transport", "optional installs", "an iterable of pages", "the deploy script"):
-# off, as style is, unless `check.rules` names them.
-_TECHNICAL = {"A_UNCOUNTABLE", "A_INSTALL", "ARTICLE_ADJECTIVE_OF", "PREPOSITION_VERB"}
+# uncountable noun ("a transport", "optional installs", "an iterable of pages", "the deploy script"),
+# and the one that asks for the article technical writing leaves out ("lowest first"): off, as style
+# is, unless `check.rules` names them.
+_TECHNICAL = {"A_UNCOUNTABLE", "A_INSTALL", "ARTICLE_ADJECTIVE_OF", "PREPOSITION_VERB", "THE_SUPERLATIVE"}
+# An unknown word capitalised inside a sentence is most often a name (a person, a contest, a product):
+# not reported unless `check.rules` names this key, with the level its findings get.
+NAMES = "NAMES"
 
 
 @dataclass
@@ -226,13 +232,13 @@ def check(
     for (prose, unit, language), key in zip(units, keys):
         for raw in known[key] or []:
             match = languagetool.Match(*raw[:6], tuple(raw[6]))
-            matched.append((prose, unit, match, _questions(unit, match, language, book_language, names)))
+            matched.append((prose, unit, language, match, _questions(unit, match, language, book_language, names)))
     spelled = _spelled(engine, cache, version, {question for *_, asked in matched for question in asked})
     findings = []
-    for prose, unit, match, asked in matched:
+    for prose, unit, language, match, asked in matched:
         if asked and all(question in spelled for question in asked):
             continue  # `behaviour` in a book in English; `httpx-caching`
-        finding = _finding(prose, unit, match, rules, accepts, names)
+        finding = _finding(prose, unit, language, match, rules, accepts, names)
         if finding:
             findings.append(finding)
             if _spelling(match):
@@ -310,7 +316,7 @@ def _style_only(match: languagetool.Match) -> bool:
     return match.issue_type in _STYLE_TYPES or match.category in _STYLE_CATEGORIES
 
 
-def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping[str, str], accepts, names) -> Finding | None:
+def _finding(prose: Prose, unit: Unit, language: str, match, rules: Mapping[str, str], accepts, names) -> Finding | None:
     level = rules.get(match.rule, rules.get(match.category))
     if level == "off" or level is None and (_style_only(match) or match.rule in _TECHNICAL):
         return None
@@ -333,20 +339,51 @@ def _finding(prose: Prose, unit: Unit, match: languagetool.Match, rules: Mapping
         return None  # written as code writes names (`AuthlibMiddleware`, `operationName`): an identifier
     if _spelling(match) and _ACRONYM.fullmatch(word):
         return None  # capitals alone (`NAIPC`, `DMOPC`): an acronym, whose letters no dictionary holds
+    if _spelling(match) and (unit.text[start - 1 : start] in ("@", "$") or word[:1] in ("@", "$")):
+        return None  # `@niccokunzmann`, `$n`: an account's handle, a variable
+    if _spelling(match) and word.count("-") >= 3 and word.islower():
+        return None  # `fix-bad-example-for-lang-switcher`: a branch's or a page's slug, written as code writes it
+    if _spelling(match) and _compound(word, match.replacements):
+        return None  # `tilesheet`, `bitfield`: two words the dictionary holds, written as one
     severity = level if level in SEVERITIES else "error" if match.issue_type in _ERRORS else "warning"
-    if level is None and _spelling(match) and _proper_name(unit.text, start, word):
-        severity = "warning"  # `Trylesinski` in a sentence: most often a person's or a product's name
+    if level is None and _spelling(match) and language.split("-")[0] not in _NOUNS_CAPITALISED and _proper_name(unit.text, start, word):
+        if rules.get(NAMES) not in SEVERITIES:
+            return None  # `Trylesinski` in a sentence: most often a person's or a product's name
+        severity = rules[NAMES]
     return Finding(prose.chapter.display, *where, severity, "languagetool", match.rule, match.message, match.replacements)
 
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
+_NOUNS_CAPITALISED = {"de", "lb"}  # languages whose every noun has a capital: no sign of a name
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}s?")
 
 
 def _proper_name(text: str, start: int, word: str) -> bool:
-    """Whether `word` is capitalised where a sentence does not begin: a name, as far as one can tell."""
+    """Whether `word` is capitalised where a sentence does not begin (after an initial, `M. Sharir`,
+    a sentence goes on), or before another capitalised word (`Tavrida NU Akai Contest`, a title):
+    a name, as far as one can tell."""
+    if not (word[:1].isupper() and word[1:].islower()):
+        return False
     before = text[:start].rstrip()
-    return word[:1].isupper() and word[1:].islower() and bool(before) and before[-1] not in ".!?:;\"'“‘(["
+    after = text[start + len(word) :].lstrip(" ")
+    if after[:1].isupper():
+        return True
+    return bool(before) and (before[-1] not in ".!?:;\"'“‘([" or bool(_INITIAL.search(before)))
+
+
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
+
+
+def _compound(word: str, suggestions: tuple[str, ...]) -> bool:
+    """Whether the spelling rule's own suggestions split `word` into words of three letters or more
+    (`tile sheet` for `tilesheet`), and codespell does not know it as a misspelling (`eachother`,
+    `aswell` are still reported, by codespell)."""
+    if word.casefold() in codespell.misspellings():
+        return False
+    return any(
+        len(parts := suggestion.split()) > 1 and "".join(parts).casefold() == word.casefold() and all(len(part) >= 3 for part in parts)
+        for suggestion in suggestions
+    )
 
 
 def _before_unspoken_code(unit: Unit, end: int) -> bool:

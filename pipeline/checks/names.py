@@ -23,7 +23,8 @@ it (`ASGI` of `ASGITransport`).
 A link names what it points to when a word of its text is a whole part of its address (its
 definition's, for a `[reference][label]`): `Hishel` of `[Hishel](https://hishel.com)`, `pytest-httpx`
 of `[pytest-httpx](https://github.com/x/pytest_httpx)` (`-` and `_` do not count); not `recieve` of
-`[recieve](other.md)`. To LanguageTool's spelling rule alone, every whole part of an address out of
+`[recieve](other.md)`; a chapter's file name is one to LanguageTool's spelling rule alone
+(`treap` of `[treap](treap.md)`). To LanguageTool's spelling rule alone, every whole part of an address out of
 the book is a name too: `httpdbg` of a heading `### httpdbg` over
 `[GitHub](https://github.com/cle-b/httpdbg)` (codespell reports only misspellings it knows, and one
 in an address, `example.com/wiht`, is still one in the prose).
@@ -135,11 +136,16 @@ def collect(proses: Iterable[Prose]) -> Names:
                 found.update([name, *_INITIALISM.findall(name), *(name.split("-") if "-" in name else ())])
         for reference in prose.references:
             address = prose.definitions.get(label_key(reference.target), "") if reference.reference else reference.target
-            if reference.kind == "link" and address and _ADDRESS.match(address):
-                parts = _ADDRESS_PARTS.split(address.split("://", 1)[-1])
+            if reference.kind != "link" or not address:
+                continue
+            parts = _ADDRESS_PARTS.split(address.split("://", 1)[-1])
+            bare = {_bare(part) for part in parts}
+            named = [word for word in _NAME.findall(reference.text or "") if len(word) > 2 and _bare(word) in bare]
+            if _ADDRESS.match(address):
                 addresses.update(part for part in parts if len(part) > 2 and _NAME.fullmatch(part))
-                bare = {_bare(part) for part in parts}
-                found.update(word for word in _NAME.findall(reference.text or "") if len(word) > 2 and _bare(word) in bare)
+                found.update(named)
+            else:
+                addresses.update(named)  # `[treap](treap.md)`: the chapter's own name, for LanguageTool alone
     return Names({name.casefold() for name in found if name}, {part.casefold() for part in addresses}, _terms(proses))
 
 
