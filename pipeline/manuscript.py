@@ -123,24 +123,33 @@ def read(settings: Settings, epoch: int) -> Manuscript:
         )
     return Manuscript(
         settings=settings, chapters=chapters, epoch=epoch, unlisted=unlisted, missing=missing, fallbacks=fallbacks, original=original,
-        parts=_parts(sections, chapters),
+        parts=_parts(sections, chapters, indexes=_indexes(settings)),
     )  # fmt: skip
 
 
-def _parts(sections, chapters: tuple[Chapter, ...]) -> tuple[tuple[str, str], ...]:
+def _parts(sections, chapters: tuple[Chapter, ...], *, indexes: bool) -> tuple[tuple[str, str], ...]:
     """The sections that head their chapters in the book, but not one opened by a page of its own:
-    its first chapter is its folder's `index.md` (or `README.md`), as Material's `navigation.indexes`
-    and section-index show it, or has the section's title."""
+    its first chapter has the section's title or, with Material's `navigation.indexes` (`indexes`),
+    is its folder's `index.md` (or `README.md`), as the site shows it. (A section that section-index
+    makes a page is none of `sections`.) Without `navigation.indexes`, the site shows a folder's
+    `index.md` as the section's first page, under the section's title: so does the book."""
     names = [chapter.name for chapter in chapters]
     parts = []
     for name, title in sections:
         chapter = chapters[names.index(name)] if name in names else None
-        if chapter is None or posixpath.basename(name).lower() in ("index.md", "readme.md"):
+        if chapter is None or indexes and posixpath.basename(name).lower() in ("index.md", "readme.md"):
             continue
         own = chapter.title or next(iter(re.findall(r"^# +(.+?)\s*$", chapter.text, re.MULTILINE)), "")
         if " ".join(own.split()).casefold() != " ".join(title.split()).casefold():
             parts.append((name, title))
     return tuple(parts)
+
+
+def _indexes(settings: Settings) -> bool:
+    """Whether the theme opens a section with its folder's index page (Material's `navigation.indexes`)."""
+    theme = settings.data.get("theme")
+    features = theme.get("features") if isinstance(theme, dict) else None
+    return isinstance(features, list) and "navigation.indexes" in features
 
 
 def _nav_parts(settings: Settings) -> tuple[tuple[str, str], ...]:

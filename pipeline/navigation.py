@@ -34,7 +34,9 @@ class Resolved:
     entries: tuple[tuple[str, str | None], ...]  # (file in docs_dir, the title nav gives it, if any), in reading order
     unlisted: tuple[str, ...]  # pages of the site that are in no nav (nor meant to stay out of it, `not_in_nav`)
     generated: tuple[tuple[str, bytes], ...] = ()  # pages of the nav a plugin wrote (gen-files), with what it wrote
-    parts: tuple[tuple[str, str], ...] = ()  # each section at the top of the nav: (its first page's file, its title)
+    parts: tuple[
+        tuple[str, str], ...
+    ] = ()  # each section at the top of the nav, but one that is a page: (its first page's file, its title)
 
 
 def resolve(settings) -> Resolved:
@@ -76,8 +78,8 @@ def resolve(settings) -> Resolved:
     parts = tuple(
         (first.file.src_uri, str(item.title))
         for item in nav.items
-        if isinstance(item, Section) and item.title and (first := next(_walk([item]), None)) is not None
-    )
+        if isinstance(item, Section) and not isinstance(item, Page) and item.title and (first := next(_walk([item]), None)) is not None
+    )  # a section that is a page too (section-index) is opened by that page
     return Resolved(entries, unlisted, generated, parts)
 
 

@@ -69,7 +69,8 @@ def test_a_book_without_nav_has_every_page_as_mkdocs_lists_them_and_leaves_out_w
     run = presswork("build", "--no-check", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
     assert "warning" not in run.stderr, run.stderr  # a page kept out of nav on purpose is no omission
-    assert _epub_chapters(book / "build" / "plugin-nav.epub") == ["Welcome", "The guide", "Installing", "Using"]
+    # without section-index, the site shows the guide's index.md as the first page under "Guide": so does the book
+    assert _epub_chapters(book / "build" / "plugin-nav.epub") == ["Welcome", "Guide", "The guide", "Installing", "Using"]
 
 
 def test_a_page_nav_lists_that_mkdocs_excludes_or_keeps_as_a_draft_stays_out_of_every_edition(tmp_path):
@@ -182,3 +183,26 @@ def test_a_page_of_api_documentation_is_a_chapter_of_its_own(tmp_path):
     with zipfile.ZipFile(book / "build" / "api.epub") as archive:
         documents = [name for name in archive.namelist() if re.search(r"ch\d+\.xhtml$", name)]
     assert len(documents) == 3  # Home, shipping, Last: each a document of its own
+
+
+def test_a_section_opened_by_its_index_page_only_where_the_theme_opens_it_so(tmp_path):
+    """Zero Install's documentation lists `basics/index.md` first under "Getting started", and its
+    theme shows that page under the section's title: the section heads its chapters in the book too.
+    With Material's `navigation.indexes`, the site opens the section with that page: so does the book."""
+    book = tmp_path / "book"
+    (book / "docs" / "basics").mkdir(parents=True)
+    (book / "docs" / "index.md").write_text("# Home\n\nThe text.\n")
+    (book / "docs" / "basics" / "index.md").write_text("# Introduction\n\nWhat it is.\n")
+    (book / "docs" / "basics" / "next.md").write_text("# Next steps\n\nWhat to do.\n")
+    config = book / "mkdocs.yml"
+    config.write_text(
+        "site_name: Indexes\ntheme:\n  name: material\n  font: false\n"
+        "nav: [index.md, {Getting started: [basics/index.md, basics/next.md]}]\nplugins: [presswork]\n"
+    )
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert _epub_chapters(book / "build" / "indexes.epub") == ["Home", "Getting started", "Introduction", "Next steps"]
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [navigation.indexes]\n"))
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert _epub_chapters(book / "build" / "indexes.epub") == ["Home", "Introduction", "Next steps"]
