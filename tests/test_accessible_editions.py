@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -391,11 +392,13 @@ def test_a_language_the_source_marks_is_marked_in_every_edition(tmp_path):
     assert marked.count(b"/Lang(ru)") >= 2, "the two Russian words are in marked content that says so"
 
 
-def _strict_pdf_book(tmp_path: Path, title: str, extensions: str, chapter: str) -> Path:
-    """A book of one chapter, built as a PDF that must be PDF/UA-1 (`accessibility: {pdf: error}`),
-    with exit 0 expected."""
+def _strict_pdf_book(tmp_path: Path, title: str, extensions: str, chapter: str, pictures: tuple[str, ...] = ()) -> Path:
+    """A book of one chapter (and the `pictures` it shows, each a copy of a PNG), built as a PDF that
+    must be PDF/UA-1 (`accessibility: {pdf: error}`), with exit 0 expected."""
     book = tmp_path / "book"
     (book / "book").mkdir(parents=True)
+    for name in pictures:
+        shutil.copy(TESTS / "books" / "material" / "docs" / "images" / "figure.png", book / "book" / name)
     (book / "book" / "index.md").write_text(chapter)
     (book / "mkdocs.yml").write_text(
         f"site_name: {title}\ndocs_dir: book\ntheme:\n  name: material\n  font: false\nnav:\n  - index.md\n{extensions}"
@@ -425,15 +428,22 @@ def test_material_s_buttons_with_icons_are_pdf_ua_1(tmp_path):
         "# Buttons\n\n[Subscribe](https://example.org/news){ .md-button }\n\n"
         "[:octicons-heart-fill-24: Sponsor](https://example.org/start){ .md-button .md-button--primary }\n\n"
         "[Send :fontawesome-solid-paper-plane:](https://example.org/send){ .md-button }\n\n"
-        "Only an icon: [:fontawesome-brands-github:](https://github.com/example)\n",
+        "Only an icon: [:fontawesome-brands-github:](https://github.com/example)\n\n"
+        "A screenshot that is a link, as Zero Install's documentation has one: [![](shot.png)](https://example.org/app)\n\n"
+        "[![](logo.png) The project](https://example.org/project)\n",
+        pictures=("shot.png", "logo.png"),
     )  # fmt: skip
     pdf = book / "build" / "buttons.pdf"
     assert accessibility.declared(pdf) == accessibility.PDF_CONFORMANCE
     with pikepdf.open(pdf) as document:
         links = sorted(str(a.A.URI) for page in document.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A)
-    assert links == ["https://example.org/news", "https://example.org/send", "https://example.org/start", "https://github.com/example"]
+    assert links == [
+        "https://example.org/app", "https://example.org/news", "https://example.org/project", "https://example.org/send",
+        "https://example.org/start", "https://github.com/example",
+    ]  # fmt: skip
     figures = [alt for kind, alt in structure(pdf) if kind == "/Figure"]
-    assert figures == ["github.com/example"]  # the icons beside their links are artifacts; the lone one is the link
+    # the icons and the logo beside their links are artifacts; the lone icon and the lone screenshot are the link
+    assert figures == ["github.com/example", "example.org/app"]
 
 
 @NEEDS_VERAPDF

@@ -399,23 +399,29 @@ def _icon(node: Any) -> bool:
     return node["t"] == "Image" and "pw-icon" in node["c"][0][1]
 
 
+def _decoration(node: Any) -> bool:
+    """An icon, or a picture with no alternative text: an artifact in the PDF."""
+    return _icon(node) or node["t"] == "Image" and not tree.stringify(node["c"][1]).strip()
+
+
 def _icons_beside(node: Any) -> list[Any] | None:
     """A link holding an icon (Material's buttons: `[:fontawesome-solid-paper-plane: Send](url){ .md-button }`)
-    with its icons set just before or after it: an icon is decoration, a PDF/UA-1 artifact, and an
-    artifact may hold no link. A link that is an icon alone keeps it, described by where it leads."""
-    if node["t"] != "Link" or not any(_icon(child) for child in node["c"][1]):
+    or a picture with no alternative text, with them set just before or after it: they are decoration,
+    a PDF/UA-1 artifact, and an artifact may hold no link. A link that is such pictures alone
+    (`[![](shot.png)](url)`) keeps them, described by where it leads."""
+    if node["t"] != "Link" or not any(_decoration(child) for child in node["c"][1]):
         return None
     attr, content, target = node["c"]
-    words = [child for child in content if not _icon(child)]
+    words = [child for child in content if not _decoration(child)]
     if not tree.stringify(words).strip():
         shown = target[1] or re.sub(r"^[a-z]+://|/$", "", target[0]) or "link"
         for picture in [n for n in tree.nodes(content) if n["t"] == "Image"]:
             picture["c"][0] = tree.make_attr("", [], dict(picture["c"][0][2]))  # no decoration: it is the link
             picture["c"][1] = tree.text_inlines(shown)
         return [{"t": "Link", "c": [attr, content, target]}]
-    first = next(index for index, child in enumerate(content) if not _icon(child) and child["t"] != "Space")
-    before = [child for child in content[:first] if _icon(child)]
-    after = [child for child in content[first:] if _icon(child)]
+    first = next(index for index, child in enumerate(content) if not _decoration(child) and child["t"] != "Space")
+    before = [child for child in content[:first] if _decoration(child)]
+    after = [child for child in content[first:] if _decoration(child)]
     while words and words[-1]["t"] == "Space":
         words.pop()
     words = words[next(index for index, child in enumerate(words) if child["t"] != "Space") :]
