@@ -19,6 +19,9 @@ words on the site are in the PDF, the EPUB and the DOCX, with no Markdown syntax
   articles): raw HTML pictures (`<center><img style>`, `<figure>` with a caption of Markdown and
   math), `$...$` math with thin spaces, a nav by literate-nav, a home page the macros plugin
   includes, and the git, rss, tags and toggle-sidebar plugins.
+- real-0install: Zero Install's documentation, Material with tabs, no `nav:` but `.pages` files that
+  mkdocs-awesome-pages-plugin reads (sections whose first page is their folder's `index.md`, shown
+  under the section's title), a screenshot that is a link with no alternative text, redirects.
 
 Each is laid out as its authors keep it, a git repository with one commit (git-authors needs one).
 """
@@ -43,7 +46,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 BOOKS = {
     "real-luanti": "luanti-api-documentation", "real-httpx": "httpx", "real-mkdocs": "mkdocs", "real-sqlmodel": "sqlmodel",
     "real-fire": "python-fire", "real-i18n": "mkdocs-static-i18n-plugin-documentation",
-    "real-cpalgo": "algorithms-for-competitive-programming",
+    "real-cpalgo": "algorithms-for-competitive-programming", "real-0install": "zero-install-docs",
 }  # fmt: skip
 BLOCKS = {"p", "div", "pre", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "summary"}
 
