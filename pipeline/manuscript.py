@@ -129,10 +129,11 @@ def read(settings: Settings, epoch: int) -> Manuscript:
 
 def _parts(sections, chapters: tuple[Chapter, ...], *, indexes: bool) -> tuple[tuple[str, str], ...]:
     """The sections that head their chapters in the book, but not one opened by a page of its own:
-    its first chapter has the section's title or, with Material's `navigation.indexes` (`indexes`),
-    is its folder's `index.md` (or `README.md`), as the site shows it. (A section that section-index
-    makes a page is none of `sections`.) Without `navigation.indexes`, the site shows a folder's
-    `index.md` as the section's first page, under the section's title: so does the book."""
+    its first chapter has the section's title (but for an article: "The gallery" opens "Gallery")
+    or, with Material's `navigation.indexes` (`indexes`), is its folder's `index.md` (or `README.md`),
+    as the site shows it. (A section that section-index makes a page is none of `sections`.) Without
+    `navigation.indexes`, the site shows a folder's `index.md` as the section's first page, under the
+    section's title: so does the book."""
     names = [chapter.name for chapter in chapters]
     parts = []
     for name, title in sections:
@@ -140,9 +141,14 @@ def _parts(sections, chapters: tuple[Chapter, ...], *, indexes: bool) -> tuple[t
         if chapter is None or indexes and posixpath.basename(name).lower() in ("index.md", "readme.md"):
             continue
         own = chapter.title or next(iter(re.findall(r"^# +(.+?)\s*$", chapter.text, re.MULTILINE)), "")
-        if " ".join(own.split()).casefold() != " ".join(title.split()).casefold():
+        if _titled(own) != _titled(title):
             parts.append((name, title))
     return tuple(parts)
+
+
+def _titled(title: str) -> str:
+    """A title as compared with a section's: "The gallery" opens "Gallery"."""
+    return re.sub(r"^(?:the|an?) ", "", " ".join(title.split()).casefold())
 
 
 def _indexes(settings: Settings) -> bool:
