@@ -47,11 +47,11 @@ commonmark-spec: install
 commonmark: commonmark-spec
 	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/test_commonmark.py
 
-# The PDF's fonts for scripts beyond Latin, Greek and Cyrillic: Debian's Noto packages (pipeline/fonts.py
+# The PDF's fonts for scripts beyond Latin, Greek and Cyrillic: Debian's Noto packages (pipeline/formats/pdf/fonts.py
 # lists the files), installed when one is missing and we may. Without them, a PDF shows such text as its
 # code points (U+4E2D), with a warning.
 fonts: install
-	@missing="$$($(BIN)/python -c 'from pipeline import fonts; print(*fonts.missing_packages())')"; \
+	@missing="$$($(BIN)/python -c 'from pipeline.formats.pdf import fonts; print(*fonts.missing_packages())')"; \
 	  [ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
 	  echo "$$missing not installed: the PDF shows only Latin, Greek and Cyrillic text"

@@ -18,13 +18,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import __version__, output, sanitiser, translations
-from pipeline import manuscript as manuscripts
-from pipeline.config import Settings
+from pipeline import __version__, output
+from pipeline.configuration import translations
+from pipeline.configuration.config import Settings
 from pipeline.errors import ConfigError, ContentError, Failures, PressworkError
 from pipeline.formats import FORMATS, accessibility, builders
 from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_size
 from pipeline.progress import Progress
+from pipeline.rendering import sanitiser
+from pipeline.sources import manuscript as manuscripts
 from pipeline.store import Store, digest, key
 
 if TYPE_CHECKING:  # the checks are imported when a build runs them: a build without them starts sooner

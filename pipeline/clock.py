@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.errors import ConfigError, PressworkError
 
 if TYPE_CHECKING:
-    from pipeline.config import Settings
+    from pipeline.configuration.config import Settings
 
 LATEST = 253402300799  # 9999-12-31T23:59:59Z: the last moment a date in a book's metadata can name
 

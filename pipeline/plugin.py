@@ -20,11 +20,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from pipeline import sanitiser, styles, words
 from pipeline.clock import utc
-from pipeline.formats import FORMATS
-from pipeline.render import IFRAME_WORKER
-from pipeline.settings import PressworkConfig
+from pipeline.configuration.settings import PressworkConfig
+from pipeline.formats import FORMATS, styles, words
+from pipeline.rendering import sanitiser
+from pipeline.rendering.render import IFRAME_WORKER
 from pipeline.tools import pandoc
 
 DOWNLOADS_PAGE = "downloads.md"
@@ -46,9 +46,9 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
 
     def __init__(self) -> None:
         self.planned: list[tuple[str, Path]] = []  # (format, file) of the editions the Downloads page will list
-        self.downloads: list = []  # those editions' Artifacts, once built (set by `pipeline.render`)
-        self.trusted = True  # False in an untrusted run, set by `pipeline.render`
-        self.epoch: int | None = None  # the build's time, set by `pipeline.render`: every page's date
+        self.downloads: list = []  # those editions' Artifacts, once built (set by `pipeline.rendering.render`)
+        self.trusted = True  # False in an untrusted run, set by `pipeline.rendering.render`
+        self.epoch: int | None = None  # the build's time, set by `pipeline.rendering.render`: every page's date
 
     @property
     def words(self) -> dict[str, str]:

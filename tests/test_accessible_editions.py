@@ -15,7 +15,7 @@ import pytest
 from artifacts import structure
 from conftest import REPO, TESTS, copy_book, presswork
 
-from pipeline import config
+from pipeline.configuration import config
 from pipeline.environment import cache_folder
 from pipeline.formats.site import schemes
 from pipeline.tools import ace, axe, verapdf

@@ -288,7 +288,7 @@ def test_an_attribute_value_is_no_id_and_ids_agree_with_mkdocs(tmp_path):
     import markdown
 
     from pipeline.checks import prose
-    from pipeline.manuscript import Chapter
+    from pipeline.sources.manuscript import Chapter
 
     text = (
         '# Colours\n\nA red word{ style="color: #EF5350" } and [a link](#colours).\n\n'
@@ -362,7 +362,7 @@ def test_tab_footnote_and_attribute_ids_are_the_ones_python_markdown_gives(tmp_p
 
     from pipeline.checks import prose
     from pipeline.checks.inline import Reference
-    from pipeline.manuscript import Chapter
+    from pipeline.sources.manuscript import Chapter
 
     tabbed = {"alternate_style": True}
     if slugify:
@@ -423,7 +423,7 @@ def test_smart_symbols_and_shortcodes_are_read_as_the_site_shows_them(tmp_path):
     """With pymdownx.smartsymbols, `-->` and `(tm)` are an arrow and a sign, not text to check; a
     shortcode before a full stop leaves no space before it."""
     from pipeline.checks import prose
-    from pipeline.manuscript import Chapter
+    from pipeline.sources.manuscript import Chapter
 
     text = "# Symbols\n\nArrows --> and trademark (tm) signs, and a smile :smile:.\n"
     chapter = Chapter(name="x.md", path=tmp_path / "x.md", display="x.md", title=None, text=text, body_line=1)

@@ -96,7 +96,7 @@ def test_the_first_sound_of_code_when_it_is_certain(code, heard):
 
 def test_which_words_are_names_the_code_writes(tmp_path):
     from pipeline.checks import names, prose
-    from pipeline.manuscript import Chapter
+    from pipeline.sources.manuscript import Chapter
 
     text = """# Names
 

@@ -97,7 +97,7 @@ def test_global_options_go_before_or_after_the_verb(order, tmp_path):
 def test_the_handbook_configuration_is_valid():
     from pathlib import Path
 
-    from pipeline import config
+    from pipeline.configuration import config
 
     settings = config.load(Path(REPO / "mkdocs.yml"))
     assert settings.slug == "the-presswork-handbook"

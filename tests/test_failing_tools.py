@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tree_digest
 
-from pipeline import styles
 from pipeline.errors import ToolError
+from pipeline.formats import styles
 from pipeline.tools import maven, pandoc
 
 PYTHON_ONLY = os.path.dirname(sys.executable)  # a PATH with Python and nothing else: no java, no git

@@ -20,7 +20,7 @@ import pytest
 from artifacts import Pdf
 from conftest import TESTS, copy_book, presswork
 
-from pipeline import config
+from pipeline.configuration import config
 
 # Syntax of the dialect that, once rendered, a reader never sees as such.
 SYNTAX = re.compile(
@@ -310,8 +310,10 @@ def test_a_figure_without_a_caption_is_not_numbered_in_the_pdf(material):
 def test_chapters_read_while_the_others_render_make_the_same_book(name, tmp_path):
     """pandoc reads each chapter as soon as MkDocs has rendered it (`assembly.Reading`): the book is
     the one read after the whole rendering, node for node, with the same warnings."""
-    from pipeline import assembly, config, manuscript
-    from pipeline.render import Rendering
+    from pipeline.configuration import config
+    from pipeline.rendering import assembly
+    from pipeline.rendering.render import Rendering
+    from pipeline.sources import manuscript
     from pipeline.store import Store
 
     book = copy_book(TESTS / "books" / name if name == "material" else TESTS / name, tmp_path / "book")

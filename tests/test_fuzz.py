@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import config, trust
 from pipeline.checks import prose, spelling
+from pipeline.configuration import config, trust
 from pipeline.errors import PressworkError
-from pipeline.manuscript import Chapter
+from pipeline.sources.manuscript import Chapter
 
 TYPO = "recieve"  # codespell: receive
 WORDS = ["harbour", "ships", "the", "sea", "calm", "Ångström", "naïve", "café", "über", "日本", "🙂", "light", "north", "tide"]

@@ -1,4 +1,4 @@
-"""The HTML Material and PyMdown write, as pipeline.markup gives it to pandoc: each construct rendered
+"""The HTML Material and PyMdown write, as pipeline.rendering.markup gives it to pandoc: each construct rendered
 by Python-Markdown with the extension itself, then read back as a reader of the editions would."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 import markdown
 
-from pipeline import markup
+from pipeline.rendering import markup
 
 EXTENSIONS = ["toc", "attr_list", "footnotes", "admonition", "md_in_html", "pymdownx.details", "pymdownx.superfences",
               "pymdownx.highlight", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.emoji"]  # fmt: skip

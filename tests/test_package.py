@@ -52,7 +52,7 @@ def run(installed: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[s
 
 def test_the_installed_package_is_the_one_that_runs(installed, tmp_path):
     probe = subprocess.run(
-        [sys.executable, "-c", "import pipeline, pipeline.styles as s; print(pipeline.__file__); print(s.OWN)"],
+        [sys.executable, "-c", "import pipeline, pipeline.formats.styles as s; print(pipeline.__file__); print(s.OWN)"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, check=True,
     )  # fmt: skip
     module, styles = probe.stdout.split()

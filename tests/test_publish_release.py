@@ -13,7 +13,8 @@ import pytest
 from conftest import CACHE
 from publishing import DAY, SLUG, START, copy_project, new_project, sha256
 
-from pipeline import __version__, fonts
+from pipeline import __version__
+from pipeline.formats.pdf import fonts
 from pipeline.tools import verapdf
 
 

@@ -40,7 +40,8 @@ from conftest import TESTS, copy_book, presswork
 from publishing import git
 from test_fidelity import SYNTAX, editions, present, words
 
-from pipeline import config, navigation
+from pipeline.configuration import config
+from pipeline.sources import navigation
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed: make test installs it")
 BOOKS = {

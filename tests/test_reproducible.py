@@ -45,7 +45,8 @@ def test_the_site_is_dated_by_the_build_not_the_clock(tmp_path, monkeypatch):
 
     from conftest import tree_digest
 
-    from pipeline import build, config
+    from pipeline import build
+    from pipeline.configuration import config
     from pipeline.progress import Progress
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -64,7 +64,7 @@ def test_every_run_of_a_program_names_its_timeout():
 
 
 def test_the_languagetool_heap_is_a_checked_setting(tmp_path):
-    from pipeline import config
+    from pipeline.configuration import config
 
     book = tmp_path / "book"
     (book / "book").mkdir(parents=True)

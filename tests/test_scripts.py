@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import TESTS, copy_book, presswork
 
-from pipeline import fonts
+from pipeline.formats.pdf import fonts
 
 pytestmark = [
     pytest.mark.skipif(

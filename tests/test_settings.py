@@ -12,9 +12,9 @@ import pytest
 from conftest import TESTS, copy_book, presswork
 from mkdocs.config.config_options import ValidationError
 
-from pipeline import config
-from pipeline.config import slugify
-from pipeline.settings import Identifier, Language, Slug, isbn_problem
+from pipeline.configuration import config
+from pipeline.configuration.config import slugify
+from pipeline.configuration.settings import Identifier, Language, Slug, isbn_problem
 
 
 @pytest.mark.parametrize("isbn", ["9780306406157", "0306406152", "080442957X", "9781566199094"])

@@ -61,7 +61,7 @@ def test_a_changed_style_rebuilds_its_edition_and_the_page_that_lists_it(warm):
     book, cache = warm
     styles = book / "styles"
     styles.mkdir()
-    from pipeline import styles as presswork_styles
+    from pipeline.formats import styles as presswork_styles
 
     css = presswork_styles.find(book, "epub.css").read_text()
     (styles / "epub.css").write_text(css + "\np { text-indent: 1.5em; }\n")
@@ -107,7 +107,7 @@ def test_a_new_tool_version_rebuilds_only_the_editions_that_use_it(warm, monkeyp
     from conftest import EPOCH
 
     from pipeline import build as builds
-    from pipeline import config
+    from pipeline.configuration import config
     from pipeline.formats.base import Programs
     from pipeline.progress import Progress
     from pipeline.store import Store

@@ -26,8 +26,9 @@ from conftest import REPO, TESTS, copy_book, presswork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import fonts, markup, tree, words
-from pipeline.formats import pages, pdf, typst_source
+from pipeline.formats import pages, pdf, words
+from pipeline.formats.pdf import fonts, typst_source
+from pipeline.rendering import markup, tree
 from pipeline.tools import pandoc, typst
 
 needs_pdftotext = pytest.mark.skipif(

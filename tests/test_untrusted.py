@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from conftest import TESTS, presswork
 
-from pipeline import styles
+from pipeline.formats import styles
 
 SECRET = b"PRESSWORK-TOP-SECRET-7f3a9c"
 PASSWD = Path("/etc/passwd").read_bytes().split(b"\n")[0]  # root's line, in every /etc/passwd

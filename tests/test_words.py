@@ -12,7 +12,7 @@ import pytest
 from artifacts import Docx, Pdf
 from conftest import presswork
 
-from pipeline import words
+from pipeline.formats import words
 
 _CONFIG = """\
 site_name: {title}

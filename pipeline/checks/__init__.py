@@ -12,15 +12,15 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import translations
 from pipeline.checks import accessibility, changes, grammar, links, names, prose, spelling, suppressions, translation, untrusted, vocabulary
 from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose
 from pipeline.checks.reading import Checker, Kept, Options, Reading
-from pipeline.config import Settings
+from pipeline.configuration import translations
+from pipeline.configuration.config import Settings
 from pipeline.errors import ConfigError
-from pipeline.manuscript import Manuscript, read, read_chapter
 from pipeline.progress import Progress
+from pipeline.sources.manuscript import Manuscript, read, read_chapter
 from pipeline.tools import codespell
 
 

@@ -20,11 +20,12 @@ from pathlib import Path
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from pipeline import entries, tree
 from pipeline.checks import inline
 from pipeline.checks.inline import PLACEHOLDER_OFFSET, Code, Reference, cells
+from pipeline.configuration import entries
 from pipeline.errors import ContentError
-from pipeline.manuscript import Chapter
+from pipeline.rendering import tree
+from pipeline.sources.manuscript import Chapter
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _MERMAID = re.compile(r"^ {0,3}(?:`{3,}|~{3,})\s*\{?\s*\.?mermaid\b")  # a Mermaid diagram's fence (superfences' custom fence)
@@ -194,14 +195,14 @@ def dialect(settings) -> Dialect:
         tab_slugify=tabbed.get("slugify") if callable(tabbed.get("slugify")) else None,
         combine_header_slug=bool(tabbed.get("combine_header_slug")),
         footnote_separator=str(footnotes.get("SEPARATOR", ":")) if "footnotes" in extensions else None,
-        appended=_appended(settings, "pymdownx.snippets" if "pymdownx.snippets" in extensions else "pipeline.snippets"),
+        appended=_appended(settings, "pymdownx.snippets" if "pymdownx.snippets" in extensions else "pipeline.rendering.snippets"),
         symbols="pymdownx.smartsymbols" in extensions,
     )  # fmt: skip
 
 
 def _appended(settings, name: str) -> tuple[tuple[str, str], ...]:
     """The link definitions of the files snippets (`name`: PyMdown's, or an untrusted run's
-    `pipeline.snippets`) appends to every page."""
+    `pipeline.rendering.snippets`) appends to every page."""
     if name not in settings.mkdocs.markdown_extensions:
         return ()
     options = settings.mkdocs.mdx_configs.get(name) or {}

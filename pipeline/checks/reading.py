@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from pipeline.checks.names import Names
     from pipeline.checks.prose import Prose
     from pipeline.checks.vocabulary import Vocabulary
-    from pipeline.config import Settings
-    from pipeline.manuscript import Manuscript
+    from pipeline.configuration.config import Settings
+    from pipeline.sources.manuscript import Manuscript
 
 
 @dataclass(frozen=True)

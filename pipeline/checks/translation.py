@@ -1,6 +1,6 @@
 """Translations that fell behind their source, as warnings at the translation's first line.
 
-A book laid out for mkdocs-static-i18n has each chapter's translations; `pipeline.translations`
+A book laid out for mkdocs-static-i18n has each chapter's translations; `pipeline.configuration.translations`
 tells from git history which of them are stale (their source has commits after their own last
 commit). Each stale one is a `translations/stale-translation` finding on the translation, so it is
 reported, filtered and levelled (`check.rules: {stale-translation: off}`) like any other finding.
@@ -8,11 +8,11 @@ reported, filtered and levelled (`check.rules: {stale-translation: off}`) like a
 
 from __future__ import annotations
 
-from pipeline import translations
 from pipeline.checks.findings import Finding
-from pipeline.config import Settings
+from pipeline.configuration import translations
+from pipeline.configuration.config import Settings
 from pipeline.errors import ConfigError
-from pipeline.manuscript import Manuscript
+from pipeline.sources.manuscript import Manuscript
 from pipeline.tools.git import Repository
 
 RULE = "stale-translation"

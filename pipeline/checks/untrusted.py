@@ -3,9 +3,9 @@ sanitiser drops from a chapter (`html/unsafe-html`), and what each SVG file of t
 
 from __future__ import annotations
 
-from pipeline import sanitiser
 from pipeline.checks.findings import Finding, at
 from pipeline.checks.reading import Reading
+from pipeline.rendering import sanitiser
 
 
 class Untrusted:

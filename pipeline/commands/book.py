@@ -88,9 +88,10 @@ def add(verbs) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
-    from pipeline import checks, clock, manuscript
+    from pipeline import checks, clock
     from pipeline.checks import reports
     from pipeline.progress import Progress
+    from pipeline.sources import manuscript
 
     settings = options.settings(args)
     progress = Progress(sys.stderr, enabled=not args.quiet)
@@ -130,8 +131,9 @@ def build(args: argparse.Namespace) -> int:
 def translations(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline import clock, manuscript
-    from pipeline import translations as languages
+    from pipeline import clock
+    from pipeline.configuration import translations as languages
+    from pipeline.sources import manuscript
     from pipeline.tools.git import Repository
 
     settings = options.settings(args)

@@ -70,7 +70,7 @@ def check_options(args: argparse.Namespace, paths=()):
 def settings(args: argparse.Namespace):
     """The configuration, read under the run's trust: decided here, once, from --untrusted and the
     environment (`untrusted_when` in mkdocs.yml), and passed down inside the settings."""
-    from pipeline import config, trust
+    from pipeline.configuration import config, trust
 
     decided = trust.decide(getattr(args, "untrusted", False), config.untrusted_when(args.config), os.environ)
     if not decided.trusted:

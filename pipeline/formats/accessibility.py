@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import tree
 from pipeline.errors import ValidationError
+from pipeline.rendering import tree
 
 # What the EPUB claims when its checker passed it (EPUB Accessibility 1.1, section 2.1).
 EPUB_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"

@@ -16,12 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import assembly, styles, tree
 from pipeline.errors import ValidationError
-from pipeline.formats import pages
+from pipeline.formats import pages, styles
 from pipeline.formats.accessibility import Conformance
-from pipeline.manuscript import Manuscript
-from pipeline.render import Rendering
+from pipeline.rendering import assembly, tree
+from pipeline.rendering.render import Rendering
+from pipeline.sources.manuscript import Manuscript
 from pipeline.store import Store, digest
 from pipeline.tools import ace, axe, mermaid, verapdf
 
@@ -163,7 +163,7 @@ class Inputs:
         return self.manuscript.settings.trust.trusted
 
     def inline_images(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The document with each image's file (checked by `pipeline.assembly`) inside it as a
+        """The document with each image's file (checked by `pipeline.rendering.assembly`) inside it as a
         `data:` URL: what a sandboxed pandoc embeds without reading any file."""
         assets, generated = self.book.assets, self.book.generated
 

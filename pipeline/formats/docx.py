@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from pipeline import tree
 from pipeline.errors import ValidationError
 from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.rendering import tree
 from pipeline.tools import pandoc
 
 

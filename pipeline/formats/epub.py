@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import formats, tree, words
+from pipeline import formats
 from pipeline.errors import ToolError, ValidationError
-from pipeline.formats import accessibility, pages
+from pipeline.formats import accessibility, pages, words
 from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.formats.pdf import print_pages
+from pipeline.rendering import tree
 from pipeline.tools import epubcheck, pandoc
 
 

@@ -1,4 +1,4 @@
-"""The site: MkDocs with Material, written from the one rendering (`pipeline.render`), self-contained,
+"""The site: MkDocs with Material, written from the one rendering (`pipeline.rendering.render`), self-contained,
 with a downloads page; MkDocs' warnings stop it in strict mode, as they stop MkDocs."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import images, remote
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility
 from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.rendering import images, remote
 from pipeline.store import digest, key
 from pipeline.tools import axe, pandoc
 
@@ -67,7 +67,7 @@ class SiteBuilder(Builder):
 
 def _embed_web_images(site: Path, fetcher: remote.Fetcher) -> None:
     """Every image a page takes from the web (a badge, a logo by URL), as the other editions have it:
-    fetched once (`pipeline.remote`: a trusted build only, within its limits) and written beside the
+    fetched once (`pipeline.rendering.remote`: a trusted build only, within its limits) and written beside the
     site's own, under its content's name, so that the site shows it offline as it was when built.
     One that cannot be had stays an address: the PDF, EPUB and DOCX have said so, and
     `_network_loads` says the site loads it."""

@@ -19,7 +19,8 @@ from typing import Any
 from mkdocs.config import config_options as c
 
 from pipeline import checks
-from pipeline.config import Settings
+from pipeline.configuration.config import Settings
+from pipeline.configuration.settings import PublishConfig
 from pipeline.errors import ConfigError, PressworkError, ValidationError
 from pipeline.formats.base import Programs
 from pipeline.progress import Progress
@@ -27,7 +28,6 @@ from pipeline.publish import gate, release
 from pipeline.publish.catalog import Catalog, Edition, version_key
 from pipeline.publish.release import DOWNLOADS, SUMS
 from pipeline.publish.targets import Target, open_target, update
-from pipeline.settings import PublishConfig
 from pipeline.store import Store
 from pipeline.tools.git import Repository
 

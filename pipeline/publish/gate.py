@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.clock import utc
+from pipeline.configuration.settings import TAG_PATTERN, PublishConfig
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 from pipeline.publish.catalog import LATEST, Catalog
-from pipeline.settings import TAG_PATTERN, PublishConfig
 from pipeline.tools.git import Repository
 
 _SAFE_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")  # a version is also a folder name

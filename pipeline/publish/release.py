@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, build, checks, fonts, source
+from pipeline import __version__, build, checks
 from pipeline.clock import utc
-from pipeline.config import Settings
+from pipeline.configuration.config import Settings
 from pipeline.errors import ValidationError
 from pipeline.formats import builders
 from pipeline.formats.base import Artifact, Programs
+from pipeline.formats.pdf import fonts
 from pipeline.progress import Progress
 from pipeline.publish import gate
 from pipeline.publish.catalog import Catalog, Edition, File
+from pipeline.sources import source
 from pipeline.store import Store
 from pipeline.tools import pandoc
 from pipeline.tools.git import Repository

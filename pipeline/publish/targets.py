@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from pipeline.configuration.settings import PublishConfig
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 from pipeline.progress import Progress
 from pipeline.publish.catalog import INDEX, RELEASES, VERSIONS, Catalog
 from pipeline.publish.release import Release
-from pipeline.settings import PublishConfig
 from pipeline.tools.git import Repository
 
 

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import Settings
+from pipeline.configuration.config import Settings
 from pipeline.progress import Progress
 from pipeline.review import history, summary
 from pipeline.review.summary import FORMATS, BookDiff

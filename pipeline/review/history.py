@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import manuscript, source
-from pipeline.config import Settings
+from pipeline.configuration.config import Settings
+from pipeline.configuration.trust import Trust
 from pipeline.errors import ConfigError
-from pipeline.manuscript import Manuscript
+from pipeline.sources import manuscript, source
+from pipeline.sources.manuscript import Manuscript
 from pipeline.tools.git import Repository, Signature
-from pipeline.trust import Trust
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ MODES = ("fast", "full")
 
 def chapters(config: Path, names: list[str]) -> list[str]:
     """The names among `names` that are Markdown files inside the book's docs_dir."""
-    from pipeline import config as configs
+    from pipeline.configuration import config as configs
 
     docs = configs.load(config).docs_dir.resolve()
     return [name for name in names if name.endswith((".md", ".markdown")) and Path(name).resolve().is_relative_to(docs)]

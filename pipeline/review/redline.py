@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import assembly, formats, tree
+from pipeline import formats
 from pipeline.clock import utc
 from pipeline.formats.base import Inputs
+from pipeline.rendering import assembly, tree
 from pipeline.review import marks
 from pipeline.review.history import Range, Snapshot
 from pipeline.review.summary import pairs

@@ -20,9 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import __version__, styles, words
-from pipeline.config import slugify
+from pipeline import __version__
+from pipeline.configuration.config import slugify
 from pipeline.errors import ConfigError
+from pipeline.formats import styles, words
 from pipeline.tools.git import Repository
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -15,9 +15,9 @@ import difflib
 import json
 from dataclasses import asdict, dataclass
 
-from pipeline import translations
-from pipeline.manuscript import Chapter
+from pipeline.configuration import translations
 from pipeline.review.history import Range, Snapshot
+from pipeline.sources.manuscript import Chapter
 from pipeline.tools.git import Repository
 
 STATUSES = ("added", "removed", "renamed", "changed", "unchanged")

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from pipeline import configfile
+from pipeline.configuration import configfile
 from pipeline.errors import ConfigError, ExitCode, PressworkError
 
 

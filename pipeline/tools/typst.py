@@ -1,6 +1,6 @@
 """typst, the compiler bundled in the `typst` package, run in a child process so it has a timeout.
 
-Only the fonts typst bundles and those of `pipeline.fonts` (one folder of links) are used, system
+Only the fonts typst bundles and those of `pipeline.formats.pdf.fonts` (one folder of links) are used, system
 fonts are ignored, and the PDF's creation date comes from the build's epoch: the same source and
 fonts give the same bytes on any machine. Before the PDF is written, every character of the source
 is typeset once in a small document under PDF/A-2b, which typst refuses for a character no font

@@ -32,7 +32,7 @@ _XML_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 # Elements an untrusted page keeps. Others go, their text kept, except those in `EMPTIED`.
 TAGS = frozenset(nh3.ALLOWED_TAGS | {
     "big", "caption", "font", "input", "label", "main", "section", "tfoot",  # what Markdown extensions and authors write
-    "video", "audio", "source", "track", "picture",  # media, on the site only (`pipeline.markup`)
+    "video", "audio", "source", "track", "picture",  # media, on the site only (`pipeline.rendering.markup`)
 } | _DRAWING)  # fmt: skip
 # Elements that go with everything they hold: what they hold is code, or text nobody reads as such.
 EMPTIED = frozenset({
@@ -322,7 +322,7 @@ def svg(data: bytes) -> tuple[bytes, list[str]]:
     try:
         root = etree.fromstring(data, _XML)
     except etree.XMLSyntaxError:
-        return data, []  # no drawing: refused where a chapter shows it (`pipeline.images`)
+        return data, []  # no drawing: refused where a chapter shows it (`pipeline.rendering.images`)
     dropped: list[str] = []
     _clean_element(root, dropped)
     if not dropped:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from pipeline import markup, tree
 from pipeline.errors import ConfigError, ContentError
-from pipeline.manuscript import Manuscript
+from pipeline.rendering import markup, tree
+from pipeline.sources.manuscript import Manuscript
 
 _IMAGE_MAGIC = {
     ".png": (b"\x89PNG\r\n\x1a\n",),

@@ -14,7 +14,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
-from pipeline import __version__, images
+from pipeline import __version__
+from pipeline.rendering import images
 from pipeline.store import Store, key
 
 TIMEOUT = 20.0  # seconds for one image, at most (the book's `timeout` when it is shorter)

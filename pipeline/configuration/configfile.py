@@ -16,7 +16,7 @@ parser when PyYAML has it) taught MkDocs' tags, each as MkDocs reads it:
 - `!!python/name:` and `!!python/object/apply:` (`_python`).
 
 Every other tag that would run code is refused. The three ways of reading: "trusted", "untrusted"
-(`pipeline.trust`: only well-known callables, no `!ENV`, no `INHERIT` of a file outside the book's
+(`pipeline.configuration.trust`: only well-known callables, no `!ENV`, no `INHERIT` of a file outside the book's
 folder) and "placeholder" (nothing imported, no variable read: for `untrusted_when`, read before the
 run's trust is decided).
 """
@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from pipeline import trust as trusting
+from pipeline.configuration import trust as trusting
 from pipeline.errors import ConfigError
 
 Where = tuple[str, int]  # a file as shown (`mkdocs.yml`, `../shared/base.yml`) and a line in it

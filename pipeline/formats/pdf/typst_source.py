@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline import tree
-from pipeline.tree import Node
+from pipeline.rendering import tree
+from pipeline.rendering.tree import Node
 
 _GOES_ON = ".([;"  # what typst reads a call on with
 _TEXT = {"Str", "Space", "SoftBreak", "LineBreak"}  # after them, text is text

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from pipeline import entries
-from pipeline.config import Settings
+from pipeline.configuration import entries
+from pipeline.configuration.config import Settings
 from pipeline.tools.git import Repository
 
 if TYPE_CHECKING:
-    from pipeline.manuscript import Manuscript
+    from pipeline.sources.manuscript import Manuscript
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import config
-from pipeline.config import Settings
+from pipeline.configuration import config
+from pipeline.configuration.config import Settings
+from pipeline.configuration.trust import Trust
 from pipeline.errors import PressworkError
 from pipeline.tools.git import Repository
-from pipeline.trust import Trust
 
 
 def export(

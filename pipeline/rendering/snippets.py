@@ -1,5 +1,5 @@
 """`pymdownx.snippets` for an untrusted run: the same extension, reading only files whose real path
-(symbolic links followed) is inside one of its base paths, which `pipeline.trust` keeps inside the
+(symbolic links followed) is inside one of its base paths, which `pipeline.configuration.trust` keeps inside the
 book's folder. PyMdown's own check compares paths as written, so a link inside a base path that
 leads out of it would otherwise be followed."""
 

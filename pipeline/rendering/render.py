@@ -3,7 +3,7 @@
 A `Rendering` runs the first half of MkDocs' own build (`mkdocs.commands.build.build`): the
 configuration's plugins, the files, the navigation and every page rendered by Python-Markdown with
 exactly the configured extensions, plugins' page events included. The PDF, EPUB and DOCX read each
-chapter's HTML from it (`pipeline.assembly`); the site builder writes the second half (theme
+chapter's HTML from it (`pipeline.rendering.assembly`); the site builder writes the second half (theme
 templates, static files, the pages themselves) from the same rendering, so the site and the other
 editions are made from one reading of each chapter.
 
@@ -34,10 +34,10 @@ from mkdocs.structure.pages import _HTMLHandler
 from mkdocs.utils import CountHandler
 from pymdownx.snippets import SnippetMissingError
 
-from pipeline import entries
-from pipeline.config import Settings
+from pipeline.configuration import entries
+from pipeline.configuration.config import Settings
+from pipeline.configuration.settings import PLUGIN_NAME
 from pipeline.errors import ContentError
-from pipeline.settings import PLUGIN_NAME
 from pipeline.store import Store, key
 from pipeline.tools import mermaid
 
@@ -85,7 +85,7 @@ class Rendering:
         data = _snippets_checked(data, settings.root)
         config = MkDocsConfig(config_file_path=str(settings.path))
         config.load_dict(data)
-        config.validate()  # already checked once by pipeline.config; this makes the plugin instances
+        config.validate()  # already checked once by pipeline.configuration.config; this makes the plugin instances
         config["site_dir"] = str(site_dir)
         config["strict"] = self.strict = bool(settings.mkdocs.strict)  # MkDocs' warnings stop the build only when the book asks
         languages = config.plugins.get("i18n")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import tree
 from pipeline.errors import ValidationError
+from pipeline.rendering import tree
 
 LINK = "x-presswork:"  # how a part links to an anchor in another part, until the join
 

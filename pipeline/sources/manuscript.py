@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
-from pipeline import navigation, translations
-from pipeline.config import Settings
+from pipeline.configuration import translations
+from pipeline.configuration.config import Settings
 from pipeline.errors import ConfigError, ContentError, what_is
+from pipeline.sources import navigation
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Manuscript:
 
 
 def read(settings: Settings, epoch: int) -> Manuscript:
-    """Read every chapter of the nav MkDocs resolves (`pipeline.navigation`), in order; of a book in
+    """Read every chapter of the nav MkDocs resolves (`pipeline.sources.navigation`), in order; of a book in
     several languages, every chapter its `nav` names. A file nav names that is not there is left out,
     as MkDocs leaves it out with a warning (`missing`); in strict mode it is an error at its nav line."""
     languages = settings.layout  # another language's chapters are that language's, not unlisted ones

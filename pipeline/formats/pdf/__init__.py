@@ -1,5 +1,5 @@
 """The PDF: pandoc writes Typst source on the template `styles/book.typ`, and typst compiles it (a long
-book in parts, joined by `pipeline.formats.parts`)."""
+book in parts, joined by `pipeline.formats.pdf.parts`)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import fonts, formats, tree
+from pipeline import formats
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
-from pipeline.formats import accessibility, pages, parts, typst_source
+from pipeline.formats import accessibility, pages
 from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.formats.pdf import fonts, parts, typst_source
+from pipeline.rendering import tree
 from pipeline.store import key
 from pipeline.tools import pandoc, typst
 

@@ -1,8 +1,8 @@
-"""The one configuration: `mkdocs.yml`, read as MkDocs reads it (`pipeline.configfile`: a safe YAML
+"""The one configuration: `mkdocs.yml`, read as MkDocs reads it (`pipeline.configuration.configfile`: a safe YAML
 loader taught `INHERIT`, `!ENV`, `!relative` and `!!python/...`) and validated once.
 
 MkDocs' own config machinery validates both the site settings and the `presswork` plugin block
-(whose schema lives in `pipeline.settings`). Every problem is collected first and reported together,
+(whose schema lives in `pipeline.configuration.settings`). Every problem is collected first and reported together,
 each with its key path, its file and line (a key an inherited file gives points into that file) and,
 for an unknown key, the key probably meant.
 """
@@ -22,15 +22,15 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
-from pipeline import configfile, entries
-from pipeline import trust as trusting
-from pipeline.configfile import line_of, one_line
+from pipeline.configuration import configfile, entries
+from pipeline.configuration import trust as trusting
+from pipeline.configuration.configfile import line_of, one_line
+from pipeline.configuration.settings import LANGUAGE_TAG, PLUGIN_NAME, PressworkConfig
+from pipeline.configuration.trust import TRUSTED, Trust
 from pipeline.errors import ConfigError, ConfigErrors, what_is
-from pipeline.settings import LANGUAGE_TAG, PLUGIN_NAME, PressworkConfig
-from pipeline.trust import TRUSTED, Trust
 
 if TYPE_CHECKING:
-    from pipeline import translations
+    from pipeline.configuration import translations
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -44,7 +44,7 @@ class Settings:
     text: str  # the file as read, for pointing at a line
     mkdocs: MkDocsConfig
     presswork: PressworkConfig
-    trust: Trust = TRUSTED  # decided once, by the command line (pipeline.trust)
+    trust: Trust = TRUSTED  # decided once, by the command line (pipeline.configuration.trust)
     locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
     inherited: tuple[tuple[str, str], ...] = ()  # each file INHERIT brought in, nearest first: (its name as shown, its text)
     warnings: tuple[str, ...] = ()  # what MkDocs warns of and goes on (a key it does not know), each a line to print
@@ -72,7 +72,7 @@ class Settings:
     @functools.cached_property
     def layout(self) -> translations.Layout | None:
         """The book's languages as mkdocs-static-i18n lays them out, read once (None: it has one)."""
-        from pipeline import translations  # which reads settings
+        from pipeline.configuration import translations  # which reads settings
 
         return translations.read(self.data)
 
@@ -166,7 +166,7 @@ def _book_defaults(data: dict) -> dict:
 def load(path: Path, trust: Trust = TRUSTED) -> Settings:
     """Read and validate `mkdocs.yml`; raise `ConfigErrors` naming every problem at once.
 
-    An untrusted run refuses what would run code from the configuration (`pipeline.trust`) before
+    An untrusted run refuses what would run code from the configuration (`pipeline.configuration.trust`) before
     MkDocs' validation, which imports hooks, plugins and Markdown extensions, sees it.
     """
     path = path.resolve()

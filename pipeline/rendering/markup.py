@@ -2,7 +2,7 @@
 
 pandoc reads HTML well, but some structures of the site's HTML mean more than their elements say,
 and pandoc would read them as something else or lose what matters. Each is rewritten here into a
-plain form, with classes that `pipeline.assembly` and the builders recognise:
+plain form, with classes that `pipeline.rendering.assembly` and the builders recognise:
 
 - permalinks (`a.headerlink`) are the site's own navigation, and a page's `<style>` and `<script>`
   are no content: taken out; what embeds another page or a medium (`<iframe>`, `<video>`, ...)
@@ -137,7 +137,7 @@ _UNSHOWN = frozenset({"style", "script", "noscript", "template", "link", "meta"}
 
 
 # Elements that embed what a page cannot hold in print or in a book file (a video, another page):
-# each becomes a `span.pw-left-out` naming it, which `pipeline.assembly` reports; the text it holds for
+# each becomes a `span.pw-left-out` naming it, which `pipeline.rendering.assembly` reports; the text it holds for
 # browsers that cannot show it either is kept.
 _EMBEDDED = frozenset({"iframe", "object", "embed", "video", "audio", "canvas", "frame", "frameset", "applet"})
 LEFT_OUT = "pw-left-out"

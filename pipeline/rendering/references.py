@@ -15,13 +15,13 @@ import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import images, remote, sanitiser, tree
 from pipeline.errors import ContentError
-from pipeline.manuscript import Chapter, Manuscript
-from pipeline.render import Rendering, plain_url
+from pipeline.rendering import images, remote, sanitiser, tree
+from pipeline.rendering.render import Rendering, plain_url
+from pipeline.sources.manuscript import Chapter, Manuscript
 
 if TYPE_CHECKING:
-    from pipeline.assembly import _Tree
+    from pipeline.rendering.assembly import _Tree
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _SITE = "http://presswork.invalid/"  # a base to resolve the site's relative addresses against

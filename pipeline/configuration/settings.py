@@ -7,8 +7,7 @@ import re
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from pipeline import words
-from pipeline.formats import FORMATS
+from pipeline.formats import FORMATS, words
 
 PLUGIN_NAME = "presswork"
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a BCP 47 language tag, as far as the editions need it
@@ -95,7 +94,7 @@ class _Mapping(c.BaseConfigOption[dict]):
 
 
 class Words(_Mapping):
-    """The book's own wording of what the editions print themselves (`pipeline.words.KEYS`)."""
+    """The book's own wording of what the editions print themselves (`pipeline.formats.words.KEYS`)."""
 
     example = "words, such as 'contents: Table of contents'"
 

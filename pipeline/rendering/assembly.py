@@ -1,12 +1,12 @@
 """Assembly: the chapters as MkDocs rendered them, made into one pandoc document for every single-file edition.
 
-Each chapter's HTML, from the one rendering (`pipeline.render`), is rewritten where Material and
-PyMdown mean more than their elements say (`pipeline.markup`) and read by pandoc's HTML reader, in
+Each chapter's HTML, from the one rendering (`pipeline.rendering.render`), is rewritten where Material and
+PyMdown mean more than their elements say (`pipeline.rendering.markup`) and read by pandoc's HTML reader, in
 a few runs side by side. Then, in this order: footnotes are joined to their references; ids, which
 are the site's own, are kept, and those that two chapters share are qualified with the chapter's
 name; links between chapters are pointed at the combined document's ids, and checked; images (from
 Markdown or raw HTML alike) are checked and given content-addressed names under `assets/`
-(both in `pipeline.references`), and inline SVG pictures (icons, emoji) become image files of their own.
+(both in `pipeline.rendering.references`), and inline SVG pictures (icons, emoji) become image files of their own.
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, images, markup, references, remote, tree, words
+from pipeline import __version__
 from pipeline.clock import utc
 from pipeline.errors import ContentError
-from pipeline.manuscript import Chapter, Manuscript
-from pipeline.render import Rendering, plain_url
+from pipeline.formats import words
+from pipeline.rendering import images, markup, references, remote, tree
+from pipeline.rendering.render import Rendering, plain_url
+from pipeline.sources.manuscript import Chapter, Manuscript
 from pipeline.store import Store, key
 from pipeline.tools import pandoc
 

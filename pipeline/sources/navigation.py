@@ -46,7 +46,7 @@ def resolve(settings) -> Resolved:
     with _quiet():
         try:
             failed, _ = config.validate()
-            if failed:  # pipeline.config validated it already; this cannot happen for a book it passed
+            if failed:  # pipeline.configuration.config validated it already; this cannot happen for a book it passed
                 key, error = failed[0]
                 raise ConfigError(f"{key}: {error}", path=settings.path.name)
             config.plugins.on_startup(command="build", dirty=False)

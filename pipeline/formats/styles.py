@@ -11,7 +11,7 @@ from pipeline.errors import ConfigError
 def _shipped() -> Path:
     """The styles Presswork ships: the `styles/` folder of a source checkout, which an installed
     Presswork carries as the package `pipeline.default_styles`."""
-    checkout = Path(__file__).resolve().parent.parent / "styles"
+    checkout = Path(__file__).resolve().parents[2] / "styles"
     if (checkout / "book.typ").is_file():
         return checkout
     spec = importlib.util.find_spec("pipeline.default_styles")  # a folder without __init__.py

@@ -12,10 +12,10 @@ as hostile, and runs no code from them:
   `MARKDOWN_EXTENSIONS` (each is imported while the configuration is validated, so they are taken
   out before that and reported);
 - `pymdownx.snippets` reads only inside the book's folder: its base paths must be there, it reads no
-  file whose real path leaves them (`pipeline.snippets`), a missing snippet is an error and nothing
+  file whose real path leaves them (`pipeline.rendering.snippets`), a missing snippet is an error and nothing
   is downloaded;
 - pandoc runs with `--sandbox` and gets the images, already checked, inside its document;
-- raw HTML is sanitised (`pipeline.sanitiser`) and raw blocks for other formats (Typst, OpenXML) are
+- raw HTML is sanitised (`pipeline.rendering.sanitiser`) and raw blocks for other formats (Typst, OpenXML) are
   dropped, each reported with its position.
 
 What holds in every run, trusted or not, lives where the paths are read: every image, the cover,
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import entries
+from pipeline.configuration import entries
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _language_themes(plugins: Any, refused: list[tuple[str, str, str]]) -> Any:
 
 def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> Any:
     """The extensions (a list of names and one-key mappings, or a mapping) with `pymdownx.snippets`
-    swapped for `pipeline.snippets` (the same, reading no file whose real path leaves its base paths),
+    swapped for `pipeline.rendering.snippets` (the same, reading no file whose real path leaves its base paths),
     each base path resolved inside the book's folder (else refused), a missing snippet an error,
     nothing downloaded. With no base path left, the extension is taken out."""
     listed = isinstance(items, list)
@@ -231,4 +231,4 @@ def _snippets(items: Any, root: Path, refused: list[tuple[str, str, str]]) -> An
     return [name if value is None else {name: value} for name, value in kept] if listed else dict(kept)
 
 
-CONFINED_SNIPPETS = "pipeline.snippets"
+CONFINED_SNIPPETS = "pipeline.rendering.snippets"
