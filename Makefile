@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff format --check pipeline tests bench
 	$(BIN)/ruff check pipeline tests bench
 
-# The CommonMark spec's examples, from npm, for tests/test_commonmark.py: `make test` builds a sample,
+# The CommonMark spec's examples, from npm, for tests/fidelity/test_commonmark.py: `make test` builds a sample,
 # `make commonmark` every one of them.
 COMMONMARK := commonmark-spec@0.31.2
 
@@ -45,7 +45,7 @@ commonmark-spec: install
 	@[ -f $(VENV)/node_modules/commonmark-spec/spec.txt ] || npm install --silent --no-save --no-audit --no-fund --prefix $(VENV) $(COMMONMARK)
 
 commonmark: commonmark-spec
-	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/test_commonmark.py
+	PRESSWORK_COMMONMARK=all $(BIN)/python -m pytest tests/fidelity/test_commonmark.py
 
 # The PDF's fonts for scripts beyond Latin, Greek and Cyrillic: Debian's Noto packages (pipeline/formats/pdf/fonts.py
 # lists the files), installed when one is missing and we may. Without them, a PDF shows such text as its

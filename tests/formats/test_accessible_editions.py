@@ -56,7 +56,7 @@ def test_the_epub_declares_its_accessibility_from_what_it_holds(sample_book):
         "pageNavigation",
     ):
         assert f'<meta property="schema:accessibilityFeature">{feature}</meta>' in opf
-    # its pages are the PDF's (tests/test_print_pages.py), and it says so
+    # its pages are the PDF's (tests/formats/test_print_pages.py), and it says so
     assert f'<dc:source id="pw-page-source">{SLUG}.pdf</dc:source>' in opf
     assert '<meta refines="#pw-page-source" property="source-of">pagination</meta>' in opf
     assert '<meta property="schema:accessibilityHazard">none</meta>' in opf

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from artifacts import Docx, Epub, Pdf
+from conftest import TESTS
 
 SLUG = "the-presswork-handbook"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -253,7 +254,7 @@ def test_the_site_opened_from_disk_finds_what_a_reader_searches_for(sample_book)
     chapter, and each result opens a page on disk."""
     site = (sample_book / "site").resolve()
     run = subprocess.run(
-        ["node", str(Path(__file__).with_name("search.mjs")), site.joinpath("index.html").as_uri(), "reproducible"],
+        ["node", str(TESTS / "search.mjs"), site.joinpath("index.html").as_uri(), "reproducible"],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "PRESSWORK_NODE_MODULES": str(MERMAID_MODULES), "PRESSWORK_CHROMIUM": CHROMIUM},
     )  # fmt: skip
