@@ -1,9 +1,11 @@
-"""The DOCX: pandoc on `styles/reference.docx`: Word heading styles, Word footnotes, a contents field;
+"""The DOCX: pandoc on `styles/reference.docx`: Word heading styles, Word footnotes, a contents field
+written out; the PDF's page, the book's title at the head of each page and its number at the foot;
 every picture described (pandoc writes the alt text) or, for the icons, marked as decoration, as
 Word's accessibility checker asks."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import zipfile
@@ -43,7 +45,7 @@ class DocxBuilder(Builder):
             source, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        _mark_decorative(output)
+        _finish(output, title=inputs.manuscript.settings.title)
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -83,19 +85,109 @@ def _decorative(node: dict[str, Any]) -> list[dict[str, Any]] | None:
     return [{"t": "Image", "c": [node["c"][0], node["c"][1], [node["c"][2][0], _DECORATIVE]]}]
 
 
-def _mark_decorative(path: Path) -> None:
-    """The icons' pictures in `path` marked as decoration; every other entry as pandoc wrote it."""
+def _finish(path: Path, *, title: str) -> None:
+    """The DOCX pandoc wrote, finished as a book opens in a word processor: the icons' pictures marked
+    as decoration, the contents written out (each heading of levels 1 to 3, a link to it) inside the
+    contents field, which stays marked for the word processor to update with page numbers; the page
+    the PDF has (6 by 9 inches, margins mirrored) with the book's title at the head of each page and
+    its number at the foot. Every other entry as pandoc wrote it."""
     with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    changed = False
-    for index, (info, data) in enumerate(entries):
-        if info.filename == "word/document.xml" and _DECORATIVE.encode() in data:
-            text = _DOC_PR.sub(lambda m: f'<wp:docPr {m.group(1)}title=""{m.group(2)}>{_EXTENSION}</wp:docPr>', data.decode("utf-8"))
-            entries[index], changed = (info, text.encode("utf-8")), True
-    if not changed:
-        return
+        entries = {info.filename: (info, archive.read(info)) for info in archive.infolist()}
+    document = entries["word/document.xml"][1].decode("utf-8")
+    if _DECORATIVE in document:
+        document = _DOC_PR.sub(lambda m: f'<wp:docPr {m.group(1)}title=""{m.group(2)}>{_EXTENSION}</wp:docPr>', document)
+    document = _contents(document)
+    document = document.replace("<w:sectPr>", f'<w:sectPr><w:headerReference w:type="default" r:id="{_HEADER_ID}" />'
+                                f'<w:footerReference w:type="default" r:id="{_FOOTER_ID}" />', 1)  # fmt: skip
+    document = re.sub(r"(<w:sectPr>.*?)(</w:sectPr>)", lambda m: m.group(1) + _PAGE + m.group(2), document, count=1, flags=re.DOTALL)
+    settings = entries["word/settings.xml"][1].decode("utf-8")
+    settings = settings.replace("<w:embedSystemFonts />", "<w:embedSystemFonts /><w:mirrorMargins />", 1)
+    settings = settings.replace("<w:rsids>", '<w:updateFields w:val="true" /><w:rsids>', 1)
+    relations = entries["word/_rels/document.xml.rels"][1].decode("utf-8")
+    relations = relations.replace(
+        "</Relationships>",
+        f'<Relationship Id="{_HEADER_ID}" Type="{_RELATIONSHIP}/header" Target="header1.xml" />'
+        f'<Relationship Id="{_FOOTER_ID}" Type="{_RELATIONSHIP}/footer" Target="footer1.xml" /></Relationships>',
+    )
+    types = entries["[Content_Types].xml"][1].decode("utf-8")
+    types = types.replace(
+        "</Types>",
+        f'<Override PartName="/word/header1.xml" ContentType="{_PART}.header+xml" />'
+        f'<Override PartName="/word/footer1.xml" ContentType="{_PART}.footer+xml" /></Types>',
+    )
+    changed = {
+        "word/document.xml": document, "word/settings.xml": settings, "word/_rels/document.xml.rels": relations,
+        "[Content_Types].xml": types, "word/header1.xml": _margin("hdr", _run(title)),
+        "word/footer1.xml": _margin("ftr", _field("PAGE", "1")),
+    }  # fmt: skip
+    model = entries["word/document.xml"][0]
     partial = path.with_name(path.name + ".part")
     with zipfile.ZipFile(partial, "w") as archive:
-        for info, data in entries:  # the same names, dates and compression: the same bytes for the same book
-            archive.writestr(info, data, compress_type=info.compress_type)
+        for name, (info, data) in entries.items():  # the same names, dates and compression: the same bytes for the same book
+            archive.writestr(info, changed[name].encode("utf-8") if name in changed else data, compress_type=info.compress_type)
+        for name in ("word/header1.xml", "word/footer1.xml"):
+            info = zipfile.ZipInfo(name, date_time=model.date_time)
+            archive.writestr(info, changed[name].encode("utf-8"), compress_type=model.compress_type)
     os.replace(partial, path)
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PART = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_HEADER_ID, _FOOTER_ID = "rIdPwHeader", "rIdPwFooter"
+# The PDF's page (styles/book.typ): 6 by 9 inches, inside 0.85in, outside 0.65in, top and bottom 0.8in.
+_PAGE = (
+    '<w:pgSz w:w="8640" w:h="12960" />'
+    '<w:pgMar w:top="1152" w:right="936" w:bottom="1152" w:left="1224" w:header="576" w:footer="576" w:gutter="0" />'
+)
+_HEADING = re.compile(
+    r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)" />\s*<w:p><w:pPr><w:pStyle w:val="Heading([1-3])" />.*?</w:pPr>(.*?)</w:p>', re.DOTALL
+)
+_CONTENTS_FIELD = re.compile(
+    r'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /><w:instrText xml:space="preserve">(TOC [^<]*)</w:instrText>'
+    r'<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p>'
+)
+
+
+def _contents(document: str) -> str:
+    """`document` with its empty contents field filled: a paragraph for each heading of levels 1 to
+    3 (style `TOC1` to `TOC3`), its words a link to the heading's bookmark."""
+    field = _CONTENTS_FIELD.search(document)
+    if field is None:
+        return document
+    headings = [
+        (anchor, int(level), "".join(html.unescape(text) for text in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", body)))
+        for anchor, level, body in _HEADING.findall(document[field.end() :])
+    ]
+    if not headings:
+        return document
+    begin = f'<w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /></w:r><w:r><w:instrText xml:space="preserve">{field.group(1)}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate" /></w:r>'
+    end = '<w:r><w:fldChar w:fldCharType="end" /></w:r>'
+    paragraphs = []
+    for index, (anchor, level, text) in enumerate(headings):
+        link = f'<w:hyperlink w:anchor="{html.escape(anchor)}" w:history="1">{_run(text)}</w:hyperlink>'
+        paragraphs.append(
+            f'<w:p><w:pPr><w:pStyle w:val="TOC{level}" /><w:ind w:left="{(level - 1) * 360}" /></w:pPr>'
+            f"{begin if index == 0 else ''}{link}{end if index == len(headings) - 1 else ''}</w:p>"
+        )
+    return document[: field.start()] + "".join(paragraphs) + document[field.end() :]
+
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r>'
+
+
+def _field(instruction: str, shown: str) -> str:
+    """A field (`PAGE`) showing `shown` until the word processor works it out."""
+    return (
+        f'<w:r><w:fldChar w:fldCharType="begin" /></w:r><w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate" /></w:r>{_run(shown)}<w:r><w:fldChar w:fldCharType="end" /></w:r>'
+    )
+
+
+def _margin(kind: str, content: str) -> str:
+    """A header (`hdr`) or footer (`ftr`) part of one centred paragraph holding `content`."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind} xmlns:w="{_W}" xmlns:r="{_RELATIONSHIP}">'
+        f'<w:p><w:pPr><w:jc w:val="center" /></w:pPr>{content}</w:p></w:{kind}>'
+    )

@@ -108,6 +108,42 @@ def test_the_docx_has_headings_footnotes_and_images(sample_book):
     assert docx.media
 
 
+def test_the_docx_opens_with_its_contents_written_and_its_pages_numbered(sample_book, tmp_path):
+    """The contents of the DOCX are written inside its field (each chapter a link to its heading),
+    which stays marked for Word to add the page numbers; LibreOffice, which does not update fields,
+    shows them as they are. Its pages are the PDF's 6 by 9 inches, each with the book's title at the
+    head and its number at the foot."""
+    import zipfile
+
+    with zipfile.ZipFile(sample_book / f"{SLUG}.docx") as archive:
+        document = archive.read("word/document.xml").decode()
+        footer = archive.read("word/footer1.xml").decode()
+    contents = document[document.index("TOC \\o") : document.index('w:fldCharType="end"', document.index("TOC \\o"))]
+    anchors = re.findall(r'<w:hyperlink w:anchor="([^"]+)"', contents)
+    bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', document))
+    assert len(anchors) > 29 and set(anchors) <= bookmarks, set(anchors) - bookmarks
+    assert '<w:pgSz w:w="8640" w:h="12960" />' in document and "PAGE" in footer
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed and could not be (make test installs libreoffice-writer-nogui as root)")
+    run = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(sample_book / f"{SLUG}.docx")], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    pdf = Pdf(tmp_path / f"{SLUG}.pdf")
+    assert run.returncode == 0 and pdf.reader.pages, run.stderr
+    box = pdf.reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (432, 648)  # points: 6 by 9 inches
+    texts = pdf.page_texts()
+    start = next(index for index, text in enumerate(texts) if text.startswith("The Presswork Handbook Contents"))
+    end = next(index for index in range(start, len(texts)) if "Presswork publishes a book from plain Markdown" in texts[index])
+    listed = " ".join(texts[start:end])  # the contents' pages, up to the first chapter's
+    places = [listed.find(chapter) for chapter in ("Welcome", "Getting started", "Writing chapters", "Troubleshooting")]
+    assert -1 not in places and places == sorted(places), (places, listed[:300])
+    for number, text in enumerate(texts, 1):
+        assert text.startswith("The Presswork Handbook") and text.endswith(f" {number}"), (number, text[:60], text[-20:])
+
+
 def test_the_docx_gives_what_word_s_accessibility_checker_asks(sample_book):
     import zipfile
 
