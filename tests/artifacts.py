@@ -135,11 +135,13 @@ class Docx:
             )
 
     def paragraphs(self) -> list[tuple[str, str, ElementTree.Element]]:
-        """Every paragraph of the body as (style id, text, element)."""
+        """Every paragraph of the body as (style id, text, element); a tab reads as a space."""
         out = []
         for paragraph in self.document.iter(f"{W}p"):
             style = paragraph.find(f"{W}pPr/{W}pStyle")
-            text = "".join(node.text or "" for node in paragraph.iter(f"{W}t"))
+            text = "".join(
+                " " if node.tag == f"{W}tab" else node.text or "" for node in paragraph.iter() if node.tag in (f"{W}t", f"{W}tab")
+            )
             out.append((style.get(f"{W}val") if style is not None else "", text, paragraph))
         return out
 

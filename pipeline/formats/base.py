@@ -220,6 +220,14 @@ class Inputs:
         return document
 
 
+def numbered_as_printed(node: dict[str, Any]) -> None:
+    """Chapters and their sections numbered as the PDF numbers them (`styles/book.typ`: 1 and 1.1, a
+    heading below them unnumbered), so that a number cited from one edition is found in the others:
+    for pandoc's `--number-sections` (the EPUB, the DOCX)."""
+    if node["t"] == "Header" and node["c"][0] > 2 and "unnumbered" not in node["c"][1][1]:
+        node["c"][1][1].append("unnumbered")
+
+
 class Builder:
     """One edition's builder, made with its row of `pipeline.formats.FORMATS` (its name, suffix and label)."""
 

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from pipeline.errors import ValidationError
-from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.formats.base import Artifact, Builder, Inputs, numbered_as_printed
 from pipeline.rendering import tree
 from pipeline.tools import pandoc
 
@@ -32,10 +32,11 @@ class DocxBuilder(Builder):
         inputs.book.stage(work)
         output = staging / f"{inputs.slug}{self.suffix}"
         options = [
-            "--standalone", "--toc", "--reference-doc", str(inputs.style("reference.docx")),
+            "--standalone", "--toc", "--number-sections", "--reference-doc", str(inputs.style("reference.docx")),
             "--syntax-highlighting", str(inputs.style("highlighting.theme")),
         ]  # fmt: skip
         document = inputs.document(_admonition)
+        tree.rewrite_blocks(document["blocks"], numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], _decorative)
         if not inputs.trusted:
             document = inputs.inline_images(document)
@@ -143,6 +144,7 @@ _PAGE = (
 _HEADING = re.compile(
     r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)" />\s*<w:p><w:pPr><w:pStyle w:val="Heading([1-3])" />.*?</w:pPr>(.*?)</w:p>', re.DOTALL
 )
+_WORDS = re.compile(r"<w:t[^>]*>([^<]*)</w:t>|(<w:tab />)")  # a heading's words, and the tab after its number
 _CONTENTS_FIELD = re.compile(
     r'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /><w:instrText xml:space="preserve">(TOC [^<]*)</w:instrText>'
     r'<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p>'
@@ -156,7 +158,7 @@ def _contents(document: str) -> str:
     if field is None:
         return document
     headings = [
-        (anchor, int(level), "".join(html.unescape(text) for text in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", body)))
+        (anchor, int(level), "".join(html.unescape(text) if text or not tab else " " for text, tab in _WORDS.findall(body)))
         for anchor, level, body in _HEADING.findall(document[field.end() :])
     ]
     if not headings:

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline import formats
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility, pages, words
-from pipeline.formats.base import Artifact, Builder, Inputs
+from pipeline.formats.base import Artifact, Builder, Inputs, numbered_as_printed
 from pipeline.formats.pdf import print_pages
 from pipeline.rendering import tree
 from pipeline.tools import epubcheck, pandoc
@@ -56,7 +56,7 @@ class EpubBuilder(Builder):
         contents = accessibility.Contents.of(document["blocks"])
         described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
         document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
-        tree.rewrite_blocks(document["blocks"], _numbered_as_printed)
+        tree.rewrite_blocks(document["blocks"], numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], lambda node: pages.as_comment(node) or _unregistered(node))
         document["blocks"] = tree.rewrite_blocks(document["blocks"], pages.as_comment)
         if inputs.trusted:
@@ -285,13 +285,6 @@ def _finish(path: Path, *, stylesheet: bytes | None, claims: bool, right_to_left
             package = _declared(package, name.removeprefix("EPUB/"), b"mathml")
     changed[_PACKAGE] = package
     _replace_members(path, changed)
-
-
-def _numbered_as_printed(node: dict[str, Any]) -> None:
-    """Chapters and their sections numbered as the PDF numbers them (`styles/book.typ`: 1 and 1.1, a
-    heading below them unnumbered), so that a number cited from one edition is found in the other."""
-    if node["t"] == "Header" and node["c"][0] > 2 and "unnumbered" not in node["c"][1][1]:
-        node["c"][1][1].append("unnumbered")
 
 
 _SECTION_NUMBER = re.compile(rb'<span class="header-section-number">[^<]*</span>\s*')

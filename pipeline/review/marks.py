@@ -53,9 +53,9 @@ def _rewrite(data: bytes) -> bytes:
             run_properties = properties.find(_w("rPr"))
             if run_properties is None:
                 run_properties = ElementTree.SubElement(properties, _w("rPr"))
-            ElementTree.SubElement(
-                run_properties, _w(kind), {_w("author"): change.get(_w("author"), ""), _w("date"): change.get(_w("date"), "")}
-            )
+            stamp = {_w("author"): change.get(_w("author"), ""), _w("date"): change.get(_w("date"), "")}
+            ElementTree.SubElement(run_properties, _w(kind), stamp)
+            _number_changed(paragraph, kind, stamp)
     changes = [e for e in root.iter() if e.tag in (_w("ins"), _w("del"))]
     tags = (_w("ins"), _w("del"))
     taken = [int(e.get(_w("id"))) for e in root.iter() if e.tag not in tags and (e.get(_w("id")) or "").isdigit()]
@@ -64,6 +64,31 @@ def _rewrite(data: bytes) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ElementTree.tostring(
         root, encoding="utf-8", xml_declaration=False
     )
+
+
+def _number_changed(paragraph: ElementTree.Element, kind: str, stamp: dict[str, str]) -> None:
+    """The number of a heading inserted or deleted whole (and the tab after it), inside the same change:
+    accepted or rejected with its words. A deleted one's text becomes deleted text."""
+    children = list(paragraph)
+    for index, child in enumerate(children):
+        if child.tag != _w("r") or not _numbered(child):
+            continue
+        runs = [child] + ([children[index + 1]] if index + 1 < len(children) and children[index + 1].find(_w("tab")) is not None else [])
+        change = ElementTree.Element(_w(kind), stamp)
+        paragraph.insert(list(paragraph).index(child), change)
+        for run in runs:
+            paragraph.remove(run)
+            change.append(run)
+            if kind == "del":
+                for text in run.iter(_w("t")):
+                    text.tag = _w("delText")
+        return
+
+
+def _numbered(run: ElementTree.Element) -> bool:
+    """Whether `run` is a heading's number, as pandoc writes it (`--number-sections`)."""
+    style = run.find(f"{_w('rPr')}/{_w('rStyle')}")
+    return style is not None and style.get(_w("val")) == "SectionNumber"
 
 
 def _whole(paragraph: ElementTree.Element) -> tuple[str | None, ElementTree.Element | None]:
@@ -88,7 +113,7 @@ def _runs(parent: ElementTree.Element, kind: str | None):
                 if _has_text(run):
                     yield child, child.tag.rsplit("}", 1)[1]
         elif child.tag == _w("r"):
-            if _has_text(child):
+            if _has_text(child) and not _numbered(child):  # a heading's number is the book's, no change of its own
                 yield child, kind
         elif child.tag in (_w("hyperlink"), _w("smartTag"), _w("fldSimple")):
             yield from _runs(child, kind)

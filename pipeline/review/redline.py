@@ -177,11 +177,13 @@ def _items(old: list[list[Any]], new: list[list[Any]], stamp: Stamp) -> list[lis
 def mark(block: dict[str, Any], kind: str, stamp: Stamp) -> dict[str, Any] | None:
     """A whole block inserted or deleted: all its text in one change each paragraph."""
     block = copy.deepcopy(block)
-    if kind == DELETION:  # a deleted heading must not take the id of one that stays
+    if kind == DELETION:  # a deleted heading must not take the id of one that stays, nor a number
         for node in tree.nodes(block):
             attributes = tree.attr(node)
             if attributes:
                 attributes[0] = ""
+            if node.get("t") == "Header" and "unnumbered" not in node["c"][1][1]:
+                node["c"][1][1].append("unnumbered")
         if block["t"] in ("HorizontalRule", "RawBlock"):
             return None
     return _mark(block, kind, stamp)

@@ -103,7 +103,9 @@ def test_the_epub_has_cover_navigation_and_metadata(sample_book):
 def test_the_docx_has_headings_footnotes_and_images(sample_book):
     docx = Docx.open(sample_book / f"{SLUG}.docx")
     headings = [text for style, text, _ in docx.paragraphs() if style == "Heading1"]
-    assert headings[:4] == ["Welcome", "Getting started", "Bringing your book", "Writing chapters"]
+    assert headings[:4] == ["1 Welcome", "2 Getting started", "3 Bringing your book", "4 Writing chapters"]
+    printed = [title for title, _ in Pdf(sample_book / f"{SLUG}.pdf").chapters() if title[0].isdigit()]
+    assert [heading for heading in headings if heading[0].isdigit()] == printed  # numbered as the PDF numbers them
     assert "".join(docx.footnotes.itertext()).strip()
     assert docx.media
 

@@ -54,7 +54,8 @@ def changes(root: ElementTree.Element, kind: str) -> list[tuple[str, str, str]]:
 
 
 def paragraphs(root: ElementTree.Element, *, keep: str) -> list[str]:
-    """The text of each paragraph after the contents, with every change accepted (keep='ins') or rejected (keep='del')."""
+    """The text of each paragraph after the contents, with every change accepted (keep='ins') or rejected (keep='del'),
+    without the headings' numbers (each book's own, which the redline gives as the newer book has them)."""
     drop = "del" if keep == "ins" else "ins"
     out, started = [], False
     for paragraph in root.iter(f"{W}p"):
@@ -63,7 +64,13 @@ def paragraphs(root: ElementTree.Element, *, keep: str) -> list[str]:
         if not started or paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None:
             continue
         dropped = {id(e) for change in paragraph.iter(f"{W}{drop}") for e in change.iter()}
-        out.append("".join(e.text or "" for e in paragraph.iter() if e.tag in (f"{W}t", f"{W}delText") and id(e) not in dropped))
+        out.append(
+            "".join(
+                e.text or ""
+                for e in paragraph.iter()
+                if e.tag in (f"{W}t", f"{W}delText") and id(e) not in dropped and not _numbered(paragraph, e)
+            )
+        )
     return out
 
 
@@ -96,16 +103,31 @@ def test_formatting_changes_are_a_deletion_and_an_insertion(redline):
     assert ("first", "Eve Editor", ISO_SECOND) in changes(root, "del")
 
 
+def _numbered(paragraph: ElementTree.Element, text: ElementTree.Element) -> bool:
+    """Whether `text` is the number of the heading `paragraph` (the book's numbers, which are no change)."""
+    return any(
+        text in list(run.iter(f"{W}t"))
+        for run in paragraph.iter(f"{W}r")
+        if run.find(f"{W}rPr/{W}rStyle[@{W}val='SectionNumber']") is not None
+    )
+
+
 def test_whole_paragraphs_carry_their_paragraph_mark(redline):
     root = body(redline)
     marked = {
-        "".join(t.text or "" for t in p.iter() if t.tag in (f"{W}t", f"{W}delText")): kind
+        "".join(t.text or "" for t in p.iter() if t.tag in (f"{W}t", f"{W}delText") and not _numbered(p, t)): kind
         for p in root.iter(f"{W}p")
         for kind in ("ins", "del")
         if p.find(f"{W}pPr/{W}rPr/{W}{kind}") is not None
     }
     assert marked["Harbour"] == "del" and marked["Ferries use the south pier."] == "del"
     assert marked["Tides"] == "ins"
+    numbers = [
+        "".join(t.text or "" for t in r.iter(f"{W}t"))
+        for r in root.iter(f"{W}r")
+        if r.find(f"{W}rPr/{W}rStyle[@{W}val='SectionNumber']") is not None
+    ]
+    assert numbers and len(numbers) == len(set(numbers))  # a deleted heading takes no number: the new book's numbers
     assert "The tide goes out twice a day and leaves the bay full of pools." in marked
     ids = [c.get(f"{W}id") for c in root.iter() if c.tag in (f"{W}ins", f"{W}del")]
     bookmarks = [b.get(f"{W}id") for b in root.iter(f"{W}bookmarkStart")]
