@@ -91,13 +91,14 @@ def _finish(path: Path, *, title: str) -> None:
     as decoration, the contents written out (each heading of levels 1 to 3, a link to it) inside the
     contents field, which stays marked for the word processor to update with page numbers; the page
     the PDF has (6 by 9 inches, margins mirrored) with the book's title at the head of each page and
-    its number at the foot. Every other entry as pandoc wrote it."""
+    its number at the foot; tables as wide as the text. Every other entry as pandoc wrote it."""
     with zipfile.ZipFile(path) as archive:
         entries = {info.filename: (info, archive.read(info)) for info in archive.infolist()}
     document = entries["word/document.xml"][1].decode("utf-8")
     if _DECORATIVE in document:
         document = _DOC_PR.sub(lambda m: f'<wp:docPr {m.group(1)}title=""{m.group(2)}>{_EXTENSION}</wp:docPr>', document)
     document = _contents(document)
+    document = _tables(document)
     document = document.replace("<w:sectPr>", f'<w:sectPr><w:headerReference w:type="default" r:id="{_HEADER_ID}" />'
                                 f'<w:footerReference w:type="default" r:id="{_FOOTER_ID}" />', 1)  # fmt: skip
     document = re.sub(r"(<w:sectPr>.*?)(</w:sectPr>)", lambda m: m.group(1) + _PAGE + m.group(2), document, count=1, flags=re.DOTALL)
@@ -173,6 +174,27 @@ def _contents(document: str) -> str:
             f"{begin if index == 0 else ''}{link}{end if index == len(headings) - 1 else ''}</w:p>"
         )
     return document[: field.start()] + "".join(paragraphs) + document[field.end() :]
+
+
+_TEXT_WIDTH = 8640 - 1224 - 936  # the page's width less its margins, in twentieths of a point
+_GRID = re.compile(r"<w:tblGrid>(.*?)</w:tblGrid>", re.DOTALL)
+_AFTER_TABLE = re.compile(r"</w:tbl>(\s*)<w:p>(?:<w:pPr>((?:<w:pStyle [^>]*/>)?(?:<w:numPr>.*?</w:numPr>)?)</w:pPr>|(?!<w:pPr>))")
+
+
+def _tables(document: str) -> str:
+    """Every table as wide as the text, its columns in the proportions pandoc gave them, and space
+    between it and the paragraph after it."""
+    document = document.replace('<w:tblW w:type="auto" w:w="0" />', '<w:tblW w:type="pct" w:w="5000" />')
+
+    def grid(match: re.Match) -> str:
+        widths = [int(width) for width in re.findall(r'<w:gridCol w:w="(\d+)" />', match.group(1))]
+        if not widths or not sum(widths):
+            return match.group(0)
+        scaled = [width * _TEXT_WIDTH // sum(widths) for width in widths]
+        return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}" />' for width in scaled) + "</w:tblGrid>"
+
+    document = _GRID.sub(grid, document)
+    return _AFTER_TABLE.sub(lambda m: f'</w:tbl>{m.group(1)}<w:p><w:pPr>{m.group(2) or ""}<w:spacing w:before="240" /></w:pPr>', document)
 
 
 def _run(text: str) -> str:

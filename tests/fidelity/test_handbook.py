@@ -125,6 +125,13 @@ def test_the_docx_opens_with_its_contents_written_and_its_pages_numbered(sample_
     bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', document))
     assert len(anchors) > 29 and set(anchors) <= bookmarks, set(anchors) - bookmarks
     assert '<w:pgSz w:w="8640" w:h="12960" />' in document and "PAGE" in footer
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", document, re.DOTALL)
+    assert tables
+    for table in tables:  # as wide as the text (6 inches less 1.5 of margins: 6,480 twentieths of a point)
+        widths = [int(width) for width in re.findall(r'<w:gridCol w:w="(\d+)" />', table)]
+        assert '<w:tblW w:type="pct" w:w="5000" />' in table and 6480 - len(widths) <= sum(widths) <= 6480, widths
+    after = re.findall(r"</w:tbl>\s*<w:p>(<w:pPr>.*?</w:pPr>)?", document)
+    assert after and all('<w:spacing w:before="240" />' in properties for properties in after), after  # space below each
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice is not installed and could not be (make test installs libreoffice-writer-nogui as root)")
