@@ -35,7 +35,7 @@ class DocxBuilder(Builder):
             "--standalone", "--toc", "--number-sections", "--reference-doc", str(inputs.style("reference.docx")),
             "--syntax-highlighting", str(inputs.style("highlighting.theme")),
         ]  # fmt: skip
-        document = inputs.document(_admonition)
+        document = inputs.document(_admonitions(_style_names(inputs.style("reference.docx"))))
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], _decorative)
         if not inputs.trusted:
@@ -61,13 +61,44 @@ class DocxBuilder(Builder):
             inputs.require_own_media(artifact.path, "word/media/")
 
 
-def _admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
-    """Paragraph styles of the reference document: `Admonition Title`, then `Admonition`."""
-    heading = [
-        {"t": "Div", "c": [tree.make_attr("", [], {"custom-style": "Admonition Title"}), [{"t": "Para", "c": tree.text_inlines(title)}]]}
-    ]
-    content = [{"t": "Div", "c": [tree.make_attr("", [], {"custom-style": "Admonition"}), body]}]
-    return (heading if title else []) + content
+# Material's kinds of admonition, by the colour its theme gives them: a style of the reference document each
+# (`Admonition Tip`, `Admonition Title Tip`); `note`, `info` and any other kind take `Admonition`.
+_KINDS = {
+    "Tip": ("tip", "hint", "important", "success", "check", "done"),
+    "Warning": ("warning", "caution", "attention", "question", "help", "faq"),
+    "Danger": ("danger", "error", "failure", "fail", "missing", "bug"),
+    "Example": ("example",),
+    "Quote": ("quote", "cite", "abstract", "summary", "tldr"),
+}
+_KIND_STYLE = {kind: style for style, kinds in _KINDS.items() for kind in kinds}
+
+
+def _style_names(reference: Path) -> set[str]:
+    """The names of the styles the reference document defines."""
+    with zipfile.ZipFile(reference) as archive:
+        return set(re.findall(r'<w:name w:val="([^"]+)"', archive.read("word/styles.xml").decode("utf-8")))
+
+
+def _admonitions(styles: set[str]):
+    """Paragraph styles of the reference document: `Admonition Title`, then `Admonition`, each with
+    the kind's colour (`Admonition Title Warning`) where the reference document has one."""
+
+    def admonition(kind: str, title: str, body: list[Any]) -> list[Any]:
+        suffix = _KIND_STYLE.get(kind.lower(), "")
+        suffix = f" {suffix}" if suffix and f"Admonition {suffix}" in styles and f"Admonition Title {suffix}" in styles else ""
+        heading = [
+            {
+                "t": "Div",
+                "c": [
+                    tree.make_attr("", [], {"custom-style": f"Admonition Title{suffix}"}),
+                    [{"t": "Para", "c": tree.text_inlines(title)}],
+                ],
+            }
+        ]
+        content = [{"t": "Div", "c": [tree.make_attr("", [], {"custom-style": f"Admonition{suffix}"}), body]}]
+        return (heading if title else []) + content
+
+    return admonition
 
 
 # An icon is decoration beside the words that say the same: Word's own mark for it (Office 2019's

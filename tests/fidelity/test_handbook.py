@@ -130,6 +130,8 @@ def test_the_docx_opens_with_its_contents_written_and_its_pages_numbered(sample_
     for table in tables:  # as wide as the text (6 inches less 1.5 of margins: 6,480 twentieths of a point)
         widths = [int(width) for width in re.findall(r'<w:gridCol w:w="(\d+)" />', table)]
         assert '<w:tblW w:type="pct" w:w="5000" />' in table and 6480 - len(widths) <= sum(widths) <= 6480, widths
+    titles = set(re.findall(r'<w:pStyle w:val="(AdmonitionTitle\w*)" />', document))  # each kind in its theme's colour
+    assert {"AdmonitionTitle", "AdmonitionTitleTip", "AdmonitionTitleWarning", "AdmonitionTitleDanger"} <= titles, titles
     after = re.findall(r"</w:tbl>\s*<w:p>(<w:pPr>.*?</w:pPr>)?", document)
     assert after and all('<w:spacing w:before="240" />' in properties for properties in after), after  # space below each
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
