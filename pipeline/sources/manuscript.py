@@ -148,7 +148,8 @@ def _parts(sections, chapters: tuple[Chapter, ...], *, indexes: bool) -> tuple[t
 
 
 def _titled(title: str) -> str:
-    """A title as compared with a section's: "The gallery" opens "Gallery"."""
+    """A title as compared with a section's: "The gallery {#gallery}" opens "Gallery"."""
+    title = re.sub(r"\s*\{[^{}]*\}\s*$", "", title)  # a heading's attribute list is no part of its title
     return re.sub(r"^(?:the|an?) ", "", " ".join(title.split()).casefold())
 
 

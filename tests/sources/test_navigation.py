@@ -197,11 +197,16 @@ def test_a_section_opened_by_its_index_page_only_where_the_theme_opens_it_so(tmp
     config = book / "mkdocs.yml"
     config.write_text(
         "site_name: Indexes\ntheme:\n  name: material\n  font: false\n"
-        "nav: [index.md, {Getting started: [basics/index.md, basics/next.md]}]\nplugins: [presswork]\n"
+        "nav: [index.md, {Getting started: [basics/index.md, basics/next.md]}]\nmarkdown_extensions: [attr_list]\nplugins: [presswork]\n"
     )
     run = presswork("build", "--no-check", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
     assert _epub_chapters(book / "build" / "indexes.epub") == ["Home", "Getting started", "Introduction", "Next steps"]
+    (book / "docs" / "basics" / "index.md").write_text("# Getting started {#start}\n\nWhat it is.\n")  # the section's own title
+    run = presswork("build", "--no-check", "--format", "epub", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert _epub_chapters(book / "build" / "indexes.epub") == ["Home", "Getting started", "Next steps"]
+    (book / "docs" / "basics" / "index.md").write_text("# Introduction\n\nWhat it is.\n")
     config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  features: [navigation.indexes]\n"))
     run = presswork("build", "--no-check", "--format", "epub", cwd=book)
     assert run.returncode == 0, run.stderr
