@@ -74,9 +74,13 @@ _KIND_STYLE = {kind: style for style, kinds in _KINDS.items() for kind in kinds}
 
 
 def _style_names(reference: Path) -> set[str]:
-    """The names of the styles the reference document defines."""
-    with zipfile.ZipFile(reference) as archive:
-        return set(re.findall(r'<w:name w:val="([^"]+)"', archive.read("word/styles.xml").decode("utf-8")))
+    """The names of the styles the reference document defines (none of a file that is no Word
+    document: pandoc says what is wrong with it)."""
+    try:
+        with zipfile.ZipFile(reference) as archive:
+            return set(re.findall(r'<w:name w:val="([^"]+)"', archive.read("word/styles.xml").decode("utf-8", "replace")))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return set()
 
 
 def _admonitions(styles: set[str]):
