@@ -134,19 +134,35 @@ class Docx:
                 [name for name in archive.namelist() if name.startswith("word/media/")],
             )
 
-    def paragraphs(self) -> list[tuple[str, str, ElementTree.Element]]:
-        """Every paragraph of the body as (style id, text, element); a tab reads as a space."""
+    def paragraphs(self, *, numbered: bool = True) -> list[tuple[str, str, ElementTree.Element]]:
+        """Every paragraph of the body as (style id, text, element); a tab reads as a space. Without
+        `numbered`, a heading's words alone, without the number it carries as the PDF numbers it."""
         out = []
         for paragraph in self.document.iter(f"{W}p"):
             style = paragraph.find(f"{W}pPr/{W}pStyle")
-            text = "".join(
-                " " if node.tag == f"{W}tab" else node.text or "" for node in paragraph.iter() if node.tag in (f"{W}t", f"{W}tab")
-            )
-            out.append((style.get(f"{W}val") if style is not None else "", text, paragraph))
+            out.append((style.get(f"{W}val") if style is not None else "", self.text_of(paragraph, numbered=numbered), paragraph))
         return out
 
+    @staticmethod
+    def text_of(paragraph: ElementTree.Element, *, numbered: bool = True) -> str:
+        """The words of `paragraph`; without `numbered`, not its heading number nor the tab after it."""
+        skipped: set[int] = set()
+        if not numbered:
+            runs = list(paragraph.iter(f"{W}r"))
+            for index, run in enumerate(runs):
+                if run.find(f"{W}rPr/{W}rStyle[@{W}val='SectionNumber']") is not None:
+                    skipped |= {id(node) for node in run.iter()}
+                    if index + 1 < len(runs) and runs[index + 1].find(f"{W}tab") is not None:
+                        skipped |= {id(node) for node in runs[index + 1].iter()}
+        return "".join(
+            " " if node.tag == f"{W}tab" else node.text or ""
+            for node in paragraph.iter()
+            if node.tag in (f"{W}t", f"{W}tab") and id(node) not in skipped
+        )
+
     def paragraph(self, text: str, *, exact: bool = False) -> tuple[str, ElementTree.Element]:
-        for style, content, element in self.paragraphs():
+        """The first paragraph holding `text` (or being it), a heading read without its number."""
+        for style, content, element in self.paragraphs(numbered=False):
             if (text == content) if exact else (text in content):
                 return style, element
         raise AssertionError(f"no paragraph with {text!r} in the DOCX")
@@ -160,14 +176,15 @@ class Docx:
         return out
 
     def bookmark_before(self, name: str) -> str:
-        """The text of the paragraph that follows the bookmark `name` (where a link to it lands)."""
+        """The text of the paragraph that follows the bookmark `name` (where a link to it lands), a
+        heading's without its number."""
         body = self.document.find(f"{W}body")
         children = list(body.iter())
         for index, node in enumerate(children):
             if node.tag == f"{W}bookmarkStart" and node.get(f"{W}name") == name:
                 for following in children[index + 1 :]:
                     if following.tag == f"{W}p":
-                        return "".join(t.text or "" for t in following.iter(f"{W}t"))
+                        return self.text_of(following, numbered=False)
         raise AssertionError(f"no bookmark {name!r} in the DOCX")
 
     def style_name(self, style_id: str) -> str:
