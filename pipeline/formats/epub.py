@@ -141,7 +141,7 @@ def _disclaimed(path: Path, claimed: str, summary: str) -> None:
 
 
 def _violations(inputs: Inputs, path: Path) -> list[Any]:
-    return inputs.programs.ace.check(path, timeout=inputs.timeout)
+    return inputs.programs.ace.check(path, timeout=inputs.timeout, store=inputs.store)
 
 
 def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:

@@ -4,6 +4,8 @@ pipeline.tools.ace install` (which `make` runs; see `pipeline.tools.npm`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import tempfile
 import zipfile
@@ -11,10 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
+from pipeline.store import Store, digest, key
 from pipeline.tools import npm, process
 
 PACKAGE = "@daisy/ace-cli@1.4.6"
 PER = 25  # documents Ace may read in the book's timeout: its limit grows with the book
+_SCRIPT = Path(__file__).with_name("ace.cjs")  # Ace's command line, reusing known verdicts on documents
+_DOCUMENTS = (".xhtml", ".html")
+_PACKAGING = ("mimetype", "META-INF/container.xml")  # no document loads them
 
 
 @dataclass(frozen=True)
@@ -57,28 +63,58 @@ class Checker(npm.Installed):
         parser.write_text(text, encoding="utf-8")
         return "its EPUB parser's manifest lookups mended (by id, from a map)"
 
-    def check(self, epub: Path, *, timeout: float) -> list[Violation]:
+    @property
+    def fingerprint(self) -> str:
+        """What decides a verdict besides the EPUB: Ace's version and the script that runs it."""
+        return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()}"
+
+    def check(self, epub: Path, *, timeout: float, store: Store | None = None) -> list[Violation]:
         """Every violation Ace reports in `epub` (an empty list: it passes); `timeout` for each `PER` of
-        its documents (Ace reads every one in the browser, in one run)."""
+        the documents it reads. With `store`, Ace's result for each content document is kept there
+        under what decides it (the document, every other file of the EPUB but the package's, Ace and
+        how it is run): a document that did not change is not read again, and the package's checks
+        (metadata, navigation, page list) are made anew, so the report is that of a full run."""
         problem = self.missing()
         if problem:
             raise ToolError(f"DAISY Ace cannot run: {problem}")
-        with zipfile.ZipFile(epub) as archive:
-            documents = sum(1 for name in archive.namelist() if name.endswith((".xhtml", ".html")))
-        timeout, limit = process.grown(timeout, documents, PER, "documents", "epub")
+        names = _verdict_names(epub, self.fingerprint) if store is not None else {}
+        known = {member: found for member, name in names.items() if (found := store.get_json("ace", name)) is not None}
+        timeout, limit = process.grown(timeout, len(names) - len(known) if names else _documents(epub), PER, "documents", "epub")
         with tempfile.TemporaryDirectory(prefix="presswork-ace-") as scratch:
-            out = Path(scratch) / "report"
-            command = ["node", str(self.package / "bin" / "ace.js"), "--force", "--silent", "--outdir", str(out),
+            out, kept, fresh = Path(scratch) / "report", Path(scratch) / "known.json", Path(scratch) / "fresh.json"
+            kept.write_text(json.dumps(known), encoding="utf-8")
+            command = ["node", str(_SCRIPT), "--force", "--silent", "--outdir", str(out),
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
-            result = process.run(
-                "DAISY Ace", command, timeout=timeout, check=False, env={"PUPPETEER_EXECUTABLE_PATH": self.chromium or ""}, limit=limit
-            )
+            env = {"PUPPETEER_EXECUTABLE_PATH": self.chromium or "", "PRESSWORK_ACE_MODULES": str(self.modules),
+                   "PRESSWORK_ACE_KNOWN": str(kept), "PRESSWORK_ACE_FRESH": str(fresh)}  # fmt: skip
+            result = process.run("DAISY Ace", command, timeout=timeout, check=False, env=env, limit=limit)
             report = out / "report.json"
             if not report.is_file():
                 text = result.stderr.decode("utf-8", "replace").strip() or result.stdout.decode("utf-8", "replace").strip()
                 first = next((line for line in text.splitlines() if line.strip()), "")
                 raise ToolError(f"DAISY Ace gave no report: {process.ended(result.returncode)}{': ' + first if first else ''}", detail=text)
-            return violations(process.read_json("DAISY Ace", report.read_text(encoding="utf-8")))
+            found = violations(process.read_json("DAISY Ace", report.read_text(encoding="utf-8")))
+            if store is not None and fresh.is_file():
+                for member, checked in process.read_json("DAISY Ace", fresh.read_text(encoding="utf-8")).items():
+                    if member in names:
+                        store.put_json("ace", names[member], checked)
+            return found
+
+
+def _documents(epub: Path) -> int:
+    with zipfile.ZipFile(epub) as archive:
+        return sum(1 for name in archive.namelist() if name.endswith(_DOCUMENTS))
+
+
+def _verdict_names(epub: Path, fingerprint: str) -> dict[str, str]:
+    """Each content document of `epub` (a member's name) and the name its verdict is kept under: its
+    bytes, the other files a document may load (stylesheets, images, fonts: all but the documents and
+    the package's own files), and Ace's `fingerprint`."""
+    with zipfile.ZipFile(epub) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    package = {name for name in members if name.endswith((".opf", ".ncx"))} | set(_PACKAGING)
+    loaded = [(name, digest(data)) for name, data in sorted(members.items()) if not name.endswith(_DOCUMENTS) and name not in package]
+    return {name: key(fingerprint, name, digest(data), loaded) for name, data in members.items() if name.endswith(_DOCUMENTS)}
 
 
 _SPINE = "  var spineContainsNavDoc = undefined;\n"

@@ -18,6 +18,7 @@ from conftest import REPO, TESTS, copy_book, presswork
 from pipeline.configuration import config
 from pipeline.environment import cache_folder
 from pipeline.formats.site import schemes
+from pipeline.store import Store
 from pipeline.tools import ace, axe, verapdf
 
 SLUG = "the-presswork-handbook"
@@ -129,6 +130,35 @@ def test_an_epub_that_passes_ace_at_warning_claims_conformance(tmp_path):
     assert run.returncode == 0 and "warning" not in run.stderr, run.stderr
     opf = _members(book / "build" / "accessibility-findings.epub")["EPUB/content.opf"]
     assert CLAIM in opf and f"DAISY Ace {ACE.version} found no violation" in _summary(opf)
+
+
+@NEEDS_ACE
+def test_ace_s_kept_verdicts_report_what_a_full_check_reports(tmp_path):
+    """DAISY Ace reads again only the documents that changed: on a book with violations in its
+    chapters, a check reusing the kept verdicts of the others reports exactly what Ace reports when it
+    reads every document, and a document mended is no longer reported."""
+    book = _fixture(tmp_path, "epub", None)
+    epub = book / "build" / "accessibility-findings.epub"
+    store = Store(tmp_path / "store")
+    assert presswork("build", "--no-check", "--no-cache", cwd=book).returncode == 0
+    first = ACE.check(epub, timeout=600, store=store)
+    assert first == ACE.check(epub, timeout=600) and {v.document for v in first} >= {"text/ch001.xhtml", "text/ch002.xhtml"}
+    kept = sorted((tmp_path / "store" / "ace").rglob("*.json"))
+    documents = [name for name in _members(epub) if name.endswith(".xhtml")]
+    assert len(kept) == len(documents)  # one verdict for each content document (the navigation's too)
+
+    chapter = book / "book" / "index.md"
+    chapter.write_text(chapter.read_text() + '\n<span style="color: #bbbbbb">A second pale line.</span>\n')
+    assert presswork("build", "--no-check", "--no-cache", cwd=book).returncode == 0
+    again = ACE.check(epub, timeout=600, store=store)
+    assert again == ACE.check(epub, timeout=600) and again != first
+    assert len(list((tmp_path / "store" / "ace").rglob("*.json"))) == len(kept) + 1  # only the changed chapter was read
+
+    chapter.write_text("# Shore birds\n\nA heron stands in the water.\n")
+    assert presswork("build", "--no-check", "--no-cache", cwd=book).returncode == 0
+    mended = ACE.check(epub, timeout=600, store=store)
+    assert mended == ACE.check(epub, timeout=600)
+    assert {v.document for v in mended} == {"text/ch002.xhtml"}
 
 
 def test_strict_mode_makes_an_edition_s_accessibility_failure_an_error(tmp_path):
