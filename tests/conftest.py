@@ -34,6 +34,16 @@ def fresh_cache(folder: Path) -> Path:
 CACHE = fresh_cache(Path(tempfile.mkdtemp(prefix="presswork-test-cache-")))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_server_left():
+    """The LanguageTool server the checks keep running between runs (in the installed tool's folder,
+    which every test's cache links) is stopped when the tests end: they leave nothing running."""
+    yield
+    from pipeline.tools import languagetool
+
+    languagetool.stop(CACHE)
+
+
 @dataclass
 class Run:
     returncode: int

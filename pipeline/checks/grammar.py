@@ -69,9 +69,11 @@ class Engine:
     installation: languagetool.Installation | None
     heap: str
     workers: int
+    kept_in: Path | None = None  # the cache's folder where our server is kept running between runs (None: one for this run)
+    idle: float = 0  # seconds it stays after the last run
 
     @classmethod
-    def find(cls, url: str | None, cache: Path | None, *, heap: str, workers: int) -> Engine:
+    def find(cls, url: str | None, cache: Path | None, *, heap: str, workers: int, idle: float = 0) -> Engine:
         if url:
             parts = urllib.parse.urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -83,7 +85,7 @@ class Engine:
         installation = languagetool.installed(cache) if cache else None
         if installation is None:
             raise languagetool.unavailable(f"it is not installed in {cache}/languagetool")
-        return cls(None, installation, heap, workers)
+        return cls(None, installation, heap, workers, cache / "languagetool" if idle > 0 else None, idle)
 
     def version(self) -> str:
         if self.installation is not None:
@@ -121,6 +123,10 @@ class Engine:
         if self.url:
             yield _Session(self.url, None, self.workers)
             return
+        if self.kept_in is not None:
+            with languagetool.Kept(self.installation, self.kept_in, heap=self.heap, idle=self.idle) as kept:
+                yield _Session(kept.url, kept, self.workers)
+            return
         with languagetool.Server(self.installation, heap=self.heap) as server:
             yield _Session(server.url, server, self.workers)
 
@@ -132,7 +138,7 @@ class _Session:
     death fails the run: a check never reports a book clean after losing findings."""
 
     url: str
-    server: languagetool.Server | None
+    server: languagetool.Server | languagetool.Kept | None
     workers: int
     restarted: bool = False
 
@@ -168,7 +174,11 @@ class Grammar:
         config, options = reading.settings.presswork.check, reading.options
         if reading.kept.engine is None:
             found = Engine.find(
-                options.languagetool_url or config.languagetool_url, options.cache, heap=config.languagetool_heap, workers=config.workers
+                options.languagetool_url or config.languagetool_url,
+                options.cache,
+                heap=config.languagetool_heap,
+                workers=config.workers,
+                idle=60 * config.languagetool_idle if options.daemon else 0,
             )
             reading.kept.engine = reading.kept.stack.enter_context(found.kept())
         cache = FindingsCache(options.cache / "checks" if options.cache else None)

@@ -29,6 +29,11 @@ def debug() -> argparse.ArgumentParser:
 def grammar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-grammar", action="store_true", help="skip LanguageTool (links and spelling are still checked)")
     parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")
+    parser.add_argument(
+        "--no-daemon", action="store_true",
+        help="start LanguageTool for this run only and stop it at the end (default: the server stays running between runs for "
+        "check.languagetool_idle minutes; presswork stop ends it)",
+    )  # fmt: skip
 
 
 def trust_option(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +67,7 @@ def check_options(args: argparse.Namespace, paths=()):
         paths=tuple(paths),
         grammar=not args.no_grammar,
         languagetool_url=args.languagetool_url,
+        daemon=not args.no_daemon,
         changed_since=getattr(args, "changed_since", None),
         cache=cache_folder(os.environ),
     )

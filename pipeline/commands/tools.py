@@ -1,5 +1,6 @@
-"""The tools verb: install, which puts the programs Presswork runs but does not ship (LanguageTool,
-mermaid, DAISY Ace, veraPDF, axe-core) into the cache folder."""
+"""The tools' verbs: install, which puts the programs Presswork runs but does not ship (LanguageTool,
+mermaid, DAISY Ace, veraPDF, axe-core) into the cache folder, and stop, which ends the LanguageTool
+server kept running between runs."""
 
 from __future__ import annotations
 
@@ -24,6 +25,24 @@ def add(verbs) -> None:
     )
     parser.add_argument("tools", nargs="*", metavar="TOOL", help=f"one of {', '.join(INSTALLED)}")
     parser.set_defaults(run=install)
+    stop_parser = verbs.add_parser(
+        "stop",
+        parents=[options.debug()],
+        help="stop the LanguageTool server kept running between runs",
+        description="Stop the LanguageTool server a check leaves running for the next (it stops by itself after "
+        "check.languagetool_idle minutes unused). The next check starts it again.",
+        epilog="Exit codes: 0 stopped, or none was running.",
+    )
+    stop_parser.set_defaults(run=stop)
+
+
+def stop(args: argparse.Namespace) -> int:
+    from pipeline.environment import cache_folder
+    from pipeline.tools import languagetool
+
+    stopped = languagetool.stop(cache_folder(os.environ))
+    print("LanguageTool's server is stopped" if stopped else "no LanguageTool server was running", flush=True)
+    return 0
 
 
 def install(args: argparse.Namespace) -> int:

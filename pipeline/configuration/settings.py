@@ -270,6 +270,7 @@ class CheckConfig(base.Config):
     grammar = c.Type(bool, default=True)  # LanguageTool; --no-grammar turns it off for one run
     languagetool_url = c.Optional(c.Type(str))  # a self-hosted server instead of our own
     languagetool_heap = Heap(default="1g")  # the server's -Xmx
+    languagetool_idle = Count(default=10)  # minutes our server stays running after a run, for the next; 0: stopped with the run
     workers = Count(default=4, least=1, most=64)  # concurrent requests to LanguageTool
     vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
     rules = c.DictOfItems(RuleLevel(), default={})  # rule or engine -> level

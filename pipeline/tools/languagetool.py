@@ -2,12 +2,14 @@
 through the language-tool-python package.
 
 `presswork install languagetool` installs the newest 6.x that resolves (`make install`
-runs it). A check starts the server on a free loopback port when it needs it, waits until it answers,
-and stops it when the check ends, also on Ctrl-C or an error.
+runs it). A check uses the server kept running between runs (`Kept`, see `pipeline.tools.daemon`),
+starting it when none runs; with `--no-daemon` it starts one of its own on a free loopback port
+(`Server`), waits until it answers, and stops it when the check ends, also on Ctrl-C or an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ConfigError, ToolError
-from pipeline.tools import java, maven, process
+from pipeline.tools import daemon, java, maven, process
 
 VERSIONS = ("6.8", "6.7", "6.6", "6.5")  # the newest that resolves is installed
 _ARTIFACTS = ("org.languagetool:languagetool-server:{v}", "org.languagetool:language-en:{v}")
@@ -153,6 +155,45 @@ class Server:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+class Kept:
+    """LanguageTool's server kept running between runs in the cache's `folder` (its `languagetool`
+    folder), for the length of a `with` block: started if none runs from this installation and heap,
+    and left running `idle` seconds after the last run (`pipeline.tools.daemon`)."""
+
+    def __init__(self, installation: Installation, folder: Path, *, heap: str = "1g", idle: float = 600, startup: float = 180) -> None:
+        self.installation, self.folder, self.heap, self.idle, self.startup = installation, folder, heap, idle, startup
+        self.url = ""
+        self._stack = contextlib.ExitStack()
+
+    def _how(self) -> dict:
+        return dict(
+            identity={"version": self.installation.version, "heap": self.heap, "java": java.executable(),
+                      "classpath": [os.path.realpath(entry) for entry in self.installation.classpath.split(os.pathsep)]},
+            command=[java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath, "org.languagetool.server.HTTPServer",
+                     "--port", "{port}"],
+            address="http://127.0.0.1:{port}/v2/", idle=self.idle, answers=_answers, startup=self.startup,
+        )  # fmt: skip
+
+    def __enter__(self) -> Kept:
+        self.url = self._stack.enter_context(daemon.used(self.folder, **self._how()))
+        return self
+
+    def alive(self) -> bool:
+        return bool(self.url) and _answers(self.url)
+
+    def restart(self) -> None:
+        """A new server in place of one that died (on a new port)."""
+        self.url = daemon.warm(self.folder, **self._how(), replace=True)
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+
+def stop(cache: Path) -> bool:
+    """Stop the server kept running between runs (`presswork stop`); whether one ran."""
+    return daemon.stop(cache / "languagetool")
 
 
 def version(url: str) -> str:

@@ -1,6 +1,7 @@
 """Run an external program: always a timeout, the whole process group killed when it runs over.
 
-No tool outlives Presswork. Each child starts in a process group of its own (a tool's own children,
+No tool outlives Presswork, but one kept warm on purpose (`detach`: LanguageTool's server between
+checks, which stops itself when idle; see `pipeline.tools.daemon`). Each child starts in a process group of its own (a tool's own children,
 Java's or chromium's, are in it too), known here while it runs: `stop_all` kills every group at once
 when the user presses Ctrl-C or the build is stopped (SIGTERM), and starts no more. A Presswork
 killed outright (SIGKILL), which can run nothing, takes its children with it all the same: each is
@@ -47,6 +48,21 @@ def spawn(command: list[str], **options) -> subprocess.Popen:
         child = subprocess.Popen(guarded, start_new_session=True, **options)
         _live[child.pid] = child
         return child
+
+
+def detach(command: list[str], *, log: Path, env: dict[str, str]) -> int:
+    """Start `command` to outlive Presswork: in a session of its own, reading nothing, writing to
+    `log`, holding none of our files or pipes, not stopped with the others. Only a program that ends
+    itself may be started so (`pipeline.tools.daemon`); its process id is returned."""
+    with _lock:
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        with open(log, "ab") as out:
+            child = subprocess.Popen(
+                command, start_new_session=True, stdin=subprocess.DEVNULL, stdout=out, stderr=out, close_fds=True, env=env
+            )
+    threading.Thread(target=child.wait, daemon=True).start()  # reaped when it ends while we still run
+    return child.pid
 
 
 def release(child: subprocess.Popen) -> None:

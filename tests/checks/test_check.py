@@ -250,7 +250,9 @@ def test_a_chapter_in_another_language_is_checked_in_it(tmp_path):
     assert found == [(7, line.index("Fehlr") + 1, "GERMAN_SPELLER_RULE")]
 
 
-def test_an_interrupted_check_stops_its_languagetool_server(tmp_path):
+def test_an_interrupted_check_stops_its_own_languagetool_server(tmp_path):
+    """With --no-daemon the server is the run's own: Ctrl-C stops it with the run (the one kept between
+    runs is tested in test_daemon.py)."""
     import os
     import signal
     import sys
@@ -260,7 +262,7 @@ def test_an_interrupted_check_stops_its_languagetool_server(tmp_path):
     cache = fresh_cache(tmp_path / "cache-for-interrupt")
     environment = {**os.environ, "PRESSWORK_CACHE": str(cache)}
     # Ctrl-C as in a terminal: a run started in the background by a shell inherits SIGINT ignored.
-    child = subprocess.Popen([sys.executable, "-m", "pipeline", "check"], cwd=book, env=environment,
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "check", "--no-daemon"], cwd=book, env=environment,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
 

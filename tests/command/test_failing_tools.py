@@ -306,6 +306,12 @@ def languagetool_installed():
 
 
 def _check_while_killing(root: Path, cache: Path, times: int):
+    """The check run while its LanguageTool server is killed `times` times: the server the checks keep
+    running between runs is stopped first, so that the check starts the one it uses (and the killer,
+    which kills only what this test started, finds it)."""
+    from pipeline.tools import languagetool
+
+    languagetool.stop(cache)
     killer = Killer("org.languagetool.server.HTTPServer", times=times, ready=_answering)
     killer.start()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(cache)}
