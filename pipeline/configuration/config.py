@@ -45,6 +45,7 @@ class Settings:
     mkdocs: MkDocsConfig
     presswork: PressworkConfig
     trust: Trust = TRUSTED  # decided once, by the command line (pipeline.configuration.trust)
+    draft: bool = False  # `build --draft`: the accessibility checkers do not run, and no edition claims conformance
     locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
     inherited: tuple[tuple[str, str], ...] = ()  # each file INHERIT brought in, nearest first: (its name as shown, its text)
     warnings: tuple[str, ...] = ()  # what MkDocs warns of and goes on (a key it does not know), each a line to print

@@ -32,7 +32,10 @@ class Conformance:
 
 def level(settings, edition: str) -> str:
     """What the book makes of the failures of `edition`'s checker: as `accessibility:` sets it, else a
-    warning, or an error in a book that asks MkDocs for strict mode (`strict: true`)."""
+    warning, or an error in a book that asks MkDocs for strict mode (`strict: true`); `off` in a
+    draft build (`--draft`)."""
+    if settings.draft:
+        return "off"
     chosen = settings.presswork.accessibility[edition]
     return chosen or ("error" if settings.mkdocs.strict else "warning")
 

@@ -161,6 +161,25 @@ def test_ace_s_kept_verdicts_report_what_a_full_check_reports(tmp_path):
     assert {v.document for v in mended} == {"text/ch002.xhtml"}
 
 
+def test_a_draft_skips_the_checkers_and_claims_nothing(tmp_path):
+    """`build --draft` builds a book that fails every checker without running them: nothing stops it,
+    no edition claims conformance, and its last line says it is a draft."""
+    import pikepdf
+
+    book = _fixture(tmp_path, "site, pdf, epub", None)
+    config = (book / "mkdocs.yml").read_text()
+    (book / "mkdocs.yml").write_text(config + "      accessibility: {site: error, pdf: error, epub: error}\n")
+    assert presswork("build", "--no-check", cwd=book).returncode == 4  # what the checkers say of it
+    run = presswork("build", "--no-check", "--draft", cwd=book)
+    assert run.returncode == 0, run.stderr
+    assert not re.search("DAISY Ace|veraPDF|axe-core", run.stderr.rsplit("\n", 2)[0]), run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("a draft: DAISY Ace, veraPDF and axe-core did not run")
+    opf = _members(book / "build" / "accessibility-findings.epub")["EPUB/content.opf"]
+    assert "dcterms:conformsTo" not in opf and "claims no conformance" in _summary(opf)
+    with pikepdf.open(book / "build" / "accessibility-findings.pdf") as document:
+        assert b"pdfuaid" not in document.Root.Metadata.read_bytes()
+
+
 def test_strict_mode_makes_an_edition_s_accessibility_failure_an_error(tmp_path):
     """`strict: true`, MkDocs' own switch for warnings that stop the build, does so for the editions'
     checkers too, unless the book sets their level itself."""
