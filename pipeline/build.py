@@ -176,7 +176,7 @@ def _editions(plan: Plan, staging: Path, progress: Progress) -> list[Artifact]:
 def _workers() -> Iterator[ThreadPoolExecutor]:
     """The threads the editions are made on. Interrupted (Ctrl-C, whose handler has killed every
     tool), the build does not wait for them: it cleans up and stops at once."""
-    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2) + 1)
     interrupted = False
     try:
         yield pool

@@ -36,12 +36,12 @@ CACHE = fresh_cache(Path(tempfile.mkdtemp(prefix="presswork-test-cache-")))
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_server_left():
-    """The LanguageTool server the checks keep running between runs (in the installed tool's folder,
-    which every test's cache links) is stopped when the tests end: they leave nothing running."""
+    """The tools the runs keep running for the next (LanguageTool, EPUBCheck, veraPDF: the user's, one
+    of each whatever the cache) are stopped when the tests end: they leave nothing running."""
     yield
-    from pipeline.tools import languagetool
+    from pipeline.tools import daemon
 
-    languagetool.stop(CACHE)
+    daemon.stop_all()
 
 
 @dataclass

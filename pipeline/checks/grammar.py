@@ -42,7 +42,7 @@ from pipeline.checks.findings import SEVERITIES, Finding
 from pipeline.checks.prose import Prose, Unit
 from pipeline.checks.reading import Reading
 from pipeline.errors import ConfigError, ToolError
-from pipeline.tools import codespell, languagetool
+from pipeline.tools import codespell, daemon, languagetool
 
 # A language tag without a region has no spelling dictionary in LanguageTool: use its main variant.
 _VARIANTS = {"en": "en-US", "de": "de-DE", "pt": "pt-PT", "nl": "nl-NL", "ca": "ca-ES"}
@@ -69,7 +69,7 @@ class Engine:
     installation: languagetool.Installation | None
     heap: str
     workers: int
-    kept_in: Path | None = None  # the cache's folder where our server is kept running between runs (None: one for this run)
+    kept_in: Path | None = None  # the folder where our server is kept running between runs (None: one for this run)
     idle: float = 0  # seconds it stays after the last run
 
     @classmethod
@@ -85,7 +85,8 @@ class Engine:
         installation = languagetool.installed(cache) if cache else None
         if installation is None:
             raise languagetool.unavailable(f"it is not installed in {cache}/languagetool")
-        return cls(None, installation, heap, workers, cache / "languagetool" if idle > 0 else None, idle)
+        kept = daemon.home() if idle > 0 else None
+        return cls(None, installation, heap, workers, kept / "languagetool" if kept else None, idle)
 
     def version(self) -> str:
         if self.installation is not None:
@@ -178,7 +179,7 @@ class Grammar:
                 options.cache,
                 heap=config.languagetool_heap,
                 workers=config.workers,
-                idle=60 * config.languagetool_idle if options.daemon else 0,
+                idle=60 * reading.settings.presswork.tools_idle if options.daemon else 0,
             )
             reading.kept.engine = reading.kept.stack.enter_context(found.kept())
         cache = FindingsCache(options.cache / "checks" if options.cache else None)

@@ -28,7 +28,7 @@ class Options:
     paths: tuple[Path, ...] = ()  # only these chapters (default: every chapter in nav)
     grammar: bool = True
     languagetool_url: str | None = None
-    daemon: bool = True  # LanguageTool's server kept running between runs (check.languagetool_idle), not one of the run's own
+    daemon: bool = True  # LanguageTool's server kept running between runs (tools_idle), not one of the run's own
     changed_since: str | None = None
     cache: Path | None = None  # the cache folder (LanguageTool's installation, the findings cache)
 

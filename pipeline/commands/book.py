@@ -127,7 +127,7 @@ def build(args: argparse.Namespace) -> int:
         check=None if args.no_check else options.check_options(args),
         store=options.store(args),
         offline=True,  # build/site is opened from disk; publish writes the served site
-        programs=Programs.found(),
+        programs=Programs.found(settings, daemon=not args.no_daemon),
         languages=args.languages,
     )
     for artifact in artifacts:

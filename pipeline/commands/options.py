@@ -31,8 +31,8 @@ def grammar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")
     parser.add_argument(
         "--no-daemon", action="store_true",
-        help="start LanguageTool for this run only and stop it at the end (default: the server stays running between runs for "
-        "check.languagetool_idle minutes; presswork stop ends it)",
+        help="start LanguageTool, EPUBCheck and veraPDF for this run only and stop them at the end (default: they stay "
+        "running between runs for tools_idle minutes; presswork stop ends them)",
     )  # fmt: skip
 
 

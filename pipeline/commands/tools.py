@@ -1,6 +1,6 @@
 """The tools' verbs: install, which puts the programs Presswork runs but does not ship (LanguageTool,
-mermaid, DAISY Ace, veraPDF, axe-core) into the cache folder, and stop, which ends the LanguageTool
-server kept running between runs."""
+mermaid, DAISY Ace, veraPDF, axe-core) into the cache folder, and stop, which ends the tools kept
+running between runs (LanguageTool, EPUBCheck, veraPDF)."""
 
 from __future__ import annotations
 
@@ -28,20 +28,19 @@ def add(verbs) -> None:
     stop_parser = verbs.add_parser(
         "stop",
         parents=[options.debug()],
-        help="stop the LanguageTool server kept running between runs",
-        description="Stop the LanguageTool server a check leaves running for the next (it stops by itself after "
-        "check.languagetool_idle minutes unused). The next check starts it again.",
+        help="stop the tools kept running between runs (LanguageTool, EPUBCheck, veraPDF)",
+        description="Stop the tools a run leaves running for the next: LanguageTool's server, and EPUBCheck and veraPDF "
+        "each in a Java of its own (they stop by themselves after tools_idle minutes unused). The next run starts them again.",
         epilog="Exit codes: 0 stopped, or none was running.",
     )
     stop_parser.set_defaults(run=stop)
 
 
 def stop(args: argparse.Namespace) -> int:
-    from pipeline.environment import cache_folder
-    from pipeline.tools import languagetool
+    from pipeline.tools import daemon
 
-    stopped = languagetool.stop(cache_folder(os.environ))
-    print("LanguageTool's server is stopped" if stopped else "no LanguageTool server was running", flush=True)
+    stopped = daemon.stop_all()
+    print(f"stopped: {', '.join(stopped)}" if stopped else "no tool was running", flush=True)
     return 0
 
 

@@ -270,7 +270,6 @@ class CheckConfig(base.Config):
     grammar = c.Type(bool, default=True)  # LanguageTool; --no-grammar turns it off for one run
     languagetool_url = c.Optional(c.Type(str))  # a self-hosted server instead of our own
     languagetool_heap = Heap(default="1g")  # the server's -Xmx
-    languagetool_idle = Count(default=10)  # minutes our server stays running after a run, for the next; 0: stopped with the run
     workers = Count(default=4, least=1, most=64)  # concurrent requests to LanguageTool
     vocabularies = c.ListOfItems(c.Type(str), default=[])  # under styles/config/vocabularies; default: all
     rules = c.DictOfItems(RuleLevel(), default={})  # rule or engine -> level
@@ -301,6 +300,7 @@ class PressworkConfig(base.Config):
     slug = c.Optional(Slug())
     formats = c.ListOfItems(c.Choice(tuple(FORMATS)), default=list(FORMATS))
     timeout = Count(default=600, least=1)  # seconds, for each run of an external tool
+    tools_idle = Count(default=10)  # minutes LanguageTool, EPUBCheck and veraPDF stay running after a run, for the next; 0: not kept
     max_chapter_bytes = Count(default=5_000_000, least=1)
     max_image_bytes = Count(default=50_000_000, least=1)
     max_footnotes = Count(default=1_000, least=1)  # in one chapter

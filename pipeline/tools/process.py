@@ -52,14 +52,15 @@ def spawn(command: list[str], **options) -> subprocess.Popen:
 
 def detach(command: list[str], *, log: Path, env: dict[str, str]) -> int:
     """Start `command` to outlive Presswork: in a session of its own, reading nothing, writing to
-    `log`, holding none of our files or pipes, not stopped with the others. Only a program that ends
+    `log`, holding none of our files or pipes, in the root folder (a path it is given is whole), not
+    stopped with the others. Only a program that ends
     itself may be started so (`pipeline.tools.daemon`); its process id is returned."""
     with _lock:
         if _stopping.is_set():
             raise KeyboardInterrupt
         with open(log, "ab") as out:
             child = subprocess.Popen(
-                command, start_new_session=True, stdin=subprocess.DEVNULL, stdout=out, stderr=out, close_fds=True, env=env
+                command, start_new_session=True, stdin=subprocess.DEVNULL, stdout=out, stderr=out, close_fds=True, env=env, cwd="/"
             )
     threading.Thread(target=child.wait, daemon=True).start()  # reaped when it ends while we still run
     return child.pid

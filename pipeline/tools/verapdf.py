@@ -6,6 +6,7 @@ profile; its JSON report is read as data."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,9 +57,10 @@ class Validator:
             return str(error)
         return None
 
-    def check(self, pdf: Path, *, timeout: float) -> list[Failure]:
+    def check(self, pdf: Path, *, timeout: float, warm: java.Warm | None = None) -> list[Failure]:
         """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms); `timeout` for each
-        `PER` of its pages (veraPDF reads every page and the whole structure tree, in one run)."""
+        `PER` of its pages (veraPDF reads every page and the whole structure tree, in one run); in the
+        JVM kept for it when `warm`."""
         import pikepdf
 
         problem = self.missing()
@@ -66,8 +68,10 @@ class Validator:
             raise ToolError(f"veraPDF cannot run: {problem}")
         with pikepdf.open(pdf) as document:
             timeout, limit = process.grown(timeout, len(document.pages), PER, "pages", "pdf")
-        command = [java.executable(), *_JVM, "-cp", str(self.folder / "lib" / "*"), _MAIN, "--flavour", "ua1", "--format", "json", str(pdf)]
-        result = process.run("veraPDF", command, timeout=timeout, check=False, limit=limit)
+        arguments = ["--flavour", "ua1", "--format", "json", str(pdf.resolve())]
+        result = java.run(
+            "veraPDF", "verapdf", str(self.folder / "lib" / "*"), _MAIN, arguments, jvm=_JVM, timeout=timeout, limit=limit, warm=warm
+        )
         try:
             report = json.loads(result.stdout)
         except ValueError:
@@ -78,7 +82,8 @@ class Validator:
 
 
 def failures(report: dict) -> list[Failure]:
-    """The failed rules of a veraPDF JSON report, or a `ToolError` when it could not read the file."""
+    """The failed rules of a veraPDF JSON report, in the standard's order, or a `ToolError` when it
+    could not read the file."""
     found = []
     for job in report.get("report", {}).get("jobs", []):
         results = job.get("validationResult")
@@ -91,7 +96,9 @@ def failures(report: dict) -> list[Failure]:
                     rule.get("clause", "?"), int(rule.get("testNumber", 0)), " ".join(str(rule.get("description", "")).split()),
                     int(rule.get("failedChecks", 0)), checks[0].get("context", ""),
                 ))  # fmt: skip
-    return found
+    return sorted(
+        found, key=lambda failure: ([int(part) for part in re.findall(r"\d+", failure.clause)], failure.test)
+    )  # in the standard's order, as veraPDF may not
 
 
 def install(cache: Path, *, timeout: float = 1800) -> Path:

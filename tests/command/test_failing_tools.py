@@ -309,9 +309,9 @@ def _check_while_killing(root: Path, cache: Path, times: int):
     """The check run while its LanguageTool server is killed `times` times: the server the checks keep
     running between runs is stopped first, so that the check starts the one it uses (and the killer,
     which kills only what this test started, finds it)."""
-    from pipeline.tools import languagetool
+    from pipeline.tools import daemon
 
-    languagetool.stop(cache)
+    daemon.stop_all()
     killer = Killer("org.languagetool.server.HTTPServer", times=times, ready=_answering)
     killer.start()
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(cache)}

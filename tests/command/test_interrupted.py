@@ -177,7 +177,7 @@ def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, st
     book = copy_book(TESTS / "conformance", tmp_path / "book")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(fresh_cache(tmp_path / "cache"))}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "--no-check"],
+        [sys.executable, "-m", "pipeline", "build", "--no-check", "--no-daemon"],  # no tool kept for the next run, on purpose
         cwd=book,
         env=env,
         stdout=subprocess.DEVNULL,

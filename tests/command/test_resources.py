@@ -43,11 +43,12 @@ def test_programs_are_started_in_one_place_only():
 
 
 def test_every_run_of_a_program_names_its_timeout():
+    """Through `process.run`, or `java.run` (which runs it there, or in a JVM kept warm, with its timeout)."""
     runs = [
         (path.name, any(keyword.arg == "timeout" for keyword in node.keywords))
         for path in sorted(PIPELINE.rglob("*.py"))
         for node, name in _calls(path)
-        if name == "process.run"
+        if name in ("process.run", "java.run")
     ]
     assert {name for name, _ in runs} >= {
         "pandoc.py",

@@ -267,8 +267,8 @@ def test_a_pdf_that_fails_verapdf_at_warning_is_written_without_the_claim(tmp_pa
     real = verapdf.Validator.check
     seen = []
 
-    def check(self, pdf, *, timeout):
-        seen.append(real(self, pdf, timeout=timeout))
+    def check(self, pdf, *, timeout, warm=None):
+        seen.append(real(self, pdf, timeout=timeout, warm=warm))
         return [
             *seen[-1],
             verapdf.Failure("7.1", 3, "Content shall be marked as Artifact or tagged as real content", 1, "root/document[0]/pages[0]"),

@@ -97,7 +97,7 @@ class PdfBuilder(Builder):
         if problem:
             return dataclasses.replace(artifact, notes=(*artifact.notes, *accessibility.unchecked(artifact.path.name, problem)))
         try:
-            failures = validator.check(artifact.path, timeout=inputs.timeout)
+            failures = validator.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
         except ToolError as error:  # veraPDF could not run to the end: the PDF claims nothing it did not check
             _disclaimed(artifact.path)
             said = accessibility.unchecked(artifact.path.name, f"{error.message}; it is written without claiming PDF/UA-1")
@@ -218,7 +218,7 @@ class PdfBuilder(Builder):
         problem = validator.missing() if validator else "veraPDF is not installed"
         if problem:
             return accessibility.unchecked(artifact.path.name, problem)
-        failures = validator.check(artifact.path, timeout=inputs.timeout)
+        failures = validator.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
         if not failures:
             return None
         summary, detail = _failed(validator.version, failures)

@@ -1,6 +1,7 @@
-"""LanguageTool's server kept running between runs: the next check finds it and reports what a check
-with a server of its own reports; a server that died, or was started with another heap, is replaced;
-`presswork stop` ends it; the supervisor ends it by itself when idle, never while a run uses it."""
+"""The tools kept running between runs (LanguageTool's server, EPUBCheck and veraPDF in JVMs of their
+own): the next run finds them and reports what a run with tools of its own reports; one that died, or
+was started otherwise, is replaced; `presswork stop` ends them; the supervisor ends one by itself
+when idle, never while a run uses it."""
 
 from __future__ import annotations
 
@@ -12,27 +13,18 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import TESTS, copy_book, fresh_cache, presswork
 
 from pipeline.environment import cache_folder
-from pipeline.tools import daemon, languagetool
+from pipeline.tools import daemon, epubcheck, java, languagetool, verapdf
 
 SEEDED = TESTS / "books" / "seeded-findings"
 INSTALLED = languagetool.installed(cache_folder(os.environ))
-pytestmark = pytest.mark.skipif(INSTALLED is None, reason="LanguageTool is not installed (make install)")
-
-
-def _own_cache(folder: Path) -> Path:
-    """A cache whose LanguageTool is the installed one, kept running in a folder of its own: the other
-    tests' server is not this one's."""
-    cache = fresh_cache(folder)
-    (cache / "languagetool").unlink()
-    (cache / "languagetool").mkdir()
-    (cache / "languagetool" / INSTALLED.version).symlink_to(cache_folder(os.environ) / "languagetool" / INSTALLED.version)
-    return cache
+VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
 
 
 def _servers(cache: Path) -> list[int]:
@@ -48,8 +40,10 @@ def _findings(cache: Path, book: Path, *args: str) -> list[tuple]:
     return [(f["path"], f["line"], f["column"], f["engine"], f["rule"]) for f in json.loads(run.stdout)]
 
 
+@pytest.mark.skipif(INSTALLED is None, reason="LanguageTool is not installed (make install)")
 def test_the_next_check_uses_the_server_the_last_one_left_running(tmp_path):
-    cache, book = _own_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
+    daemon.stop_all()  # those the other tests left: this one starts its own, found by its cache's path
+    cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
     try:
         alone = _findings(cache, book, "--no-daemon")
         assert alone and any(engine == "languagetool" for *_, engine, _ in alone)  # LanguageTool's own rules among them
@@ -71,12 +65,12 @@ def test_the_next_check_uses_the_server_the_last_one_left_running(tmp_path):
         assert len(replaced) == 1 and "-Xmx700m" in Path(f"/proc/{replaced[0]}/cmdline").read_text()  # started as this book asks
 
         stopped = presswork("stop", cwd=book, env={"PRESSWORK_CACHE": str(cache)})
-        assert stopped.returncode == 0 and stopped.stdout.strip() == "LanguageTool's server is stopped"
+        assert stopped.returncode == 0 and stopped.stdout.strip() == "stopped: languagetool"
         _gone(lambda: _servers(cache))
         again = presswork("stop", cwd=book, env={"PRESSWORK_CACHE": str(cache)})
-        assert again.stdout.strip() == "no LanguageTool server was running"
+        assert again.stdout.strip() == "no tool was running"
     finally:
-        languagetool.stop(cache)
+        daemon.stop_all()
 
 
 def _gone(listed, within: float = 20) -> None:
@@ -119,3 +113,57 @@ def test_an_idle_server_ends_by_itself_but_not_while_a_run_uses_it(tmp_path):
         supervisor.wait(timeout=20)
     finally:
         supervisor.kill()
+
+
+def _broken_epub(path: Path) -> Path:
+    """An EPUB 3 with no navigation document and a chapter that is not XHTML: EPUBCheck's errors."""
+    package = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
+        '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:1</dc:identifier>'
+        "<dc:title>Broken</dc:title><dc:language>en</dc:language></metadata>"
+        '<manifest><item id="c" href="c.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c"/></spine></package>'
+    )
+    container = (
+        '<?xml version="1.0"?>\n<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml", container)
+        archive.writestr("content.opf", package)
+        archive.writestr("c.xhtml", "<html><body><p>Not closed</body></html>")
+    return path
+
+
+def _java_of(folder: Path) -> int:
+    """The JVM a kept tool runs in: the child of its supervisor."""
+    supervisor = daemon.running(folder)["pid"]
+    return int(subprocess.run(["pgrep", "-P", str(supervisor)], capture_output=True, text=True).stdout.split()[0])
+
+
+def test_a_java_tool_kept_running_answers_as_one_started_anew(tmp_path):
+    """EPUBCheck (and veraPDF) in the JVM kept for it report what they report started anew, the
+    second run in the same JVM; a kept JVM killed gives the same answer, from a JVM started again."""
+    daemon.stop_all()
+    warm = java.Warm.found(600)
+    epub = _broken_epub(tmp_path / "broken.epub")
+    try:
+        anew = epubcheck.check(epub, timeout=600)
+        assert {m.severity for m in anew} >= {"ERROR"} or {m.severity for m in anew} >= {"FATAL"}, anew
+        assert epubcheck.check(epub, timeout=600, warm=warm) == anew
+        first = _java_of(warm.folder / "epubcheck")
+        assert epubcheck.check(epub, timeout=600, warm=warm) == anew and _java_of(warm.folder / "epubcheck") == first
+        os.kill(first, signal.SIGKILL)
+        assert epubcheck.check(epub, timeout=600, warm=warm) == anew
+        if VERAPDF.missing() is None:
+            import pikepdf
+
+            pdf = pikepdf.new()
+            pdf.add_blank_page()
+            pdf.save(tmp_path / "untagged.pdf")
+            failed = VERAPDF.check(tmp_path / "untagged.pdf", timeout=600)
+            assert failed and VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
+            assert VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
+    finally:
+        daemon.stop_all()
+    assert daemon.running(warm.folder / "epubcheck") is None
