@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import __version__, output
+from pipeline import output
 from pipeline.configuration import translations
 from pipeline.configuration.config import Settings
 from pipeline.errors import ConfigError, ContentError, Failures, PressworkError
@@ -27,7 +27,7 @@ from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_siz
 from pipeline.progress import Progress
 from pipeline.rendering import sanitiser
 from pipeline.sources import manuscript as manuscripts
-from pipeline.store import Store, digest, key
+from pipeline.store import Store, digest, key, presswork
 
 if TYPE_CHECKING:  # the checks are imported when a build runs them: a build without them starts sooner
     from pipeline import checks
@@ -373,7 +373,7 @@ def _fingerprint(manuscript) -> str:
     files = sorted((p.relative_to(docs).as_posix(), digest(p.read_bytes())) for p in docs.rglob("*") if p.is_file())
     written = [(c.name, c.digest) for c in manuscript.chapters if not c.path.is_file()]
     untrusted = [] if settings.trust.trusted else ["untrusted"]  # built otherwise: never shared with a trusted build
-    return key(__version__, _canonical(settings.data), settings.slug, manuscript.epoch, files, written, *untrusted)
+    return key(presswork(), _canonical(settings.data), settings.slug, manuscript.epoch, files, written, *untrusted)
 
 
 def _canonical(value, done: dict[int, tuple] | None = None):

@@ -1,7 +1,7 @@
 """The build store: a content-addressed cache outside `build/`, of parsed chapters and built editions.
 
 Keys are hashes of everything an entry depends on (the inputs, the configuration, the styles, every
-tool's version), so an entry is either right or never looked up. Each entry records the SHA-256 of its
+tool's version, Presswork's own files: `presswork()`), so an entry is either right or never looked up. Each entry records the SHA-256 of its
 files; an entry whose files no longer match (damaged, edited, half-written) is removed and rebuilt,
 never used. Entries are written beside their final place and renamed into it, so a killed build leaves
 at most an unused temporary folder.
@@ -9,6 +9,7 @@ at most an unused temporary folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,6 +17,20 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+
+@functools.cache
+def presswork() -> str:
+    """Presswork as the store knows it: its version and every file of its package (code, templates,
+    scripts), so that changed code never takes what older code made."""
+    from pipeline import __version__
+
+    package = Path(__file__).resolve().parent
+    found = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            found.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{found.hexdigest()[:16]}"
 
 
 def digest(data: bytes) -> str:

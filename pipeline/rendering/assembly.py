@@ -23,14 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.clock import utc
 from pipeline.errors import ContentError
 from pipeline.formats import words
 from pipeline.rendering import images, markup, references, remote, tree
 from pipeline.rendering.render import Rendering, plain_url
 from pipeline.sources.manuscript import Chapter, Manuscript
-from pipeline.store import Store, key
+from pipeline.store import Store, key, presswork
 from pipeline.tools import pandoc
 
 # Ids pandoc's writers use for their own elements (the EPUB's footnote section, its contents, ...).
@@ -129,7 +128,7 @@ class Reading:
 
 def _chapter_key(html: str) -> str:
     """A chapter's tree in the store: its HTML, read by this pandoc, each chapter in a div of its own."""
-    return key("chapter-html", __version__, pandoc.version(), pandoc.READER, "wrapped", html)
+    return key("chapter-html", presswork(), pandoc.version(), pandoc.READER, "wrapped", html)
 
 
 def assemble(

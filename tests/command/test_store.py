@@ -177,3 +177,28 @@ def test_a_book_outside_git_is_dated_by_its_newest_file(tmp_path):
     run = presswork("build", "--no-check", "--format", "epub", cwd=book, env={"SOURCE_DATE_EPOCH": ""})
     assert run.returncode == 0, run.stderr
     assert _modified(book) == "2024-03-01T12:00:00Z"
+
+
+def test_presswork_changed_is_everything_changed(tmp_path):
+    """The store knows Presswork by its version and every file of its package: a copy of the package
+    with one line of its code changed takes nothing the installed one made."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    shutil.copytree(REPO / "pipeline", tmp_path / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+
+    def known() -> str:
+        asked = [sys.executable, "-c", "from pipeline.store import presswork; print(presswork())"]
+        return subprocess.run(
+            asked, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True, check=True
+        ).stdout
+
+    before = known()
+    assert re.fullmatch(r"\S+\+[0-9a-f]{16}\n", before), before  # its version, and the digest of its files
+    assert known() == before  # the same files, the same Presswork
+    code = tmp_path / "pipeline" / "formats" / "docx.py"
+    code.write_text(code.read_text() + "\n# one line more\n")
+    assert known() != before
