@@ -66,6 +66,19 @@ def add(verbs) -> None:
     options.trust_option(check_parser)
     check_parser.set_defaults(run=check)
 
+    hook_parser = verbs.add_parser(
+        "hook",
+        parents=[options.common()],
+        help="the check pre-commit runs at a commit (.pre-commit-hooks.yaml)",
+        description="The check at commit time, on what pre-commit stages. fast: spelling (codespell and the book's vocabulary) "
+        "and links of the staged chapters only (staged files that are no chapter of the book are left alone); full: every "
+        "check of every chapter, grammar (LanguageTool) included.",
+        epilog="Exit codes: as check's: 0 clean, 1 a finding stops the commit, 2 a usage or configuration problem.",
+    )
+    hook_parser.add_argument("mode", choices=("fast", "full"), help="fast: spelling and links of the staged chapters; full: every check")
+    hook_parser.add_argument("files", nargs="*", metavar="FILE", help="the staged files, as pre-commit passes them")
+    hook_parser.set_defaults(run=hook)
+
     translations_parser = verbs.add_parser(
         "translations",
         parents=[options.common()],
@@ -105,6 +118,25 @@ def check(args: argparse.Namespace) -> int:
     sys.stdout.write(reports.render(args.report, report.findings, report.line_of, checked=report.checked))
     fail_on = args.fail_on or settings.presswork.check.fail_on or "error"
     return ExitCode.CONTENT if report.failed(fail_on) else ExitCode.OK
+
+
+def hook(args: argparse.Namespace) -> int:
+    """`presswork check` as the hook's mode asks, on the staged chapters (pre-commit has set unstaged
+    changes aside): the full check, or the fast one on the staged files that are chapters of the book."""
+    from pipeline import cli
+    from pipeline.configuration import config as configs
+
+    given = ["--quiet", "--config", str(args.config)]
+    if args.mode == "full":
+        return cli.main(["check", *given])
+    try:
+        docs = configs.load(args.config).docs_dir.resolve()
+    except Exception:  # a broken configuration is reported by the check itself, in its own words
+        return cli.main(["check", "--no-grammar", *given])
+    staged = [name for name in args.files if name.endswith((".md", ".markdown")) and Path(name).resolve().is_relative_to(docs)]
+    if not staged:
+        return ExitCode.OK
+    return cli.main(["check", "--no-grammar", *given, *staged])
 
 
 def build(args: argparse.Namespace) -> int:

@@ -65,7 +65,7 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def new(args: argparse.Namespace) -> int:
-    from pipeline.review import scaffold
+    from pipeline import scaffold
 
     created = scaffold.create(args.directory, title=args.title, author=args.author, environ=os.environ, languages=args.languages)
     print(f"created {created.title!r} in {options.shown(created.root)}: {created.count} files, first commit {created.commit[:12]}")

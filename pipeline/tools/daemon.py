@@ -40,14 +40,15 @@ _POLL = 2.0  # seconds between the supervisor's looks at its tool and its state
 
 @contextlib.contextmanager
 def used(folder: Path, identity: dict, command: list[str], address: str, *, idle: float, answers: Callable[[str], bool],
-         startup: float) -> Iterator[str]:  # fmt: skip
+         startup: float, title: str) -> Iterator[str]:  # fmt: skip
     """The address of the tool kept in `folder`, for the length of a `with` block: the one running when it
     was started from `identity` and answers, else one started now from `command` (and address), where
-    `{port}` stands for a free loopback port. It stays `idle` seconds after the last run leaves it."""
+    `{port}` stands for a free loopback port. It stays `idle` seconds after the last run leaves it;
+    messages name it as `title` ("the LanguageTool server")."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / USE, "a") as use:
         fcntl.flock(use, fcntl.LOCK_SH)  # the supervisor ends nothing while a run holds this
-        url = warm(folder, identity, command, address, idle=idle, answers=answers, startup=startup)
+        url = warm(folder, identity, command, address, idle=idle, answers=answers, startup=startup, title=title)
         try:
             yield url
         finally:
@@ -55,7 +56,7 @@ def used(folder: Path, identity: dict, command: list[str], address: str, *, idle
 
 
 def warm(folder: Path, identity: dict, command: list[str], address: str, *, idle: float, answers: Callable[[str], bool],
-         startup: float, replace: bool = False) -> str:  # fmt: skip
+         startup: float, title: str, replace: bool = False) -> str:  # fmt: skip
     """The address of a running daemon started from `identity` (a new one when `replace`); see `used`."""
     state = folder / STATE
     with open(folder / START, "a") as start:
@@ -80,12 +81,12 @@ def warm(folder: Path, identity: dict, command: list[str], address: str, *, idle
             if not _alive(pid):
                 log = (folder / LOG).read_text(encoding="utf-8", errors="replace")
                 state.unlink(missing_ok=True)
-                raise ToolError(f"{command[0]} kept between runs stopped while starting", detail=log[-4000:])
+                raise ToolError(f"{title} stopped while starting", hint="run with --no-daemon to start it as before", detail=log[-4000:])
             if answers(url):
                 return url
             time.sleep(0.25)
         _end(record)
-        raise ToolError(f"the tool kept between runs did not answer within {startup:g} s", hint="run with --no-daemon")
+        raise ToolError(f"{title} did not answer within {startup:g} s", hint="run with --no-daemon to start it as before")
 
 
 def home() -> Path | None:

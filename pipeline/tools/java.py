@@ -93,7 +93,9 @@ def _kept(tool: str, folder: Path, classpath: str, main: str, args: list[str], *
     with tempfile.TemporaryDirectory(prefix="presswork-java-") as scratch:
         out, err = Path(scratch) / "out", Path(scratch) / "err"
         try:
-            with daemon.used(folder, identity, command, "http://127.0.0.1:{port}/", idle=idle, answers=_answers, startup=120) as url:
+            with daemon.used(
+                folder, identity, command, "http://127.0.0.1:{port}/", idle=idle, answers=_answers, startup=120, title=tool
+            ) as url:
                 body = "\0".join([str(out), str(err), main, *args]).encode("utf-8")
                 with urllib.request.urlopen(urllib.request.Request(url + "run", data=body), timeout=timeout) as response:
                     code = int(response.read().decode("ascii").strip())

@@ -131,7 +131,9 @@ class Server:
             if _answers(self.url):
                 return
             time.sleep(0.25)
-        raise ToolError(f"the LanguageTool server did not answer within {self.startup:g} s")
+        raise ToolError(
+            f"the LanguageTool server did not answer within {self.startup:g} s", hint="run with --no-grammar to check without it"
+        )
 
     def alive(self) -> bool:
         return self._child is not None and self._child.poll() is None
@@ -173,7 +175,7 @@ class Kept:
                       "classpath": [os.path.realpath(entry) for entry in self.installation.classpath.split(os.pathsep)]},
             command=[java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath, "org.languagetool.server.HTTPServer",
                      "--port", "{port}"],
-            address="http://127.0.0.1:{port}/v2/", idle=self.idle, answers=_answers, startup=self.startup,
+            address="http://127.0.0.1:{port}/v2/", idle=self.idle, answers=_answers, startup=self.startup, title="the LanguageTool server",
         )  # fmt: skip
 
     def __enter__(self) -> Kept:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import presswork
 
-from pipeline.review.scaffold import STYLE_FILES, STYLES, WORKFLOWS_BOOK, render_workflows
+from pipeline.scaffold import STYLE_FILES, STYLES, WORKFLOWS_BOOK, render_workflows
 
 ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 

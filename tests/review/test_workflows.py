@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from pipeline.review.scaffold import WORKFLOWS_BOOK, WORKFLOWS_HERE, render_workflows
+from pipeline.scaffold import WORKFLOWS_BOOK, WORKFLOWS_HERE, render_workflows
 
 HERE = REPO / ".github" / "workflows"
 BIN = Path(sys.executable).parent
