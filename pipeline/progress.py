@@ -18,18 +18,19 @@ class Progress:
         self._enabled = enabled
         self._live = enabled and stream.isatty()
         self._lock = threading.Lock()
-        self._running: dict[int, tuple[str, float]] = {}
+        self._running: dict[int, tuple[str, float, dict[str, str]]] = {}
         self._ticker: threading.Thread | None = None
         self._frame = 0
 
     @contextmanager
     def step(self, label: str) -> Iterator[dict[str, str]]:
-        """Time one stage; the caller may put a short note (`note["text"]`) to show when it ends."""
+        """Time one stage; the caller may put a short note (`note["text"]`) to show when it ends, and
+        say what it is doing meanwhile (`note["doing"]`, shown on the live line)."""
         note: dict[str, str] = {}
         token = id(note)
         start = time.monotonic()
         with self._lock:
-            self._running[token] = (label, start)
+            self._running[token] = (label, start, note)
             self._start_ticker()
         try:
             yield note
@@ -88,5 +89,11 @@ class Progress:
     def _draw(self) -> None:
         if self._live and self._running:
             now = time.monotonic()
-            parts = " · ".join(f"{label} {now - start:.1f} s" for label, start in self._running.values())
+            parts = " · ".join(_shown(label, note, now - start) for label, start, note in self._running.values())
             self._stream.write(f"{_FRAMES[self._frame % len(_FRAMES)]} {parts}")
+
+
+def _shown(label: str, note: dict[str, str], seconds: float) -> str:
+    """A running stage on the live line: its label, what it is doing if it says, and its clock."""
+    doing = f" ({note['doing']})" if note.get("doing") else ""
+    return f"{label}{doing} {seconds:.1f} s"

@@ -184,10 +184,18 @@ class Grammar:
             reading.kept.engine = reading.kept.stack.enter_context(found.kept())
         cache = FindingsCache(options.cache / "checks" if options.cache else None)
         counted: list[int] = []
+        engine = reading.kept.engine
+        started = "session" in engine.__dict__.get("_kept", {})  # by an earlier language of this run
+        starting = engine.installation is not None and not started and (engine.kept_in is None or daemon.running(engine.kept_in) is None)
+
+        def requested(count: int) -> None:  # said on the live line while LanguageTool works
+            counted.append(count)
+            note["doing"] = f"{'starting LanguageTool for ' if starting else ''}{count} paragraph{'s' if count != 1 else ''}"
+
         try:
             findings = check(
                 reading.chosen, reading.kept.engine, cache, book_language=reading.language, rules=dict(config.rules),
-                accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=counted.append, on_spelling=reading.tally.spellers.add,
+                accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=requested, on_spelling=reading.tally.spellers.add,
             )  # fmt: skip
         finally:
             cache.close()

@@ -99,8 +99,13 @@ def home() -> Path | None:
         found = folder.lstat()
     except OSError:
         return None
-    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
         return None
+    if found.st_mode & 0o077:
+        try:
+            folder.chmod(0o700)  # ours, made readable by others: the user's alone again
+        except OSError:
+            return None
     return folder
 
 

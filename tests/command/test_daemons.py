@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -167,3 +168,40 @@ def test_a_java_tool_kept_running_answers_as_one_started_anew(tmp_path):
     finally:
         daemon.stop_all()
     assert daemon.running(warm.folder / "epubcheck") is None
+
+
+def _on_a_terminal(book: Path, cache: Path) -> str:
+    """What `presswork check` shows on a terminal (its live line included), run in a pseudo-terminal."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "PRESSWORK_CACHE": str(cache), "TERM": "xterm"}
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "check"], cwd=book, env=env, stdin=subprocess.DEVNULL,
+                             stdout=secondary, stderr=secondary)  # fmt: skip
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child has ended and closed its side
+            break
+        if not chunk:
+            break
+        shown += chunk
+    child.wait(timeout=300)
+    os.close(primary)
+    return shown.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(INSTALLED is None, reason="LanguageTool is not installed (make install)")
+def test_the_live_line_says_when_languagetool_is_started_and_what_it_checks(tmp_path):
+    daemon.stop_all()
+    cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
+    try:
+        first = _on_a_terminal(book, cache)
+        assert re.search(r"grammar \(starting LanguageTool for \d+ paragraphs\) \d+\.\d s", first), first[-2000:]
+        shutil.rmtree(cache / "checks")
+        again = _on_a_terminal(book, cache)  # the server kept from the first
+        assert re.search(r"grammar \(\d+ paragraphs\) \d+\.\d s", again) and "starting LanguageTool" not in again, again[-2000:]
+    finally:
+        daemon.stop_all()
