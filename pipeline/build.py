@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pipeline import output
 from pipeline.configuration import translations
 from pipeline.configuration.config import Settings
-from pipeline.errors import ConfigError, ContentError, Failures, PressworkError
+from pipeline.errors import ConfigError, ContentError, Failures, PressworkError, WriteError
 from pipeline.formats import FORMATS, accessibility, builders
 from pipeline.formats.base import Artifact, Builder, Inputs, Programs, human_size
 from pipeline.progress import Progress
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the checks are imported when a build runs them: a build wit
 
 STAGING_PREFIX = ".staging-"
 MOVING = ".moving"  # in a staging folder: the editions it is moving into place (see _move_into_place)
+OWN = ".own"  # in a staging folder from its start: one removed under the build (and written again in part) has none
 
 
 def build(
@@ -94,10 +95,13 @@ def _staging(out: Path) -> Iterator[Path]:
     try:
         _remove_stale_staging(out)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        (staging / OWN).touch()
         yield staging
-    except OSError as error:
-        if error.errno in output.UNWRITABLE:  # nothing was moved into `out`
+    except (OSError, PressworkError) as error:
+        if isinstance(error, OSError) and error.errno in output.UNWRITABLE:  # nothing was moved into `out`
             raise output.unwritable(error, f"into the output folder '{out}'") from None
+        if staging is not None and not (staging / OWN).is_file():  # removed under the build (a tool then fails too)
+            raise _removed(staging, out) from None
         raise
     finally:
         if staging is not None:
@@ -437,6 +441,8 @@ def _move_into_place(artifacts: list[Artifact], out: Path, staging: Path) -> lis
     when interrupted, or by the next run when this one was killed, so `out` never keeps a mix of
     old and new editions.
     """
+    if not (staging / OWN).is_file() or not all(artifact.path.exists() for artifact in artifacts):
+        raise _removed(staging, out)  # what is there now is not what was built and validated
     names = [artifact.path.name for artifact in artifacts]
     record = staging / f"{MOVING}.new"
     record.write_text(json.dumps(names))
@@ -447,6 +453,13 @@ def _move_into_place(artifacts: list[Artifact], out: Path, staging: Path) -> lis
         _finish_moves(staging, out, names)  # a few renames: finish them, then stop
         raise
     return [dataclasses.replace(artifact, path=out / artifact.path.name) for artifact in artifacts]
+
+
+def _removed(staging: Path, out: Path) -> WriteError:
+    return WriteError(
+        f"the build's staging folder {staging.name} in '{out}' was removed while the build ran; nothing was changed in it",
+        hint="leave the output folder alone while a build runs, and build again",
+    )
 
 
 def _finish_moves(staging: Path, out: Path, names: list[str]) -> None:

@@ -101,3 +101,27 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first(tmp_path):
     assert second.returncode == 0, stderr
     assert f"waiting for the build that is writing {out} (process {os.getpid()}) to finish" in stderr
     assert (out / "site" / "index.html").is_file()
+
+
+def test_a_staging_folder_removed_under_the_build_is_said_in_one_line(tmp_path):
+    """Someone deletes `build/.staging-*` while the build writes in it: a write error (73) that says so,
+    not an internal error, and the editions already in the output folder are kept."""
+    import shutil
+
+    book = _book(tmp_path)
+    assert presswork("build", "--no-check", cwd=book).returncode == 0
+    out = book / "build"
+    before = tree_digest(out)
+    env = {**os.environ, "PRESSWORK_CACHE": str(tmp_path / "cache")}  # a cache of its own: everything is made anew
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--no-check"], cwd=book, env=env,
+                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)  # fmt: skip
+    deadline = time.monotonic() + 300
+    while child.poll() is None and time.monotonic() < deadline:  # removed again and again, until the build gives up
+        for staging in out.glob(".staging-*"):
+            shutil.rmtree(staging, ignore_errors=True)
+        time.sleep(0.005)
+    stderr = child.communicate(timeout=300)[1]
+    assert child.returncode == 73, stderr
+    assert "was removed while the build ran; nothing was changed in it" in stderr.strip().splitlines()[-1], stderr
+    assert "Traceback" not in stderr
+    assert tree_digest(out) == before
