@@ -36,6 +36,7 @@ class DocxBuilder(Builder):
             "--syntax-highlighting", str(inputs.style("highlighting.theme")),
         ]  # fmt: skip
         document = inputs.document(_admonitions(_style_names(inputs.style("reference.docx"))))
+        _apart(document["blocks"])
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], _decorative)
         if not inputs.trusted:
@@ -103,6 +104,35 @@ def _admonitions(styles: set[str]):
         return (heading if title else []) + content
 
     return admonition
+
+
+def _apart(value: Any) -> None:
+    """An empty paragraph between two admonitions in a row, in every list of blocks of `value`: Word
+    draws paragraphs of the same border and shading as one box, so two would read as one."""
+    if isinstance(value, dict):
+        _apart(value.get("c"))
+        return
+    if not isinstance(value, list):
+        return
+    for item in value:
+        _apart(item)
+    for index in range(len(value) - 1, 0, -1):
+        if _admonition_style(value[index - 1]).startswith("Admonition") and not _admonition_style(value[index - 1]).startswith(
+            "Admonition Title"
+        ):
+            if _admonition_style(value[index]).startswith("Admonition"):
+                value.insert(index, {"t": "RawBlock", "c": ["openxml", _GAP]})
+
+
+# An empty paragraph six points high (pandoc leaves out an empty paragraph of its own).
+_GAP = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="120" w:lineRule="exact"/></w:pPr></w:p>'
+
+
+def _admonition_style(block: Any) -> str:
+    """The paragraph style of a block `_admonitions` drew ("" for any other)."""
+    if not isinstance(block, dict) or block.get("t") != "Div":
+        return ""
+    return dict(block["c"][0][2]).get("custom-style", "")
 
 
 # An icon is decoration beside the words that say the same: Word's own mark for it (Office 2019's

@@ -82,3 +82,32 @@ def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
         [sys.executable, "-m", "pipeline", "build", "--format", "txt"], cwd=book, env=env, capture_output=True, text=True, timeout=600
     )
     assert unknown.returncode == 2 and "txt" in unknown.stderr  # without the row, no such format
+
+
+def test_admonitions_in_a_row_are_boxes_apart_in_the_docx(tmp_path):
+    """Word draws paragraphs of one border and shading as one box: between two admonitions in a row
+    (with titles or without) the DOCX has a paragraph of neither, and none before the first."""
+    from artifacts import Docx
+    from conftest import presswork
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Notes\ntheme:\n  name: material\n  font: false\nmarkdown_extensions:\n  - admonition\n"
+        "plugins:\n  - presswork:\n      formats: [docx]\n"
+    )
+    (tmp_path / "docs" / "index.md").write_text(
+        '# Notes in a row\n\nSome text.\n\n!!! note "First"\n    The first note.\n\n!!! warning "Second"\n    The second one.\n\n'
+        "!!! note\n    A third, with no title.\n\n!!! note\n    A fourth.\n\nText after.\n"
+    )
+    run = presswork("build", "--no-check", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    shown = [(style, text) for style, text, _ in Docx.open(tmp_path / "build" / "notes.docx").paragraphs()]
+    start = shown.index(("FirstParagraph", "Some text."))
+    assert shown[start : start + 12] == [
+        ("FirstParagraph", "Some text."),
+        ("AdmonitionTitle", "First"), ("Admonition", "The first note."), ("", ""),
+        ("AdmonitionTitleWarning", "Second"), ("AdmonitionWarning", "The second one."), ("", ""),
+        ("AdmonitionTitle", "Note"), ("Admonition", "A third, with no title."), ("", ""),
+        ("AdmonitionTitle", "Note"), ("Admonition", "A fourth."),
+    ]  # fmt: skip
+    assert shown[start + 12] == ("BodyText", "Text after.")
