@@ -67,7 +67,7 @@ def warm(folder: Path, identity: dict, command: list[str], address: str, *, idle
             return record["url"]
         if record:
             _end(record)
-        port = _free_port()
+        port = free_port()
         url = address.replace("{port}", str(port))
         command = [part.replace("{port}", str(port)) for part in command]
         _write(state, {"pid": 0, "url": url, "identity": identity, "command": command})  # 0: its supervisor about to start
@@ -181,7 +181,8 @@ def _touch(state: Path) -> None:
         os.utime(state)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port no program listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -106,7 +105,7 @@ class Server:
         self._log = None
 
     def __enter__(self) -> Server:
-        port = _free_port()
+        port = daemon.free_port()
         command = [
             java.executable(), f"-Xmx{self.heap}", "-cp", self.installation.classpath,
             "org.languagetool.server.HTTPServer", "--port", str(port),
@@ -248,12 +247,6 @@ def _bmp(text: str) -> str:
 def unavailable(reason: str, *, server: bool = False) -> ConfigError:
     """LanguageTool cannot be had: not installed, or (`server`) a server named by its address does not answer."""
     return ConfigError(f"LanguageTool is not available: {reason}", hint=_NO_SERVER if server else _HOW_TO_FIX)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
