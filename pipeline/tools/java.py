@@ -87,7 +87,7 @@ class _Lost(Exception):
 def _kept(tool: str, folder: Path, classpath: str, main: str, args: list[str], *, idle: float, timeout: float, limit: str):
     identity = {
         "java": executable(), "options": _KEPT, "warm": hashlib.sha256(_WARM.read_bytes()).hexdigest(),
-        "classpath": [os.path.realpath(entry) for entry in classpath.split(os.pathsep)],
+        "classpath": [_jars(entry) for entry in classpath.split(os.pathsep)],
     }  # fmt: skip
     command = [executable(), *_KEPT, "-cp", classpath, str(_WARM), "{port}"]
     with tempfile.TemporaryDirectory(prefix="presswork-java-") as scratch:
@@ -107,6 +107,21 @@ def _kept(tool: str, folder: Path, classpath: str, main: str, args: list[str], *
             raise _Lost from error
         read = [path.read_bytes() if path.is_file() else b"" for path in (out, err)]
         return subprocess.CompletedProcess([main, *args], code, *read)
+
+
+def _jars(entry: str) -> list:
+    """What a class path entry holds, as a kept JVM's identity: each jar's real path, size and time (a
+    tool upgraded in place is another tool), those of a folder for `folder/*`."""
+    files = sorted(Path(entry[:-1]).glob("*.jar")) if entry.endswith("*") else [Path(entry)]
+    found = []
+    for path in files:
+        try:
+            facts = path.stat()
+        except OSError:
+            found.append([os.path.realpath(path), None])
+            continue
+        found.append([os.path.realpath(path), facts.st_size, facts.st_mtime_ns])
+    return found
 
 
 def _answers(url: str) -> bool:
