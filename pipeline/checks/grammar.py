@@ -109,6 +109,11 @@ class Engine:
         with self._started() as session:
             yield session
 
+    @property
+    def serving(self) -> bool:
+        """Whether a server of this run is up already (started inside `kept()` by an earlier check)."""
+        return "session" in self.__dict__.get("_kept", {})
+
     @contextlib.contextmanager
     def kept(self):
         """One server for every check made inside (a book's languages, one after another)."""
@@ -185,8 +190,9 @@ class Grammar:
         cache = FindingsCache(options.cache / "checks" if options.cache else None)
         counted: list[int] = []
         engine = reading.kept.engine
-        started = "session" in engine.__dict__.get("_kept", {})  # by an earlier language of this run
-        starting = engine.installation is not None and not started and (engine.kept_in is None or daemon.running(engine.kept_in) is None)
+        starting = (
+            engine.installation is not None and not engine.serving and (engine.kept_in is None or daemon.running(engine.kept_in) is None)
+        )
 
         def requested(count: int) -> None:  # said on the live line while LanguageTool works
             counted.append(count)

@@ -21,10 +21,9 @@ import pytest
 from conftest import TESTS, copy_book, fresh_cache, presswork
 
 from pipeline.environment import cache_folder
-from pipeline.tools import daemon, epubcheck, java, languagetool, verapdf
+from pipeline.tools import daemon, epubcheck, java, verapdf
 
 SEEDED = TESTS / "books" / "seeded-findings"
-INSTALLED = languagetool.installed(cache_folder(os.environ))
 VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
 
 
@@ -41,7 +40,6 @@ def _findings(cache: Path, book: Path, *args: str) -> list[tuple]:
     return [(f["path"], f["line"], f["column"], f["engine"], f["rule"]) for f in json.loads(run.stdout)]
 
 
-@pytest.mark.skipif(INSTALLED is None, reason="LanguageTool is not installed (make install)")
 def test_the_next_check_uses_the_server_the_last_one_left_running(tmp_path):
     daemon.stop_all()  # those the other tests left: this one starts its own, found by its cache's path
     cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
@@ -142,9 +140,9 @@ def _java_of(folder: Path) -> int:
     return int(subprocess.run(["pgrep", "-P", str(supervisor)], capture_output=True, text=True).stdout.split()[0])
 
 
-def test_a_java_tool_kept_running_answers_as_one_started_anew(tmp_path):
-    """EPUBCheck (and veraPDF) in the JVM kept for it report what they report started anew, the
-    second run in the same JVM; a kept JVM killed gives the same answer, from a JVM started again."""
+def test_epubcheck_kept_running_answers_as_one_started_anew(tmp_path):
+    """EPUBCheck in the JVM kept for it reports what it reports started anew, the second run in the
+    same JVM; a kept JVM killed gives the same answer, from a JVM started again."""
     daemon.stop_all()
     warm = java.Warm.found(600)
     epub = _broken_epub(tmp_path / "broken.epub")
@@ -156,18 +154,28 @@ def test_a_java_tool_kept_running_answers_as_one_started_anew(tmp_path):
         assert epubcheck.check(epub, timeout=600, warm=warm) == anew and _java_of(warm.folder / "epubcheck") == first
         os.kill(first, signal.SIGKILL)
         assert epubcheck.check(epub, timeout=600, warm=warm) == anew
-        if VERAPDF.missing() is None:
-            import pikepdf
-
-            pdf = pikepdf.new()
-            pdf.add_blank_page()
-            pdf.save(tmp_path / "untagged.pdf")
-            failed = VERAPDF.check(tmp_path / "untagged.pdf", timeout=600)
-            assert failed and VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
-            assert VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
     finally:
         daemon.stop_all()
     assert daemon.running(warm.folder / "epubcheck") is None
+
+
+@pytest.mark.skipif(VERAPDF.missing() is not None, reason=f"{VERAPDF.missing()} (make test installs it from Maven Central)")
+def test_verapdf_kept_running_answers_as_one_started_anew(tmp_path):
+    """veraPDF in the JVM kept for it reports the same failures as started anew, run after run."""
+    import pikepdf
+
+    daemon.stop_all()
+    warm = java.Warm.found(600)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(tmp_path / "untagged.pdf")
+    try:
+        failed = VERAPDF.check(tmp_path / "untagged.pdf", timeout=600)
+        assert failed and VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
+        assert VERAPDF.check(tmp_path / "untagged.pdf", timeout=600, warm=warm) == failed
+        assert daemon.running(warm.folder / "verapdf") is not None  # it ran in the kept JVM
+    finally:
+        daemon.stop_all()
 
 
 def _on_a_terminal(book: Path, cache: Path) -> str:
@@ -193,7 +201,6 @@ def _on_a_terminal(book: Path, cache: Path) -> str:
     return shown.decode("utf-8", "replace")
 
 
-@pytest.mark.skipif(INSTALLED is None, reason="LanguageTool is not installed (make install)")
 def test_the_live_line_says_when_languagetool_is_started_and_what_it_checks(tmp_path):
     daemon.stop_all()
     cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
