@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/presswork install axe || echo "axe-core is not installed: the site's accessibility will not be checked"
 	touch $(STAMP)
 
-book: install fonts browser
+book: install fonts pdftotext browser
 	$(BIN)/presswork build
 
 test: install fonts pdftotext browser review-tools commonmark-spec lint
@@ -56,11 +56,12 @@ fonts: install
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
 	  echo "$$missing not installed: the PDF shows only Latin, Greek and Cyrillic text"
 
-# The PDF's text is read back as a reader copies it out, by poppler's pdftotext (Debian's poppler-utils).
+# The PDF's preflight reads the typeset PDF back, word by word, with poppler's pdftotext (Debian's
+# poppler-utils); the tests read the PDF's text with it as a reader copies it out.
 pdftotext:
 	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || \
-	  echo "poppler-utils is not installed: the tests of every script in the PDF will be skipped"
+	  echo "poppler-utils is not installed: the PDF is built without its preflight (a warning says so)"
 
 # Debian's chromium draws the Mermaid diagrams, runs DAISY Ace and axe-core, and is what the site is
 # tested in: installed when it is missing and we may.

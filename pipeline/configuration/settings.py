@@ -137,6 +137,8 @@ class BookConfig(base.Config):
     license = c.Optional(c.Type(str))
     publisher = c.Optional(c.Type(str))
     cover = c.Optional(c.Type(str))  # an image, relative to docs_dir
+    open = c.Choice(("right", "any"), default="right")  # where the PDF's chapters open: on a right-hand page, or the next
+    links = c.Choice(("footnote", "after", "none"), default="footnote")  # where the PDF prints a link's web address
     words = Words()  # overrides of the words the editions print, in the book's language
     languages = PerLanguage()  # title, subtitle and description in the book's other languages (mkdocs-static-i18n)
 

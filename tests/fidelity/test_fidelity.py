@@ -28,6 +28,7 @@ SYNTAX = re.compile(
     re.MULTILINE,
 )
 WORD = re.compile(r"\w+")
+NOTED = re.compile(r"^([^\W\d_]{2,})\d{1,3}$")  # a word of letters, a note's number after it
 BLOCKS = {
     "p",
     "div",
@@ -82,8 +83,13 @@ def site_chapters(build: Path, nav: list[str]) -> dict[str, lxml.html.HtmlElemen
 
 def words(text: str) -> Counter:
     text = re.sub(r"(\w)(?:\xad\s*|-[ \t]*\n\s*)(\w)", r"\1\2", text)  # a word hyphenated at the end of a line
+    text = re.sub(r"(\w_)[ \t]*\n\s*(?=\w)", r"\1", text)  # a name in code the PDF breaks after an underscore
     text = text.replace("\xad", "").replace("\u2060", "")
-    return Counter(word.lower() for word in WORD.findall(text))
+    found = Counter(word.lower() for word in WORD.findall(text))
+    # A note's number set against its word (the PDF's link notes: `Contribute¹³`) is read with it as
+    # one word: the word counts too.
+    found.update(marked.group(1) for word in list(found.elements()) if (marked := NOTED.match(word)))
+    return found
 
 
 def present(site: Counter, edition: Counter) -> float:

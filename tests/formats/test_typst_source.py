@@ -210,9 +210,28 @@ def test_a_book_with_text_after_code_builds_its_pdf(tmp_path):
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(book / "build" / "text-after-code.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for said in ("Running main.py", "Run main.py, then call a`b.unwrap()", "word.split()", "link.com", "Ctrl.c", "marked.text", "Wort.lower()",
+    for said in ("Running main.py", "Run main.py, then call a`b.unwrap()", "word.split()", "link1.com", "Ctrl.c", "marked.text", "Wort.lower()",
                  "setup.cfg", "a`b.strip", "On files", "config.toml", "note1.after", ".anchored", "notes.md"):  # fmt: skip
         assert said in text, (said, text)
+    assert "\n1 example.org\n" in text  # the link's address, in its note (numbered 1, before the chapter's own)
+
+
+@needs_pdftotext
+def test_a_link_s_address_is_printed_where_the_book_says(tmp_path):
+    """`links: after` prints a web link's address in parentheses after it, `none` nowhere; the text
+    after the link is set as text either way."""
+    for setting, shown, gone in (("after", "link (example.org).com", "1 example.org"), ("none", "link.com", "example.org")):
+        book = copy_book(TESTS / "books" / "text-after-code", tmp_path / setting)
+        config = book / "mkdocs.yml"
+        config.write_text(
+            config.read_text().replace("        title: Text after code\n", f"        title: Text after code\n        links: {setting}\n")
+        )
+        result = presswork("build", "--format", "pdf", "--no-check", "--quiet", cwd=book)
+        assert result.returncode == 0, result.stderr
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(book / "build" / "text-after-code.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert shown in text and gone not in text, (setting, text)
 
 
 @needs_pdftotext

@@ -12,12 +12,12 @@ from typing import Any
 
 from pipeline import formats
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
-from pipeline.formats import accessibility, pages
+from pipeline.formats import accessibility, pages, styles, words
 from pipeline.formats.base import Artifact, Builder, Inputs
-from pipeline.formats.pdf import fonts, parts, typst_source
+from pipeline.formats.pdf import fonts, parts, preflight, typst_source
 from pipeline.rendering import tree
 from pipeline.store import key
-from pipeline.tools import pandoc, typst
+from pipeline.tools import pandoc, pdftotext, typst
 
 
 class PdfBuilder(Builder):
@@ -47,10 +47,28 @@ class PdfBuilder(Builder):
         return f"veraPDF {validator.version}"
 
     def build(self, inputs: Inputs, staging: Path) -> Artifact:
-        artifact, found = self.compose(inputs, staging)
+        artifact, found, geometry = self.compose(inputs, staging)
         if not inputs.print_pages.done():
             inputs.print_pages.set_result(found)  # the EPUB waits for the pages it cites, not for veraPDF
-        return self._held(inputs, artifact)
+        return self._held(inputs, self._preflown(inputs, artifact, geometry))
+
+    def _preflown(self, inputs: Inputs, artifact: Artifact, geometry: preflight.Geometry | None) -> Artifact:
+        """The PDF through the preflight: its errors stop the build (they are the layout's), its
+        warnings go with the edition."""
+        if pdftotext.missing():
+            return dataclasses.replace(
+                artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: not preflighted: {pdftotext.missing()}")
+            )
+        problems = preflight.check(artifact.path, geometry, timeout=inputs.timeout)
+        errors = [problem for problem in problems if problem.error]
+        if errors:
+            raise ValidationError(
+                f"the preflight finds {len(errors)} fault{'s' if len(errors) != 1 else ''} in the typeset PDF, the first on {errors[0]}",
+                path=artifact.path.name, detail="\n".join(str(problem) for problem in errors),
+                hint=_preflight_hint(inputs),
+            )  # fmt: skip
+        said = tuple(f"{artifact.path.name}: warning: preflight: {problem}" for problem in problems)
+        return dataclasses.replace(artifact, notes=(*artifact.notes, *said)) if said else artifact
 
     def made(self, inputs: Inputs, artifact: Artifact | None, failure: BaseException | None, *, fresh: bool) -> None:
         """The print pages handed on to the EPUB: as typeset (`build`), as the store kept them with the
@@ -62,8 +80,8 @@ class PdfBuilder(Builder):
         else:
             inputs.print_pages.set_result(inputs.store.get_json("pages", _pages_key(inputs)) if inputs.book_key else None)
 
-    def compose(self, inputs: Inputs, staging: Path) -> tuple[Artifact, dict[str, list[int]]]:
-        """The PDF typeset, and where its pages begin (`pages.place`)."""
+    def compose(self, inputs: Inputs, staging: Path) -> tuple[Artifact, dict[str, list[int]], preflight.Geometry | None]:
+        """The PDF typeset, where its pages begin (`pages.place`), and its pages' design."""
         work = staging / f".work-{inputs.slug}-pdf"  # one for each language's edition
         work.mkdir()
         inputs.book.stage(work)
@@ -76,12 +94,14 @@ class PdfBuilder(Builder):
         else:
             reports = self._typeset_in_parts(inputs, sources, targets, work, output, notes)
             placed = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
+            found = reports[0]
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), placed)
         refused = next(
             (note.split(": warning: ", 1)[1].split("; it is written")[0] for note in notes if "it cannot be PDF/UA-1" in note), ""
         )
-        return Artifact(self.name, output, notes=tuple(notes), withheld=refused), placed
+        geometry = preflight.Geometry.of(found, words.direction(inputs.manuscript.settings.presswork.book.language) == "rtl")
+        return Artifact(self.name, output, notes=tuple(notes), withheld=refused), placed, geometry
 
     def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
         """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
@@ -146,6 +166,10 @@ class PdfBuilder(Builder):
         not when the book makes that a warning. `variables` are the template's (for a part or the
         front matter); returned, the value of the metadata labelled `report`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
+        book = inputs.manuscript.settings.presswork.book
+        if book.open == "any":
+            options += ["-V", "pw-open-any=true"]  # chapters open on the next page, left or right
+        options += ["-V", f"pw-links={book.links}"]  # where a link's web address is printed
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
@@ -228,6 +252,14 @@ class PdfBuilder(Builder):
         )  # fmt: skip
 
 
+def _preflight_hint(inputs: Inputs) -> str:
+    """What to do about the preflight's errors: they are the layout's, the book's own or Presswork's."""
+    template = inputs.style("book.typ")
+    if template.read_bytes() != (styles.OWN / "book.typ").read_bytes():
+        return f"the book's own {template.parent.name}/{template.name} lays these pages out: mend it, or remove it to use Presswork's"
+    return "Presswork's layout fails on this chapter, not the book: please report it, with the chapter; meanwhile build the other editions (--format epub --format html ...)"
+
+
 def _disclaimed(path: Path) -> None:
     """The PDF `path`, tagged as it was, without its claim of PDF/UA-1 (in its XMP metadata)."""
     import pikepdf
@@ -254,7 +286,7 @@ def print_pages(inputs: Inputs) -> dict[str, list[int]]:
         found = inputs.store.get_json("pages", _pages_key(inputs))
     if found is None:
         with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
-            _, found = formats.builder("pdf").compose(inputs, Path(folder))
+            _, found, _ = formats.builder("pdf").compose(inputs, Path(folder))
     return found
 
 
