@@ -58,6 +58,7 @@ class EpubBuilder(Builder):
         described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
         document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
+        _spelt_out(document["blocks"])
         tree.rewrite_inlines(document["blocks"], lambda node: pages.as_comment(node) or _unregistered(node))
         document["blocks"] = tree.rewrite_blocks(document["blocks"], pages.as_comment)
         if inputs.trusted:
@@ -356,6 +357,29 @@ _SCHEMES = frozenset({
 })  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _HOST = re.compile(r"^(?:[\w-]+)(?:\.[\w-]+)*\.?$|^\[[0-9a-f:.]+\]$", re.IGNORECASE)
+
+
+def _spelt_out(blocks: list[Any]) -> None:
+    """Each abbreviation the book defines (`*[PDF]: Portable Document Format`) spelt out in
+    parentheses after its first use in each chapter, outside headings: an e-reader shows no tooltip,
+    so the title the site shows on hover would be lost."""
+    first: dict[int, str] = {}
+    seen: set[str] = set()
+    for block in blocks:
+        if block["t"] == "Header":
+            if block["c"][0] == 1:
+                seen = set()  # a new chapter, a new document
+            continue
+        for node in tree.nodes(block):
+            if node["t"] == "Span" and "abbr" in node["c"][0][1]:
+                title, shown = dict(node["c"][0][2]).get("title", "").strip(), tree.stringify(node)
+                if title and shown not in seen:
+                    seen.add(shown)
+                    first[id(node)] = title
+    if first:
+        tree.rewrite_inlines(
+            blocks, lambda node: [node, {"t": "Space"}, *tree.text_inlines(f"({first[id(node)]})")] if id(node) in first else None
+        )
 
 
 def _unregistered(node: dict[str, Any]) -> list[Any] | None:
