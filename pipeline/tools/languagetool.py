@@ -206,7 +206,10 @@ def check(
     characters."""
     import language_tool_python
 
-    tool = language_tool_python.LanguageTool(language, remote_server=url.removesuffix("v2/"))
+    try:
+        tool = language_tool_python.LanguageTool(language, remote_server=url.removesuffix("v2/"))  # asks the server its languages
+    except Exception as error:  # the package's own errors, for a server that does not answer or hangs up
+        raise ToolError(f"LanguageTool failed: {' '.join(str(error).split())[:200]}") from error
     tool.disabled_rules = set(disabled)
     if only is not None:
         tool.enabled_categories = set(only)

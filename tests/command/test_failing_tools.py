@@ -217,6 +217,39 @@ def test_a_languagetool_server_that_answers_garbage(tmp_path):
     )
 
 
+def test_a_languagetool_server_that_hangs_up(tmp_path):
+    """A server at --languagetool-url that answers a check but hangs up when asked its languages, as one
+    another run replaces does: one line, exit 3, no report, never an internal error."""
+    import http.server
+    import json
+
+    class HangsUp(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.dumps({"matches": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            self.close_connection = True  # no answer at all: the connection is closed under the request
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HangsUp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
+        run = presswork("check", "--languagetool-url", f"http://127.0.0.1:{server.server_address[1]}", cwd=root)
+    finally:
+        server.shutdown()
+    assert (run.returncode, run.stdout) == (3, ""), run.stderr  # no report, never a clean one
+    assert run.stderr.strip().splitlines()[-1].startswith("error: LanguageTool failed: "), run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+
+
 def test_git_missing(book):
     run = presswork("status", cwd=book, env={"PATH": PYTHON_ONLY})
     assert run.returncode == 3
