@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from pipeline import clock
 from pipeline.errors import ValidationError
+from pipeline.formats import words
 from pipeline.formats.base import Artifact, Builder, Inputs, numbered_as_printed
 from pipeline.rendering import tree
 from pipeline.tools import pandoc
@@ -36,6 +38,17 @@ class DocxBuilder(Builder):
             "--syntax-highlighting", str(inputs.style("highlighting.theme")),
         ]  # fmt: skip
         document = inputs.document(_admonitions(_style_names(inputs.style("reference.docx"))))
+        if inputs.book.cover:  # the cover's picture, moved before the title page when the file is finished
+            picture = {
+                "t": "Image",
+                "c": [
+                    tree.make_attr(pairs={"width": "4.3in"}),
+                    tree.text_inlines(inputs.manuscript.settings.title),
+                    [inputs.book.cover, ""],
+                ],
+            }  # 2:3, within the page
+            cover = {"t": "Para", "c": [picture]}
+            document["blocks"].insert(0, {"t": "Div", "c": [tree.make_attr(pairs={"custom-style": _COVER}), [cover]]})
         _apart(document["blocks"])
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
         tree.rewrite_inlines(document["blocks"], _decorative)
@@ -47,7 +60,7 @@ class DocxBuilder(Builder):
             source, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        _finish(output, title=inputs.manuscript.settings.title)
+        _finish(output, title=inputs.manuscript.settings.title, copyright=_copyright(inputs))
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -151,7 +164,50 @@ def _decorative(node: dict[str, Any]) -> list[dict[str, Any]] | None:
     return [{"t": "Image", "c": [node["c"][0], node["c"][1], [node["c"][2][0], _DECORATIVE]]}]
 
 
-def _finish(path: Path, *, title: str) -> None:
+def _copyright(inputs: Inputs) -> list[tuple[str, bool]]:
+    """The lines of the copyright page, as the PDF's (each with whether it is set in italics)."""
+    settings = inputs.manuscript.settings
+    book = settings.presswork.book
+    wording = words.of(book.language, book.words)
+    date = clock.utc(inputs.manuscript.epoch)
+    english = book.language.split("-")[0] == "en"
+    authors = list(book.authors)
+    joined = ", ".join(authors[:-1]) + (" and " if english else " & ") + authors[-1] if len(authors) > 1 else "".join(authors)
+    identifier = book.identifier or ""
+    lines = [(settings.title + (f": {book.subtitle}" if book.subtitle else ""), True)]
+    lines += [(f"© {date.year} {joined}", False)] if authors else []
+    lines += [(book.license, False)] if book.license else []
+    lines += [(f"{wording['published_by']} {book.publisher}", False)] if book.publisher else []
+    shown = f"{date:%B} {date.day}, {date.year}" if english else date.strftime("%Y-%m-%d")
+    lines.append((f"{wording['this_edition']}: {shown}", False))
+    if identifier.lower().startswith("urn:isbn:"):
+        lines.append((f"ISBN {identifier[9:]}", False))
+    elif identifier:
+        lines.append((f"{wording['identifier']}: {identifier}", False))
+    return lines
+
+
+def _front(document: str, copyright: list[tuple[str, bool]]) -> str:
+    """The cover's picture (the paragraph of style `_COVER`) on a page of its own before the title
+    page; after the title page, the copyright page; the contents on a page of their own."""
+    cover = re.search(rf'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="{_COVER}" />.*?</w:p>', document, re.DOTALL)
+    if cover is not None:
+        document = document[: cover.start()] + document[cover.end() :]
+        document = document.replace("<w:body>", "<w:body>" + cover.group(0), 1)
+        document = document.replace('<w:pStyle w:val="Title" />', '<w:pStyle w:val="Title" /><w:pageBreakBefore />', 1)
+    page = "".join(
+        f'<w:p><w:pPr>{"<w:pageBreakBefore />" if index == 0 else ""}<w:spacing w:before="{2600 if index == 0 else 0}" w:after="120" /></w:pPr>'
+        f'<w:r><w:rPr>{"<w:i />" if italic else ""}<w:sz w:val="17" /></w:rPr><w:t xml:space="preserve">{html.escape(text, quote=False)}</w:t></w:r></w:p>'
+        for index, (text, italic) in enumerate(copyright)
+    )
+    field = document.find("<w:sdt>")
+    if field >= 0:
+        document = document[:field] + page + document[field:]
+        document = document.replace('<w:pStyle w:val="TOCHeading" />', '<w:pStyle w:val="TOCHeading" /><w:pageBreakBefore />', 1)
+    return document
+
+
+def _finish(path: Path, *, title: str, copyright: list[tuple[str, bool]]) -> None:
     """The DOCX pandoc wrote, finished as a book opens in a word processor: the icons' pictures marked
     as decoration, the contents written out (each heading of levels 1 to 3, a link to it) inside the
     contents field, which stays marked for the word processor to update with page numbers; the page
@@ -163,10 +219,13 @@ def _finish(path: Path, *, title: str) -> None:
     if _DECORATIVE in document:
         document = _DOC_PR.sub(lambda m: f'<wp:docPr {m.group(1)}title=""{m.group(2)}>{_EXTENSION}</wp:docPr>', document)
     document = _contents(document)
+    document = _front(document, copyright)
     document = _tables(document)
     document = document.replace("<w:sectPr>", f'<w:sectPr><w:headerReference w:type="default" r:id="{_HEADER_ID}" />'
                                 f'<w:footerReference w:type="default" r:id="{_FOOTER_ID}" />', 1)  # fmt: skip
     document = re.sub(r"(<w:sectPr>.*?)(</w:sectPr>)", lambda m: m.group(1) + _PAGE + m.group(2), document, count=1, flags=re.DOTALL)
+    if f'<w:pStyle w:val="{_COVER}" />' in document:  # the cover's page shows no running head nor number (in schema order)
+        document = document.replace(_PAGE + "</w:sectPr>", _PAGE + "<w:titlePg /></w:sectPr>", 1)
     settings = entries["word/settings.xml"][1].decode("utf-8")
     settings = settings.replace("<w:embedSystemFonts />", "<w:embedSystemFonts /><w:mirrorMargins />", 1)
     settings = settings.replace("<w:rsids>", '<w:updateFields w:val="true" /><w:rsids>', 1)
@@ -203,6 +262,7 @@ _RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 _PART = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _HEADER_ID, _FOOTER_ID = "rIdPwHeader", "rIdPwFooter"
 # The PDF's page (styles/book.typ): 6 by 9 inches, inside 0.85in, outside 0.65in, top and bottom 0.8in.
+_COVER = "Cover"  # the custom style of the cover's paragraph, found again by `_front`
 _PAGE = (
     '<w:pgSz w:w="8640" w:h="12960" />'
     '<w:pgMar w:top="1152" w:right="936" w:bottom="1152" w:left="1224" w:header="576" w:footer="576" w:gutter="0" />'

@@ -113,8 +113,9 @@ def test_the_docx_has_headings_footnotes_and_images(sample_book):
 def test_the_docx_opens_with_its_contents_written_and_its_pages_numbered(sample_book, tmp_path):
     """The contents of the DOCX are written inside its field (each chapter a link to its heading),
     which stays marked for Word to add the page numbers; LibreOffice, which does not update fields,
-    shows them as they are. Its pages are the PDF's 6 by 9 inches, each with the book's title at the
-    head and its number at the foot."""
+    shows them as they are. Its pages are the PDF's 6 by 9 inches, each but the cover with the book's
+    title at the head and its number at the foot; the cover's picture, the title page and the
+    copyright page open it, as they open the PDF."""
     import zipfile
 
     with zipfile.ZipFile(sample_book / f"{SLUG}.docx") as archive:
@@ -152,7 +153,12 @@ def test_the_docx_opens_with_its_contents_written_and_its_pages_numbered(sample_
     listed = " ".join(texts[start:end])  # the contents' pages, up to the first chapter's
     places = [listed.find(chapter) for chapter in ("Welcome", "Getting started", "Writing chapters", "Troubleshooting")]
     assert -1 not in places and places == sorted(places), (places, listed[:300])
-    for number, text in enumerate(texts, 1):
+    assert texts[0].strip() == "" and "/XObject" in pdf.reader.pages[0]["/Resources"]  # the cover: its picture alone
+    assert "One Markdown source, four editions" in texts[1]  # the title page
+    for said in ("The Presswork Handbook: One Markdown source, four editions", "© 2023 The Presswork authors", "CC BY 4.0",
+                 "This edition: November 14, 2023", "Identifier: urn:uuid:"):  # fmt: skip
+        assert said in texts[2], (said, texts[2])  # the copyright page, as the PDF's
+    for number, text in enumerate(texts[1:], 2):
         assert text.startswith("The Presswork Handbook") and text.endswith(f" {number}"), (number, text[:60], text[-20:])
 
 
