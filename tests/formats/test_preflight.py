@@ -144,3 +144,22 @@ def test_chapters_open_on_the_next_page_when_the_book_says_any(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "preflight" not in run.stderr, run.stderr
     assert _blank_pages_between_chapters(any_page / "build" / "wide-lines.pdf") == []
+
+
+def test_code_in_a_table_s_cell_stands_on_the_baseline_of_the_text_beside_it(tmp_path):
+    import pypdf
+
+    book = copy_book(TESTS / "books" / "wide-lines", tmp_path / "book")
+    assert presswork("build", "--format", "pdf", "--no-check", cwd=book).returncode == 0
+    reader = pypdf.PdfReader(book / "build" / "wide-lines.pdf")
+    baselines: dict[str, float] = {}
+
+    def seen(text, cm, tm, font, size):
+        for word in ("tools", "Minutes"):  # the code's runs: `tools`, `_`, `idle` (it may break after `_`)
+            if text.strip().startswith(word):
+                baselines.setdefault(word, round((pypdf.mult(tm, cm))[5], 1))  # the run's baseline, in the page's space
+
+    for page in reader.pages:
+        if "tools_idle" in page.extract_text():
+            page.extract_text(visitor_text=seen)
+    assert set(baselines) == {"tools", "Minutes"} and abs(baselines["tools"] - baselines["Minutes"]) < 0.5, baselines
