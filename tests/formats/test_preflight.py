@@ -100,6 +100,8 @@ def test_lines_that_ran_off_the_page_are_set_inside_it(tmp_path):
     assert squeezed.count("sha256new_K44G7XQ4SOWRHVVFSXDW737RFQAKICZE6") >= 6  # and in each of the table's four cells
     line = '"[inventorycube{grass.png{dirt.png&grass_side.png{dirt.png&grass_side.png{dirt.png&grass_side.png{dirt.png&grass_side.png"'
     assert squeezed.count(line) == 2  # the long code line, plain and numbered
+    java = "BigIntegerresult=BigInteger.valueOf(pr[i]).modInverse(BigInteger.valueOf(mod)).multiply(BigInteger.valueOf(x[i])"
+    assert java in squeezed  # highlighted code, cut into short runs, breaks after its signs
     marks = [row for row in text.splitlines() if row.startswith("↪")]
     assert len(marks) >= 4, text  # each continuation of a wrapped code line opens with the mark
     assert "pasttheendoftheline,ascommentsdoinrealcode" in squeezed
