@@ -236,13 +236,14 @@ def test_a_link_s_address_is_printed_where_the_book_says(tmp_path):
 
 @needs_pdftotext
 def test_math_pandoc_writes_in_names_typst_retired_is_typeset(tmp_path):
-    """∩, ⋂, ⊓, ⊙, ⊗, ⊖, a determinant and a norm: pandoc 3.9 writes them as typst 0.14 no longer reads
-    (`sect`, `dot.circle`, `mat(delim: "||")`); each is typeset, as the site shows it, and the same
-    words in code are left as written."""
+    """∩, ⋂, ⊓, ⊙, ⊗, ⊖, a determinant, a norm and a floor sized by hand: pandoc 3.9 writes them as
+    typst 0.14 no longer reads (`sect`, `dot.circle`, `mat(delim: "||")`, `#scale(..)[floor.l]`);
+    each is typeset, as the site shows it, and the same words in code are left as written."""
     book = copy_book(TESTS / "books" / "style-rules", tmp_path / "book")
     (book / "book" / "index.md").write_text(
         "# Sets\n\nThe meet is $A \\cap B$, and $\\bigcap_i A_i \\sqcap C$.\n\n"
         "$$a \\odot b \\otimes c \\ominus d = \\begin{vmatrix}p&q\\\\r&s\\end{vmatrix} + \\begin{Vmatrix}v\\end{Vmatrix}$$\n\n"
+        "The count is $\\Bigl\\lfloor\\dfrac{n}{k}\\Bigr\\rfloor$, sized by hand.\n\n"
         '```text\nsect dot.circle mat(delim: "||")\n```\n'
     )
     (book / "mkdocs.yml").write_text(
@@ -253,8 +254,9 @@ def test_math_pandoc_writes_in_names_typst_retired_is_typeset(tmp_path):
     run = presswork("build", "--no-check", "--quiet", cwd=book)
     assert run.returncode == 0, run.stderr
     text = subprocess.run(["pdftotext", str(book / "build" / "style-rules.pdf"), "-"], capture_output=True, text=True, check=True).stdout
-    for symbol in "∩⋂⊓⊙⊗⊖‖":
+    for symbol in "∩⋂⊓⊙⊗⊖‖⌊⌋":
         assert symbol in text, symbol
+    assert "floor" not in text  # `\\Bigl\\lfloor`: the sign, not its name as words
     assert 'sect dot.circle mat(delim: "||")' in text
 
 

@@ -187,6 +187,9 @@ _RETIRED = [
     (re.compile(r"(?<![\w.])sect(?![\w])"), "inter"),  # ∩ ⋂ ⊓
     (re.compile(r"(?<![\w.])(dot|times|minus|dash|plus)\.circle(?![\w])"), r"\1.o"),  # ⊙ ⊗ ⊖ ⊝
     (re.compile(r'delim: "\|\|"'), "delim: bar.double"),  # ‖ ‖ around a matrix (a norm)
+    # a delimiter TeX sizes by hand (`\Bigl\lfloor`): pandoc scales its name in a content block, where
+    # typst reads it as text (`floor.l` printed as words); in math, it is the sign
+    (re.compile(r"(#scale\(x: [\d.]+%, y: [\d.]+%\)\[)([A-Za-z]+(?:\.[A-Za-z]+)*)\]"), r"\1$\2$]"),
 ]
 # pandoc 3.9 (texmath) writes TeX's spaces of a fraction of an em as whole ems: `\!` (-3mu) as
 # `#h(-1em)`, which prints a letter over the one before it, and `\;` (5mu) as `#h(0em)`. Each such
