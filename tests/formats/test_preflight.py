@@ -165,3 +165,10 @@ def test_code_in_a_table_s_cell_stands_on_the_baseline_of_the_text_beside_it(tmp
         if "tools_idle" in page.extract_text():
             page.extract_text(visitor_text=seen)
     assert set(baselines) == {"tools", "Minutes"} and abs(baselines["tools"] - baselines["Minutes"]) < 0.5, baselines
+
+
+def test_the_handbook_passes_the_preflight_without_a_warning(sample_book):
+    """The handbook, its gallery of Material's blocks included: nothing over anything, nothing in the
+    margins, no heading alone at a page's foot, no blank page but those before a right-hand page."""
+    pdf = sample_book / "the-presswork-handbook.pdf"
+    assert pdf.is_file() and preflight.check(pdf, DESIGN, timeout=120) == []
