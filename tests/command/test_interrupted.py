@@ -201,7 +201,9 @@ def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, st
         assert child.returncode == 130, stderr
         assert stderr.strip().splitlines()[-1] == "presswork: interrupted; nothing was changed in the output folder"
         assert answered < 15, f"{answered:.1f} s to answer"  # bounded, not timed: 2 s when the machine is not busy
-    time.sleep(3)  # what the system stops when its parent has gone (setpriv --pdeathsig) ends within moments
+    settled = time.monotonic() + 15  # what the system stops when its parent has gone (setpriv --pdeathsig), and
+    while _alive(started) and time.monotonic() < settled:  # a browser whose driver has gone, end within moments
+        time.sleep(0.2)
     left = _alive(started)
     described = {pid: Path(f"/proc/{pid}/cmdline").read_text(errors="replace")[:100] for pid in left}
     assert not left, described
