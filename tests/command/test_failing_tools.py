@@ -186,6 +186,19 @@ def test_epubcheck_that_writes_garbage_for_its_report(book, tmp_path):
     )
 
 
+def _checked_against(handler, tmp_path):
+    """`presswork check` of a small book against a server at --languagetool-url that `handler` answers."""
+    import http.server
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
+        return presswork("check", "--languagetool-url", f"http://127.0.0.1:{server.server_address[1]}", cwd=root)
+    finally:
+        server.shutdown()
+
+
 def test_a_languagetool_server_that_answers_garbage(tmp_path):
     """A server at --languagetool-url that answers HTML (a proxy's error page) to every request."""
     import http.server
@@ -203,13 +216,7 @@ def test_a_languagetool_server_that_answers_garbage(tmp_path):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
-        run = presswork("check", "--languagetool-url", f"http://127.0.0.1:{server.server_address[1]}", cwd=root)
-    finally:
-        server.shutdown()
+    run = _checked_against(Garbage, tmp_path)
     assert (run.returncode, run.stdout) == (3, ""), run.stderr  # no report, never a clean one
     assert run.stderr.strip().splitlines()[-1] == (
         "error: LanguageTool gave a report that is not JSON: '<html><body>502 Bad Gateway</body></html>' "
@@ -238,13 +245,7 @@ def test_a_languagetool_server_that_hangs_up(tmp_path):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HangsUp)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        root = copy_book(TESTS / "books" / "bom-crlf", tmp_path / "book")
-        run = presswork("check", "--languagetool-url", f"http://127.0.0.1:{server.server_address[1]}", cwd=root)
-    finally:
-        server.shutdown()
+    run = _checked_against(HangsUp, tmp_path)
     assert (run.returncode, run.stdout) == (3, ""), run.stderr  # no report, never a clean one
     assert run.stderr.strip().splitlines()[-1].startswith("error: LanguageTool failed: "), run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
