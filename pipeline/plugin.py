@@ -8,7 +8,6 @@ sizes and SHA-256; a release's page lists every published edition.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import re
@@ -19,15 +18,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
+from pipeline import downloads
 from pipeline.clock import utc
 from pipeline.configuration.settings import PressworkConfig
-from pipeline.formats import FORMATS, styles, words
+from pipeline.formats import styles, words
 from pipeline.rendering import sanitiser
 from pipeline.rendering.render import IFRAME_WORKER
 from pipeline.tools import pandoc
 
-DOWNLOADS_PAGE = "downloads.md"
+DOWNLOADS_PAGE = downloads.PAGE
 _STYLESHEET = "assets/presswork/site.css"
 _SCRIPT = "assets/presswork/site.js"
 _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
@@ -48,6 +49,7 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         self.planned: list[tuple[str, Path]] = []  # (format, file) of the editions the Downloads page will list
         self.downloads: list = []  # those editions' Artifacts, once built (set by `pipeline.rendering.render`)
         self.trusted = True  # False in an untrusted run, set by `pipeline.rendering.render`
+        self.downloads_url: str | None = None  # the Downloads page's, in the language tree being built
         self.epoch: int | None = None  # the build's time, set by `pipeline.rendering.render`: every page's date
 
     @property
@@ -87,16 +89,20 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         if IFRAME_WORKER in (config.extra or {}).get("polyfills", []):
             files.append(File.generated(config, IFRAME_WORKER, abs_src_path=str(styles.find(root, "iframe-worker-shim.js"))))
         _home_page(files, config)
+        self.downloads_url = None
         if self.planned and not _another_language(config):  # the default language's site holds every language's files
             for _, path in self.planned:
                 files.append(File.generated(config, f"downloads/{path.name}", abs_src_path=str(path)))
-            files.append(self._page(config, f"# {self.words['downloads']}\n"))  # written once they are built
+            page = self._page(config, f"# {self.words['downloads']}\n")  # written once they are built
+            files.append(page)
+            self.downloads_url = page.url
         elif self.planned:  # another language's tree, built once they are: its own page, linking to those files
             page = self._page(config, self.downloads_text(config))
             page.dest_uri = f"{_another_language(config)}/{page.dest_uri}"  # in its tree, as the plugin puts its pages
             page.url = page.dest_uri.removesuffix("index.html") if config.use_directory_urls else page.dest_uri
             page.__dict__.pop("abs_dest_path", None)
             files.append(page)
+            self.downloads_url = page.url
         return files
 
     def _page(self, config: MkDocsConfig, text: str) -> File:
@@ -124,6 +130,10 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted, page=page.file.src_uri)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.downloads_url is not None:
+            href = get_relative_url(self.downloads_url, page.url) or "."
+            label = self.words_of(config)["downloads"]
+            output = downloads.header_link(output, href, label, current=page.url == self.downloads_url)
         return _unlabelled_search(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -136,48 +146,11 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         `extra.presswork`; see `pipeline.publish.release`.
         """
         language = _another_language(config)
-        title = self._title(config, language)
-        wording = self.words_of(config)
-        files = [
-            {
-                "format": a.format,
-                "name": a.path.name,
-                "size": a.size(),
-                "sha256": _sha256(a.path),
-                "language": a.language,
-                "conformance": a.conformance.standard,
-                "checked_by": a.conformance.checked_by,
-                "withheld": a.conformance.withheld,
-            }
-            for a in self.downloads
-        ]
-        names = _language_names(config)
-        written_in = language or self.config.book.language
-        intro = f"# {wording['downloads']}\n\n{wording['as_a_book'].format(title=f'*{title}*')}\n\n"
-        release = (config.extra or {}).get("presswork") or {}
-        # Links in raw HTML are relative to the page (<version>/downloads/, <version>/downloads.html or,
-        # in another language's tree, <version>/<locale>/downloads/), and the files are in the default's.
-        up = ("../" if config.use_directory_urls else "") + ("../" if language else "")
-        here_folder = f"{up}downloads/" if language else ("" if config.use_directory_urls else "downloads/")
-        if not release:
-            return intro + _files_table(
-                files, here_folder if language else None, wording, names, written_in
-            )  # the default's in Markdown: MkDocs checks them
-        from pipeline.publish.catalog import version_key
-
-        here = {"version": release["version"], "date": release["date"], "files": files}
-        editions = sorted([here, *release.get("editions", [])], key=lambda e: version_key(e["version"]), reverse=True)
-        parts = [intro, wording["every_edition"].replace("SHA256SUMS", "`SHA256SUMS`") + "\n"]
-        for edition in editions:
-            version, this = html.escape(edition["version"]), edition is here
-            folder = here_folder if this else f"{up}../{version}/downloads/"
-            sums = ", ".join(_link(name, folder) for name in ("SHA256SUMS", "manifest.json"))
-            mark = f" ({wording['current']})" if this else ""
-            heading = f"## {version} · {html.escape(edition['date'])}{mark}"
-            parts.append(
-                f"{heading}\n\n{_files_table(edition['files'], None if this and not language else folder, wording, names, written_in, '###')}\n{wording['checksums']}: {sums}\n"
-            )
-        return "\n".join(parts)
+        return downloads.text(
+            self.downloads, title=self._title(config, language), wording=self.words_of(config), names=_language_names(config),
+            written_in=language or self.config.book.language, release=(config.extra or {}).get("presswork") or {},
+            language=language, use_directory_urls=config.use_directory_urls,
+        )  # fmt: skip
 
     def _title(self, config: MkDocsConfig, language: str | None) -> str:
         """The book's title on the page: in another language, the book's title for it (`book: languages:`),
@@ -250,51 +223,6 @@ def _language_names(config: MkDocsConfig) -> dict[str, str]:
     languages = config.plugins.get("i18n")
     listed = getattr(getattr(languages, "config", None), "languages", None) or []
     return {str(entry.locale): str(entry.name) for entry in listed if getattr(entry, "locale", None)}
-
-
-def _label(name: str) -> str:
-    """A format as the Downloads page names it ("Word (DOCX)")."""
-    return FORMATS[name].label if name in FORMATS else name
-
-
-def _files_table(
-    files: list[dict], folder: str | None, wording: dict[str, str], names: dict[str, str], written_in: str, level: str = "##"
-) -> str:
-    """The files as a table, their sizes as the page's language writes them; a book in several
-    languages gets one table per language, headed by its name."""
-    languages = list(dict.fromkeys(f.get("language") or "" for f in files))
-    if len(languages) > 1:
-        return "\n".join(
-            f"{level} {html.escape(names.get(language, language))}\n\n"
-            + _files_table([f for f in files if (f.get("language") or "") == language], folder, wording, names, written_in)
-            for language in languages
-        )
-    rows = "\n".join(
-        f"| {_label(f['format'])} | {_link(html.escape(f['name']), folder)} "
-        f"| {words.file_size(int(f['size']), written_in)} | {html.escape(_conformance(f)) or '—'} | `{f['sha256']}` |"
-        for f in files
-    )
-    return f"| {wording['edition']} | {wording['file']} | {wording['size']} | {wording['accessibility']} | SHA-256 |\n|---|---|---|---|---|\n{rows}\n"
-
-
-def _conformance(file: dict) -> str:
-    """What a file declares of its accessibility, and the checker that held it to that; or, for one
-    that declares nothing though the book asked, its checker's verdict."""
-    standard, checker, withheld = file.get("conformance") or "", file.get("checked_by") or "", file.get("withheld") or ""
-    if not standard and withheld:
-        return f"— ({withheld})"
-    return f"{standard} ({checker})" if standard and checker else standard
-
-
-def _link(name: str, folder: str | None) -> str:
-    """A Markdown link to a file of this build (MkDocs checks it), or a raw one into `folder` (another edition's)."""
-    if folder is None:
-        return f"[{name}](downloads/{name})"
-    return f'<a href="{folder}{name}">{name}</a>'
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # A task list's box (pymdownx.tasklist), which has no name of its own: named by its item's words.

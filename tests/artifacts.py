@@ -283,3 +283,16 @@ def structure(pdf: Path) -> list[tuple[str, str | None]]:
                 if "/K" in node:
                     stack.append(node.K)
     return found
+
+
+def editions_on(page: str) -> dict[str, dict[str, str]]:
+    """The Downloads page's cards, by file name: each one's format (its heading) and its terms' values
+    (File, Size, Accessibility, SHA-256, in the page's words), as a reader sees them."""
+    import lxml.html
+
+    cards = {}
+    for card in lxml.html.fromstring(page).find_class("pw-edition"):
+        terms = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split()) for dt in card.iter("dt")}
+        (link,) = card.xpath(".//dd/a")
+        cards[link.text_content()] = {"format": " ".join(card[0].text_content().split()), **terms}
+    return cards

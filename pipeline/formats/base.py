@@ -233,6 +233,36 @@ def numbered_as_printed(node: dict[str, Any]) -> None:
         node["c"][1][1].append("unnumbered")
 
 
+def figures_numbered(blocks: list[Any], wording: dict[str, str]) -> None:
+    """Each captioned figure, table and listing numbered as the PDF numbers it (`styles/book.typ`:
+    "Figure 3." before the caption, counted through the book by kind, in the book's words; a figure
+    without a caption is not numbered there either): for the EPUB and the DOCX, whose writers number
+    none, so that a figure cited from one edition is found in the others."""
+    counted = {"figure": 0, "table": 0, "listing": 0}
+    for node in tree.nodes(blocks):
+        if node["t"] == "Figure":
+            caption, kind = node["c"][1][1], _kind_of(node["c"][2])
+        elif node["t"] == "Table":
+            caption, kind = node["c"][1][1], "table"
+        else:
+            continue
+        if not tree.stringify(caption).strip():
+            continue
+        counted[kind] += 1
+        number = {"t": "Str", "c": f"{wording[kind]}\u00a0{counted[kind]}."}
+        label = [{"t": "Span", "c": [tree.make_attr("", ["pw-number"]), [number]]}, {"t": "Space"}]
+        if caption[0]["t"] in ("Plain", "Para"):
+            caption[0]["c"][:0] = label
+        else:
+            caption.insert(0, {"t": "Plain", "c": label})
+
+
+def _kind_of(body: list[Any]) -> str:
+    """What Typst takes a figure for: the first table, code or picture in it (a picture when none)."""
+    kinds = {"Table": "table", "CodeBlock": "listing", "Image": "figure"}
+    return next((kinds[node["t"]] for node in tree.nodes(body) if node["t"] in kinds), "figure")
+
+
 class Builder:
     """One edition's builder, made with its row of `pipeline.formats.FORMATS` (its name, suffix and label)."""
 

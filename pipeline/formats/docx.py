@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from pipeline import clock
 from pipeline.errors import ValidationError
 from pipeline.formats import words
-from pipeline.formats.base import Artifact, Builder, Inputs, numbered_as_printed
+from pipeline.formats.base import Artifact, Builder, Inputs, figures_numbered, numbered_as_printed
 from pipeline.rendering import tree
 from pipeline.tools import pandoc
 
@@ -51,6 +51,8 @@ class DocxBuilder(Builder):
             document["blocks"].insert(0, {"t": "Div", "c": [tree.make_attr(pairs={"custom-style": _COVER}), [cover]]})
         _apart(document["blocks"])
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
+        book_settings = inputs.manuscript.settings.presswork.book
+        figures_numbered(document["blocks"], words.of(book_settings.language, book_settings.words))
         tree.rewrite_inlines(document["blocks"], _decorative)
         if not inputs.trusted:
             document = inputs.inline_images(document)

@@ -16,7 +16,7 @@ from typing import Any
 from pipeline import formats
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility, pages, words
-from pipeline.formats.base import Artifact, Builder, Inputs, numbered_as_printed
+from pipeline.formats.base import Artifact, Builder, Inputs, figures_numbered, numbered_as_printed
 from pipeline.formats.pdf import print_pages
 from pipeline.rendering import tree
 from pipeline.tools import epubcheck, pandoc
@@ -58,6 +58,8 @@ class EpubBuilder(Builder):
         described = accessibility.epub_metadata(contents, checked_by=checker or None, claims=claims, paged=paged)
         document["meta"] = {**document["meta"], **{key: tree.meta(value) for key, value in described.items()}}
         tree.rewrite_blocks(document["blocks"], numbered_as_printed)
+        book_settings = inputs.manuscript.settings.presswork.book
+        figures_numbered(document["blocks"], words.of(book_settings.language, book_settings.words))
         _spelt_out(document["blocks"])
         tree.rewrite_inlines(document["blocks"], lambda node: pages.as_comment(node) or _unregistered(node))
         document["blocks"] = tree.rewrite_blocks(document["blocks"], pages.as_comment)
@@ -75,7 +77,6 @@ class EpubBuilder(Builder):
             source, "epub3", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        book_settings = inputs.manuscript.settings.presswork.book
         language = book_settings.language
         _finish(
             output, stylesheet=None if inputs.trusted else inputs.style("epub.css").read_bytes(), claims=claims,

@@ -24,10 +24,11 @@ KEYS = (
     "every_edition",  # over a release's list of editions
     "checksums",  # before the links to SHA256SUMS and the manifest
     "current",  # beside the edition a page belongs to: "(this edition)"
-    "edition",
     "file",
     "size",
-    "accessibility",  # the headings of the Downloads page's table
+    "accessibility",  # the terms of each edition's card on the Downloads page
+    "copy",  # the button that copies a file's SHA-256
+    "copied",  # what that button says once it has
     "untranslated",  # under the title of a chapter a translated edition shows in the default language
 )
 
@@ -38,7 +39,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Downloads", "as_a_book": "{title} as a book, from the same sources as this site.",
         "every_edition": "Every published edition, newest first. Each file's SHA-256 is also in its edition's SHA256SUMS.",
         "checksums": "Checksums", "current": "this edition",
-        "edition": "Edition", "file": "File", "size": "Size", "accessibility": "Accessibility",
+        "file": "File", "size": "Size", "accessibility": "Accessibility",
+        "copy": "Copy", "copied": "Copied",
         "untranslated": "This chapter is not translated yet: it is shown in the book's original language.",
     },
     "de": {
@@ -47,7 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Downloads", "as_a_book": "{title} als Buch, aus denselben Quellen wie diese Website.",
         "every_edition": "Alle veröffentlichten Ausgaben, die neueste zuerst. Die SHA-256 jeder Datei steht auch in den SHA256SUMS ihrer Ausgabe.",
         "checksums": "Prüfsummen", "current": "diese Ausgabe",
-        "edition": "Ausgabe", "file": "Datei", "size": "Größe", "accessibility": "Barrierefreiheit",
+        "file": "Datei", "size": "Größe", "accessibility": "Barrierefreiheit",
+        "copy": "Kopieren", "copied": "Kopiert",
         "untranslated": "Dieses Kapitel ist noch nicht übersetzt und erscheint in der Originalsprache des Buches.",
     },
     "fr": {
@@ -56,7 +59,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Téléchargements", "as_a_book": "{title} en livre, à partir des mêmes sources que ce site.",
         "every_edition": "Toutes les éditions publiées, la plus récente d'abord. Le SHA-256 de chaque fichier figure aussi dans le SHA256SUMS de son édition.",
         "checksums": "Sommes de contrôle", "current": "cette édition",
-        "edition": "Édition", "file": "Fichier", "size": "Taille", "accessibility": "Accessibilité",
+        "file": "Fichier", "size": "Taille", "accessibility": "Accessibilité",
+        "copy": "Copier", "copied": "Copié",
         "untranslated": "Ce chapitre n’est pas encore traduit : il est présenté dans la langue originale du livre.",
     },
     "es": {
@@ -65,7 +69,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Descargas", "as_a_book": "{title} como libro, a partir de las mismas fuentes que este sitio.",
         "every_edition": "Todas las ediciones publicadas, la más reciente primero. El SHA-256 de cada archivo figura también en el SHA256SUMS de su edición.",
         "checksums": "Sumas de comprobación", "current": "esta edición",
-        "edition": "Edición", "file": "Archivo", "size": "Tamaño", "accessibility": "Accesibilidad",
+        "file": "Archivo", "size": "Tamaño", "accessibility": "Accesibilidad",
+        "copy": "Copiar", "copied": "Copiado",
         "untranslated": "Este capítulo aún no está traducido: se muestra en el idioma original del libro.",
     },
     "pt": {
@@ -74,7 +79,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Downloads", "as_a_book": "{title} em livro, a partir das mesmas fontes deste site.",
         "every_edition": "Todas as edições publicadas, a mais recente primeiro. O SHA-256 de cada arquivo também está no SHA256SUMS da sua edição.",
         "checksums": "Somas de verificação", "current": "esta edição",
-        "edition": "Edição", "file": "Arquivo", "size": "Tamanho", "accessibility": "Acessibilidade",
+        "file": "Arquivo", "size": "Tamanho", "accessibility": "Acessibilidade",
+        "copy": "Copiar", "copied": "Copiado",
         "untranslated": "Este capítulo ainda não foi traduzido: é apresentado na língua original do livro.",
     },
     "it": {
@@ -83,7 +89,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Download", "as_a_book": "{title} come libro, dalle stesse fonti di questo sito.",
         "every_edition": "Tutte le edizioni pubblicate, dalla più recente. Lo SHA-256 di ogni file è anche nel SHA256SUMS della sua edizione.",
         "checksums": "Checksum", "current": "questa edizione",
-        "edition": "Edizione", "file": "File", "size": "Dimensione", "accessibility": "Accessibilità",
+        "file": "File", "size": "Dimensione", "accessibility": "Accessibilità",
+        "copy": "Copia", "copied": "Copiato",
         "untranslated": "Questo capitolo non è ancora tradotto: è presentato nella lingua originale del libro.",
     },
     "nl": {
@@ -92,7 +99,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Downloads", "as_a_book": "{title} als boek, uit dezelfde bronnen als deze site.",
         "every_edition": "Alle gepubliceerde edities, de nieuwste eerst. De SHA-256 van elk bestand staat ook in de SHA256SUMS van de editie.",
         "checksums": "Controlegetallen", "current": "deze editie",
-        "edition": "Editie", "file": "Bestand", "size": "Grootte", "accessibility": "Toegankelijkheid",
+        "file": "Bestand", "size": "Grootte", "accessibility": "Toegankelijkheid",
+        "copy": "Kopiëren", "copied": "Gekopieerd",
         "untranslated": "Dit hoofdstuk is nog niet vertaald: het staat in de oorspronkelijke taal van het boek.",
     },
     "pl": {
@@ -101,7 +109,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Do pobrania", "as_a_book": "{title} jako książka, z tych samych źródeł co ta strona.",
         "every_edition": "Wszystkie opublikowane wydania, od najnowszego. SHA-256 każdego pliku jest też w pliku SHA256SUMS jego wydania.",
         "checksums": "Sumy kontrolne", "current": "to wydanie",
-        "edition": "Wydanie", "file": "Plik", "size": "Rozmiar", "accessibility": "Dostępność",
+        "file": "Plik", "size": "Rozmiar", "accessibility": "Dostępność",
+        "copy": "Kopiuj", "copied": "Skopiowano",
         "untranslated": "Ten rozdział nie został jeszcze przetłumaczony: jest podany w języku oryginału książki.",
     },
     "ru": {
@@ -110,7 +119,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Загрузки", "as_a_book": "{title} в виде книги, из тех же исходников, что и этот сайт.",
         "every_edition": "Все опубликованные издания, начиная с последнего. SHA-256 каждого файла есть и в SHA256SUMS его издания.",
         "checksums": "Контрольные суммы", "current": "это издание",
-        "edition": "Издание", "file": "Файл", "size": "Размер", "accessibility": "Доступность",
+        "file": "Файл", "size": "Размер", "accessibility": "Доступность",
+        "copy": "Копировать", "copied": "Скопировано",
         "untranslated": "Эта глава ещё не переведена: она приводится на языке оригинала книги.",
     },
     "uk": {
@@ -119,7 +129,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Завантаження", "as_a_book": "{title} у вигляді книги, з тих самих джерел, що й цей сайт.",
         "every_edition": "Усі опубліковані видання, починаючи з найновішого. SHA-256 кожного файлу є також у SHA256SUMS його видання.",
         "checksums": "Контрольні суми", "current": "це видання",
-        "edition": "Видання", "file": "Файл", "size": "Розмір", "accessibility": "Доступність",
+        "file": "Файл", "size": "Розмір", "accessibility": "Доступність",
+        "copy": "Копіювати", "copied": "Скопійовано",
         "untranslated": "Цей розділ ще не перекладено: його подано мовою оригіналу книжки.",
     },
     "zh": {
@@ -128,7 +139,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "下载", "as_a_book": "{title}的图书版本，与本站出自同一份源文件。",
         "every_edition": "所有已发布的版本，最新的在前。每个文件的 SHA-256 也列在其版本的 SHA256SUMS 中。",
         "checksums": "校验和", "current": "本版",
-        "edition": "版本", "file": "文件", "size": "大小", "accessibility": "无障碍",
+        "file": "文件", "size": "大小", "accessibility": "无障碍",
+        "copy": "复制", "copied": "已复制",
         "untranslated": "本章尚未翻译，以本书的原文语言呈现。",
     },
     "ja": {
@@ -137,7 +149,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "ダウンロード", "as_a_book": "{title}の書籍版。このサイトと同じ原稿から作られています。",
         "every_edition": "公開されたすべての版（新しい順）。各ファイルの SHA-256 は、その版の SHA256SUMS にも記載されています。",
         "checksums": "チェックサム", "current": "この版",
-        "edition": "版", "file": "ファイル", "size": "サイズ", "accessibility": "アクセシビリティ",
+        "file": "ファイル", "size": "サイズ", "accessibility": "アクセシビリティ",
+        "copy": "コピー", "copied": "コピーしました",
         "untranslated": "この章はまだ翻訳されていません。本書の原語で掲載しています。",
     },
     "ko": {
@@ -146,7 +159,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "내려받기", "as_a_book": "이 사이트와 같은 원고로 만든 책, {title}.",
         "every_edition": "발행된 모든 판, 최신 순. 각 파일의 SHA-256은 해당 판의 SHA256SUMS에도 있습니다.",
         "checksums": "체크섬", "current": "이 판",
-        "edition": "판", "file": "파일", "size": "크기", "accessibility": "접근성",
+        "file": "파일", "size": "크기", "accessibility": "접근성",
+        "copy": "복사", "copied": "복사됨",
         "untranslated": "이 장은 아직 번역되지 않아 책의 원어로 실려 있습니다.",
     },
     "ar": {
@@ -155,7 +169,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "التنزيلات", "as_a_book": "{title} في كتاب، من مصادر هذا الموقع نفسها.",
         "every_edition": "كل الطبعات المنشورة، الأحدث أولًا. بصمة SHA-256 لكل ملف موجودة أيضًا في ملف SHA256SUMS لطبعته.",
         "checksums": "المجاميع الاختبارية", "current": "هذه الطبعة",
-        "edition": "الطبعة", "file": "الملف", "size": "الحجم", "accessibility": "إمكانية الوصول",
+        "file": "الملف", "size": "الحجم", "accessibility": "إمكانية الوصول",
+        "copy": "نسخ", "copied": "تم النسخ",
         "untranslated": "لم يُترجَم هذا الفصل بعد، فهو معروض بلغة الكتاب الأصلية.",
     },
     "he": {
@@ -164,7 +179,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "הורדות", "as_a_book": "{title} כספר, מאותם מקורות של אתר זה.",
         "every_edition": "כל המהדורות שפורסמו, החדשה ביותר ראשונה. ה־SHA-256 של כל קובץ מופיע גם ב־SHA256SUMS של המהדורה שלו.",
         "checksums": "סכומי ביקורת", "current": "מהדורה זו",
-        "edition": "מהדורה", "file": "קובץ", "size": "גודל", "accessibility": "נגישות",
+        "file": "קובץ", "size": "גודל", "accessibility": "נגישות",
+        "copy": "העתקה", "copied": "הועתק",
         "untranslated": "פרק זה עדיין לא תורגם, ולכן הוא מוצג בשפת המקור של הספר.",
     },
 }  # fmt: skip

@@ -148,7 +148,7 @@ def test_images_become_figures_with_captions(site, epub, docx, pdf, conformance)
     )
     assert (conformance / "site" / "images" / "figure.png").is_file()
     _, figure = epub.find("figure", "lighthouses")
-    assert text_of(figure.find(f"{XHTML}figcaption")) == "A caption about lighthouses"
+    assert text_of(figure.find(f"{XHTML}figcaption")) == "Figure 1. A caption about lighthouses"  # numbered as in the PDF
     source = figure.find(f"{XHTML}img").get("src")
     assert f"EPUB/{source.removeprefix('../')}" in epub.files
     style, _ = docx.paragraph("A caption about lighthouses")

@@ -7,6 +7,7 @@ browser's network log recorded: a self-contained site asks nothing of any other 
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -208,6 +209,35 @@ def served_site(sample_book):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
+def test_the_downloads_page_and_the_code_read_on_a_phone(served_site, sample_book):
+    """At a phone's width: a card per edition, nothing past the screen's edge, each file's whole name on
+    one line, its SHA-256 short with a button that copies the whole; the header leads to the page; and
+    a code block's buttons stand above its first line (and its first number), not over them."""
+    run = subprocess.run(
+        ["node", str(TESTS / "phone.mjs"), served_site + "downloads.html", served_site + "gallery/code-blocks.html"],
+        capture_output=True, text=True, timeout=180,
+        env={**os.environ, "PRESSWORK_NODE_MODULES": str(MERMAID_MODULES), "PRESSWORK_CHROMIUM": CHROMIUM},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout)
+    assert seen["width"] == 390  # nothing scrolls sideways
+    sums = {name: hashlib.sha256((sample_book / name).read_bytes()).hexdigest() for name in (f"{SLUG}.pdf", f"{SLUG}.epub", f"{SLUG}.docx")}
+    assert [card["file"] for card in seen["cards"]] == list(sums)
+    for card, copy in zip(seen["cards"], seen["copies"]):
+        assert 0 <= card["left"] and card["right"] <= 390 and not card["overflowing"], card
+        assert card["fileLines"] == 1, card  # the whole name, not broken
+        assert card["hash"] == sums[card["file"]] and card["hashWidth"] < 150, card  # whole in the page, shown short
+        assert copy == {"clipboard": sums[card["file"]], "said": "Copied", "status": "Copied", "name": f"Copy SHA-256 ({card['file']})"}
+    assert seen["header"] == {"href": served_site + "downloads.html", "label": "Downloads", "shown": True}
+    assert len(seen["blocks"]) >= 3
+    for block in seen["blocks"]:
+        assert block["buttons"]["bottom"] <= block["line"]["top"], block
+        if block.get("number"):
+            middle = lambda box: (box["top"] + box["bottom"]) / 2  # noqa: E731
+            assert abs(middle(block["number"]) - middle(block["line"])) < 3, block  # the number still beside its line
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")

@@ -76,3 +76,75 @@ def test_numbered_code_keeps_its_numbers_inside_the_panel_and_not_as_links(tmp_p
     for number in panel["numbers"]:
         assert panel["left"] <= number["left"] and number["right"] <= panel["right"], panel  # inside the panel
         assert number["underline"] == "none" and number["linked"] == "none", panel  # not drawn as a link
+
+
+def test_figures_tables_and_listings_carry_the_pdf_s_numbers_in_every_edition(tmp_path):
+    """A figure cited as "Figure 2" is found as Figure 2 in the PDF, the EPUB and the DOCX: only what has
+    a caption is numbered, each kind counted through the book; a table without one is not counted."""
+    from artifacts import Docx, Pdf
+    from PIL import Image
+
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    for name in ("gull.png", "tern.png", "plain.png", "skua.png"):
+        Image.new("RGB", (120, 80), "steelblue").save(book / "docs" / name)
+    (book / "docs" / "index.md").write_text(
+        textwrap.dedent("""\
+        # Birds
+
+        ![A gull on a post](gull.png)
+
+        | Bird | Wings |
+        |------|-------|
+        | Gull | 2     |
+
+        <figure markdown>
+
+        | Bird | Legs |
+        |------|------|
+        | Tern | 2    |
+
+        <figcaption>Legs of terns</figcaption>
+        </figure>
+
+        ![](plain.png)
+
+        ![A tern in flight](tern.png)
+
+        <figure markdown>
+
+        ```python
+        print("a greeting")
+        ```
+
+        <figcaption>A greeting</figcaption>
+        </figure>
+        """)
+    )
+    (book / "docs" / "second.md").write_text("# Skuas\n\n![A skua at sea](skua.png)\n")
+    (book / "mkdocs.yml").write_text(
+        "site_name: Numbered figures\nnav: [index.md, second.md]\n"
+        "markdown_extensions: [tables, md_in_html, pymdownx.highlight, pymdownx.superfences]\nplugins: [presswork]\n"
+    )
+    run = presswork("build", "--format", "pdf", "--format", "epub", "--format", "docx", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    captions = [
+        "Figure 1. A gull on a post",
+        "Table 1. Legs of terns",
+        "Figure 2. A tern in flight",
+        "Listing 1. A greeting",
+        "Figure 3. A skua at sea",
+    ]
+    printed = " ".join(Pdf(book / "build" / "numbered-figures.pdf").text().split())
+    assert [caption for caption in captions if caption in printed] == captions, printed
+    assert "Table 2" not in printed and "Figure 4" not in printed
+    epub = Epub.open(book / "build" / "numbered-figures.epub")
+    shown = [
+        " ".join(text_of(caption).split())
+        for root in epub.chapters().values()
+        for caption in root.iter()
+        if caption.tag in ("{http://www.w3.org/1999/xhtml}figcaption", "{http://www.w3.org/1999/xhtml}caption")
+    ]
+    assert shown == captions
+    written = [" ".join(text.split()) for _, text, _ in Docx.open(book / "build" / "numbered-figures.docx").paragraphs()]
+    assert [caption for caption in captions if caption in written] == captions, written

@@ -63,8 +63,8 @@ def test_a_format_added_by_one_module_and_one_row_is_built_and_listed(tmp_path):
     text = (book / "build" / "plain.txt").read_text(encoding="utf-8")
     assert "A sentence only a text edition keeps." in text and "Another chapter's sentence." in text
     downloads = lxml.html.fromstring((book / "build" / "site" / "downloads.html").read_bytes())
-    rows = [" ".join(cell.text_content().split()) for cell in downloads.xpath("//table//tr/td[1]")]
-    assert rows == ["Plain text"]
+    cards = [" ".join(heading.text_content().split()) for heading in downloads.xpath("//div[@class='pw-edition']/*[1]")]
+    assert cards == ["Plain text"]
     assert downloads.xpath("//a[@href='downloads/plain.txt']")
 
     chosen = subprocess.run(

@@ -74,8 +74,8 @@ def test_the_site_s_downloads_page_is_in_the_book_s_language(french):
     page = (french / "site" / "downloads.html").read_text(encoding="utf-8")  # a site to open from disk
     assert '<h1 id="telechargements">Téléchargements</h1>' in page or ">Téléchargements</h1>" in page
     assert "<em>Le livre</em> en livre, à partir des mêmes sources que ce site." in page
-    assert "<th>Fichier</th>" in page and "<th>Taille</th>" in page
-    sizes = re.findall(r"<td>(\d[^<]*(?:o|Mo|ko))</td>", page)
+    assert "<dt>Fichier</dt>" in page and "<dt>Taille</dt>" in page and 'data-copy="Copier"' in page
+    sizes = re.findall(r"<dd>(\d[^<]*(?:o|Mo|ko))</dd>", page)
     assert sizes and all(re.fullmatch(r"\d+,\d[\u00a0\u202f](ko|Mo)|\d+[\u00a0\u202f]o", size) for size in sizes), (
         sizes
     )  # as a French reader writes them

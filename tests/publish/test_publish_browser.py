@@ -95,4 +95,4 @@ def test_every_download_link_gives_the_file_its_sha256sums_names(served, tmp_pat
             sums = dict(reversed(line.split("  ")) for line in response.read().decode().splitlines())
         name = url.rsplit("/", 1)[1]
         assert hashlib.sha256(data).hexdigest() == sums[name], url
-        assert f"<code>{sums[name]}</code>" in page
+        assert f">{sums[name]}</code>" in page
