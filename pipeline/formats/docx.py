@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from pipeline import clock
 from pipeline.errors import ValidationError
 from pipeline.formats import words
 from pipeline.formats.base import Artifact, Builder, Inputs, figures_numbered, numbered_as_printed
@@ -54,6 +53,7 @@ class DocxBuilder(Builder):
         book_settings = inputs.manuscript.settings.presswork.book
         figures_numbered(document["blocks"], words.of(book_settings.language, book_settings.words))
         tree.rewrite_inlines(document["blocks"], _decorative)
+        copyright = _copyright(document["meta"])
         if not inputs.trusted:
             document = inputs.inline_images(document)
         source = pandoc.save(document, work / "book.json")
@@ -62,7 +62,7 @@ class DocxBuilder(Builder):
             source, "docx", output, options, timeout=inputs.timeout, cwd=work, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        _finish(output, title=inputs.manuscript.settings.title, copyright=_copyright(inputs))
+        _finish(output, title=inputs.manuscript.settings.title, copyright=copyright)
         return Artifact(self.name, output)
 
     def validate(self, inputs: Inputs, artifact: Artifact) -> None:
@@ -166,26 +166,13 @@ def _decorative(node: dict[str, Any]) -> list[dict[str, Any]] | None:
     return [{"t": "Image", "c": [node["c"][0], node["c"][1], [node["c"][2][0], _DECORATIVE]]}]
 
 
-def _copyright(inputs: Inputs) -> list[tuple[str, bool]]:
-    """The lines of the copyright page, as the PDF's (each with whether it is set in italics)."""
-    settings = inputs.manuscript.settings
-    book = settings.presswork.book
-    wording = words.of(book.language, book.words)
-    date = clock.utc(inputs.manuscript.epoch)
-    english = book.language.split("-")[0] == "en"
-    authors = list(book.authors)
-    joined = ", ".join(authors[:-1]) + (" and " if english else " & ") + authors[-1] if len(authors) > 1 else "".join(authors)
-    identifier = book.identifier or ""
-    lines = [(settings.title + (f": {book.subtitle}" if book.subtitle else ""), True)]
-    lines += [(f"© {date.year} {joined}", False)] if authors else []
-    lines += [(book.license, False)] if book.license else []
-    lines += [(f"{wording['published_by']} {book.publisher}", False)] if book.publisher else []
-    shown = f"{date:%B} {date.day}, {date.year}" if english else date.strftime("%Y-%m-%d")
-    lines.append((f"{wording['this_edition']}: {shown}", False))
-    if identifier.lower().startswith("urn:isbn:"):
-        lines.append((f"ISBN {identifier[9:]}", False))
-    elif identifier:
-        lines.append((f"{wording['identifier']}: {identifier}", False))
+def _copyright(meta: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The lines of the copyright page, as the PDF's template prints them (`words.copyright_page`, in
+    the document's metadata), each with whether it is set in italics."""
+    lines = []
+    for line in meta.get("pw-copyright", {}).get("c", []):
+        fields = {key: value["c"] for key, value in line["c"].items()}
+        lines.append((" ".join(part for part in (fields.get("text"), fields.get("code")) if part), bool(fields.get("italic"))))
     return lines
 
 

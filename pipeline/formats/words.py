@@ -8,6 +8,7 @@ an unknown language takes English. A book overrides any word under `presswork: b
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 KEYS = (
     "contents",  # the contents page, and the EPUB's and DOCX's table of contents
@@ -211,6 +212,39 @@ def of(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, s
     """The words for a book in `language` (a BCP 47 tag), with the book's own `overrides`."""
     primary = language.split("-", 1)[0].lower()
     return {**WORDS["en"], **WORDS.get(primary, {}), **(overrides or {})}
+
+
+def copyright_page(
+    *,
+    title: str,
+    subtitle: str,
+    authors: list[str],
+    date: datetime,
+    rights: str,
+    publisher: str,
+    identifier: str,
+    language: str,
+    wording: Mapping[str, str],
+) -> list[dict[str, str | bool]]:
+    """The lines of the copyright page, as every edition that has one prints them (the PDF's template
+    and the DOCX): the title, italic; © the year and the authors; the license; the publisher; this
+    edition's date; the ISBN, or the identifier set in the code face (`code`)."""
+    english = language.split("-")[0] == "en"
+    joined = ", ".join(authors[:-1]) + (" and " if english else " & ") + authors[-1] if len(authors) > 1 else "".join(authors)
+    lines: list[dict[str, str | bool]] = [{"text": title + (f": {subtitle}" if subtitle else ""), "italic": True}]
+    lines += [{"text": f"© {date.year} {joined}"}] if authors else []
+    lines += [{"text": rights}] if rights else []
+    lines += [{"text": f"{wording['published_by']} {publisher}"}] if publisher else []
+    shown = f"{_MONTHS[date.month - 1]} {date.day}, {date.year}" if english else date.strftime("%Y-%m-%d")
+    lines.append({"text": f"{wording['this_edition']}: {shown}"})
+    if identifier.lower().startswith("urn:isbn:"):
+        lines.append({"text": f"ISBN {identifier[9:]}"})
+    elif identifier:
+        lines.append({"text": f"{wording['identifier']}:", "code": identifier})
+    return lines
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def file_size(size: int, language: str) -> str:

@@ -558,6 +558,10 @@ def _metadata(manuscript: Manuscript, cover: str | None) -> dict[str, Any]:
     wording = words.of(book.language, book.words)
     values["toc-title"] = wording["contents"]  # the EPUB's and DOCX's table of contents
     values["pw-words"] = wording  # what the PDF's template prints itself
+    values["pw-copyright"] = words.copyright_page(
+        title=settings.title, subtitle=book.subtitle or "", authors=list(book.authors), date=utc(manuscript.epoch),
+        rights=book.license or "", publisher=book.publisher or "", identifier=values["identifier"], language=book.language, wording=wording,
+    )  # fmt: skip
     return {key: tree.meta(value) for key, value in values.items() if value}
 
 

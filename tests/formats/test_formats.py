@@ -111,3 +111,47 @@ def test_admonitions_in_a_row_are_boxes_apart_in_the_docx(tmp_path):
         ("AdmonitionTitle", "Note"), ("Admonition", "A fourth."),
     ]  # fmt: skip
     assert shown[start + 12] == ("BodyText", "Text after.")
+
+
+def test_the_pdf_and_the_docx_print_the_same_copyright_page(tmp_path):
+    """One source for the copyright page's lines: the DOCX prints what the PDF prints, the identifier
+    Presswork gives a book that names none included."""
+    import re
+    import zipfile
+
+    from artifacts import Pdf
+    from conftest import presswork
+
+    book = tmp_path / "book"
+    (book / "docs").mkdir(parents=True)
+    (book / "docs" / "index.md").write_text("# Shore birds\n\nGulls and terns.\n")
+    (book / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
+        site_name: Shore birds
+        nav: [index.md]
+        plugins:
+          - presswork:
+              book:
+                subtitle: A field guide
+                authors: [Ann Tern, Bob Gull]
+                license: CC BY 4.0
+                publisher: Harbour Press
+        """)
+    )
+    run = presswork("build", "--format", "pdf", "--format", "docx", "--no-check", cwd=book)
+    assert run.returncode == 0, run.stderr
+    printed = next(page for page in Pdf(book / "build" / "shore-birds.pdf").page_texts() if "©" in page)
+    with zipfile.ZipFile(book / "build" / "shore-birds.docx") as docx:
+        document = docx.read("word/document.xml").decode()
+    paragraphs = re.findall(
+        r'<w:p><w:pPr>(?:<w:pageBreakBefore />)?<w:spacing w:before="\d+" w:after="120" /></w:pPr>(.*?)</w:p>', document
+    )
+    written = [" ".join(re.sub(r"<[^>]+>", "", paragraph).split()) for paragraph in paragraphs]
+    assert " ".join(written) == " ".join(printed.split()), (written, printed)
+    assert written[:4] == [
+        "Shore birds: A field guide",
+        f"© {written[1][2:6]} Ann Tern and Bob Gull",
+        "CC BY 4.0",
+        "Published by Harbour Press",
+    ]
+    assert written[-1].startswith("Identifier: urn:uuid:"), written
