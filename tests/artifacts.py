@@ -296,3 +296,24 @@ def editions_on(page: str) -> dict[str, dict[str, str]]:
         (link,) = card.xpath(".//dd/a")
         cards[link.text_content()] = {"format": " ".join(card[0].text_content().split()), **terms}
     return cards
+
+
+KEPT = Path(__file__).resolve().parent.parent / "build" / "test-pages"  # where a reviewer looks at the pages
+
+
+def keep_pages(pdf: Path, name: str, pages: list[int]) -> list[Path]:
+    """Pages of `pdf` (numbered as a viewer counts them) kept as images under build/test-pages/, as a
+    reader would see them, for a reviewer to look at; each one checked to have something printed on it."""
+    import subprocess
+
+    from PIL import Image
+
+    KEPT.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for page in pages:
+        stem = KEPT / f"{name}-{page:03d}"
+        subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "60", "-png", "-singlefile", str(pdf), str(stem)], check=True)
+        image = Image.open(stem.with_suffix(".png")).convert("L")
+        assert image.getextrema()[0] < 128, f"page {page} of {pdf.name} is blank"
+        kept.append(stem.with_suffix(".png"))
+    return kept

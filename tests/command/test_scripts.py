@@ -64,6 +64,15 @@ def test_every_script_comes_out_of_the_pdf_as_written(built):
             assert "".join(written.split()) in "".join("".join(lines).split()), written
 
 
+def test_every_page_of_the_pdf_is_kept_to_look_at(built):
+    """Chinese, Arabic, Hebrew and Devanagari pages as a reader sees them (build/test-pages/)."""
+    from artifacts import keep_pages
+
+    pdf = built / "build" / "多文种排版.pdf"
+    printed = [number for number, page in enumerate(_text(pdf).split("\f")[:-1], start=1) if page.strip()]
+    assert len(keep_pages(pdf, "scripts", printed)) == len(printed) > 3
+
+
 def test_the_pdf_embeds_the_noto_fonts_it_needs(built):
     data = (built / "build" / "多文种排版.pdf").read_bytes()
     for family in (b"NotoSerifCJK", b"NotoNaskhArabic", b"NotoSerifDevanagari", b"NotoColorEmoji"):  # Hebrew is in Libertinus
