@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -148,9 +149,16 @@ class _Session:
     workers: int
     restarted: bool = False
 
-    def check(self, language: str, texts: list[str], disabled: set[str], only: set[str] | None = None) -> list[list[languagetool.Match]]:
+    def check(
+        self,
+        language: str,
+        texts: list[str],
+        disabled: set[str],
+        only: set[str] | None = None,
+        on_checked: Callable[[], None] = lambda: None,
+    ) -> list[list[languagetool.Match]]:
         try:
-            return languagetool.check(self.url, language, texts, disabled=disabled, only=only, workers=self.workers)
+            return languagetool.check(self.url, language, texts, disabled=disabled, only=only, workers=self.workers, on_checked=on_checked)
         except ToolError as error:
             if self.server is None or self.server.alive():
                 raise
@@ -163,7 +171,7 @@ class _Session:
         self.restarted = True
         self.server.restart()
         self.url = self.server.url
-        return self.check(language, texts, disabled, only)
+        return self.check(language, texts, disabled, only, on_checked)
 
 
 class Grammar:
@@ -198,10 +206,14 @@ class Grammar:
             counted.append(count)
             note["doing"] = f"{'starting LanguageTool for ' if starting else ''}{count} paragraph{'s' if count != 1 else ''}"
 
+        def checked(done: int, total: int) -> None:
+            note["doing"] = f"paragraph {done} of {total}"
+
         try:
             findings = check(
                 reading.chosen, reading.kept.engine, cache, book_language=reading.language, rules=dict(config.rules),
-                accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=requested, on_spelling=reading.tally.spellers.add,
+                accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=requested, on_checked=checked,
+                on_spelling=reading.tally.spellers.add,
             )  # fmt: skip
         finally:
             cache.close()
@@ -228,6 +240,7 @@ def check(
     accepts: Callable[[str], bool],
     names: Callable[[str, int, int], bool] = lambda text, start, end: False,
     on_request: Callable[[int], None] = lambda count: None,
+    on_checked: Callable[[int, int], None] = lambda done, total: None,
     on_spelling: Callable[[str], None] = lambda rule: None,
 ) -> list[Finding]:
     """LanguageTool's findings in `proses`, but for: the rules and categories `rules` turns `off`,
@@ -244,11 +257,17 @@ def check(
         if known[key] is None:
             missing.setdefault(language, {})[key] = unit.text
     if missing:
-        on_request(sum(len(texts) for texts in missing.values()))
+        total = sum(len(texts) for texts in missing.values())
+        on_request(total)
+        done = itertools.count(1)  # its next() is atomic: the pool's threads count on it
+
+        def one_more() -> None:
+            on_checked(next(done), total)
+
         fresh: dict[str, list[list]] = {}
         with engine.server() as session:
             for language, texts in missing.items():
-                results = session.check(language, list(texts.values()), disabled)
+                results = session.check(language, list(texts.values()), disabled, on_checked=one_more)
                 for key, matches in zip(texts, results):
                     fresh[key] = [list(m.__dict__.values()) for m in matches]
         cache.put_many(fresh)

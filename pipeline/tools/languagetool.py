@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,11 +200,19 @@ def version(url: str) -> str:
 
 
 def check(
-    url: str, language: str, texts: list[str], *, disabled: set[str], only: set[str] | None = None, workers: int = 4, timeout: float = 120
+    url: str,
+    language: str,
+    texts: list[str],
+    *,
+    disabled: set[str],
+    only: set[str] | None = None,
+    workers: int = 4,
+    timeout: float = 120,
+    on_checked: Callable[[], None] = lambda: None,
 ) -> list[list[Match]]:
     """Every text checked (concurrently, over several connections), with every rule but those
     `disabled`, or with the rules of the categories `only` names and no others; matches in Python
-    characters."""
+    characters. `on_checked` hears of each text as its answer comes (from the pool's threads)."""
     import language_tool_python
 
     try:
@@ -220,6 +229,7 @@ def check(
             found = tool.check(_bmp(text))
         except Exception as error:  # the package raises its own errors for HTTP and server failures
             raise ToolError(f"LanguageTool failed: {' '.join(str(error).split())[:200]}") from error
+        on_checked()
         return [
             Match(
                 offset=m.offset,

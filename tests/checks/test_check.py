@@ -172,6 +172,20 @@ def test_a_second_run_asks_languagetool_nothing(tmp_path):
     assert json.loads(second.stdout) == json.loads(first.stdout)
 
 
+def test_languagetool_tells_of_each_paragraph_as_it_is_checked():
+    """What the live line counts ("paragraph 40 of 857"): each paragraph heard of once, as its answer
+    comes, from a real server."""
+    from conftest import CACHE
+
+    from pipeline.checks.grammar import Engine
+
+    heard = []
+    texts = ["This are a mistake.", "A fine sentence.", "Another one here.", "Teh last."]
+    with Engine.find(None, CACHE, heap="512m", workers=2).server() as session:
+        found = session.check("en-US", texts, set(), on_checked=lambda: heard.append(True))
+    assert len(heard) == len(texts) and len(found) == len(texts) and found[0]
+
+
 def test_changed_since_reports_only_new_lines(tmp_path):
     book = copy_book(SEEDED, tmp_path / "book")
     git = ["git", "-c", "user.name=Author", "-c", "user.email=author@example.org"]
