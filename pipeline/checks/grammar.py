@@ -197,6 +197,7 @@ class Grammar:
             reading.kept.engine = reading.kept.stack.enter_context(found.kept())
         cache = FindingsCache(options.cache / "checks" if options.cache else None)
         counted: list[int] = []
+        left: list[int] = []
         engine = reading.kept.engine
         starting = (
             engine.installation is not None and not engine.serving and (engine.kept_in is None or daemon.running(engine.kept_in) is None)
@@ -213,12 +214,16 @@ class Grammar:
             findings = check(
                 reading.chosen, reading.kept.engine, cache, book_language=reading.language, rules=dict(config.rules),
                 accepts=reading.vocabulary.accepts, names=reading.names.spells, on_request=requested, on_checked=checked,
-                on_spelling=reading.tally.spellers.add,
+                on_spelling=reading.tally.spellers.add, shard=options.shard, on_left=lambda count: left.append(count),
             )  # fmt: skip
         finally:
             cache.close()
         sent = reading.tally.sent = sum(counted)
         note["text"] = f"{sent} paragraph{'s' if sent != 1 else ''} sent to LanguageTool" if sent else "all paragraphs from the cache"
+        if options.shard:
+            others = f"; {sum(left)} left to the other shards" if sum(left) else ""
+            said = note["text"] if sent or not others else "none sent"
+            note["text"] = f"{said}{others} (shard {options.shard[0]} of {options.shard[1]})"
         return findings
 
 
@@ -242,20 +247,29 @@ def check(
     on_request: Callable[[int], None] = lambda count: None,
     on_checked: Callable[[int, int], None] = lambda done, total: None,
     on_spelling: Callable[[str], None] = lambda rule: None,
+    shard: tuple[int, int] | None = None,
+    on_left: Callable[[int], None] = lambda count: None,
 ) -> list[Finding]:
     """LanguageTool's findings in `proses`, but for: the rules and categories `rules` turns `off`,
     style unless `rules` names its rule or category, words a vocabulary `accepts` and, for its
     spelling rules, the book's own names (`names(text, start, end)`: see `pipeline.checks.names`).
-    `on_spelling` hears the id of each spelling rule that reports a word (see `once_per_word`)."""
+    `on_spelling` hears the id of each spelling rule that reports a word (see `once_per_word`).
+    With a `shard` (I, N), only the I-th of N shares of the paragraphs the cache has no answer for
+    are sent (a paragraph's share is set by its key: the same in every shard); `on_left` hears how
+    many are left to the others, which report nothing here."""
     disabled = {rule for rule, level in rules.items() if level == "off"}
     version = engine.version()
     units = [(prose, unit, language_of(unit, book_language)) for prose in proses for unit in prose.units]
     keys = [cache.key("languagetool", version, language, sorted(disabled), unit.text) for _, unit, language in units]
     known = {key: cache.get(key) for key in set(keys)}
     missing: dict[str, dict[str, str]] = {}
+    left = set()  # paragraphs of the other shards
     for (_, unit, language), key in zip(units, keys):
-        if known[key] is None:
+        if known[key] is None and shard and int(key[:8], 16) % shard[1] != shard[0] - 1:
+            left.add(key)
+        elif known[key] is None:
             missing.setdefault(language, {})[key] = unit.text
+    on_left(len(left))
     if missing:
         total = sum(len(texts) for texts in missing.values())
         on_request(total)

@@ -31,6 +31,7 @@ class Options:
     daemon: bool = True  # LanguageTool's server kept running between runs (tools_idle), not one of the run's own
     changed_since: str | None = None
     cache: Path | None = None  # the cache folder (LanguageTool's installation, the findings cache)
+    shard: tuple[int, int] | None = None  # (I, N): LanguageTool is asked about the I-th of N shares of the paragraphs
 
 
 @dataclass

@@ -63,6 +63,7 @@ def add(verbs) -> None:
     )
     check_parser.add_argument("--quiet", action="store_true", help="no progress lines")
     options.grammar_options(check_parser)
+    options.shard_option(check_parser)
     options.trust_option(check_parser)
     check_parser.set_defaults(run=check)
 

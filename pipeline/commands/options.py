@@ -36,6 +36,22 @@ def grammar_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def shard_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--shard", type=shard, metavar="I/N",
+        help="ask LanguageTool about the I-th of N shares of the paragraphs it has no answer for in the cache, and leave "
+        "the rest to the other shards: N runs, side by side, fill one cache, and a run without --shard then reads it all",
+    )  # fmt: skip
+
+
+def shard(text: str) -> tuple[int, int]:
+    """`I/N`, the I-th of N shares (1 <= I <= N)."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"'{text}' is no share: write I/N with 1 <= I <= N, such as 2/4")
+    return int(index), int(count)
+
+
 def trust_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--untrusted",
@@ -70,6 +86,7 @@ def check_options(args: argparse.Namespace, paths=()):
         daemon=not args.no_daemon,
         changed_since=getattr(args, "changed_since", None),
         cache=cache_folder(os.environ),
+        shard=getattr(args, "shard", None),
     )
 
 

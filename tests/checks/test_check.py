@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -184,6 +185,37 @@ def test_languagetool_tells_of_each_paragraph_as_it_is_checked():
     with Engine.find(None, CACHE, heap="512m", workers=2).server() as session:
         found = session.check("en-US", texts, set(), on_checked=lambda: heard.append(True))
     assert len(heard) == len(texts) and len(found) == len(texts) and found[0]
+
+
+def test_shards_on_runners_of_their_own_merge_into_what_one_whole_check_reports(tmp_path):
+    """N runs with --shard I/N, each with a cache of its own as on N CI runners, ask LanguageTool about
+    their share of the paragraphs: together all of them, none twice. Their findings caches copied into
+    one cache's checks/ folder, a check without --shard asks nothing and reports what one whole check
+    reports."""
+    book = copy_book(SEEDED, tmp_path / "book")
+    whole = presswork("check", "--format", "json", cwd=book, env={"PRESSWORK_CACHE": str(fresh_cache(tmp_path / "whole"))})
+    total = int(re.search(r"(\d+) paragraphs sent to LanguageTool", whole.stderr).group(1))
+    merged = fresh_cache(tmp_path / "merged")
+    (merged / "checks").mkdir()
+    sent = []
+    for index in (1, 2, 3):
+        runner = fresh_cache(tmp_path / f"runner-{index}")
+        run = presswork("check", "--format", "json", "--shard", f"{index}/3", cwd=book, env={"PRESSWORK_CACHE": str(runner)})
+        assert run.returncode in (0, 1), run.stderr
+        said = re.search(
+            r"grammar .*?(?:(\d+) paragraphs? sent to LanguageTool|none sent); (\d+) left to the other shards \(shard (\d) of 3\)",
+            run.stderr,
+        )
+        assert said and said.group(3) == str(index), run.stderr
+        sent.append(int(said.group(1) or 0))
+        assert sent[-1] + int(said.group(2)) == total, run.stderr
+        shutil.copy(runner / "checks" / "findings.sqlite", merged / "checks" / f"findings-shard-{index}.sqlite")
+    assert sum(sent) == total and all(sent), sent
+    again = presswork("check", "--format", "json", cwd=book, env={"PRESSWORK_CACHE": str(merged)})
+    assert "all paragraphs from the cache" in again.stderr, again.stderr
+    assert again.returncode == whole.returncode == 1 and json.loads(again.stdout) == json.loads(whole.stdout)
+    wrong = presswork("check", "--shard", "4/3", cwd=book)
+    assert wrong.returncode == 2 and "'4/3' is no share" in wrong.stderr, wrong.stderr
 
 
 def test_changed_since_reports_only_new_lines(tmp_path):
