@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import sys
 from pathlib import Path
@@ -100,9 +101,14 @@ def add(verbs) -> None:
     clean_parser.set_defaults(run=clean)
 
     serve_parser = verbs.add_parser(
-        "serve", parents=[options.common()], help="preview the site, rebuilt on every change", description="Live preview of the site."
+        "serve",
+        parents=[options.common()],
+        help="preview the site, the PDF and the EPUB, rebuilt on every change",
+        description="Live preview: MkDocs' server shows the site at HOST:PORT; the PDF, the EPUB and the saved chapter's "
+        "findings are built again after each save and shown at the next port.",
     )
     serve_parser.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="where to serve (default: 127.0.0.1:8000)")
+    serve_parser.add_argument("--no-editions", action="store_true", help="preview the site alone")
     serve_parser.set_defaults(run=serve)
 
 
@@ -241,5 +247,26 @@ def serve(args: argparse.Namespace) -> int:
     host, _, port = args.dev_addr.rpartition(":")
     if not host or not port.isdigit():
         raise ConfigError(f"--dev-addr '{args.dev_addr}' is not HOST:PORT", hint="e.g. --dev-addr 127.0.0.1:8000")
-    mkdocs_serve.serve(config_file=str(settings.path), dev_addr=args.dev_addr, livereload=True)
+    preview = None
+    if not args.no_editions:
+        from pipeline.preview import Preview
+
+        try:
+            preview = Preview(settings.path, settings.root, settings.docs_dir, host, int(port) + 1, title=settings.title)
+        except OSError as error:
+            raise ConfigError(
+                f"the preview of the editions cannot listen on {host}:{int(port) + 1}: {error.strerror}",
+                hint="choose another --dev-addr (the editions are shown at the port after it), or pass --no-editions",
+            ) from None
+        preview.start()
+        print(f"Previewing the PDF, the EPUB and the saved chapter's findings at {preview.address}", file=sys.stderr, flush=True)
+    said = logging.StreamHandler(sys.stderr)  # MkDocs' own lines, as its command prints them: its address, each rebuild, warnings
+    said.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(said)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    try:
+        mkdocs_serve.serve(config_file=str(settings.path), dev_addr=args.dev_addr, livereload=True)
+    finally:
+        if preview is not None:
+            preview.close()
     return ExitCode.OK
