@@ -34,6 +34,7 @@ _SCRIPT = "assets/presswork/site.js"
 _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
 _FIGURE_BLOCK = re.compile(r"<figure\b.*?</figure>", re.DOTALL)
 _ALT = re.compile(r'\balt="([^"]*)"')
+_IDS = re.compile(r"""\sid=["']([^"']+)["']""")
 _NEWLINE = re.compile(r"\\newline(?![A-Za-z])")  # MathJax reads it as a row's end, as `\\`; pandoc does not
 _log = logging.getLogger("mkdocs.plugins.presswork")
 _MATH = re.compile(
@@ -127,7 +128,12 @@ class PressworkPlugin(BasePlugin[PressworkConfig]):
         html_text = _task_names(_figures(html_text))
         if not self.trusted:
             html_text = sanitiser.clean(html_text)  # each drop is reported from the Markdown (sanitiser.scan)
-        return _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted, page=page.file.src_uri)
+        html_text = _mathml(html_text, timeout=self.config.timeout, sandbox=not self.trusted, page=page.file.src_uri)
+        if page.present_anchor_ids is not None:
+            # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts (in
+            # `presswork build` and in MkDocs' own `serve`, whose strict mode would stop at a link to a tab)
+            page.present_anchor_ids |= {html.unescape(i) for i in _IDS.findall(html_text)}
+        return html_text
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.downloads_url is not None:

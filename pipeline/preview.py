@@ -1,7 +1,8 @@
 """The preview `presswork serve` keeps of the editions MkDocs' own server does not show.
 
-After each save, the PDF and the EPUB are built again in the background (a `presswork build` of
-their own, with the tools kept warm between runs), the saved chapter is checked, and one page, on
+After each save, the PDF and the EPUB are built again in the background (a `presswork build --draft`
+of their own, with the tools kept warm between runs: the accessibility checkers are left to `build`),
+the saved chapter is checked, and one page, on
 the port after the site's, shows them: the saved chapter's pages of the PDF as images, the whole PDF
 in the browser's viewer, the chapter's EPUB document as an e-reader lays it out, and the check's
 findings at their lines. The page asks every second whether a newer build is ready and shows it; a
@@ -91,7 +92,7 @@ class Preview:
         start = time.monotonic()
         version = self.state["version"] + 1
         out = self.folder / f"editions-{version}"
-        run = self._presswork("build", "--no-check", "--quiet", "--format", "pdf", "--format", "epub", "--out", str(out))
+        run = self._presswork("build", "--no-check", "--draft", "--quiet", "--format", "pdf", "--format", "epub", "--out", str(out))
         if run.returncode != 0:
             self.state.update(state="failed", message=_last_error(run.stderr), version=version)
             self._write_state()

@@ -122,9 +122,6 @@ class Rendering:
                             "MkDocs cannot render this chapter: it nests its markup (lists, quotes, emphasis) too deeply",
                             path=f"{Path(settings.docs_dir).name}/{file.src_uri}", hint="nest them less deeply",
                         ) from None  # fmt: skip
-                    if file.page.present_anchor_ids is not None and file.page.content:
-                        # MkDocs collects ids before pymdownx.tabbed gives tabs theirs: every id the page has counts
-                        file.page.present_anchor_ids |= set(html.unescape(i) for i in _IDS.findall(file.page.content))
                     self._template_of(file, env)
                     if on_page is not None and file.page.content and not _MERMAID.search(file.page.content):
                         on_page(file.src_uri, file.page.content)
@@ -278,7 +275,6 @@ def _forgiving_declarations() -> None:
 
 _forgiving_declarations()
 
-_IDS = re.compile(r"""\sid=["']([^"']+)["']""")
 
 # What PyMdown's fence formats write for a `mermaid` fence: `fence_code_format` and `fence_div_format`.
 _MERMAID = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>|<div class="mermaid">(?P<div>.*?)</div>', re.DOTALL)
