@@ -20,6 +20,8 @@ from pipeline.errors import ToolError
 from pipeline.tools import process
 
 _MISSING = "missing glyph: "
+_UNSETTLED = "presswork: unsettled: "  # the child tells the parent of a layout typst did not settle
+
 _UA = "PDF/UA-1 error: "
 _NOT_SHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
 _UNPROBED = frozenset({"Mn", "Me", "Cf", "Cc", "Zs", "Zl", "Zp"})  # shaped with their neighbours, or nothing to show
@@ -70,12 +72,15 @@ def compile_pdf(
     fonts: Path | None = None,
     accessible: bool = False,
     unshown: list[str] | None = None,
+    unsettled: list[str] | None = None,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
     `metadata` the document labels so (read after it is laid out). The PDF is tagged; `accessible`
     writes it as PDF/UA-1. A character of the source that no font shows is drawn as its code point
-    (`stand_in`) and added to `unshown`. Raises `Inaccessible` when the document cannot be PDF/UA-1,
+    (`stand_in`) and added to `unshown`. What typst says of a layout it did not settle ("document did
+    not converge within five attempts": page numbers, running heads or references that may be wrong)
+    is added to `unsettled`. Raises `Inaccessible` when the document cannot be PDF/UA-1,
     and `Failed` when typst fails otherwise."""
     version()
     command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
@@ -84,8 +89,10 @@ def compile_pdf(
     said = result.stderr.decode("utf-8", "replace")
     if unshown is not None:
         unshown += [line.removeprefix(_MISSING) for line in said.splitlines() if line.startswith(_MISSING)]
+    if unsettled is not None:
+        unsettled += [line.removeprefix(_UNSETTLED) for line in said.splitlines() if line.startswith(_UNSETTLED)]
     if result.returncode != 0:
-        text = "\n".join(line for line in said.splitlines() if not line.startswith(_MISSING)).strip()
+        text = "\n".join(line for line in said.splitlines() if not line.startswith((_MISSING, _UNSETTLED))).strip()
         first = next((line for line in text.splitlines() if line.strip()), process.ended(result.returncode))
         if first.startswith(_UA):
             line, _ = _place(text, source.name, text.find("error: " + _UA))
@@ -155,7 +162,13 @@ def _main(
             Path(source).write_text(text, encoding="utf-8")
         compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
         accessible = tags == "--tags=ua-1"
-        compiler.compile(output=output, timestamp=int(epoch), pdf_tags=True, pdf_standards=["ua-1"] if accessible else [])
+        _, warnings = compiler.compile_with_warnings(
+            output=output, timestamp=int(epoch), pdf_tags=True, pdf_standards=["ua-1"] if accessible else []
+        )
+        for warning in warnings:
+            said = " ".join(str(getattr(warning, "message", warning)).split())
+            if "converge" in said or "stabilize" in said:
+                print(_UNSETTLED + said, file=sys.stderr)
         if label:  # the layout is cached: asking the document costs next to nothing now
             sys.stdout.write(compiler.query(f"<{label}>", field="value", one=True, format="json"))
     except Exception as error:  # typst raises its own TypstError; report it to the parent on stderr

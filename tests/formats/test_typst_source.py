@@ -17,6 +17,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import textwrap
 import zipfile
 import zlib
 from pathlib import Path
@@ -200,6 +201,36 @@ def test_typst_names_the_line_of_its_failure(tmp_path):
         typst.compile_pdf(tmp_path / "book.typ", tmp_path / "book.pdf", root=tmp_path, epoch=EPOCH, timeout=60)
     assert (failed.value.reason, failed.value.line, failed.value.column) == ("unknown variable: foo", 3, 6)
     assert str(failed.value) == "error: typst failed: unknown variable: foo"
+
+
+def test_typst_says_when_it_could_not_settle_a_layout(tmp_path):
+    """A layout whose every chapter's break hangs on where the one before ended needs more passes than
+    typst makes: its page numbers may be wrong, and the build is told. A settled one says nothing."""
+    rule = textwrap.dedent("""\
+        #set page(height: 8cm, width: 6cm, numbering: "1")
+        #let last = state("last", none)
+        #let ending = state("ending", none)
+        #let blanks = state("blanks", ())
+        #set page(header: context if not blanks.final().contains(here().page()) [A running head])
+        #show heading: it => {
+          context ending.update(here().page())
+          context pagebreak(weak: true, to: if last.get() != none and last.get() == ending.get() { none } else { "odd" })
+          context {
+            let ended = ending.get()
+            last.update(here().page())
+            if ended != none and here().page() - ended > 1 { blanks.update(pages => pages + range(ended + 1, here().page())) }
+          }
+          it
+        }
+        = The first
+        #lorem(200)
+        """)
+    (tmp_path / "chained.typ").write_text(rule + "".join(f"= Chapter {n}\n\nShort.\n\n" for n in range(20)))
+    (tmp_path / "settled.typ").write_text("".join(f"= Chapter {n}\n\nShort.\n\n#pagebreak()\n" for n in range(20)))
+    said: dict[str, list[str]] = {"chained": [], "settled": []}
+    for name, unsettled in said.items():
+        typst.compile_pdf(tmp_path / f"{name}.typ", tmp_path / f"{name}.pdf", root=tmp_path, epoch=EPOCH, timeout=60, unsettled=unsettled)
+    assert "document did not converge within five attempts" in said["chained"] and said["settled"] == [], said
 
 
 @needs_pdftotext

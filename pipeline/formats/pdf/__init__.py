@@ -180,11 +180,12 @@ class PdfBuilder(Builder):
         folder = fonts.folder(source.parent / "fonts")
 
         unshown: list[str] = []
+        unsettled: list[str] = []
 
         def compile_pdf(accessible: bool) -> Any:
             return typst.compile_pdf(
                 typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                report=report, fonts=folder, accessible=accessible, unshown=unshown,
+                report=report, fonts=folder, accessible=accessible, unshown=unshown, unsettled=unsettled,
             )  # fmt: skip
 
         try:
@@ -208,6 +209,11 @@ class PdfBuilder(Builder):
                 raise problem
             said = f"{problem.message}: the PDF shows its code point, {typst.stand_in(character)}, instead ({problem.hint})"
             (notes if notes is not None else []).append(f"{problem.location()}: warning: {said}")
+        if unsettled:  # our layout's fault, not the book's: it is built, and said
+            (notes if notes is not None else []).append(
+                f"{output.name}: warning: typst did not settle the layout ({unsettled[0]}): page numbers, running heads or "
+                "cross-references may be wrong; please report it, with the book if you can"
+            )
         return found
 
     def _typeset_in_parts(
