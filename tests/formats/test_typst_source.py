@@ -208,24 +208,27 @@ def test_typst_says_when_it_could_not_settle_a_layout(tmp_path):
     typst makes: its page numbers may be wrong, and the build is told. A settled one says nothing."""
     rule = textwrap.dedent("""\
         #set page(height: 8cm, width: 6cm, numbering: "1")
-        #let last = state("last", none)
-        #let ending = state("ending", none)
-        #let blanks = state("blanks", ())
-        #set page(header: context if not blanks.final().contains(here().page()) [A running head])
-        #show heading: it => {
-          context ending.update(here().page())
-          context pagebreak(weak: true, to: if last.get() != none and last.get() == ending.get() { none } else { "odd" })
+        #let pw-last = state("pw-last", none)
+        #let pw-ending = state("pw-ending", none)
+        #let pw-openings = state("pw-openings", ())
+        #let pw-blanks = state("pw-blanks", ())
+        #show heading.where(level: 1): it => {
+          context { pw-ending.update(here().page()) }
+          context pagebreak(weak: true, to: if pw-last.get() != none and pw-last.get() == pw-ending.get() { none } else { "odd" })
           context {
-            let ended = ending.get()
-            last.update(here().page())
-            if ended != none and here().page() - ended > 1 { blanks.update(pages => pages + range(ended + 1, here().page())) }
+            let page = here().page()
+            let ended = pw-ending.get()
+            pw-last.update(page)
+            pw-openings.update(pages => pages + (page,))
+            if ended != none and page - ended > 1 { pw-blanks.update(pages => pages + range(ended + 1, page)) }
           }
           it
         }
         = The first
         #lorem(200)
         """)
-    (tmp_path / "chained.typ").write_text(rule + "".join(f"= Chapter {n}\n\nShort.\n\n" for n in range(20)))
+    ending = "#lorem(100)\n#context [#repr(pw-openings.final()) #repr(pw-blanks.final())]\n"
+    (tmp_path / "chained.typ").write_text(rule + "".join(f"= Chapter {n}\n\nShort.\n\n" for n in range(20)) + ending)
     (tmp_path / "settled.typ").write_text("".join(f"= Chapter {n}\n\nShort.\n\n#pagebreak()\n" for n in range(20)))
     said: dict[str, list[str]] = {"chained": [], "settled": []}
     for name, unsettled in said.items():
