@@ -14,6 +14,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from pipeline.formats import FORMATS, words
 
@@ -113,7 +114,7 @@ def _cards(files: list[dict], folder: str, wording: dict[str, str], names: dict[
 def _card(file: dict, folder: str, wording: dict[str, str], written_in: str, level: int) -> str:
     name, sha256 = html.escape(file["name"]), html.escape(file["sha256"])
     rows = (
-        (wording["file"], "", f'<a href="{folder}{name}">{name}</a>'),
+        (wording["file"], "", f'<a href="{folder}{quote(file["name"])}">{name}</a>'),  # the address as a browser asks for it
         (wording["size"], "", html.escape(words.file_size(int(file["size"]), written_in))),
         (wording["accessibility"], "", html.escape(_conformance(file)) or "—"),
         ("SHA-256", ' class="pw-sha256"', f'<code title="{sha256}">{sha256}</code>'),
