@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.tools import process
@@ -92,7 +93,14 @@ class Preview:
         start = time.monotonic()
         version = self.state["version"] + 1
         out = self.folder / f"editions-{version}"
-        run = self._presswork("build", "--no-check", "--draft", "--quiet", "--format", "pdf", "--format", "epub", "--out", str(out))
+        with ThreadPoolExecutor(max_workers=1) as beside:  # the saved chapter is checked while the editions build
+            checking = (
+                beside.submit(self._presswork, "check", "--quiet", "--format", "json", "--fail-on", "never", *map(str, saved))
+                if saved
+                else None
+            )
+            run = self._presswork("build", "--no-check", "--draft", "--quiet", "--format", "pdf", "--format", "epub", "--out", str(out))
+            found = checking.result() if checking else None
         if run.returncode != 0:
             self.state.update(state="failed", message=_last_error(run.stderr), version=version)
             self._write_state()
@@ -110,8 +118,7 @@ class Preview:
             state["pages"] = [page.relative_to(self.folder).as_posix() for page in pages]
         if epub is not None:
             state["epub"] = _epub_document(epub, self.folder / f"epub-{version}", chapter, self.folder)
-        if saved:
-            found = self._presswork("check", "--quiet", "--format", "json", "--fail-on", "never", *map(str, saved))
+        if found is not None:
             try:
                 state["findings"] = json.loads(found.stdout) if found.returncode == 0 else []
             except json.JSONDecodeError:
