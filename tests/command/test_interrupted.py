@@ -157,6 +157,14 @@ def _tree(root: int) -> set[int]:
     return found
 
 
+def _command(pid: int) -> str:
+    """The command line of a process, or nothing when it has ended since it was found."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -187,7 +195,7 @@ def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, st
     started, deadline = set(), time.monotonic() + 300
     while time.monotonic() < deadline and child.poll() is None:
         started |= _tree(child.pid)
-        commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in _alive(started))
+        commands = " ".join(_command(pid) for pid in _alive(started))
         if "chromium" in commands and "java" in commands:
             break
         time.sleep(0.2)
@@ -205,7 +213,7 @@ def test_a_build_stopped_while_its_tools_run_leaves_no_tool_running(tmp_path, st
     while _alive(started) and time.monotonic() < settled:  # a browser whose driver has gone, end within moments
         time.sleep(0.2)
     left = _alive(started)
-    described = {pid: Path(f"/proc/{pid}/cmdline").read_text(errors="replace")[:100] for pid in left}
+    described = {pid: _command(pid)[:100] for pid in left}
     assert not left, described
     if stop != signal.SIGKILL:  # (killed outright, it leaves its staging folder to the next run, as above)
         assert not (book / "build").exists() or not list((book / "build").glob(".staging-*"))
