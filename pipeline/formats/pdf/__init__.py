@@ -4,6 +4,7 @@ book in parts, joined by `pipeline.formats.pdf.parts`)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tempfile
 from importlib import metadata
@@ -14,7 +15,7 @@ from pipeline import formats
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
 from pipeline.formats import accessibility, pages, styles, words
 from pipeline.formats.base import Artifact, Builder, Inputs
-from pipeline.formats.pdf import fonts, parts, preflight, typst_source
+from pipeline.formats.pdf import fonts, openings, parts, preflight, typst_source
 from pipeline.rendering import tree
 from pipeline.store import key
 from pipeline.tools import pandoc, pdftotext, typst
@@ -88,13 +89,16 @@ class PdfBuilder(Builder):
         output = staging / f"{inputs.slug}{self.suffix}"
         sources, targets = self._save(inputs, work)
         notes: list[str] = []
+        guess = openings.remembered(inputs.store, inputs.slug)
         if len(sources) == 1:
-            found = self._typeset(inputs, sources[0], output, report="pw-pages", notes=notes)
+            found = self._typeset(inputs, sources[0], output, report="pw-pages", notes=notes, run_on=guess)
             placed = pages.place(found["marks"], found["last"])
+            reports = [found]
         else:
-            reports = self._typeset_in_parts(inputs, sources, targets, work, output, notes)
+            reports = self._typeset_in_parts(inputs, sources, targets, work, output, notes, guess)
             placed = pages.place([mark for report in reports for mark in report["marks"]], reports[-1]["page"])
             found = reports[0]
+        openings.remember(inputs.store, inputs.slug, [name for report in reports for name in report.get("run-on", ())])
         if inputs.book_key:
             inputs.store.put_json("pages", _pages_key(inputs), placed)
         refused = next(
@@ -160,17 +164,23 @@ class PdfBuilder(Builder):
         *,
         report: str | None = None,
         notes: list[str] | None = None,
+        run_on: list[str] | None = None,
     ) -> Any:
         """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
         `output`, tagged: as PDF/UA-1 (unless the book turns that off), adding to `notes` why it is
         not when the book makes that a warning. `variables` are the template's (for a part or the
-        front matter); returned, the value of the metadata labelled `report`."""
+        front matter); returned, the value of the metadata labelled `report`, with (given `run_on`,
+        the guess of which chapters open on the next page) the chapters that did, as `run-on`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         book = inputs.manuscript.settings.presswork.book
+        typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
+        listed = typ.with_suffix(".run-on.json")  # rewritten for each typeset: pandoc's output stays
         if book.open == "any":
             options += ["-V", "pw-open-any=true"]  # chapters open on the next page, left or right
+            run_on = None
+        elif run_on is not None:
+            options += ["-V", f"pw-run-on={listed.name}"]
         options += ["-V", f"pw-links={book.links}"]  # where a link's web address is printed
-        typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         pandoc.write(
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
@@ -183,10 +193,17 @@ class PdfBuilder(Builder):
         unsettled: list[str] = []
 
         def compile_pdf(accessible: bool) -> Any:
-            return typst.compile_pdf(
-                typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                report=report, fonts=folder, accessible=accessible, unshown=unshown, unsettled=unsettled,
-            )  # fmt: skip
+            def typeset(names: list[str]) -> Any:
+                listed.write_text(json.dumps(names), encoding="utf-8")
+                return typst.compile_pdf(
+                    typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
+                    report=report, fonts=folder, accessible=accessible, unshown=unshown, unsettled=unsettled,
+                )  # fmt: skip
+
+            if run_on is None:
+                return typeset([])
+            found, names = openings.settled(typeset, run_on)
+            return {**found, "run-on": names}
 
         try:
             found = compile_pdf(level != "off")
@@ -217,7 +234,14 @@ class PdfBuilder(Builder):
         return found
 
     def _typeset_in_parts(
-        self, inputs: Inputs, sources: list[Path], targets: list[list[str]], work: Path, output: Path, notes: list[str]
+        self,
+        inputs: Inputs,
+        sources: list[Path],
+        targets: list[list[str]],
+        work: Path,
+        output: Path,
+        notes: list[str],
+        guess: list[str],
     ) -> list[dict[str, Any]]:
         """A long book: the parts one after another, each numbered on from the one before, then the
         front matter with the contents they reported, then one PDF of them all, its structure tree
@@ -228,7 +252,7 @@ class PdfBuilder(Builder):
             setting = {**parts.start(reports[-1] if reports else None), "targets": linked}
             data = parts.write_data(work / f"part-{number}.json", setting)
             pdf = work / f"part-{number}.pdf"
-            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report="pw-report", notes=notes))
+            reports.append(self._typeset(inputs, source, pdf, ("-V", f"pw-part={data}"), report="pw-report", notes=notes, run_on=guess))
             files.append(pdf)
         data = parts.write_data(work / "contents.json", parts.contents(reports))
         front = work / "front.pdf"
