@@ -60,7 +60,9 @@ def build(
     site builds (`<slug>.<locale>.pdf` beside the default language's `<slug>.pdf`), or of `languages`.
 
     The stages, in order: the manuscript (each language's), the checks, a staging folder, the plan
-    (which edition of which language), the editions made and validated, and the move into place."""
+    (which edition of which language), the editions made and validated, and the move into place.
+    A shard (`settings.shard`) stops before the move: it validates its share, keeps the verdicts in
+    `store` (see `pipeline.verdicts`) and writes no edition."""
     chosen = builders(_selected(settings, formats))
     manuscript = _manuscript(settings, epoch, progress)
     translated = _translated(settings, epoch, languages, any(b.suffix for b in chosen))
@@ -76,6 +78,8 @@ def build(
         finally:
             for inputs in plan.books:
                 inputs.close()
+        if settings.shard:  # validated in part: nothing is written
+            return []
         return _move_into_place(artifacts, out, staging)
 
 
@@ -351,6 +355,8 @@ def _validate(job: Job, artifact: Artifact, name: str, fresh: bool, progress: Pr
         said = builder.validate(inputs, artifact)
     for warning in said or ():
         progress.say(warning)
+    if inputs.manuscript.settings.shard:  # validated in part: its verdicts are kept, not the edition
+        return
     inputs.store.put_json("said-valid", name, list(said or ()))
     inputs.store.keep(name, artifact.path)
 

@@ -46,6 +46,7 @@ def add(verbs) -> None:
         help="skip the accessibility checkers (DAISY Ace, veraPDF, axe-core) for a faster build; no edition claims conformance",
     )  # fmt: skip
     options.grammar_options(build_parser)
+    options.shard_option(build_parser, building=True)
     options.trust_option(build_parser)
     build_parser.set_defaults(run=build)
 
@@ -153,8 +154,8 @@ def build(args: argparse.Namespace) -> int:
     from pipeline.progress import Progress
 
     settings = options.settings(args)
-    if args.draft:
-        settings = dataclasses.replace(settings, draft=True)
+    if args.draft or args.shard:
+        settings = dataclasses.replace(settings, draft=args.draft, shard=args.shard)
     out = (args.out or settings.root / "build").resolve()
     progress = Progress(sys.stderr, enabled=not args.quiet)
     artifacts = builds.build(
@@ -171,6 +172,11 @@ def build(args: argparse.Namespace) -> int:
     )
     for artifact in artifacts:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")
+    if args.shard:
+        progress.say(
+            f"shard {args.shard[0]} of {args.shard[1]}: its share of the verdicts is in the cache, and no edition is written "
+            "(merge the shards' caches, then build without --shard)"
+        )
     if args.draft:
         progress.say(
             "a draft: DAISY Ace, veraPDF and axe-core did not run, and no edition claims conformance (build without --draft to publish)"

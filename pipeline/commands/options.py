@@ -36,11 +36,17 @@ def grammar_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def shard_option(parser: argparse.ArgumentParser) -> None:
+def shard_option(parser: argparse.ArgumentParser, *, building: bool = False) -> None:
+    checkers = (
+        "and DAISY Ace, veraPDF, EPUBCheck and axe-core about the I-th of N shares of the documents, files and pages, "
+        if building else ""
+    )  # fmt: skip
+    written = "; a shard writes no edition" if building else ""
     parser.add_argument(
         "--shard", type=shard, metavar="I/N",
-        help="ask LanguageTool about the I-th of N shares of the paragraphs it has no answer for in the cache, and leave "
-        "the rest to the other shards: N runs, side by side, fill one cache, and a run without --shard then reads it all",
+        help=f"ask LanguageTool about the I-th of N shares of the paragraphs it has no answer for in the cache, {checkers}"
+        f"and leave the rest to the other shards: N runs, side by side, fill one cache, and a run without --shard then "
+        f"reads it all{written}",
     )  # fmt: skip
 
 

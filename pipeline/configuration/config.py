@@ -46,6 +46,9 @@ class Settings:
     presswork: PressworkConfig
     trust: Trust = TRUSTED  # decided once, by the command line (pipeline.configuration.trust)
     draft: bool = False  # `build --draft`: the accessibility checkers do not run, and no edition claims conformance
+    shard: tuple[int, int] | None = (
+        None  # `build --shard I/N`: the checkers work out the I-th of N shares of their verdicts (pipeline.verdicts)
+    )
     locale: str | None = None  # a translated language's editions (mkdocs-static-i18n); None: the default language
     inherited: tuple[tuple[str, str], ...] = ()  # each file INHERIT brought in, nearest first: (its name as shown, its text)
     warnings: tuple[str, ...] = ()  # what MkDocs warns of and goes on (a key it does not know), each a line to print

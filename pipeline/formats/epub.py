@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import formats
+from pipeline import formats, verdicts
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility, pages, words
 from pipeline.formats.base import Artifact, Builder, Inputs, figures_numbered, numbered_as_printed
@@ -117,7 +117,10 @@ class EpubBuilder(Builder):
         with ThreadPoolExecutor(max_workers=1) as beside:
             aced = beside.submit(_violations, inputs, artifact.path) if level == "error" and not problem else None
             try:
-                messages = epubcheck.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
+                messages = verdicts.whole(
+                    inputs.store, "epubcheck", epubcheck.version(), artifact.path, inputs.manuscript.settings.shard,
+                    lambda: epubcheck.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java), epubcheck.Message,
+                ) or []  # fmt: skip
             except BaseException:
                 if aced is not None:
                     aced.cancel()
@@ -153,7 +156,7 @@ def _disclaimed(path: Path, claimed: str, summary: str) -> None:
 
 
 def _violations(inputs: Inputs, path: Path) -> list[Any]:
-    return inputs.programs.ace.check(path, timeout=inputs.timeout, store=inputs.store)
+    return inputs.programs.ace.check(path, timeout=inputs.timeout, store=inputs.store, shard=inputs.manuscript.settings.shard)
 
 
 def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:

@@ -8,6 +8,7 @@
 //   PRESSWORK_ACE_MODULES  the node_modules folder Ace is installed in
 //   PRESSWORK_ACE_KNOWN    a JSON file: {member of the EPUB: Ace's result for that document}
 //   PRESSWORK_ACE_FRESH    where to write the results of the documents it checked, in the same form
+//   PRESSWORK_ACE_SKIP     a JSON list of members left to another shard: not checked, not reported
 // The arguments are ace-cli's.
 'use strict';
 
@@ -22,9 +23,13 @@ const HERE = '{presswork:unzipped}'; // the unzipped EPUB's folder, in a kept re
 const known = process.env.PRESSWORK_ACE_KNOWN ? JSON.parse(fs.readFileSync(process.env.PRESSWORK_ACE_KNOWN, 'utf8')) : {};
 const check = chromium.check;
 
+const skipped = new Set(JSON.parse(process.env.PRESSWORK_ACE_SKIP || '[]'));
+const memberOf = (epub, doc) => path.relative(epub.basedir, doc.filepath).split(path.sep).join('/');
+
 chromium.check = async (epub, lang, doNotReportMedia, axeRunner) => {
+  epub.contentDocs = epub.contentDocs.filter(doc => !skipped.has(memberOf(epub, doc)));
   const documents = epub.contentDocs;
-  const members = documents.map(doc => path.relative(epub.basedir, doc.filepath).split(path.sep).join('/'));
+  const members = documents.map(doc => memberOf(epub, doc));
   const kept = members.map(member => (member in known ? JSON.parse(JSON.stringify(known[member]).split(HERE).join(epub.basedir)) : undefined));
   const wanted = documents.filter((doc, i) => kept[i] === undefined);
   let fresh = [];

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import verdicts
 from pipeline.errors import ToolError
 from pipeline.store import Store, digest, key
 from pipeline.tools import npm, process
@@ -68,25 +69,33 @@ class Checker(npm.Installed):
         """What decides a verdict besides the EPUB: Ace's version and the script that runs it."""
         return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()}"
 
-    def check(self, epub: Path, *, timeout: float, store: Store | None = None) -> list[Violation]:
+    def check(self, epub: Path, *, timeout: float, store: Store | None = None, shard: verdicts.Shard | None = None) -> list[Violation]:
         """Every violation Ace reports in `epub` (an empty list: it passes); `timeout` for each `PER` of
         the documents it reads. With `store`, Ace's result for each content document is kept there
         under what decides it (the document, every other file of the EPUB but the package's, Ace and
         how it is run): a document that did not change is not read again, and the package's checks
-        (metadata, navigation, page list) are made anew, so the report is that of a full run."""
+        (metadata, navigation, page list) are made anew, so the report is that of a full run. With a
+        `shard`, only its share of the documents not kept is read, and nothing is reported: the
+        package's checks need every document, and are made by the build that merges the shards."""
         problem = self.missing()
         if problem:
             raise ToolError(f"DAISY Ace cannot run: {problem}")
         names = _verdict_names(epub, self.fingerprint) if store is not None else {}
         known = {member: found for member, name in names.items() if (found := store.get_json("ace", name)) is not None}
-        timeout, limit = process.grown(timeout, len(names) - len(known) if names else _documents(epub), PER, "documents", "epub")
+        others = [member for member, name in names.items() if member not in known and not verdicts.ours(name, shard)]
+        if shard and len(known) + len(others) == len(names):
+            return []  # nothing of this shard's to read
+        timeout, limit = process.grown(
+            timeout, len(names) - len(known) - len(others) if names else _documents(epub), PER, "documents", "epub"
+        )
         with tempfile.TemporaryDirectory(prefix="presswork-ace-") as scratch:
             out, kept, fresh = Path(scratch) / "report", Path(scratch) / "known.json", Path(scratch) / "fresh.json"
             kept.write_text(json.dumps(known), encoding="utf-8")
             command = ["node", str(_SCRIPT), "--force", "--silent", "--outdir", str(out),
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
             env = {"PUPPETEER_EXECUTABLE_PATH": self.chromium or "", "PRESSWORK_ACE_MODULES": str(self.modules),
-                   "PRESSWORK_ACE_KNOWN": str(kept), "PRESSWORK_ACE_FRESH": str(fresh)}  # fmt: skip
+                   "PRESSWORK_ACE_KNOWN": str(kept), "PRESSWORK_ACE_FRESH": str(fresh),
+                   "PRESSWORK_ACE_SKIP": json.dumps(others)}  # fmt: skip
             result = process.run("DAISY Ace", command, timeout=timeout, check=False, env=env, limit=limit)
             report = out / "report.json"
             if not report.is_file():
@@ -98,7 +107,7 @@ class Checker(npm.Installed):
                 for member, checked in process.read_json("DAISY Ace", fresh.read_text(encoding="utf-8")).items():
                     if member in names:
                         store.put_json("ace", names[member], checked)
-            return found
+            return [] if shard else found
 
 
 def _documents(epub: Path) -> int:

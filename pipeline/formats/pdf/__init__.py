@@ -11,14 +11,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import formats
+from pipeline import formats, verdicts
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
 from pipeline.formats import accessibility, pages, styles, words
 from pipeline.formats.base import Artifact, Builder, Inputs
 from pipeline.formats.pdf import fonts, openings, parts, preflight, typst_source
 from pipeline.rendering import tree
 from pipeline.store import key
-from pipeline.tools import pandoc, pdftotext, typst
+from pipeline.tools import pandoc, pdftotext, typst, verapdf
 
 
 class PdfBuilder(Builder):
@@ -121,7 +121,7 @@ class PdfBuilder(Builder):
         if problem:
             return dataclasses.replace(artifact, notes=(*artifact.notes, *accessibility.unchecked(artifact.path.name, problem)))
         try:
-            failures = validator.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
+            failures = _verapdf(inputs, artifact.path)
         except ToolError as error:  # veraPDF could not run to the end: the PDF claims nothing it did not check
             _disclaimed(artifact.path)
             said = accessibility.unchecked(artifact.path.name, f"{error.message}; it is written without claiming PDF/UA-1")
@@ -272,7 +272,7 @@ class PdfBuilder(Builder):
         problem = validator.missing() if validator else "veraPDF is not installed"
         if problem:
             return accessibility.unchecked(artifact.path.name, problem)
-        failures = validator.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java)
+        failures = _verapdf(inputs, artifact.path)
         if not failures:
             return None
         summary, detail = _failed(validator.version, failures)
@@ -318,6 +318,16 @@ def print_pages(inputs: Inputs) -> dict[str, list[int]]:
         with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
             _, found, _ = formats.builder("pdf").compose(inputs, Path(folder))
     return found
+
+
+def _verapdf(inputs: Inputs, pdf: Path) -> list[verapdf.Failure]:
+    """veraPDF's verdict on `pdf`: kept in the store by the file's bytes; none (not worked out) when
+    it is another shard's."""
+    validator = inputs.programs.verapdf
+    return verdicts.whole(
+        inputs.store, "verapdf", validator.version, pdf, inputs.manuscript.settings.shard,
+        lambda: validator.check(pdf, timeout=inputs.timeout, warm=inputs.programs.java), verapdf.Failure,
+    ) or []  # fmt: skip
 
 
 def _pages_key(inputs: Inputs) -> str:
