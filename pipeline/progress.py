@@ -3,6 +3,7 @@ shows every stage still running (editions build side by side) with a spinner and
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,16 @@ from contextlib import contextmanager
 from typing import TextIO
 
 _FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+_NOTE: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("presswork_note", default=None)
+
+
+def doing(text: str) -> None:
+    """Say on the live line what the stage this code runs in is doing now ("DAISY Ace: document 12 of
+    100"): for a tool deep inside a stage, which has no note in hand. A thread that works for a stage
+    says it through the stage's context (`contextvars.copy_context().run`)."""
+    note = _NOTE.get()
+    if note is not None:
+        note["doing"] = text
 
 
 class Progress:
@@ -32,11 +43,14 @@ class Progress:
         with self._lock:
             self._running[token] = (label, start, note)
             self._start_ticker()
+        current = _NOTE.set(note)
         try:
             yield note
         except BaseException:
             self._finish(token, "✗", label, start, "")
             raise
+        finally:
+            _NOTE.reset(current)
         self._finish(token, "✓", label, start, note.get("text", ""))
 
     def error(self, text: str) -> None:

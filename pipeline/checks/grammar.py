@@ -222,7 +222,7 @@ class Grammar:
         sent = reading.tally.sent = sum(counted)
         note["text"] = f"{sent} paragraph{'s' if sent != 1 else ''} sent to LanguageTool" if sent else "all paragraphs from the cache"
         if options.shard:
-            others = f"; {sum(left)} left to the other shards" if sum(left) else ""
+            others = f"; {left[0]} left to the other shards" if left and left[0] else ""
             said = note["text"] if sent or not others else "none sent"
             note["text"] = f"{said}{others} (shard {options.shard[0]} of {options.shard[1]})"
         return findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import html
 import os
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import formats, verdicts
+from pipeline import formats, progress, verdicts
 from pipeline.errors import ToolError, ValidationError
 from pipeline.formats import accessibility, pages, words
 from pipeline.formats.base import Artifact, Builder, Inputs, figures_numbered, numbered_as_printed
@@ -115,7 +116,10 @@ class EpubBuilder(Builder):
         ace = inputs.programs.ace
         problem = (ace.missing() if ace else "DAISY Ace is not installed") if level != "off" else None
         with ThreadPoolExecutor(max_workers=1) as beside:
-            aced = beside.submit(_violations, inputs, artifact.path) if level == "error" and not problem else None
+            wanted = level == "error" and not problem
+            aced = (
+                beside.submit(contextvars.copy_context().run, _violations, inputs, artifact.path) if wanted else None
+            )  # told on this stage's line
             try:
                 messages = verdicts.whole(
                     inputs.store, "epubcheck", epubcheck.version(), artifact.path, inputs.manuscript.settings.shard,
@@ -156,7 +160,10 @@ def _disclaimed(path: Path, claimed: str, summary: str) -> None:
 
 
 def _violations(inputs: Inputs, path: Path) -> list[Any]:
-    return inputs.programs.ace.check(path, timeout=inputs.timeout, store=inputs.store, shard=inputs.manuscript.settings.shard)
+    return inputs.programs.ace.check(
+        path, timeout=inputs.timeout, store=inputs.store, shard=inputs.manuscript.settings.shard,
+        on_document=lambda done, total: progress.doing(f"DAISY Ace: document {done} of {total}"),
+    )  # fmt: skip
 
 
 def _told(inputs: Inputs, path: Path, found: list[Any]) -> dict[str, str]:

@@ -9,6 +9,7 @@
 //   PRESSWORK_ACE_KNOWN    a JSON file: {member of the EPUB: Ace's result for that document}
 //   PRESSWORK_ACE_FRESH    where to write the results of the documents it checked, in the same form
 //   PRESSWORK_ACE_SKIP     a JSON list of members left to another shard: not checked, not reported
+//   PRESSWORK_ACE_PROGRESS a file to write "done total" in as each document is checked
 // The arguments are ace-cli's.
 'use strict';
 
@@ -35,6 +36,17 @@ chromium.check = async (epub, lang, doNotReportMedia, axeRunner) => {
   let fresh = [];
   if (wanted.length > 0) {
     epub.contentDocs = wanted;
+    const told = process.env.PRESSWORK_ACE_PROGRESS;
+    const run = axeRunner.run;
+    let done = 0;
+    axeRunner.run = async function (...args) { // once for each document
+      try {
+        return await run.apply(this, args);
+      } finally {
+        done += 1;
+        if (told) fs.writeFileSync(told, `${done} ${wanted.length}`);
+      }
+    };
     try {
       fresh = await check(epub, lang, doNotReportMedia, axeRunner);
     } finally {

@@ -4,11 +4,15 @@ pipeline.tools.ace install` (which `make` runs; see `pipeline.tools.npm`)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import sys
 import tempfile
+import threading
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,14 +73,18 @@ class Checker(npm.Installed):
         """What decides a verdict besides the EPUB: Ace's version and the script that runs it."""
         return f"{self.version} {hashlib.sha256(_SCRIPT.read_bytes()).hexdigest()}"
 
-    def check(self, epub: Path, *, timeout: float, store: Store | None = None, shard: verdicts.Shard | None = None) -> list[Violation]:
+    def check(
+        self, epub: Path, *, timeout: float, store: Store | None = None, shard: verdicts.Shard | None = None,
+        on_document: Callable[[int, int], None] | None = None,
+    ) -> list[Violation]:  # fmt: skip
         """Every violation Ace reports in `epub` (an empty list: it passes); `timeout` for each `PER` of
         the documents it reads. With `store`, Ace's result for each content document is kept there
         under what decides it (the document, every other file of the EPUB but the package's, Ace and
         how it is run): a document that did not change is not read again, and the package's checks
         (metadata, navigation, page list) are made anew, so the report is that of a full run. With a
         `shard`, only its share of the documents not kept is read, and nothing is reported: the
-        package's checks need every document, and are made by the build that merges the shards."""
+        package's checks need every document, and are made by the build that merges the shards.
+        `on_document` hears (documents read, documents to read) as Ace reads each one."""
         problem = self.missing()
         if problem:
             raise ToolError(f"DAISY Ace cannot run: {problem}")
@@ -95,8 +103,9 @@ class Checker(npm.Installed):
                        "--tempdir", str(Path(scratch) / "unzipped"), str(epub)]  # fmt: skip
             env = {"PUPPETEER_EXECUTABLE_PATH": self.chromium or "", "PRESSWORK_ACE_MODULES": str(self.modules),
                    "PRESSWORK_ACE_KNOWN": str(kept), "PRESSWORK_ACE_FRESH": str(fresh),
-                   "PRESSWORK_ACE_SKIP": json.dumps(others)}  # fmt: skip
-            result = process.run("DAISY Ace", command, timeout=timeout, check=False, env=env, limit=limit)
+                   "PRESSWORK_ACE_SKIP": json.dumps(others), "PRESSWORK_ACE_PROGRESS": str(Path(scratch) / "progress")}  # fmt: skip
+            with _watched(Path(scratch) / "progress", on_document):
+                result = process.run("DAISY Ace", command, timeout=timeout, check=False, env=env, limit=limit)
             report = out / "report.json"
             if not report.is_file():
                 text = result.stderr.decode("utf-8", "replace").strip() or result.stdout.decode("utf-8", "replace").strip()
@@ -108,6 +117,37 @@ class Checker(npm.Installed):
                     if member in names:
                         store.put_json("ace", names[member], checked)
             return [] if shard else found
+
+
+@contextlib.contextmanager
+def _watched(told: Path, on_document: Callable[[int, int], None] | None) -> Iterator[None]:
+    """While the block runs, `on_document` hears each count Ace writes in the file `told` ("12 100"),
+    from a thread in the caller's context (so what it says reaches the caller's progress line)."""
+    if on_document is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def watch() -> None:
+        heard, ended = "", False
+        while not ended:
+            ended = stop.wait(0.25)  # and read once more at the end: the last count is heard
+            try:
+                said = told.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            done, _, total = said.partition(" ")
+            if said != heard and done.isdigit() and total.isdigit():
+                heard = said
+                on_document(int(done), int(total))
+
+    watcher = threading.Thread(target=contextvars.copy_context().run, args=(watch,), daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _documents(epub: Path) -> int:

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TESTS, copy_book, fresh_cache, presswork
+from conftest import EPOCH, TESTS, copy_book, fresh_cache, presswork
 
 from pipeline.environment import cache_folder
 from pipeline.tools import daemon, epubcheck, java, verapdf
@@ -178,13 +178,14 @@ def test_verapdf_kept_running_answers_as_one_started_anew(tmp_path):
         daemon.stop_all()
 
 
-def _on_a_terminal(book: Path, cache: Path) -> str:
-    """What `presswork check` shows on a terminal (its live line included), run in a pseudo-terminal."""
+def _on_a_terminal(book: Path, cache: Path, *args: str) -> str:
+    """What `presswork check` (or the verb `args` give) shows on a terminal, its live line included,
+    run in a pseudo-terminal."""
     import pty
 
     primary, secondary = pty.openpty()
-    env = {**os.environ, "PRESSWORK_CACHE": str(cache), "TERM": "xterm"}
-    child = subprocess.Popen([sys.executable, "-m", "pipeline", "check"], cwd=book, env=env, stdin=subprocess.DEVNULL,
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PRESSWORK_CACHE": str(cache), "TERM": "xterm"}  # as `presswork()` runs it
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", *(args or ("check",))], cwd=book, env=env, stdin=subprocess.DEVNULL,
                              stdout=secondary, stderr=secondary)  # fmt: skip
     os.close(secondary)
     shown = b""
@@ -212,3 +213,20 @@ def test_the_live_line_says_when_languagetool_is_started_and_what_it_checks(tmp_
         assert re.search(r"grammar \(\d+ paragraphs\) \d+\.\d s", again) and "starting LanguageTool" not in again, again[-2000:]
     finally:
         daemon.stop_all()
+
+
+def test_the_live_line_counts_the_documents_daisy_ace_reads(tmp_path):
+    """A build on a terminal says which of the EPUB's documents DAISY Ace is reading ("document 3 of
+    7"), and the second build, which reads only the changed one, counts that one."""
+    from pipeline.tools import ace
+
+    if ace.Checker.find(cache_folder(os.environ)).missing():
+        pytest.skip("DAISY Ace is not installed (make test installs it from npm)")
+    cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
+    shown = _on_a_terminal(book, cache, "build", "--format", "epub", "--no-check")
+    counts = [(int(a), int(b)) for a, b in re.findall(r"epub(?: valid)? \(DAISY Ace: document (\d+) of (\d+)\)", shown)]
+    assert counts and counts == sorted(counts) and len({total for _, total in counts}) == 1 and counts[0][1] > 1, shown[-2000:]
+    chapter = next((book / "book").glob("*.md"))
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence at the end.\n", encoding="utf-8")
+    again = _on_a_terminal(book, cache, "build", "--format", "epub", "--no-check")
+    assert set(re.findall(r"DAISY Ace: document (\d+ of \d+)", again)) <= {"1 of 1"}, again[-2000:]  # only the changed one

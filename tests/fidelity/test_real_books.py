@@ -35,7 +35,9 @@ from collections import Counter
 from pathlib import Path
 
 import lxml.html
+import pypdf
 import pytest
+from artifacts import keep_pages
 from conftest import TESTS, copy_book, presswork
 from publishing import git
 from test_fidelity import SYNTAX, editions, present, words
@@ -61,7 +63,7 @@ def built(request, tmp_path_factory) -> tuple[Path, str]:
     run = presswork("build", "--no-grammar", cwd=book)  # the checks run first, and say what they find
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
-    return book / "build", BOOKS[request.param]
+    return book / "build", BOOKS[request.param], run.stderr
 
 
 def _texts(build: Path, slug: str) -> dict[str, str]:
@@ -113,7 +115,7 @@ def _chapters(build: Path, *, formulas: bool = False) -> dict[str, lxml.html.Htm
 
 
 def test_every_edition_of_a_book_nobody_here_wrote_holds_the_site_s_words(built):
-    build, slug = built
+    build, slug, _ = built
     assert {p.suffix or p.name for p in build.iterdir() if not p.name.startswith(".")} == {".docx", ".epub", ".pdf", "site"}
     assert all((build / f"{slug}{suffix}").is_file() for suffix in (".pdf", ".epub", ".docx"))  # a translated book has each language's too
     texts = {edition: words(text) for edition, text in _texts(build, slug).items()}
@@ -129,7 +131,7 @@ def test_every_edition_of_a_book_nobody_here_wrote_holds_the_site_s_words(built)
 
 
 def test_no_edition_of_a_book_nobody_here_wrote_shows_syntax_as_text(built):
-    build, slug = built
+    build, slug, _ = built
 
     def pieces(text: str) -> Counter:
         return Counter(re.sub(r"\s+", " ", match.group(0)) for match in SYNTAX.finditer(text))
@@ -138,3 +140,16 @@ def test_no_edition_of_a_book_nobody_here_wrote_shows_syntax_as_text(built):
     for edition, text in _texts(build, slug).items():
         extra = {piece: count for piece, count in pieces(text).items() if count > shown[piece]}
         assert not extra, f"{edition} shows as text what the site rendered: {extra}"
+
+
+def test_a_book_nobody_here_wrote_passes_the_preflight(built):
+    """Its PDF typeset as its authors left the book: no word over another or outside the text block
+    (those stop the build), and no heading alone at a page's foot or blank page beyond the design's
+    (those are warnings, of which there is none). The first chapters' opening pages are kept as
+    images for a reviewer to look at."""
+    build, slug, said = built
+    assert not [line for line in said.splitlines() if "preflight" in line], said
+    pdf = build / f"{slug}.pdf"
+    reader = pypdf.PdfReader(pdf)
+    chapters = [reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)]
+    assert len(keep_pages(pdf, slug, chapters[1:4] or chapters)) >= 1  # the opening pages of the chapters after the contents

@@ -136,22 +136,27 @@ def test_an_epub_that_passes_ace_at_warning_claims_conformance(tmp_path):
 def test_ace_s_kept_verdicts_report_what_a_full_check_reports(tmp_path):
     """DAISY Ace reads again only the documents that changed: on a book with violations in its
     chapters, a check reusing the kept verdicts of the others reports exactly what Ace reports when it
-    reads every document, and a document mended is no longer reported."""
+    reads every document, and a document mended is no longer reported. Each check tells of the
+    documents it reads as it reads them (the live line's "DAISY Ace: document 2 of 4")."""
     book = _fixture(tmp_path, "epub", None)
     epub = book / "build" / "accessibility-findings.epub"
     store = Store(tmp_path / "store")
     assert presswork("build", "--no-check", "--no-cache", cwd=book).returncode == 0
-    first = ACE.check(epub, timeout=600, store=store)
+    heard: list[tuple[int, int]] = []
+    first = ACE.check(epub, timeout=600, store=store, on_document=lambda done, total: heard.append((done, total)))
     assert first == ACE.check(epub, timeout=600) and {v.document for v in first} >= {"text/ch001.xhtml", "text/ch002.xhtml"}
     kept = sorted((tmp_path / "store" / "ace").rglob("*.json"))
     documents = [name for name in _members(epub) if name.endswith(".xhtml")]
     assert len(kept) == len(documents)  # one verdict for each content document (the navigation's too)
+    assert heard[-1] == (len(documents), len(documents)) and heard == sorted(heard), heard
 
     chapter = book / "book" / "index.md"
     chapter.write_text(chapter.read_text() + '\n<span style="color: #bbbbbb">A second pale line.</span>\n')
     assert presswork("build", "--no-check", "--no-cache", cwd=book).returncode == 0
-    again = ACE.check(epub, timeout=600, store=store)
+    heard.clear()
+    again = ACE.check(epub, timeout=600, store=store, on_document=lambda done, total: heard.append((done, total)))
     assert again == ACE.check(epub, timeout=600) and again != first
+    assert heard == [(1, 1)]  # the one changed document
     assert len(list((tmp_path / "store" / "ace").rglob("*.json"))) == len(kept) + 1  # only the changed chapter was read
 
     chapter.write_text("# Shore birds\n\nA heron stands in the water.\n")
