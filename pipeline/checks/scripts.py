@@ -40,6 +40,8 @@ _NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "pt"
 _LANG_ELEMENT = re.compile(r"""<([A-Za-z][\w-]*)\b[^<>]*?\blang\s*=\s*["']?[\w-]+[^<>]*>""")
 _LANG_ATTRIBUTES = re.compile(r"""\{:?[^{}\n]*\blang\s*=\s*["']?[\w-]+[^{}\n]*\}""")
 _DELIMITERS = "*_~=^`"
+_GREEK_START = "\u0370"  # every code point before it is Latin, a Latin mark, a digit, a sign or a space
+_BEYOND_LATIN = re.compile("[^\u0000-\u036f]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Run:
 
 def script_of(char: str) -> str | None:
     """The script of a letter ("Cyrillic"), None for Latin, digits, punctuation and spaces."""
-    if not unicodedata.category(char).startswith(("L", "M")):
+    if char < _GREEK_START or not unicodedata.category(char).startswith(("L", "M")):  # Latin and its marks come first
         return None
     name = unicodedata.name(char, "")
     return _PREFIXES.get(name.split(" ", 1)[0].split("-", 1)[0])
@@ -88,6 +90,8 @@ def unmarked(prose: Prose, book_language: str) -> list[Run]:
 def _runs(unit: Unit, own: set[str]) -> list[tuple[int, int, str]]:
     """(start, end, script) in the unit's text of each run of letters of one foreign script; words
     of that script joined by spaces and punctuation are one run."""
+    if not _BEYOND_LATIN.search(unit.text):
+        return []  # nothing but Latin, the commonest case, read at once
     runs: list[tuple[int, int, str, int]] = []
     start = end = None
     current, letters = None, 0
