@@ -41,7 +41,9 @@ _LANG_ELEMENT = re.compile(r"""<([A-Za-z][\w-]*)\b[^<>]*?\blang\s*=\s*["']?[\w-]
 _LANG_ATTRIBUTES = re.compile(r"""\{:?[^{}\n]*\blang\s*=\s*["']?[\w-]+[^{}\n]*\}""")
 _DELIMITERS = "*_~=^`"
 _GREEK_START = "\u0370"  # every code point before it is Latin, a Latin mark, a digit, a sign or a space
-_BEYOND_LATIN = re.compile("[^\u0000-\u036f]")
+# Anything but Latin (with Latin Extended Additional), punctuation, symbols, arrows, variation selectors
+# and emoji, where no letter of another script is (checked against `script_of` for every code point).
+_BEYOND_LATIN = re.compile("[^\u0000-\u036f\u1e00-\u1eff\u2000-\u2bff\ufe00-\ufe0f\U0001f000-\U0001faff]")
 
 
 @dataclass(frozen=True)
