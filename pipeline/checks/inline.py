@@ -142,9 +142,16 @@ class _Reader:
 
     def run(self) -> None:
         s, i, n = self.s, 0, len(self.s)
+        plain = _PLAIN_SYMBOLS if self.symbols else _PLAIN
         while i < n:
             if i in self.closers:
                 i = self.closers.pop(i)
+                continue
+            text = plain.match(s, i)
+            if text:  # characters that start no markup, kept as they are, at once
+                self.out.text.extend(s[i : text.end()])
+                self.out.offsets.extend(self.o[i : text.end()])
+                i = text.end()
                 continue
             c = s[i]
             symbol = _SYMBOLS.match(s, i) if self.symbols and c in "-<=+(c" else None
@@ -437,8 +444,13 @@ _HANDLERS = {
 # What pymdownx.smartsymbols makes of plain characters.
 _SYMBOL_OF = {"<-->": "↔", "-->": "→", "<--": "←", "(tm)": "™", "(c)": "©", "(r)": "®", "+/-": "±", "=/=": "≠", "c/o": "℅"}
 _SYMBOLS = re.compile("|".join(re.escape(key) for key in _SYMBOL_OF), re.IGNORECASE)
+# A run of characters that start no markup: none that a handler reads, no "]" (a link's text may end
+# there), no h, f or w beginning a word (a bare URL may start there), and, reading smart symbols, none
+# that starts one.
+_PLAIN = re.compile(r"(?:[^\\`$<!\[\]{*_~&+=^:hfw]|(?<=[^\W_]|[/.])[hfw])+")
+_PLAIN_SYMBOLS = re.compile(r"(?:[^\\`$<!\[\]{*_~&+=^:hfw\-(c]|(?<=[^\W_]|[/.])[hfw])+")
 _KEYS = re.compile(r"\+\+[\w-]+(?:\+[\w-]+)*\+\+")
-_SHORTCODE = re.compile(r":[a-z0-9_+-]+(?:-[a-z0-9_+-]+)*:(?![\w/])")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]+:(?![\w/])")  # one class, no nested repetition: linear on a row of dashes
 
 
 def cells(row: str) -> list[tuple[int, int]]:

@@ -578,3 +578,15 @@ def test_in_strict_mode_a_misspelling_stops_the_build_only_when_the_book_asks_it
     assert run.returncode == 1, run.stderr
     assert "the book builds in strict mode; nothing was built" in run.stderr.strip().splitlines()[-1]
     assert not (book / "build").exists() or not any((book / "build").iterdir())
+
+
+def test_a_colon_before_a_long_row_of_dashes_is_read_at_once(tmp_path):
+    """`:------…|` outside a table (a column rule written by hand): the check reads it as text, as it
+    reads any line, instead of trying every way to cut the dashes into an icon's name (which took
+    minutes at 45 dashes, doubling with each one more)."""
+    book = copy_book(TESTS / "books" / "pathological-nesting", tmp_path / "book")
+    (book / "book" / "nested.md").write_text(
+        "# Widths\n\nThe widths were set by hand :" + "-" * 60 + "| :---- and kept.\n", encoding="utf-8"
+    )
+    run = presswork("check", "--no-grammar", "--format", "json", cwd=book, timeout=120)  # minutes before, not seconds
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
