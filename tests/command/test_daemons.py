@@ -21,10 +21,11 @@ import pytest
 from conftest import EPOCH, TESTS, copy_book, fresh_cache, presswork
 
 from pipeline.environment import cache_folder
-from pipeline.tools import daemon, epubcheck, java, verapdf
+from pipeline.tools import ace, daemon, epubcheck, java, verapdf
 
 SEEDED = TESTS / "books" / "seeded-findings"
 VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
+ACE = ace.Checker.find(cache_folder(os.environ))
 
 
 def _servers(cache: Path) -> list[int]:
@@ -215,13 +216,10 @@ def test_the_live_line_says_when_languagetool_is_started_and_what_it_checks(tmp_
         daemon.stop_all()
 
 
+@pytest.mark.skipif(ACE.missing() is not None, reason=f"{ACE.missing()} (make test installs it from npm)")
 def test_the_live_line_counts_the_documents_daisy_ace_reads(tmp_path):
     """A build on a terminal says which of the EPUB's documents DAISY Ace is reading ("document 3 of
     7"), and the second build, which reads only the changed one, counts that one."""
-    from pipeline.tools import ace
-
-    if ace.Checker.find(cache_folder(os.environ)).missing():
-        pytest.skip("DAISY Ace is not installed (make test installs it from npm)")
     cache, book = fresh_cache(tmp_path / "cache"), copy_book(SEEDED, tmp_path / "book")
     shown = _on_a_terminal(book, cache, "build", "--format", "epub", "--no-check")
     counts = [(int(a), int(b)) for a, b in re.findall(r"epub(?: valid)? \(DAISY Ace: document (\d+) of (\d+)\)", shown)]
