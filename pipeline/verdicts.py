@@ -54,4 +54,5 @@ def whole(
 
 
 def said(shard: Shard) -> str:
+    """How a shard is named on its lines: "shard 2 of 4"."""
     return f"shard {shard[0]} of {shard[1]}"

@@ -224,7 +224,7 @@ class Grammar:
         if options.shard:
             others = f"; {left[0]} left to the other shards" if left and left[0] else ""
             said = note["text"] if sent or not others else "none sent"
-            note["text"] = f"{said}{others} (shard {options.shard[0]} of {options.shard[1]})"
+            note["text"] = f"{said}{others} ({verdicts.said(options.shard)})"
         return findings
 
 

@@ -149,7 +149,7 @@ def hook(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     from pipeline import build as builds
-    from pipeline import clock
+    from pipeline import clock, verdicts
     from pipeline.formats.base import Programs
     from pipeline.progress import Progress
 
@@ -174,7 +174,7 @@ def build(args: argparse.Namespace) -> int:
         progress.say(f"  {artifact.format:<5} {options.shown(artifact.path)}")
     if args.shard:
         progress.say(
-            f"shard {args.shard[0]} of {args.shard[1]}: its share of the verdicts is in the cache, and no edition is written "
+            f"{verdicts.said(args.shard)}: its share of the verdicts is in the cache, and no edition is written "
             "(merge the shards' caches, then build without --shard)"
         )
     if args.draft:

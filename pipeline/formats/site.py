@@ -131,7 +131,7 @@ def _accessibility(inputs: Inputs, site: Path) -> list[str]:
     known = {page: inputs.store.get_json("axe", name) for page, name in names.items()}
     shard = inputs.manuscript.settings.shard
     unknown = [page for page, verdict in known.items() if verdict is None and verdicts.ours(names[page], shard)]
-    known.update({page: [] for page, verdict in known.items() if verdict is None and page not in unknown})  # another shard's
+    known.update({page: [] for page in names if known[page] is None and not verdicts.ours(names[page], shard)})  # another shard's
     try:
         fresh = checker.check(site, unknown, palettes, timeout=inputs.timeout, base=base, whole=whole) if unknown else []
     except ToolError as error:
