@@ -31,7 +31,7 @@ def grammar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--languagetool-url", metavar="URL", help="use the LanguageTool server at URL instead of starting one")
     parser.add_argument(
         "--no-daemon", action="store_true",
-        help="start LanguageTool, EPUBCheck and veraPDF for this run only and stop them at the end (default: they stay "
+        help="start LanguageTool, typst, EPUBCheck and veraPDF for this run only and stop them at the end (default: they stay "
         "running between runs for tools_idle minutes; presswork stop ends them)",
     )  # fmt: skip
 

@@ -302,7 +302,7 @@ class PressworkConfig(base.Config):
     slug = c.Optional(Slug())
     formats = c.ListOfItems(c.Choice(tuple(FORMATS)), default=list(FORMATS))
     timeout = Count(default=600, least=1)  # seconds, for each run of an external tool
-    tools_idle = Count(default=10)  # minutes LanguageTool, EPUBCheck and veraPDF stay running after a run, for the next; 0: not kept
+    tools_idle = Count(default=10)  # minutes LanguageTool, typst, EPUBCheck and veraPDF stay running after a run, for the next; 0: not kept
     max_chapter_bytes = Count(default=5_000_000, least=1)
     max_image_bytes = Count(default=50_000_000, least=1)
     max_footnotes = Count(default=1_000, least=1)  # in one chapter

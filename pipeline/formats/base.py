@@ -23,7 +23,8 @@ from pipeline.rendering import assembly, tree
 from pipeline.rendering.render import Rendering
 from pipeline.sources.manuscript import Manuscript
 from pipeline.store import Store, digest
-from pipeline.tools import ace, axe, java, mermaid, verapdf
+from pipeline.tools import ace, axe, mermaid, verapdf
+from pipeline.tools.daemon import Warm
 
 if TYPE_CHECKING:
     from pipeline.configuration.config import Settings
@@ -65,7 +66,7 @@ class Programs:
     ace: ace.Checker | None = None  # checks the EPUB's accessibility (without it the EPUB claims no conformance)
     verapdf: verapdf.Validator | None = None  # validates the PDF against PDF/UA-1
     axe: axe.Checker | None = None  # checks every page of the site against WCAG 2.1 A and AA
-    java: java.Warm | None = None  # where EPUBCheck and veraPDF are kept running between runs (None: each run starts its own)
+    warm: Warm | None = None  # where typst, EPUBCheck and veraPDF are kept running between runs (None: each run starts its own)
 
     @classmethod
     def found(cls, settings: Settings | None = None, *, daemon: bool = True) -> Programs:
@@ -76,7 +77,7 @@ class Programs:
         cache = cache_folder(os.environ)
         found = (mermaid.Renderer.find(cache), ace.Checker.find(cache), verapdf.Validator.find(cache), axe.Checker.find(cache))
         idle = 60 * settings.presswork.tools_idle if settings is not None and daemon else 0
-        return cls(*found, java.Warm.found(idle))
+        return cls(*found, Warm.found(idle))
 
 
 @dataclass(frozen=True)

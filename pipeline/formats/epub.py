@@ -123,7 +123,7 @@ class EpubBuilder(Builder):
             try:
                 messages = verdicts.whole(
                     inputs.store, "epubcheck", epubcheck.version(), artifact.path, inputs.manuscript.settings.shard,
-                    lambda: epubcheck.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.java), epubcheck.Message,
+                    lambda: epubcheck.check(artifact.path, timeout=inputs.timeout, warm=inputs.programs.warm), epubcheck.Message,
                 ) or []  # fmt: skip
             except BaseException:
                 if aced is not None:

@@ -1,7 +1,7 @@
-"""Tools kept warm between runs, as Gradle keeps its daemon: LanguageTool's server, and EPUBCheck and
-veraPDF each in a JVM of its own (`Warm.java`), are started by the first run that needs them, used by
-every run that finds them, and end by themselves after some idle minutes (`tools_idle`;
-`--no-daemon` or 0 minutes: each run starts its own and stops it).
+"""Tools kept warm between runs, as Gradle keeps its daemon: LanguageTool's server, typst's compiler
+(`pipeline.tools.typst`), and EPUBCheck and veraPDF each in a JVM of its own (`Warm.java`), are
+started by the first run that needs them, used by every run that finds them, and end by themselves
+after some idle minutes (`tools_idle`; `--no-daemon` or 0 minutes: each run starts its own and stops it).
 
 They are the user's, whatever cache a run uses: each one's state lives in a folder of its own under
 `home()` (`daemon.json`: the supervisor's process id, the address it serves, what it was started
@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
@@ -87,6 +88,21 @@ def warm(folder: Path, identity: dict, command: list[str], address: str, *, idle
             time.sleep(0.25)
         _end(record)
         raise ToolError(f"{title} did not answer within {startup:g} s", hint="run with --no-daemon to start it as before")
+
+
+@dataclass(frozen=True)
+class Warm:
+    """Where tools are kept running between runs (the user's folder of daemons, `home()`, one folder
+    in it for each tool), and how many seconds each stays after its last run."""
+
+    folder: Path
+    idle: float
+
+    @classmethod
+    def found(cls, idle: float) -> Warm | None:
+        """Tools kept `idle` seconds (None, when 0 or when the user has no folder of daemons: each run starts its own)."""
+        folder = home() if idle > 0 else None
+        return cls(folder, idle) if folder is not None else None
 
 
 def home() -> Path | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import java, process
+from pipeline.tools import daemon, java, process
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ _JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m"]
 _MAIN = "com.adobe.epubcheck.tool.Checker"  # the jar's own
 
 
-def check(epub: Path, *, timeout: float, warm: java.Warm | None = None) -> list[Message]:
+def check(epub: Path, *, timeout: float, warm: daemon.Warm | None = None) -> list[Message]:
     """Every message EPUBCheck has about `epub` (an empty list: valid, no warning), in the JVM kept
     for it when `warm`."""
     epub = epub.resolve()

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import tempfile
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
@@ -51,23 +50,8 @@ def _major(java: str) -> int:
     return int(match.group(2) or 0) if major == 1 else major
 
 
-@dataclass(frozen=True)
-class Warm:
-    """Where Java tools are kept running between runs (a folder of `daemon.home()`), and how many seconds
-    each stays after its last run."""
-
-    folder: Path
-    idle: float
-
-    @classmethod
-    def found(cls, idle: float) -> Warm | None:
-        """Tools kept `idle` seconds (None, when 0 or when the user has no folder of daemons: each run starts its own)."""
-        home = daemon.home() if idle > 0 else None
-        return cls(home, idle) if home is not None else None
-
-
 def run(tool: str, name: str, classpath: str, main: str, args: list[str], *, jvm: list[str], timeout: float, limit: str = "",
-        warm: Warm | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+        warm: daemon.Warm | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
     """The command line of a Java tool (`main` of `classpath`, with `args`, each path whole) run as
     `process.run` runs a program (its exit code not checked): in the JVM kept for it (`name`) when
     `warm`, else in a JVM of its own started with the options `jvm`. A kept JVM that fails on the way

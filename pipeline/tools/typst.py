@@ -1,4 +1,5 @@
-"""typst, the compiler bundled in the `typst` package, run in a child process so it has a timeout.
+"""typst, the compiler bundled in the `typst` package, run with a timeout: in a child process of its own,
+or in the compiler kept running between runs (`_serve`), which lays out again only what changed.
 
 Only the fonts typst bundles and those of `pipeline.formats.pdf.fonts` (one folder of links) are used, system
 fonts are ignored, and the PDF's creation date comes from the build's epoch: the same source and
@@ -10,17 +11,27 @@ shows: such a character is drawn as its code point (`stand_in`) instead of an em
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import re
+import socket
+import subprocess
 import sys
+import threading
+import time
 import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import process
+from pipeline.tools import daemon, process
 
 _MISSING = "missing glyph: "
 _UNSETTLED = "presswork: unsettled: "  # the child tells the parent of a layout typst did not settle
+
+_KEPT_UNDER = 3 * 2**30  # bytes: a kept compiler grown past this leaves once it has answered
+_GRACE = 5.0  # seconds a kept compiler gives a compile past its caller's timeout (the caller stops it first)
 
 _UA = "PDF/UA-1 error: "
 _NOT_SHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
@@ -73,6 +84,7 @@ def compile_pdf(
     accessible: bool = False,
     unshown: list[str] | None = None,
     unsettled: list[str] | None = None,
+    warm: daemon.Warm | None = None,
 ) -> object:
     """Compile `source` (inside `root`, which typst may not read beyond) to the PDF `output`, with
     the fonts typst bundles and those in the folder `fonts`; with `report`, return the value of the
@@ -81,11 +93,19 @@ def compile_pdf(
     (`stand_in`) and added to `unshown`. What typst says of a layout it did not settle ("document did
     not converge within five attempts": page numbers, running heads or references that may be wrong)
     is added to `unsettled`. Raises `Inaccessible` when the document cannot be PDF/UA-1,
-    and `Failed` when typst fails otherwise."""
+    and `Failed` when typst fails otherwise. With `warm`, the compiler kept running for the user does
+    it (`_serve`), which remembers what it laid out before: a book compiled again after a small change
+    takes a fraction of the time."""
     version()
-    command = [sys.executable, "-m", "pipeline.tools.typst", str(source), str(output), str(root), str(epoch)]
-    command += [f"--tags={'ua-1' if accessible else 'yes'}", f"--report={report or ''}", f"--fonts={fonts or ''}"]
-    result = process.run("typst", command, timeout=timeout, check=False)
+    arguments = [os.path.abspath(source), os.path.abspath(output), os.path.abspath(root), str(epoch)]
+    arguments += [
+        f"--tags={'ua-1' if accessible else 'yes'}",
+        f"--report={report or ''}",
+        f"--fonts={os.path.abspath(fonts) if fonts else ''}",
+    ]
+    result = _kept(arguments, warm, timeout) if warm is not None else None
+    if result is None:  # no kept compiler, or it failed on the way: a child of its own answers the same
+        result = process.run("typst", [sys.executable, "-m", "pipeline.tools.typst", *arguments], timeout=timeout, check=False)
     said = result.stderr.decode("utf-8", "replace")
     if unshown is not None:
         unshown += [line.removeprefix(_MISSING) for line in said.splitlines() if line.startswith(_MISSING)]
@@ -100,6 +120,93 @@ def compile_pdf(
         error = re.search(r"^error: ", text, re.MULTILINE)  # typst's warnings, each at its place, may come before
         raise Failed(first.removeprefix("error: "), *_place(text, source.name, error.start() if error else 0), text)
     return process.read_json("typst", result.stdout) if report else None
+
+
+def _kept(arguments: list[str], warm: daemon.Warm, timeout: float) -> subprocess.CompletedProcess[bytes] | None:
+    """The compile `arguments` ask for, done by the compiler kept running in `warm` (started now when
+    none runs, or when it was started from another version); None when it failed on the way (it died,
+    it did not answer): it is stopped, and the caller compiles in a child of its own."""
+    folder = warm.folder / "typst"
+    address = str(folder / "sock")
+    identity = {"python": sys.executable, "typst": version(), "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+    command = [sys.executable, "-P", "-m", "pipeline.tools.typst", "--serve", address]
+    try:
+        with daemon.used(folder, identity, command, address, idle=warm.idle, answers=_answers, startup=60, title="typst") as kept:
+            answer = _ask(kept, {"arguments": arguments, "timeout": timeout}, timeout)
+        return subprocess.CompletedProcess(arguments, int(answer["code"]), answer["stdout"].encode(), answer["stderr"].encode())
+    except TimeoutError as error:
+        daemon.stop(folder)  # still compiling: the next run starts another
+        raise ToolError(f"typst timed out after {timeout:g} s and was stopped", hint="raise timeout in mkdocs.yml") from error
+    except (OSError, ValueError, KeyError, TypeError, ToolError):
+        daemon.stop(folder)
+        return None
+
+
+def _ask(address: str, request: dict, timeout: float) -> dict:
+    """The kept compiler's answer to `request`: one line of JSON each way."""
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.settimeout(timeout)
+        connection.connect(address)
+        connection.sendall(json.dumps(request).encode("utf-8") + b"\n")
+        with connection.makefile("rb") as answer:
+            return json.loads(answer.readline())
+
+
+def _answers(address: str) -> bool:
+    try:
+        return _ask(address, {}, 5) == {"warm": True}
+    except (OSError, ValueError):
+        return False
+
+
+def _serve(address: str) -> int:
+    """The compiler kept running between runs (under `pipeline.tools.daemon`), on the Unix socket
+    `address` in the user's own folder: each connection asks one compile (`_compile`'s arguments, and
+    the caller's timeout) and is answered its exit code and what it said, compiles side by side.
+    typst remembers what it laid out (and forgets what ten compiles did not use), so a book compiled
+    again after a small change is laid out again only where it changed. It leaves, once it has
+    answered, when it has grown past `_KEPT_UNDER`, and at once when a compile runs past its caller's
+    timeout (the caller has stopped waiting): the next run starts another."""
+    import socketserver
+
+    deadlines: dict[int, float] = {}
+    guard = threading.Lock()
+
+    class Compile(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            request = json.loads(self.rfile.readline() or b"{}")
+            if "arguments" not in request:
+                self.wfile.write(b'{"warm": true}\n')
+                return
+            with guard:
+                deadlines[threading.get_ident()] = time.monotonic() + float(request["timeout"]) + _GRACE
+            try:
+                code, out, err = _compile(*request["arguments"])
+            finally:
+                with guard:
+                    deadlines.pop(threading.get_ident(), None)
+            self.wfile.write(json.dumps({"code": code, "stdout": out, "stderr": err}).encode("utf-8") + b"\n")
+            if _resident() > _KEPT_UNDER:
+                threading.Thread(target=server.shutdown).start()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            with guard:
+                if any(deadline < time.monotonic() for deadline in deadlines.values()):
+                    os._exit(1)  # a compile that will not end: nobody waits for it any more
+
+    Path(address).unlink(missing_ok=True)
+    with socketserver.ThreadingUnixStreamServer(address, Compile) as server:
+        server.daemon_threads = True
+        threading.Thread(target=watch, daemon=True).start()
+        server.serve_forever()
+    return 0
+
+
+def _resident() -> int:
+    """This process's resident memory, in bytes."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _place(text: str, name: str, start: int) -> tuple[int, int]:
@@ -145,20 +252,23 @@ def _unshown(text: str, font_paths: list[str]) -> str | None:
     return None
 
 
-def _main(
+def _compile(
     source: str, output: str, root: str, epoch: str, tags: str = "--tags=yes", report: str = "--report=", fonts: str = "--fonts="
-) -> int:
+) -> tuple[int, str, str]:
+    """One compile as `compile_pdf` asks it (its arguments as the child's command line gives them):
+    the exit code, what goes to standard output (the report), and what goes to standard error."""
     import typst
 
     label = report.removeprefix("--report=")
     font_paths = [fonts.removeprefix("--fonts=")] if fonts.removeprefix("--fonts=") else []
+    said: list[str] = []
     try:
         text = Path(source).read_text(encoding="utf-8")
         unshown = _every_unshown(text, font_paths)
         if unshown:  # each drawn as its code point, and told to the parent
             for character in unshown:
                 text = text.replace(character, stand_in(character))
-                print(_MISSING + character, file=sys.stderr)
+                said.append(_MISSING + character)
             Path(source).write_text(text, encoding="utf-8")
         compiler = typst.Compiler(source, root=root, font_paths=font_paths, ignore_system_fonts=True)
         accessible = tags == "--tags=ua-1"
@@ -166,17 +276,23 @@ def _main(
             output=output, timestamp=int(epoch), pdf_tags=True, pdf_standards=["ua-1"] if accessible else []
         )
         for warning in warnings:
-            said = " ".join(str(getattr(warning, "message", warning)).split())
-            if "converge" in said or "stabilize" in said:
-                print(_UNSETTLED + said, file=sys.stderr)
-        if label:  # the layout is cached: asking the document costs next to nothing now
-            sys.stdout.write(compiler.query(f"<{label}>", field="value", one=True, format="json"))
-    except Exception as error:  # typst raises its own TypstError; report it to the parent on stderr
-        print(" ".join(str(error).split()), file=sys.stderr)
-        print(getattr(error, "diagnostic", ""), file=sys.stderr)  # where in the source, when typst says
-        return 1
-    return 0
+            message = " ".join(str(getattr(warning, "message", warning)).split())
+            if "converge" in message or "stabilize" in message:
+                said.append(_UNSETTLED + message)
+        # the layout is cached: asking the document costs next to nothing now
+        found = compiler.query(f"<{label}>", field="value", one=True, format="json") if label else ""
+    except Exception as error:  # typst raises its own TypstError; reported to the parent
+        said += [" ".join(str(error).split()), str(getattr(error, "diagnostic", ""))]  # and where in the source, when typst says
+        return 1, "", "\n".join(said) + "\n"
+    return 0, found, "".join(line + "\n" for line in said)
+
+
+def _main(*arguments: str) -> int:
+    code, out, err = _compile(*arguments)
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return code
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main(*sys.argv[1:]))
+    raise SystemExit(_serve(sys.argv[2]) if sys.argv[1:2] == ["--serve"] else _main(*sys.argv[1:]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ToolError
-from pipeline.tools import java, maven, process
+from pipeline.tools import daemon, java, maven, process
 
 VERSION = "1.28.2"
 ARTIFACT = f"org.verapdf.apps:greenfield-apps:{VERSION}"
@@ -57,7 +57,7 @@ class Validator:
             return str(error)
         return None
 
-    def check(self, pdf: Path, *, timeout: float, warm: java.Warm | None = None) -> list[Failure]:
+    def check(self, pdf: Path, *, timeout: float, warm: daemon.Warm | None = None) -> list[Failure]:
         """Every rule of PDF/UA-1 that `pdf` fails (an empty list: it conforms); `timeout` for each
         `PER` of its pages (veraPDF reads every page and the whole structure tree, in one run); in the
         JVM kept for it when `warm`."""

@@ -21,7 +21,7 @@ import pytest
 from conftest import EPOCH, TESTS, copy_book, fresh_cache, presswork
 
 from pipeline.environment import cache_folder
-from pipeline.tools import ace, daemon, epubcheck, java, verapdf
+from pipeline.tools import ace, daemon, epubcheck, typst, verapdf
 
 SEEDED = TESTS / "books" / "seeded-findings"
 VERAPDF = verapdf.Validator.find(cache_folder(os.environ))
@@ -135,8 +135,8 @@ def _broken_epub(path: Path) -> Path:
     return path
 
 
-def _java_of(folder: Path) -> int:
-    """The JVM a kept tool runs in: the child of its supervisor."""
+def _kept_of(folder: Path) -> int:
+    """The process a kept tool runs in (its JVM, typst's compiler): the child of its supervisor."""
     supervisor = daemon.running(folder)["pid"]
     return int(subprocess.run(["pgrep", "-P", str(supervisor)], capture_output=True, text=True).stdout.split()[0])
 
@@ -145,19 +145,65 @@ def test_epubcheck_kept_running_answers_as_one_started_anew(tmp_path):
     """EPUBCheck in the JVM kept for it reports what it reports started anew, the second run in the
     same JVM; a kept JVM killed gives the same answer, from a JVM started again."""
     daemon.stop_all()
-    warm = java.Warm.found(600)
+    warm = daemon.Warm.found(600)
     epub = _broken_epub(tmp_path / "broken.epub")
     try:
         anew = epubcheck.check(epub, timeout=600)
         assert {m.severity for m in anew} >= {"ERROR"} or {m.severity for m in anew} >= {"FATAL"}, anew
         assert epubcheck.check(epub, timeout=600, warm=warm) == anew
-        first = _java_of(warm.folder / "epubcheck")
-        assert epubcheck.check(epub, timeout=600, warm=warm) == anew and _java_of(warm.folder / "epubcheck") == first
+        first = _kept_of(warm.folder / "epubcheck")
+        assert epubcheck.check(epub, timeout=600, warm=warm) == anew and _kept_of(warm.folder / "epubcheck") == first
         os.kill(first, signal.SIGKILL)
         assert epubcheck.check(epub, timeout=600, warm=warm) == anew
     finally:
         daemon.stop_all()
     assert daemon.running(warm.folder / "epubcheck") is None
+
+
+TYPESET = """#set page(height: 6cm)
+#set text(font: "Libertinus Serif")
+#metadata((pages: "WORDS")) <pw-report>
+#for i in range(40) [WORDS, paragraph #i. #parbreak()]
+"""
+
+
+def test_typst_kept_running_typesets_as_one_started_anew(tmp_path):
+    """typst's compiler kept running writes the PDF a compiler started anew writes, byte for byte, with
+    the same report and the same characters no font shows, compile after compile as the source
+    changes; a source it cannot compile fails the same way; one killed is replaced, same answer."""
+    daemon.stop_all()
+    warm = daemon.Warm.found(600)
+    source = tmp_path / "book.typ"
+
+    def compiled(text: str, kept: bool) -> tuple:
+        source.write_text(text, encoding="utf-8")
+        unshown: list[str] = []
+        output = tmp_path / ("kept.pdf" if kept else "anew.pdf")
+        report = typst.compile_pdf(
+            source, output, root=tmp_path, epoch=int(EPOCH), timeout=120, report="pw-report", unshown=unshown, warm=warm if kept else None
+        )
+        return report, unshown, output.read_bytes()
+
+    try:
+        for words in ("First words", "Other words, \u0f8a unshown", "First words"):
+            text = TYPESET.replace("WORDS", words)
+            anew = compiled(text, kept=False)
+            assert anew[0] == {"pages": words.replace("\u0f8a", typst.stand_in("\u0f8a"))} and anew[2].startswith(b"%PDF")
+            assert compiled(text, kept=True) == anew
+        first = _kept_of(warm.folder / "typst")
+        with pytest.raises(typst.Failed) as anew_failure:
+            compiled("#let x = (\n", kept=False)
+        with pytest.raises(typst.Failed) as kept_failure:
+            compiled("#let x = (\n", kept=True)
+        assert (kept_failure.value.reason, kept_failure.value.line) == (anew_failure.value.reason, anew_failure.value.line)
+        assert "unclosed delimiter" in kept_failure.value.reason and _kept_of(warm.folder / "typst") == first
+        os.kill(first, signal.SIGKILL)
+        text = TYPESET.replace("WORDS", "After the kill")
+        assert compiled(text, kept=True) == compiled(text, kept=False)
+        assert _kept_of(warm.folder / "typst") != first
+    finally:
+        daemon.stop_all()
+    assert daemon.running(warm.folder / "typst") is None
 
 
 @pytest.mark.skipif(VERAPDF.missing() is not None, reason=f"{VERAPDF.missing()} (make test installs it from Maven Central)")
@@ -166,7 +212,7 @@ def test_verapdf_kept_running_answers_as_one_started_anew(tmp_path):
     import pikepdf
 
     daemon.stop_all()
-    warm = java.Warm.found(600)
+    warm = daemon.Warm.found(600)
     pdf = pikepdf.new()
     pdf.add_blank_page()
     pdf.save(tmp_path / "untagged.pdf")

@@ -23,7 +23,7 @@ from conftest import CACHE, EPOCH, TESTS, copy_book, fresh_cache, presswork, tre
 
 from pipeline.errors import ToolError
 from pipeline.formats import styles
-from pipeline.tools import maven, pandoc
+from pipeline.tools import daemon, maven, pandoc
 
 PYTHON_ONLY = os.path.dirname(sys.executable)  # a PATH with Python and nothing else: no java, no git
 
@@ -94,19 +94,24 @@ def test_typst_given_source_it_cannot_compile(book):
 BUSY_TYPST = "\n#for i in range(100000000) {}\n"
 
 
-def test_typst_running_over_its_timeout_is_stopped(book):
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-compiler", "own-child"])
+def test_typst_running_over_its_timeout_is_stopped(book, kept):
+    """Whether typst runs in the compiler kept between runs or in a child of its own, a compile past
+    the book's timeout is stopped: nothing is left compiling."""
     _template(book, BUSY_TYPST)
     config = book / "mkdocs.yml"
     config.write_text(config.read_text() + "      timeout: 2\n")
-    line = fails(book, "--format", "pdf")
+    line = fails(book, "--format", "pdf", *([] if kept else ["--no-daemon"]))
     assert line == "error: typst timed out after 2 s and was stopped (raise timeout in mkdocs.yml)"
+    assert daemon.running(daemon.home() / "typst") is None  # the kept compiler was stopped with it
+    assert not [pid for pid, cmdline in _processes() if "pipeline.tools.typst" in " ".join(cmdline) and _descends_from(pid, os.getpid())]
 
 
 def test_typst_killed_while_it_compiles(book):
     _template(book, BUSY_TYPST)
     killer = Killer("pipeline.tools.typst")
     killer.start()
-    line = fails(book, "--format", "pdf")
+    line = fails(book, "--format", "pdf", "--no-daemon")  # a child of its own (the kept compiler, killed, is replaced)
     killer.join()
     assert killer.killed == 1
     assert line == "error: typst failed: it was killed (SIGKILL)"

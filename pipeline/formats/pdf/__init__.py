@@ -197,7 +197,7 @@ class PdfBuilder(Builder):
                 listed.write_text(json.dumps(names), encoding="utf-8")
                 return typst.compile_pdf(
                     typ, output, root=source.parent, epoch=inputs.manuscript.epoch, timeout=inputs.timeout,
-                    report=report, fonts=folder, accessible=accessible, unshown=unshown, unsettled=unsettled,
+                    report=report, fonts=folder, accessible=accessible, unshown=unshown, unsettled=unsettled, warm=inputs.programs.warm,
                 )  # fmt: skip
 
             if run_on is None:
@@ -326,7 +326,7 @@ def _verapdf(inputs: Inputs, pdf: Path) -> list[verapdf.Failure]:
     validator = inputs.programs.verapdf
     return verdicts.whole(
         inputs.store, "verapdf", validator.version, pdf, inputs.manuscript.settings.shard,
-        lambda: validator.check(pdf, timeout=inputs.timeout, warm=inputs.programs.java), verapdf.Failure,
+        lambda: validator.check(pdf, timeout=inputs.timeout, warm=inputs.programs.warm), verapdf.Failure,
     ) or []  # fmt: skip
 
 
