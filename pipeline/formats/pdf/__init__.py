@@ -3,22 +3,24 @@ book in parts, joined by `pipeline.formats.pdf.parts`)."""
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import json
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline import formats, verdicts
+from pipeline import formats
 from pipeline.errors import ContentError, PressworkError, ToolError, ValidationError
 from pipeline.formats import accessibility, pages, styles, words
 from pipeline.formats.base import Artifact, Builder, Inputs
-from pipeline.formats.pdf import fonts, openings, parts, preflight, typst_source
+from pipeline.formats.pdf import body, conformance, fonts, openings, parts, preflight, typst_source
 from pipeline.rendering import tree
 from pipeline.store import key
-from pipeline.tools import pandoc, pdftotext, typst, verapdf
+from pipeline.tools import pandoc, pdftotext, typst
 
 
 class PdfBuilder(Builder):
@@ -51,7 +53,12 @@ class PdfBuilder(Builder):
         artifact, found, geometry = self.compose(inputs, staging)
         if not inputs.print_pages.done():
             inputs.print_pages.set_result(found)  # the EPUB waits for the pages it cites, not for veraPDF
-        return self._held(inputs, self._preflown(inputs, artifact, geometry))
+        if not conformance.holds(inputs, artifact):
+            return self._preflown(inputs, artifact, geometry)
+        with ThreadPoolExecutor(max_workers=1) as beside:  # veraPDF reads the PDF while the preflight does
+            verdict = beside.submit(contextvars.copy_context().run, conformance.verdict, inputs, artifact)
+            preflown = self._preflown(inputs, artifact, geometry)
+        return conformance.held(inputs, preflown, verdict.result())
 
     def _preflown(self, inputs: Inputs, artifact: Artifact, geometry: preflight.Geometry | None) -> Artifact:
         """The PDF through the preflight: its errors stop the build (they are the layout's), its
@@ -107,34 +114,7 @@ class PdfBuilder(Builder):
         geometry = preflight.Geometry.of(found, words.direction(inputs.manuscript.settings.presswork.book.language) == "rtl")
         return Artifact(self.name, output, notes=tuple(notes), withheld=refused), placed, geometry
 
-    def _held(self, inputs: Inputs, artifact: Artifact) -> Artifact:
-        """At `accessibility: {pdf: warning}`, a PDF that declares PDF/UA-1 is held to it by veraPDF
-        as it is built: one that fails loses the claim, and a warning says why. (At `error`,
-        veraPDF's failures stop the build when the PDF is validated.)"""
-        if (
-            accessibility.level(inputs.manuscript.settings, "pdf") != "warning"
-            or accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE
-        ):
-            return artifact
-        validator = inputs.programs.verapdf
-        problem = validator.missing() if validator else "veraPDF is not installed"
-        if problem:
-            return dataclasses.replace(artifact, notes=(*artifact.notes, *accessibility.unchecked(artifact.path.name, problem)))
-        try:
-            failures = _verapdf(inputs, artifact.path)
-        except ToolError as error:  # veraPDF could not run to the end: the PDF claims nothing it did not check
-            _disclaimed(artifact.path)
-            said = accessibility.unchecked(artifact.path.name, f"{error.message}; it is written without claiming PDF/UA-1")
-            return dataclasses.replace(artifact, notes=(*artifact.notes, *said), withheld=f"not checked: {error.message}")
-        if not failures:
-            return artifact
-        _disclaimed(artifact.path)
-        said = f"{_failed(validator.version, failures)[0]}; it is written without claiming PDF/UA-1"
-        return dataclasses.replace(
-            artifact, notes=(*artifact.notes, f"{artifact.path.name}: warning: {said}"), withheld=_failed(validator.version, failures)[0]
-        )
-
-    def _save(self, inputs: Inputs, work: Path) -> tuple[list[Path], list[list[str]]]:
+    def _save(self, inputs: Inputs, work: Path) -> tuple[list[body.Body], list[list[str]]]:
         """The book saved for pandoc: whole, or (over `pdf_part_words`) the front matter's contents
         and each part, with the anchors other parts link to. Its tree is let go before pandoc runs."""
         document = inputs.document(_admonition, marked=True)
@@ -151,14 +131,13 @@ class PdfBuilder(Builder):
         starts = {anchors[chapter.name]: place for place, chapter in enumerate(inputs.manuscript.chapters) if anchors.get(chapter.name)}
         sources = []
         for name, piece in zip(names, pieces):
-            blocks = written(piece.blocks, starts)
-            sources.append(pandoc.save({**document, "blocks": blocks}, work / f"{name}.pandoc.json"))
+            sources.append(body.Body(document, written(piece.blocks, starts), inputs.store, work / f"{name}.pandoc.json"))
         return sources, [piece.targets for piece in pieces]
 
     def _typeset(
         self,
         inputs: Inputs,
-        source: Path,
+        text: body.Body,
         output: Path,
         variables: tuple[str, ...] = (),
         *,
@@ -166,13 +145,14 @@ class PdfBuilder(Builder):
         notes: list[str] | None = None,
         run_on: list[str] | None = None,
     ) -> Any:
-        """pandoc writes the saved document `source` as Typst on the template, typst compiles it to
+        """pandoc writes the saved document `text` as Typst on the template, typst compiles it to
         `output`, tagged: as PDF/UA-1 (unless the book turns that off), adding to `notes` why it is
         not when the book makes that a warning. `variables` are the template's (for a part or the
         front matter); returned, the value of the metadata labelled `report`, with (given `run_on`,
         the guess of which chapters open on the next page) the chapters that did, as `run-on`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         book = inputs.manuscript.settings.presswork.book
+        source = text.source
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         listed = typ.with_suffix(".run-on.json")  # rewritten for each typeset: pandoc's output stays
         if book.open == "any":
@@ -185,7 +165,10 @@ class PdfBuilder(Builder):
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        typ.write_text(typst_source.current_math(typ.read_text(encoding="utf-8")), encoding="utf-8")
+        whole = text.into(
+            typ.read_text(encoding="utf-8"), timeout=inputs.timeout, epoch=inputs.manuscript.epoch, sandbox=not inputs.trusted
+        )
+        typ.write_text(typst_source.current_math(whole), encoding="utf-8")
         level = accessibility.level(inputs.manuscript.settings, "pdf")
         folder = fonts.folder(source.parent / "fonts")
 
@@ -236,7 +219,7 @@ class PdfBuilder(Builder):
     def _typeset_in_parts(
         self,
         inputs: Inputs,
-        sources: list[Path],
+        sources: list[body.Body],
         targets: list[list[str]],
         work: Path,
         output: Path,
@@ -264,22 +247,7 @@ class PdfBuilder(Builder):
         data = artifact.path.read_bytes()
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
             raise ValidationError("the PDF typst wrote is incomplete", path=artifact.path.name)
-        if accessibility.declared(artifact.path) != accessibility.PDF_CONFORMANCE:
-            return None  # it claims no PDF/UA-1 (the book turned it off, or was told why)
-        if accessibility.level(inputs.manuscript.settings, "pdf") != "error":
-            return None  # held to it as it was built
-        validator = inputs.programs.verapdf
-        problem = validator.missing() if validator else "veraPDF is not installed"
-        if problem:
-            return accessibility.unchecked(artifact.path.name, problem)
-        failures = _verapdf(inputs, artifact.path)
-        if not failures:
-            return None
-        summary, detail = _failed(validator.version, failures)
-        return accessibility.failed(
-            "error", path=artifact.path.name, summary=summary, detail=detail,
-            hint="set accessibility: {pdf: warning} under presswork in mkdocs.yml to publish it without claiming PDF/UA-1",
-        )  # fmt: skip
+        return conformance.validated(inputs, artifact)
 
 
 def _preflight_hint(inputs: Inputs) -> str:
@@ -288,24 +256,6 @@ def _preflight_hint(inputs: Inputs) -> str:
     if template.read_bytes() != (styles.OWN / "book.typ").read_bytes():
         return f"the book's own {template.parent.name}/{template.name} lays these pages out: mend it, or remove it to use Presswork's"
     return "Presswork's layout fails on this chapter, not the book: please report it, with the chapter; meanwhile build the other editions (--format epub --format html ...)"
-
-
-def _disclaimed(path: Path) -> None:
-    """The PDF `path`, tagged as it was, without its claim of PDF/UA-1 (in its XMP metadata)."""
-    import pikepdf
-
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        metadata = pdf.Root.Metadata
-        metadata.write(re.sub(rb'\s*<pdfuaid:part>1</pdfuaid:part>|\s*xmlns:pdfuaid="[^"]*"', b"", metadata.read_bytes()))
-        pdf.save(path, deterministic_id=True)
-
-
-def _failed(version: str, failures: list[Any]) -> tuple[str, str]:
-    """veraPDF's failures told: one line, and every rule with the place of its first failure."""
-    lines = [f"ISO 14289-1 {f.clause} test {f.test}, failed {f.count} times: {f.text} ({f.where})" for f in failures]
-    return f"veraPDF {version}: PDF/UA-1 fails {len(failures)} rule{'s' if len(failures) != 1 else ''}, the first {lines[0]}", "\n".join(
-        lines
-    )
 
 
 def print_pages(inputs: Inputs) -> dict[str, list[int]]:
@@ -318,16 +268,6 @@ def print_pages(inputs: Inputs) -> dict[str, list[int]]:
         with tempfile.TemporaryDirectory(prefix="presswork-pages-") as folder:
             _, found, _ = formats.builder("pdf").compose(inputs, Path(folder))
     return found
-
-
-def _verapdf(inputs: Inputs, pdf: Path) -> list[verapdf.Failure]:
-    """veraPDF's verdict on `pdf`: kept in the store by the file's bytes; none (not worked out) when
-    it is another shard's."""
-    validator = inputs.programs.verapdf
-    return verdicts.whole(
-        inputs.store, "verapdf", validator.version, pdf, inputs.manuscript.settings.shard,
-        lambda: validator.check(pdf, timeout=inputs.timeout, warm=inputs.programs.warm), verapdf.Failure,
-    ) or []  # fmt: skip
 
 
 def _pages_key(inputs: Inputs) -> str:

@@ -23,8 +23,8 @@ _GOES_ON = ".([;"  # what typst reads a call on with
 _TEXT = {"Str", "Space", "SoftBreak", "LineBreak"}  # after them, text is text
 _LEAVES = {"Code", "Math", "Image", "Cite"}  # written as calls or markup; an image's or citation's inlines are not written where they are
 _AROUND = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted", "Link", "Note", "Span"}
-_CHAPTER = "// presswork-chapter "  # a Typst comment before each chapter: its place in the manuscript
-_END = _CHAPTER + "end"
+CHAPTER = "// presswork-chapter "  # a Typst comment before each chapter: its place in the manuscript
+_END = CHAPTER + "end"
 
 
 def kept_text(blocks: list[Node]) -> list[Node]:
@@ -78,7 +78,7 @@ def marked_chapters(blocks: list[Node], starts: dict[str, int]) -> list[Node]:
         inside = tree.nodes(block) if block.get("t") == "Div" else [block]  # a title in a block of its own
         place = next((starts[node["c"][1][0]] for node in inside if node.get("t") == "Header" and node["c"][1][0] in starts), None)
         if place is not None:
-            marked.append({"t": "RawBlock", "c": ["typst", f"{_CHAPTER}{place}"]})
+            marked.append({"t": "RawBlock", "c": ["typst", f"{CHAPTER}{place}"]})
         marked.append(block)
     marked.append({"t": "RawBlock", "c": ["typst", _END]})
     return marked
@@ -89,8 +89,8 @@ def chapter_at(source: str, line: int) -> int | None:
     `source` was written from; None for a line of the template, before or after the chapters."""
     lines = source.splitlines()[: max(line, 0)]
     for text in reversed(lines):
-        if text.startswith(_CHAPTER):
-            place = text.removeprefix(_CHAPTER).strip()
+        if text.startswith(CHAPTER):
+            place = text.removeprefix(CHAPTER).strip()
             return int(place) if place.isdigit() else None
     return None
 
