@@ -197,8 +197,7 @@ def _serve(address: str) -> int:
                     os._exit(1)  # a compile that will not end: nobody waits for it any more
 
     Path(address).unlink(missing_ok=True)
-    with socketserver.ThreadingUnixStreamServer(address, Compile) as server:
-        server.daemon_threads = True
+    with socketserver.ThreadingUnixStreamServer(address, Compile) as server:  # closed, it waits for the compiles under way
         threading.Thread(target=watch, daemon=True).start()
         server.serve_forever()
     return 0
