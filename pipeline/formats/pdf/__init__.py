@@ -137,7 +137,7 @@ class PdfBuilder(Builder):
     def _typeset(
         self,
         inputs: Inputs,
-        text: body.Body,
+        saved: body.Body,
         output: Path,
         variables: tuple[str, ...] = (),
         *,
@@ -145,14 +145,14 @@ class PdfBuilder(Builder):
         notes: list[str] | None = None,
         run_on: list[str] | None = None,
     ) -> Any:
-        """pandoc writes the saved document `text` as Typst on the template, typst compiles it to
+        """pandoc writes the `saved` document as Typst on the template, typst compiles it to
         `output`, tagged: as PDF/UA-1 (unless the book turns that off), adding to `notes` why it is
         not when the book makes that a warning. `variables` are the template's (for a part or the
         front matter); returned, the value of the metadata labelled `report`, with (given `run_on`,
         the guess of which chapters open on the next page) the chapters that did, as `run-on`."""
         options = ["--standalone", "--template", str(inputs.style("book.typ")), "--wrap=preserve", *variables]
         book = inputs.manuscript.settings.presswork.book
-        source = text.source
+        source = saved.source
         typ = source.with_name(source.name.removesuffix(".pandoc.json") + ".typ")
         listed = typ.with_suffix(".run-on.json")  # rewritten for each typeset: pandoc's output stays
         if book.open == "any":
@@ -165,7 +165,7 @@ class PdfBuilder(Builder):
             source, "typst", typ, options, timeout=inputs.timeout, cwd=source.parent, epoch=inputs.manuscript.epoch,
             sandbox=not inputs.trusted,
         )  # fmt: skip
-        whole = text.into(
+        whole = saved.into(
             typ.read_text(encoding="utf-8"), timeout=inputs.timeout, epoch=inputs.manuscript.epoch, sandbox=not inputs.trusted
         )
         typ.write_text(typst_source.current_math(whole), encoding="utf-8")

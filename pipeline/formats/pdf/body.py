@@ -31,7 +31,8 @@ class Body:
         and the document with a comment for its body is saved as `source` (for the template)."""
         pieces = _pieces(blocks)
         self.store, self.source = store, source
-        self.names = [key(pandoc.version(), document.get("pandoc-api-version"), json.dumps(piece, ensure_ascii=False)) for piece in pieces]
+        version = (pandoc.version(), document.get("pandoc-api-version"))
+        self.names = [key(*version, json.dumps(piece, ensure_ascii=False)) for piece in pieces]
         self.texts: list[str | None] = [_text(store.get_json(_KIND, name)) for name in self.names]
         self.missing = [index for index, text in enumerate(self.texts) if text is None]
         self.placeholder = f"// presswork-body {key(*self.names)}"  # in no piece: it names them all
